@@ -1,0 +1,113 @@
+"""SymPy functions that SymPy lacks and the notes use: the sigmoid σ, ReLU and softplus.
+
+They are real SymPy ``Function`` classes, so derivatives stay compact
+(``σ'(z) = σ(z)(1 − σ(z))``) and print in the notes' notation; ``standard_form``
+rewrites them into SymPy's own functions wherever another tool must read them.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Function, Heaviside, Max, S, exp, log
+
+
+class sigmoid(Function):  # noqa: N801 - SymPy function classes are named like functions
+    """The logistic sigmoid σ(z) = 1 / (1 + e^(−z))."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):  # type: ignore[override]
+        if z is S.Zero:
+            return S.Half
+        if z is S.Infinity:
+            return S.One
+        if z is S.NegativeInfinity:
+            return S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)  # σ' = σ(1 − σ)
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + exp(-z))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+
+class relu(Function):  # noqa: N801
+    """The rectifier relu(z) = max(0, z); its derivative at 0 is taken as 0, as PyTorch does."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):  # type: ignore[override]
+        if z.is_Number:
+            return Max(S.Zero, z)
+        return None
+
+    def fdiff(self, argindex=1):
+        return Heaviside(self.args[0], 0)
+
+    def _eval_rewrite_as_Max(self, z, **kwargs):
+        return Max(S.Zero, z)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        return Max(S.Zero, self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+
+
+class softplus(Function):  # noqa: N801
+    """softplus(z) = ln(1 + e^z), a smooth ReLU whose derivative is σ(z)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z):  # type: ignore[override]
+        if z is S.Zero:
+            return log(2)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_log(self, z, **kwargs):
+        return log(1 + exp(z))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+
+
+CUSTOM_FUNCTIONS = (sigmoid, relu, softplus)
+
+
+def standard_form(expr: sympy.Expr) -> sympy.Expr:
+    """Rewrite σ, relu and softplus into SymPy's own functions (exp, Max, log).
+
+    Used wherever text must be read back by plain SymPy, e.g. the CLI's ``--json``.
+    """
+    return expr.replace(sigmoid, lambda z: 1 / (1 + exp(-z))).replace(
+        relu, lambda z: Max(S.Zero, z)
+    ).replace(softplus, lambda z: log(1 + exp(z)))
