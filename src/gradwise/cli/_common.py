@@ -1,0 +1,83 @@
+"""What every command shares: error handling, exit codes, output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from gradwise.errors import DataError, DomainError, GradwiseError, InputError, ParseError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit codes: 0 ok, 1 a math result that cannot be given (undefined at a point), 2 bad input.
+EXIT_MATH = 1
+EXIT_USAGE = 2
+
+EXPRESSION_SETTINGS = {"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
+"""Lets an expression start with '-' ("-x^2") without being taken for an option."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print one red line (plus a caret picture when there is one) and exit."""
+    first, _, rest = message.partition("\n")
+    click.secho(f"error: {first}", fg="red", err=True)
+    if rest:
+        click.echo(rest, err=True)
+    sys.exit(code)
+
+
+def handle_errors(command: F) -> F:
+    """Turn gradwise's errors into one red line and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ParseError, InputError, DataError) as error:
+            fail(str(error), EXIT_USAGE)
+        except DomainError as error:
+            fail(str(error), EXIT_MATH)
+        except GradwiseError as error:
+            fail(str(error), EXIT_MATH)
+        except RecursionError:
+            fail("the expression is too deeply nested to handle", EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def check_expression(text: str) -> str:
+    """Refuse an option typo that ignore_unknown_options let through as the expression."""
+    if text.startswith("--"):
+        fail(f"unknown option {text.split('=')[0]!r}; see --help (an expression cannot "
+             "start with '--')")
+    return text
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{str(target)!r} is a directory; give a file name")
+    if not target.parent.exists():
+        raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

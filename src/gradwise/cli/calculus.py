@@ -1,0 +1,152 @@
+"""``gradwise grad`` and ``gradwise hessian``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import sympy
+
+from gradwise import calculus as calc
+from gradwise.calculus import Gradient
+from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
+from gradwise.expressions import Expression, parse
+from gradwise.functions import standard_form
+from gradwise.notation import show, vector_text
+
+_TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
+         sympy.asin, sympy.acos, sympy.atan)
+
+
+def expression_options(command):
+    """The options grad and hessian share, in the order --help shows them."""
+    options = [
+        click.argument("expr"),
+        click.option("--wrt", metavar="NAMES", help="Differentiate with respect to these names "
+                     "(comma-separated); the others are constants."),
+        click.option("--const", "constants", metavar="NAME=VALUE,...",
+                     help="Fix names to values before differentiating, e.g. y=1,b=0."),
+        click.option("--at", "point", metavar="NAME=VALUE,...",
+                     help="Evaluate at this point, e.g. x=2,y=2 or z=180° (or z=180deg)."),
+        click.option("--degrees", is_flag=True,
+                     help="Read trigonometric arguments in degrees: sin(90) = 1."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON document."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def prepare(expr: str, wrt: str | None, constants: str | None, degrees: bool) -> Expression:
+    f = parse(check_expression(expr), degrees=degrees)
+    if constants:
+        f = f.substitute(constants)
+    return f.with_variables(wrt) if wrt else f
+
+
+def mode(f: Expression) -> str:
+    return "degrees" if f.degrees else "radians"
+
+
+def base_document(f: Expression) -> dict[str, Any]:
+    return {"function": f.text, "variables": list(f.names), "mode": mode(f)}
+
+
+def machine_text(expr: sympy.Expr) -> str:
+    """Text plain SymPy can parse back (σ, relu, softplus rewritten)."""
+    return str(standard_form(expr))
+
+
+@click.command(context_settings=EXPRESSION_SETTINGS)
+@expression_options
+@click.option("--along", metavar="V1,V2,...", help="With --at: the directional derivative "
+              "along this vector (normalised), in variable order.")
+@handle_errors
+def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, degrees: bool,
+         as_json: bool, along: str | None) -> None:
+    """The gradient of EXPR, exactly, in the notes' notation (2x î + 2y ĵ).
+
+    \b
+    Examples:
+      gradwise grad "x^2 + y^2" --at x=2,y=2
+      gradwise grad "sin(z)" --at z=180°
+      gradwise grad "(y - sigmoid(w x + b))^2" --wrt w,b --at x=1,y=1,b=0,w=3
+    """
+    f = prepare(expr, wrt, constants, degrees)
+    g = calc.gradient(f)
+    value = g.at(point) if point else None
+    slope = None
+    if along:
+        if not point:
+            raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
+        slope = calc.directional_derivative(f, point, [s.strip() for s in along.split(",")])
+    if as_json:
+        emit_json(_gradient_document(g, value, slope))
+    else:
+        _print_gradient(g, value, slope)
+
+
+def _gradient_document(g: Gradient, value, slope) -> dict[str, Any]:
+    document = base_document(g.function)
+    document["gradient"] = [machine_text(c) for c in g.components]
+    document["display"] = str(g)
+    if value is not None:
+        document["at"] = {s.name: str(v) for s, v in value.point.items()}
+        document["value"] = list(value.values)
+        document["exact"] = [machine_text(c) for c in value.exact]
+        document["magnitude"] = float(value.magnitude.evalf(17))
+    if slope is not None:
+        document["directional_derivative"] = float(slope.evalf(17))
+    return document
+
+
+def _print_gradient(g: Gradient, value, slope) -> None:
+    f = g.function
+    click.echo(str(f))
+    click.secho(str(g), bold=True)
+    if value is not None:
+        click.secho(str(value), fg="green", bold=True)
+        if not all(c.is_Rational for c in value.exact):
+            label = " " * len(str(value).partition(" = ")[0])
+            click.echo(vector_text(label, [sympy.Float(v, 6) for v in value.values],
+                                   relation="≈"))
+        size = value.magnitude
+        approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
+        click.echo(f"|∇{f.name}| = {show(size)}{approx}")
+        if size != 0:
+            click.echo("steepest ascent along (" + ", ".join(show(c) for c in value.direction)
+                       + ")")
+    if slope is not None:
+        click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
+    if f.degrees or f.expr.has(*_TRIG) or "°" in f.text or "deg" in f.text:
+        click.secho(f"(angles in {mode(f)})", dim=True)
+
+
+@click.command(context_settings=EXPRESSION_SETTINGS)
+@expression_options
+@handle_errors
+def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None,
+            degrees: bool, as_json: bool) -> None:
+    """The Hessian matrix of EXPR (second partial derivatives), exactly.
+
+    \b
+    Example:
+      gradwise hessian "x^3 + x y - 3y^2" --at x=0,y=0
+    """
+    f = prepare(expr, wrt, constants, degrees)
+    h = calc.hessian(f)
+    value = h.at(point) if point else None
+    if as_json:
+        document = base_document(f)
+        document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
+        if value is not None:
+            document["at"] = {s.name: str(v) for s, v in value.point.items()}
+            document["value"] = value.values
+            document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
+        emit_json(document)
+        return
+    click.echo(str(f))
+    click.secho(str(h), bold=True)
+    if value is not None:
+        click.secho(str(value), fg="green", bold=True)
+
