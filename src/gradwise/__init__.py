@@ -1,0 +1,53 @@
+"""gradwise: gradients and gradient descent, exact where you check by hand, fast where you train.
+
+The public names load lazily (PEP 562), so ``import gradwise`` and the CLI start fast;
+``__all__`` is the whole public surface.
+
+Example:
+    >>> import gradwise
+    >>> str(gradwise.gradient("x^2 + y^2").at({"x": 2, "y": 2}))
+    '∇f(2, 2) = 4î + 4ĵ'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "parse": "gradwise.expressions",
+    "Expression": "gradwise.expressions",
+    "Limits": "gradwise.expressions",
+    "gradient": "gradwise.calculus",
+    "hessian": "gradwise.calculus",
+    "value_at": "gradwise.calculus",
+    "directional_derivative": "gradwise.calculus",
+    "Gradient": "gradwise.calculus",
+    "GradientValue": "gradwise.calculus",
+    "Hessian": "gradwise.calculus",
+    "HessianValue": "gradwise.calculus",
+    "show": "gradwise.notation",
+    "GradwiseError": "gradwise.errors",
+    "ParseError": "gradwise.errors",
+    "DomainError": "gradwise.errors",
+    "InputError": "gradwise.errors",
+    "DataError": "gradwise.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gradwise' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
