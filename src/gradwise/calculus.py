@@ -61,6 +61,7 @@ class Gradient:
         values = resolve_point(self.function, point, exact)
         exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function)
                        for c, v in zip(self.components, self.variables))
+        _checked(self.function.expr, values, self.function.name, self.function)
         return GradientValue(self, values, exacts)
 
     def __str__(self) -> str:
@@ -127,6 +128,7 @@ class Hessian:
 
     def at(self, point: PointLike, exact: bool = True) -> HessianValue:
         values = resolve_point(self.function, point, exact)
+        _checked(self.function.expr, values, self.function.name, self.function)
         names = self.function.names
         matrix = sympy.Matrix(len(names), len(names), lambda i, j: _checked(
             self.matrix[i, j], values, f"∂²{self.function.name}/∂{names[i]}∂{names[j]}",

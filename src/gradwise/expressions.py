@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -144,12 +144,12 @@ def parse(
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tree = _parse_tree(body, text)
-    _check_tree(tree, text, limits)
+    names = _check_tree(tree, text, limits)
     expr = Builder(text, limits, degrees, signature).build(tree)
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
                          "zero or an infinity)", text)
-    found = _appearance_order(tree, expr)
+    found = _appearance_order(names, expr)
     variables = tuple(symbol(n) for n in signature) if signature else found
     result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
     if wrt is not None:
@@ -221,12 +221,34 @@ def _check_text(text: str, limits: Limits) -> None:
                          f"{bad.start() + 1}; type plain text", _printable(text), bad.start() + 1)
     if not text.strip():
         raise ParseError("the expression is empty; type for example x^2 + y^2", text)
-    depth = 0
-    for column, char in enumerate(text, start=1):
-        depth += (char == "(") - (char == ")")
-        if depth > limits.max_depth:
-            raise ParseError(f"brackets nested deeper than {limits.max_depth} "
-                             "(Limits.max_depth)", text, column)
+    _check_nesting(text.translate(_ASCII_OPERATORS), text, limits.max_depth)
+
+
+def _check_nesting(ascii_text: str, text: str, max_depth: int) -> None:
+    """Bound the nesting before parsing: brackets, plus chains of signs and powers (-−-x, x^x^x).
+
+    A cheap upper bound in one pass, so pathological input is refused in microseconds
+    instead of being parsed token by token first.
+    """
+    chains = [0]
+    previous = "("
+    for column, char in enumerate(ascii_text, start=1):
+        if char in " \t\r\n":
+            continue
+        if char == "(":
+            chains.append(0)
+        elif char == ")":
+            chains.pop() if len(chains) > 1 else None
+        elif char == "^" or char == "*" and previous == "*":
+            chains[-1] += 1
+        elif char in "+-":
+            chains[-1] = chains[-1] + 1 if previous in "(^*/+-," else 0
+        elif char in "*/,":
+            chains[-1] = 0
+        previous = char
+        if len(chains) - 1 + chains[-1] > max_depth:
+            raise ParseError(f"the expression nests deeper than {max_depth} (brackets, signs "
+                             "or powers; Limits.max_depth)", text, column)
 
 
 def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
@@ -254,7 +276,7 @@ def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = resources.files("gradwise").joinpath("grammar.lark").read_text(encoding="utf-8")
+    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
                 cache=True)
 
@@ -283,10 +305,11 @@ def _lark_error(error: UnexpectedInput, text: str) -> ParseError:
     return ParseError(str(error), text)
 
 
-def _check_tree(tree: Tree, text: str, limits: Limits) -> None:
-    """Count nodes and nesting without recursion; a + b + c chains do not nest."""
+def _check_tree(tree: Tree, text: str, limits: Limits) -> list[Token]:
+    """Count nodes and nesting without recursion (a + b + c chains do not nest); return names."""
     stack: list[tuple[Tree | Token, int]] = [(tree, 1)]
     nodes = 0
+    names: list[Token] = []
     while stack:
         node, depth = stack.pop()
         nodes += 1
@@ -297,19 +320,20 @@ def _check_tree(tree: Tree, text: str, limits: Limits) -> None:
             column = node.column if isinstance(node, Token) else getattr(node.meta, "column", None)
             raise ParseError(f"the expression nests deeper than {limits.max_depth} "
                              "(Limits.max_depth)", text, column)
-        if isinstance(node, Tree):
+        if isinstance(node, Token) and node.type == "NAME":
+            names.append(node)
+        elif isinstance(node, Tree):
             for index, child in enumerate(node.children):
                 same_chain = (index == 0 and isinstance(child, Tree)
                               and _CHAINS.get(child.data, 0) == _CHAINS.get(node.data, 1))
                 stack.append((child, depth if same_chain else depth + 1))
+    return names
 
 
-def _appearance_order(tree: Tree, expr: sympy.Expr) -> tuple[sympy.Symbol, ...]:
+def _appearance_order(names: list[Token], expr: sympy.Expr) -> tuple[sympy.Symbol, ...]:
     free = {s.name: s for s in expr.free_symbols}
-    names = sorted((t for t in tree.scan_values(lambda v: isinstance(v, Token)
-                                                  and v.type == "NAME")),
-                   key=lambda t: t.start_pos)
-    ordered = dict.fromkeys(str(t) for t in names if str(t) in free)
+    ordered = dict.fromkeys(str(t) for t in sorted(names, key=lambda t: t.start_pos)
+                            if str(t) in free)
     return tuple(free[n] for n in ordered)
 
 

@@ -79,7 +79,8 @@ class NotesPrinter(StrPrinter):
         for factor in ordered:
             piece = self._factor(factor)
             glue = not text or piece.startswith("(") or (
-                text[-1].isdigit() and (factor.is_Symbol or factor.is_Pow and factor.base.is_Symbol)
+                text[-1].isdigit() and (factor.is_Symbol or factor.is_NumberSymbol
+                                        or factor.is_Pow and factor.base.is_Symbol)
             ) or (text[-1] == ")" and isinstance(factor, sympy.Function))
             if text and not glue:
                 text += "·"

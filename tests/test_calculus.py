@@ -1,0 +1,208 @@
+"""Exact calculus: the notes' worked examples, and every derivative against finite differences."""
+
+import random
+
+import pytest
+import sympy
+
+from gradwise import DomainError, InputError, directional_derivative, gradient, hessian, parse
+from gradwise import value_at
+from gradwise._builder import FUNCTION_NAMES
+
+# -- the lecture notes, exactly ---------------------------------------------------------
+
+
+def test_notes_x2_plus_y2():
+    g = gradient("x^2 + y^2")
+    assert str(g) == "∇f(x, y) = 2x î + 2y ĵ"
+    at = g.at({"x": 2, "y": 2})
+    assert at.exact == (4, 4)
+    assert str(at) == "∇f(2, 2) = 4î + 4ĵ"
+
+
+def test_notes_x2_in_one_variable():
+    g = gradient("x^2")
+    assert str(g) == "∇f(x) = 2x î"
+    assert str(g.at({"x": 5})) == "∇f(5) = 10î"
+
+
+def test_notes_sin_in_degrees():
+    g = gradient("sin(z)")
+    assert str(g) == "∇f(z) = cos(z) î"
+    assert g.at("z=180°").exact == (-1,)
+    assert g.at("z=360°").exact == (1,)
+    assert g.at("z=180deg").exact == (-1,)
+
+
+def test_degrees_mode_differentiates_honestly():
+    g = gradient(parse("sin(z)", degrees=True))
+    # d/dz sin(z°) = (π/180)·cos(z°): the chain rule's factor is kept
+    assert g.at({"z": 180}).exact == (-sympy.pi / 180,)
+
+
+def test_notes_three_variables_use_i_j_k():
+    g = gradient("f(z, w, b) = z w + b")
+    assert str(g) == "∇f(z, w, b) = w î + z ĵ + 1k̂"
+
+
+def test_more_than_three_variables_is_a_column_vector():
+    text = str(gradient("x1^2 + x2^2 + x3^2 + x4^2"))
+    lines = text.splitlines()
+    assert len(lines) == 4
+    assert lines[0].strip().startswith("⎡") and lines[-1].strip().startswith("⎣")
+    assert "∇f(x1, x2, x3, x4) = ⎢ 2x2 ⎥" in text or "∇f(x1, x2, x3, x4) = ⎢ 2x3 ⎥" in text
+
+
+def test_notes_cost_one_minus_w_squared():
+    g = gradient("(1 - w)^2")
+    assert str(g) == "∇f(w) = (2w − 2) î"
+    assert g.at({"w": 3}).exact == (4,)
+    assert g.at({"w": -2}).exact == (-6,)
+
+
+def test_notes_neuron_vanishing_gradient():
+    g = gradient("(y - sigmoid(w x + b))^2", wrt="w,b")
+    assert g.function.names == ("w", "b")
+    dw, db = g.at("x=1, y=1, b=0, w=3").values
+    s = 1 / (1 + sympy.exp(-3))
+    expected = float((-2 * (1 - s) * s * (1 - s)).evalf(30))
+    assert dw == pytest.approx(expected, rel=1e-14)
+    assert round(dw, 5) == -0.00429
+    assert db == pytest.approx(expected, rel=1e-14)
+
+
+# -- values, magnitude, direction -------------------------------------------------------
+
+
+def test_magnitude_direction_and_directional_derivative():
+    at = gradient("x^2 + y^2").at([2, 2])
+    assert at.magnitude == 4 * sympy.sqrt(2)
+    assert at.direction == (sympy.sqrt(2) / 2, sympy.sqrt(2) / 2)
+    assert directional_derivative("x^2 + y^2", [2, 2], [1, 0]) == 4
+    assert directional_derivative("x^2 + y^2", [2, 2], [1, 1]) == 4 * sympy.sqrt(2)
+    with pytest.raises(InputError, match="zero vector"):
+        directional_derivative("x^2 + y^2", [2, 2], [0, 0])
+    with pytest.raises(DomainError, match="critical point"):
+        gradient("x^2 + y^2").at([0, 0]).direction  # noqa: B018
+
+
+def test_exact_values_stay_exact():
+    at = gradient("x^3 / 3 + sqrt(2) y").at("x=1/2, y=0")
+    assert at.exact == (sympy.Rational(1, 4), sympy.sqrt(2))
+    assert at.values == pytest.approx((0.25, 2**0.5))
+
+
+def test_float_mode_on_request():
+    at = gradient("x^2").at({"x": 0.1}, exact=False)
+    assert isinstance(at.exact[0], sympy.Float)
+
+
+@pytest.mark.parametrize(("text", "point", "pattern"), [
+    ("1/x", "x=0", "∂f/∂x is undefined at \\(x=0\\)"),
+    ("log(x)", "x=0", "undefined"),
+    ("sqrt(x)", "x=-1", "not real"),
+    ("x y + log(y)", "x=1, y=-1", "^f is not real"),
+    ("x y + sqrt(y)", "x=1, y=0", "∂f/∂y is undefined"),
+    ("abs(x)^2 + relu(x)", "x=1", None),
+])
+def test_undefined_or_complex_points_are_errors(text, point, pattern):
+    if pattern is None:
+        assert gradient(text).at(point).exact == (3,)
+        return
+    with pytest.raises(DomainError, match=pattern):
+        gradient(text).at(point)
+
+
+def test_value_at_checks_the_function_too():
+    assert value_at("x^2 + 1", {"x": 2}) == 5
+    with pytest.raises(DomainError):
+        value_at("log(x)", {"x": -1})
+
+
+def test_point_errors_name_the_variable():
+    with pytest.raises(InputError, match="no value for 'y'"):
+        gradient("x y").at({"x": 1})
+    with pytest.raises(InputError, match="'q'"):
+        gradient("x y").at({"x": 1, "y": 2, "q": 3})
+    with pytest.raises(InputError, match="2 coordinates"):
+        gradient("x").at([1, 2])
+    with pytest.raises(InputError, match="no variables"):
+        gradient("2 + 3")
+
+
+def test_hessian_of_a_cubic():
+    h = hessian("x^3 + x y - 3y^2")
+    x = sympy.Symbol("x", real=True)
+    assert h.rows == [[6 * x, 1], [1, -6]]
+    assert h.at({"x": 1, "y": 0}).values == [[6.0, 1.0], [1.0, -6.0]]
+
+
+def test_latex_forms():
+    assert gradient("x^2 + y^2").latex == r"\nabla f(x, y) = 2 x\, \hat{i} + 2 y\, \hat{j}"
+    assert "bmatrix" in gradient("a+b+c+d").latex or "matrix" in gradient("a+b+c+d").latex
+    assert parse("x^2")._repr_latex_() == "$f(x) = x^{2}$"
+
+
+# -- every derivative against central finite differences -------------------------------
+
+BATTERY = [
+    ("x^2 + y^2", "x y"), ("x**3 - 2x y + y^4", "x y"), ("sin(x) cos(y)", "x y"),
+    ("tan(x/3) + sec(y/3)", "x y"), ("csc(x + 2) + cot(y + 2)", "x y"),
+    ("asin(x/2) + acos(y/2)", "x y"), ("atan(x y)", "x y"),
+    ("arcsin(x/3) + arccos(y/3) + arctan(x - y)", "x y"),
+    ("sinh(x) + cosh(y) + tanh(x y)", "x y"), ("exp(x) e^y", "x y"),
+    ("log(x + 3) + ln(y + 3)", "x y"), ("log10(x + 4) + log2(y + 4)", "x y"),
+    ("log(x + 3, y + 4)", "x y"), ("sqrt(x^2 + y^2 + 1)", "x y"),
+    ("abs(x - 7) + abs(y + 7)", "x y"), ("sigmoid(w x + b)", "w x b"),
+    ("σ(2z)(1 - σ(z))", "z"), ("relu(x + 5) + relu(y - 5)", "x y"),
+    ("softplus(x y)", "x y"), ("(y - sigmoid(w x + b))^2", "w x b y"),
+    ("x / (1 + y^2)", "x y"), ("(x + 1)(y - 1)(x - y)", "x y"), ("2^x + (x + 3)^y", "x y"),
+    ("x² y³ − 3·x × y", "x y"), ("-x^-2 + +y", "x y"), ("sin(30°) x + cos(x deg)", "x"),
+    ("100(y - x^2)^2 + (1 - x)^2", "x y"), ("(x + 2y - 7)^2 + (2x + y - 5)^2", "x y"),
+    ("(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2", "x y"), ("pi x + e y", "x y"),
+    ("exp(-(x^2 + y^2)/2) sin(3x)", "x y"), ("x y z + z^2 / (1 + x^2)", "x y z"),
+    ("f(a, b, c, d) = a b + c d + a^2 d", "a b c d"),
+    ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "x y"),
+]
+
+
+def _central_difference(expr, symbols, point, index, h=sympy.Rational(1, 10**9)):
+    plus = dict(point)
+    minus = dict(point)
+    plus[symbols[index]] += h
+    minus[symbols[index]] -= h
+    return ((expr.xreplace(plus) - expr.xreplace(minus)) / (2 * h)).evalf(40)
+
+
+def test_battery_uses_every_function_and_operator():
+    text = " ".join(t for t, _ in BATTERY)
+    for name in FUNCTION_NAMES:
+        assert f"{name}(" in text, name
+    for operator in ["^", "**", "²", "³", "−", "·", "×", "/", "°", "deg", "pi", " e "]:
+        assert operator in text, operator
+
+
+@pytest.mark.parametrize(("text", "names"), BATTERY, ids=[t for t, _ in BATTERY])
+def test_gradient_and_hessian_match_finite_differences(text, names):
+    f = parse(text)
+    assert set(f.names) == set(names.split())
+    g = gradient(f)
+    h = hessian(f)
+    rng = random.Random(text)
+    symbols = f.variables
+    for _ in range(3):
+        point = {s: sympy.Rational(rng.randint(-150, 150), 100) + sympy.Rational(1, 7)
+                 for s in symbols}
+        for i in range(len(symbols)):
+            exact = g.components[i].xreplace(point).evalf(40)
+            numeric = _central_difference(f.expr, symbols, point, i)
+            assert float(exact) == pytest.approx(float(numeric), rel=1e-7, abs=1e-9), (i, point)
+            for j in range(len(symbols)):
+                second = h.matrix[i, j].xreplace(point).evalf(40)
+                numeric2 = _central_difference(g.components[j], symbols, point, i)
+                assert float(second) == pytest.approx(float(numeric2), rel=1e-7, abs=1e-9)
+
+
+def test_hessian_is_symmetric():
+    h = hessian("x^3 y + sin(x y) + exp(x - y)")
+    assert h.matrix == h.matrix.T

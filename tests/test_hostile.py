@@ -1,0 +1,95 @@
+"""Hostile input: every item must raise ParseError quickly and run nothing.
+
+This is the one list of hostile inputs; the web playground's tests reuse it.
+"""
+
+import builtins
+import time
+
+import pytest
+import sympy.parsing.sympy_parser as sympy_parser
+
+from gradwise import ParseError, parse
+
+HOSTILE = {
+    "dunder attribute": "().__class__.__bases__[0].__subclasses__()",
+    "attribute access": "x.real",
+    "import": "__import__('os').system('touch /tmp/gradwise-pwned')",
+    "builtins": "__builtins__",
+    "lambda": "lambda x: x",
+    "lambda word": "lambda",
+    "comprehension": "[x for x in range(10**9)]",
+    "generator": "sum(x for x in range(10))",
+    "statement": "import os",
+    "assignment": "x = 1",
+    "semicolon": "x; y",
+    "exec": "exec('1')",
+    "eval": "eval('1')",
+    "string": "'abc'",
+    "huge power": "9^9^9",
+    "huge power stars": "9**9**9**9",
+    "power of a number": "2^100000",
+    "exponent tower": "x^(10^10)",
+    "factorial": "99999!",
+    "factorial call": "factorial(10^6)",
+    "gamma": "gamma(10^6)",
+    "deep nesting": "(" * 10_000 + "x" + ")" * 10_000,
+    "deep signs": "-" * 10_000 + "x",
+    "deep power": "x" + "^x" * 5_000,
+    "deep calls": "sin(" * 500 + "x" + ")" * 500,
+    "megabyte": "x+" * 500_000 + "x",
+    "many digits": "1" * 5_000,
+    "huge exponent literal": "1e999999",
+    "nul byte": "x\x00+1",
+    "zero width": "x\u200b+1",
+    "right-to-left override": "x\u202e+1",
+    "fullwidth": "ｘ+1",
+    "emoji": "x + 🙂",
+    "control": "x\x1b[31m",
+    "zoo": "zoo",
+    "oo": "oo + 1",
+    "nan": "nan",
+    "infinity": "inf",
+    "NaN": "NaN*x",
+    "keyword": "x if y else z",
+    "format": "f'{x}'",
+    "dict": "{1: 2}",
+    "backslash": "x \\ y",
+    "empty": "",
+    "blank": "   ",
+}
+
+
+@pytest.fixture
+def nothing_runs(monkeypatch, tmp_path):
+    """Fail the test if the parser ever hands text to eval, exec or SymPy's parser."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("user text reached eval/exec/parse_expr")
+
+    parse("x")  # build the parser tables first: that is our own grammar, not user text
+    monkeypatch.setattr(sympy_parser, "parse_expr", refuse)
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_input_is_refused_quickly(text, nothing_runs):
+    times = []
+    for _ in range(3):  # best of three: this machine is shared and noisy
+        start = time.perf_counter()
+        with pytest.raises(ParseError):
+            parse(text)
+        times.append(time.perf_counter() - start)
+    assert min(times) < 0.05, f"took {min(times) * 1000:.1f} ms"
+
+
+def test_nothing_was_executed():
+    import os
+
+    assert not os.path.exists("/tmp/gradwise-pwned")
+
+
+def test_non_text_is_refused():
+    with pytest.raises(ParseError, match="as text"):
+        parse(b"x^2")  # type: ignore[arg-type]

@@ -1,0 +1,36 @@
+"""The notes' notation: exact strings, and printed text that parses back to the same expression."""
+
+import pytest
+
+from gradwise import parse, show
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("2*w - 2", "2w − 2"),
+    ("x^2 + y^2", "x² + y²"),
+    ("-x^2 y / 3", "−x²y/3"),
+    ("exp(-x) + 3/x", "e^(−x) + 3/x"),
+    ("sigmoid(z) (1 - sigmoid(z))", "(1 − σ(z))σ(z)"),
+    ("x (1 - y)^2", "x(1 − y)²"),
+    ("pi x", "π·x"),
+    ("x^(1/3)", "x^(1/3)"),
+    ("1/(2 sqrt(x))", "1/(2sqrt(x))"),
+])
+def test_show(text, shown):
+    assert show(parse(text).expr) == shown
+
+
+ROUND_TRIP = ["2w − 2", "x² + y²", "−2x·z(1 − y)²", "σ(z)(1 − σ(z))", "e^(−x) + 3/x",
+              "sin(x)cos(y) − x/(1 + y²)", "(x + 1)^(1/3)", "ln(x) + abs(y)", "−x^y + 2^x",
+              "softplus(x) + relu(y)", "x·y·z + π·e", "(2.5 − x)²"]
+
+
+@pytest.mark.parametrize("text", ROUND_TRIP)
+def test_printed_text_parses_back(text):
+    expr = parse(text).expr
+    assert parse(show(expr)).expr == expr
+
+
+def test_degrees_mode_shows_degrees():
+    f = parse("sin(z)", degrees=True)
+    assert str(f) == "f(z) = sin(z°)"
