@@ -8,7 +8,6 @@ neither recurses deeply nor costs quadratic time.
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import math
 from collections.abc import Callable
@@ -16,10 +15,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
-from lark import Token, Tree
 from sympy import S
 
 from gradwise import functions as fn
+from gradwise._parser import Node, Token
 from gradwise.errors import ParseError
 
 _TRIG = {"sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan,
@@ -36,7 +35,6 @@ FUNCTION_NAMES = ("log", *_TRIG, *_INVERSE_TRIG, *_OTHER)
 CONSTANT_NAMES = ("pi", "π", "e", "deg")
 _FORBIDDEN = {"zoo", "oo", "nan", "inf", "infinity"}
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_CHAINS = {"add": "sum", "sub": "sum", "mul": "product", "div": "product"}
 
 
 @dataclass(frozen=True)
@@ -72,34 +70,27 @@ class Builder:
     def fail(self, reason: str, column: int | None) -> ParseError:
         return ParseError(reason, self.text, column)
 
-    def build(self, node: Tree | Token) -> sympy.Expr:
-        if isinstance(node, Token):  # an inlined NUMBER or NAME never arrives bare
-            raise self.fail(f"unexpected {node!r}", node.column)
-        if node.data in _CHAINS:
-            return self._chain(node)
+    def build(self, node: Node) -> sympy.Expr:
         return getattr(self, "_" + node.data)(node)
 
-    # -- chains: a + b − c ..., a · b / c ...
-    def _chain(self, node: Tree) -> sympy.Expr:
-        kind = _CHAINS[node.data]
-        operands: list[tuple[str, Tree]] = []
-        while isinstance(node, Tree) and _CHAINS.get(node.data) == kind:
-            operands.append((node.data, node.children[1]))
-            node = node.children[0]
-        terms = [self.build(node)]
-        for op, operand in reversed(operands):
-            value = self.build(operand)
-            if op == "sub":
-                value = -value
-            elif op == "div":
+    # -- chains: a + b − c ..., a · b / c ..., each built with one Add or Mul
+    def _sum(self, node: Node) -> sympy.Expr:
+        terms = [self.build(child) for _, child in node.children]
+        return sympy.Add(*[-t if op == "-" else t for (op, _), t in zip(node.children, terms)])
+
+    def _product(self, node: Node) -> sympy.Expr:
+        factors = []
+        for op, child in node.children:
+            value = self.build(child)
+            if op == "/":
                 if value.is_Number and value == 0:
-                    raise self.fail("division by zero", _column(operand))
+                    raise self.fail("division by zero", child.column)
                 value = sympy.Pow(value, -1)
-            terms.append(value)
-        return sympy.Add(*terms) if kind == "sum" else sympy.Mul(*terms)
+            factors.append(value)
+        return sympy.Mul(*factors)
 
     # -- leaves
-    def _number(self, node: Tree) -> sympy.Expr:
+    def _number(self, node: Node) -> sympy.Expr:
         token = node.children[0]
         mantissa, _, exponent = token.lower().partition("e")
         digits = sum(ch.isdigit() for ch in mantissa)
@@ -112,7 +103,7 @@ class Builder:
         value = Fraction(str(token))
         return sympy.Rational(value.numerator, value.denominator)
 
-    def _name(self, node: Tree) -> sympy.Expr:
+    def _name(self, node: Node) -> sympy.Expr:
         token = node.children[0]
         name = str(token)
         if name in ("pi", "π"):
@@ -127,22 +118,22 @@ class Builder:
         return symbol(name, self.text, token.column)
 
     # -- operators
-    def _neg(self, node: Tree) -> sympy.Expr:
+    def _neg(self, node: Node) -> sympy.Expr:
         return -self.build(node.children[0])
 
-    def _pos(self, node: Tree) -> sympy.Expr:
+    def _pos(self, node: Node) -> sympy.Expr:
         return self.build(node.children[0])
 
-    def _pow(self, node: Tree) -> sympy.Expr:
+    def _pow(self, node: Node) -> sympy.Expr:
         exponent = self.build(node.children[1])
         return self._raise(node.children[0], exponent, _column(node.children[1]))
 
-    def _superscript(self, node: Tree) -> sympy.Expr:
+    def _superscript(self, node: Node) -> sympy.Expr:
         token = node.children[1]
         exponent = sympy.Integer(int(str(token).translate(_SUPERSCRIPT)))
         return self._raise(node.children[0], exponent, token.column)
 
-    def _raise(self, base_node: Tree, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
+    def _raise(self, base_node: Node, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
         # In x(1 − y)^2 the power belongs to the bracket, as on paper: x·(1 − y)².
         factor = self._multiplying_call(base_node)
         if factor is not None:
@@ -150,18 +141,18 @@ class Builder:
             return name * self._power(self.build(inner), exponent, column)
         return self._power(self.build(base_node), exponent, column)
 
-    def _multiplying_call(self, node: Tree | Token) -> tuple[sympy.Expr, Tree] | None:
-        if not (isinstance(node, Tree) and node.data == "call" and len(node.children) == 2):
+    def _multiplying_call(self, node: Node | Token) -> tuple[sympy.Expr, Node] | None:
+        if not (node.data == "call" and len(node.children) == 2):
             return None
         token = node.children[0]
         name = str(token)
         if name in CONSTANT_NAMES:
-            return self._name(Tree("name", [token])), node.children[1]
+            return self._name(Node("name", [token], token.column)), node.children[1]
         if name not in FUNCTION_NAMES and _is_variable_like(name, self.signature):
             return symbol(name, self.text, token.column), node.children[1]
         return None
 
-    def _degrees(self, node: Tree) -> sympy.Expr:
+    def _degrees(self, node: Node) -> sympy.Expr:
         return self.build(node.children[0]) * self._degree_unit()
 
     def _degree_unit(self) -> sympy.Expr:
@@ -195,7 +186,7 @@ class Builder:
                             f"{self.limits.max_exponent} is allowed", column)
 
     # -- calls: sin(x), log(x, 2), and w(x + 1) meaning w·(x + 1)
-    def _call(self, node: Tree) -> sympy.Expr:
+    def _call(self, node: Node) -> sympy.Expr:
         token, *arg_nodes = node.children
         name = str(token)
         args = [self.build(a) for a in arg_nodes]
@@ -244,14 +235,13 @@ def _is_variable_like(name: str, signature: tuple[str, ...]) -> bool:
 
 
 def _unknown_function(name: str) -> str:
+    import difflib  # only on this error path: keeps start-up light
+
     close = difflib.get_close_matches(name, FUNCTION_NAMES, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return (f"unknown function '{name}'; {hint}Allowed: {', '.join(FUNCTION_NAMES)}. "
             f"For multiplication write {name}*(...)")
 
 
-def _column(node: Tree | Token) -> int | None:
-    if isinstance(node, Token):
-        return node.column
-    meta = getattr(node, "meta", None)
-    return getattr(meta, "column", None) if meta is not None and not meta.empty else None
+def _column(node: Node | Token) -> int:
+    return node.column

@@ -1,8 +1,8 @@
 """The one door from user text to SymPy: a grammar of our own, with limits.
 
-``parse`` checks the characters, the bracket depth and the length before any
-parsing, parses with an LALR grammar (``grammar.lark``), checks the tree's size and
-depth, and only then builds SymPy objects node by node (``_builder``). User text
+``parse`` checks the length, the characters and the nesting before any parsing,
+parses with our own grammar (``_parser``, which also bounds the tree's size and
+depth), and only then builds SymPy objects node by node (``_builder``). User text
 never reaches ``eval``, ``sympify``, ``parse_expr`` or ``lambdify``.
 
 Variables: with a signature (``f(z, w, b) = z*w + b``) the variables are the ones
@@ -17,15 +17,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import sympy
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
-from gradwise._builder import _CHAINS, FUNCTION_NAMES, Builder, Limits, symbol
+from gradwise._builder import FUNCTION_NAMES, Builder, Limits, symbol
+from gradwise._parser import Parser, Token, tokenize
 from gradwise.errors import InputError, ParseError
 
 __all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number"]
@@ -35,13 +31,6 @@ _SIGNATURE = re.compile(rf"\s*(?P<name>{_NAME})\s*\((?P<vars>[^()=]*)\)\s*=(?!=)
 _ALLOWED = re.compile(r"[^\x20-\x7e\t\r\n×·⋅∗−–÷°⁰¹²³⁴⁵⁶⁷⁸⁹⁻α-ωΑ-Ω]")
 _ASCII_OPERATORS = str.maketrans({"×": "*", "·": "*", "⋅": "*", "∗": "*",
                                   "−": "-", "–": "-", "÷": "/"})
-_HINTS = {"_": "names start with a letter", "!": "factorials are not supported",
-          "|": "write abs(x) for |x|", "=": "a signature looks like f(x, y) = x^2 + y^2",
-          "[": "use round brackets", "{": "use round brackets", ";": "one expression only",
-          ".": "attribute access is not part of the language; decimals look like 0.5"}
-_WORDS = {"NUMBER": "a number", "NAME": "a name", "LPAR": "'('", "RPAR": "')'",
-          "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "CIRCUMFLEX": "'^'",
-          "COMMA": "','", "DEGREE": "'°'", "SUPERSCRIPT": "a superscript", "$END": "the end"}
 
 
 @dataclass(frozen=True)
@@ -143,13 +132,13 @@ def parse(
         raise ParseError(f"expected the expression as text, got {type(text).__name__}")
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
-    tree = _parse_tree(body, text)
-    names = _check_tree(tree, text, limits)
-    expr = Builder(text, limits, degrees, signature).build(tree)
+    tokens = tokenize(body.translate(_ASCII_OPERATORS), text)
+    parsed = Parser(text, tokens, limits.max_depth, limits.max_nodes).parse()
+    expr = Builder(text, limits, degrees, signature).build(parsed.tree)
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
                          "zero or an infinity)", text)
-    found = _appearance_order(names, expr)
+    found = _appearance_order(parsed.names, expr)
     variables = tuple(symbol(n) for n in signature) if signature else found
     result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
     if wrt is not None:
@@ -274,66 +263,9 @@ def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
     return match["name"], tuple(names), " " * match.end() + text[match.end():]
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                cache=True)
-
-
-def _parse_tree(body: str, text: str) -> Tree:
-    try:
-        return _parser().parse(body.translate(_ASCII_OPERATORS))
-    except UnexpectedInput as error:
-        raise _lark_error(error, text) from None
-
-
-def _lark_error(error: UnexpectedInput, text: str) -> ParseError:
-    if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream]
-        hint = _HINTS.get(char)
-        reason = f"unexpected character {char!r} at column {error.column}"
-        return ParseError(f"{reason}; {hint}" if hint else reason, text, error.column)
-    expected = sorted({_describe(t) for t in getattr(error, "expected", ())})
-    wanted = f"; expected {', '.join(expected)}" if expected else ""
-    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
-        column = error.column
-        return ParseError(f"unexpected {str(error.token)!r} at column {column}{wanted}",
-                          text, column)
-    if isinstance(error, UnexpectedToken | UnexpectedEOF):
-        return ParseError(f"the expression ends too early{wanted}", text, len(text) + 1)
-    return ParseError(str(error), text)
-
-
-def _check_tree(tree: Tree, text: str, limits: Limits) -> list[Token]:
-    """Count nodes and nesting without recursion (a + b + c chains do not nest); return names."""
-    stack: list[tuple[Tree | Token, int]] = [(tree, 1)]
-    nodes = 0
-    names: list[Token] = []
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if nodes > limits.max_nodes:
-            raise ParseError(f"the expression has more than {limits.max_nodes:,} parts "
-                             "(Limits.max_nodes)", text)
-        if depth > limits.max_depth:
-            column = node.column if isinstance(node, Token) else getattr(node.meta, "column", None)
-            raise ParseError(f"the expression nests deeper than {limits.max_depth} "
-                             "(Limits.max_depth)", text, column)
-        if isinstance(node, Token) and node.type == "NAME":
-            names.append(node)
-        elif isinstance(node, Tree):
-            for index, child in enumerate(node.children):
-                same_chain = (index == 0 and isinstance(child, Tree)
-                              and _CHAINS.get(child.data, 0) == _CHAINS.get(node.data, 1))
-                stack.append((child, depth if same_chain else depth + 1))
-    return names
-
-
 def _appearance_order(names: list[Token], expr: sympy.Expr) -> tuple[sympy.Symbol, ...]:
     free = {s.name: s for s in expr.free_symbols}
-    ordered = dict.fromkeys(str(t) for t in sorted(names, key=lambda t: t.start_pos)
-                            if str(t) in free)
+    ordered = dict.fromkeys(str(t) for t in names if str(t) in free)
     return tuple(free[n] for n in ordered)
 
 
@@ -360,13 +292,6 @@ def _split_top_level(text: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return [p for p in parts if p.strip()]
-
-
-def _describe(terminal: str) -> str:
-    if terminal in _WORDS:
-        return _WORDS[terminal]
-    pattern = _parser().get_terminal(terminal).pattern
-    return repr(pattern.value) if pattern.type == "str" else terminal
 
 
 def _listing(known: Mapping[str, Any]) -> str:

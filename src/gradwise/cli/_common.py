@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import tempfile
@@ -62,6 +61,8 @@ def check_expression(text: str) -> str:
 
 
 def emit_json(document: dict[str, Any]) -> None:
+    import json  # only for --json: keeps start-up light
+
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
