@@ -78,7 +78,8 @@ def test_gradient_matches_central_differences(data, activation):
     _, grad_w, grad_b = cost_and_gradient(X, y, w, b, activation)
     cost = lambda w_, b_: float(cost_and_gradient(X, y, w_, b_, activation)[0])  # noqa: E731
     for j, step in enumerate(np.eye(len(w)) * h):
-        assert grad_w[j] == pytest.approx((cost(w + step, b) - cost(w - step, b)) / (2 * h), rel=1e-6)
+        central = (cost(w + step, b) - cost(w - step, b)) / (2 * h)
+        assert grad_w[j] == pytest.approx(central, rel=1e-6)
     assert grad_b == pytest.approx((cost(w, b + h) - cost(w, b - h)) / (2 * h), rel=1e-6)
 
 
@@ -110,7 +111,7 @@ def test_fortran_order_and_strided_views_agree_with_c_order(data, backend):
 def test_numba_and_numpy_back_ends_agree(data, activation):
     fast = cost_and_gradient(*data, activation, backend="numba")
     slow = cost_and_gradient(*data, activation, backend="numpy")
-    for a, b in zip(fast, slow):
+    for a, b in zip(fast, slow, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
 
 
@@ -119,7 +120,7 @@ def test_custom_sympy_activation_equals_named_one(data, backend):
     z = sympy.Symbol("z")  # no assumptions, as a parser would make it
     custom = cost_and_gradient(*data, 1 / (1 + sympy.exp(-z)), backend=backend)
     named = cost_and_gradient(*data, "sigmoid", backend=backend)
-    for a, b in zip(custom, named):
+    for a, b in zip(custom, named, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 

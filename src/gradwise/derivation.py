@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Union
+from typing import Literal
 
 import sympy
 from sympy.printing.str import StrPrinter
@@ -21,7 +21,7 @@ from gradwise.errors import InputError
 from gradwise.functions import relu, sigmoid, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
-Activation = Union[ActivationName, sympy.Expr]
+Activation = ActivationName | sympy.Expr
 
 z = sympy.Symbol("z", real=True)
 y = sympy.Symbol("y", real=True)

@@ -13,8 +13,9 @@ Per-row arithmetic and sums are float64 for float32 data too; results come back 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import sympy
