@@ -48,22 +48,29 @@ def discriminant(matrix: sympy.Matrix) -> sympy.Expr:
 
 
 def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
-                           matrix: sympy.Matrix, point: Sequence[float],
-                           exact: Sequence[sympy.Expr] | None = None) -> Verdict:
-    """Classify the critical point ``point`` (``exact`` when its coordinates are known exactly).
+                           matrix: sympy.Matrix, point: Sequence[sympy.Expr | float],
+                           exact: bool = False) -> Verdict:
+    """Classify the critical point ``point``; ``exact`` says its coordinates are exact.
+
+    Args:
+        expr: f.
+        variables: its variables, in the order of ``point``.
+        matrix: the Hessian of f (exact, n×n).
+        point: the critical point: exact SymPy numbers, or floats / SymPy Floats.
+        exact: whether ``point`` is exact (then a zero eigenvalue is decided exactly).
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
         >>> f = x**4 + y**4
-        >>> v = second_derivative_test(f, (x, y), sympy.hessian(f, (x, y)), (0.0, 0.0), (0, 0))
+        >>> v = second_derivative_test(f, (x, y), sympy.hessian(f, (x, y)), (0, 0), exact=True)
         >>> v.kind, v.settled_by
         ('minimum', 'the lowest-order term of f(a + h) − f(a) is x⁴ + y⁴, of even degree 4 and positive in every direction')
     """
-    values = dict(zip(variables, exact)) if exact is not None else \
-        dict(zip(variables, (sympy.Float(p, 30) for p in point)))
+    values = {v: sympy.sympify(p) if exact else sympy.Float(p, 30)
+              for v, p in zip(variables, point)}
     at = matrix.xreplace(values)
     eigenvalues = _eigenvalues(at)
-    zero = _is_singular(at, eigenvalues, exact is not None)
+    zero = _is_singular(at, eigenvalues, exact)
     kind = _kind(eigenvalues, zero, len(variables))
     reason = _reason(at, eigenvalues, kind)
     if kind != "degenerate":
@@ -115,7 +122,9 @@ def _reason(at: sympy.Matrix, eigenvalues: tuple[float, ...], kind: Kind) -> str
 
 
 def _number(value: sympy.Expr) -> str:
-    return show(value) if value.is_Rational else f"{float(sympy.re(value.evalf(17))):.6g}"
+    if value.is_Rational:
+        return show(value)
+    return f"{float(sympy.re(value.evalf(17))):.6g}".replace("-", "−")
 
 
 def _compare(value: sympy.Expr) -> str:
@@ -128,7 +137,7 @@ def _compare(value: sympy.Expr) -> str:
 def _settle(expr, variables, values, exact) -> tuple[Kind, str]:
     from gradwise._higher_order import lowest_order_term, neighbourhood
 
-    if exact is not None and all(sympy.sympify(c).is_Rational for c in exact):
+    if exact and all(c.is_Rational for c in values.values()):
         settled = lowest_order_term(expr, variables, values)
         if settled is not None:
             return settled
