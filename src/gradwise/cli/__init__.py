@@ -15,6 +15,8 @@ COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
     "tour": "gradwise.cli.tour:tour",
+    "descend": "gradwise.cli.descent:descend",
+    "lr": "gradwise.cli.descent:lr",
 }
 
 

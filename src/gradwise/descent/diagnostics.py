@@ -60,13 +60,13 @@ def overshoot(trace: Trace) -> Finding | None:
 
 
 def oscillation(trace: Trace) -> Finding | None:
-    """Three or more overshoots in a run that is still converging."""
+    """Overshoots on at least a quarter of the steps (three or more), while converging."""
     flips = _view(trace).flips
     view = _view(trace)
     converging = trace.status == "converged" or (trace.status == "max_steps" and
                                                  view.norms[-1] < view.norms[0] / 2 and
                                                  view.period is None)
-    if len(flips) < 3 or not converging:
+    if len(flips) < max(3, trace.n_steps / 4) or not converging:
         return None
     return Finding("oscillation", f"{len(flips)} of {trace.n_steps} steps overshot, so the "
                    "points zig-zag around the optimum; a smaller η would go straight",

@@ -77,9 +77,7 @@ def number_text(x: Any, digits: int = 6) -> str:
             text = f"{sympy.Float(x, 40):.40f}".rstrip("0")
             return text.replace("-", "−")
         return show(x)
-    if isinstance(x, sympy.Basic):
-        return show(x, digits=digits)
-    value = float(x)
+    value = float(x)  # an irrational SymPy number (e, σ(1)) shows as a decimal too
     text = f"{value:.{digits}g}" if value != 0 else "0"
     return text.replace("-", "−")
 
