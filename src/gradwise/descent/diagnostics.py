@@ -13,7 +13,10 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
 
 from gradwise.descent.trace import Finding, Trace
 
@@ -47,88 +50,81 @@ def diagnose(trace: Trace) -> tuple[Finding, ...]:
 
 def overshoot(trace: Trace) -> Finding | None:
     """A step from x to x + Δ where the slope along Δ changed sign: it passed the optimum."""
-    flips = _flips(trace)
-    if not flips:
+    flips = _view(trace).flips
+    if not len(flips):
         return None
-    k = flips[0]
-    where = _where(trace, k)
-    return Finding("overshoot", f"step {k + 1} jumped from {where} past the "
+    k = int(flips[0])
+    return Finding("overshoot", f"step {k + 1} jumped from {_where(trace, k)} past the "
                    f"{_optimum(trace)} along its direction; {len(flips)} of "
                    f"{trace.n_steps} steps did", k)
 
 
 def oscillation(trace: Trace) -> Finding | None:
-    """Three or more overshoots in a run that is still converging."""
-    flips = _flips(trace)
-    norms = trace.gradient_norms()
-    converging = trace.status == "converged" or (
-        trace.status == "max_steps" and norms[-1] < norms[0] / 2 and cycle(trace) is None)
-    if len(flips) < 3 or not converging:
+    """Overshoots on at least a quarter of the steps (three or more), while converging."""
+    flips = _view(trace).flips
+    view = _view(trace)
+    converging = trace.status == "converged" or (trace.status == "max_steps" and
+                                                 view.norms[-1] < view.norms[0] / 2 and
+                                                 view.period is None)
+    if len(flips) < max(3, trace.n_steps / 4) or not converging:
         return None
     return Finding("oscillation", f"{len(flips)} of {trace.n_steps} steps overshot, so the "
                    "points zig-zag around the optimum; a smaller η would go straight",
-                   flips[0])
+                   int(flips[0]))
 
 
 def cycle(trace: Trace) -> Finding | None:
     """The last points repeat with a period of 2 to MAX_PERIOD steps, without converging."""
-    if trace.status == "converged":
+    period = _view(trace).period
+    if trace.status == "converged" or period is None:
         return None
-    points = _float_points(trace)
-    for period in range(2, MAX_PERIOD + 1):
-        if _repeats(points, period):
-            shown = ", ".join(_point_text(trace.names, p) for p in points[-period:])
-            return Finding("cycle", f"the points repeat every {period} steps ({shown}), so "
-                           "the run never converges; lower η", len(points) - 1 - period)
-    return None
+    shown = ", ".join(_where(trace, len(trace) - period + i) for i in range(period))
+    return Finding("cycle", f"the points repeat every {period} steps ({shown}), so the run "
+                   "never converges; lower η", len(trace) - 1 - period)
 
 
 def divergence(trace: Trace) -> Finding | None:
-    """Stopped as diverged, or the objective and |∇f| rose through the last steps."""
-    values = _objective(trace)
-    norms = trace.gradient_norms()
+    """Stopped as diverged, or the objective and |∇f| rose through the last 5 to 10 steps."""
+    view = _view(trace)
+    values, norms = view.objective, view.norms
     tail = min(len(values) - 1, 10)
-    growing = tail >= 5 and all(values[-i] > values[-i - 1] and norms[-i] > norms[-i - 1]
-                                for i in range(1, tail + 1))
+    growing = tail >= 5 and bool(np.all(np.diff(values[-tail - 1:]) > 0)
+                                 and np.all(np.diff(norms[-tail - 1:]) > 0))
     if trace.status != "diverged" and not growing:
         return None
     first = max(len(values) - 1 - tail, 0)
-    rate = (norms[-1] / norms[first]) ** (1 / max(len(norms) - 1 - first, 1)) if \
-        norms[first] > 0 else math.inf
-    return Finding("divergence", f"{_f(trace)} went from {_num(trace.values[first])} to "
+    steps = max(len(norms) - 1 - first, 1)
+    rate = (norms[-1] / norms[first]) ** (1 / steps) if norms[first] > 0 else math.inf
+    return Finding("divergence", f"f went from {_num(trace.values[first])} to "
                    f"{_num(trace.values[-1])} while |∇f| grew ×{rate:.3g} a step: η is too "
                    "large", first)
 
 
 def vanishing_gradient(trace: Trace) -> Finding | None:
     """|∇f| grew ≥ 3× over ≥ 5 steps running while the objective fell: it started flat."""
-    values = _objective(trace)
-    norms = trace.gradient_norms()
-    start = 0
-    for k in range(1, len(norms) + 1):
-        rising = k < len(norms) and norms[k] > norms[k - 1] and values[k] < values[k - 1]
-        if rising:
-            continue
-        if k - 1 - start >= VANISH_STRETCH and norms[k - 1] >= VANISH_GROWTH * norms[start] > 0:
-            return Finding("vanishing_gradient", f"|∇f| was only {norms[start]:.3g} at "
-                           f"{_where(trace, start)}, yet grew to {norms[k - 1]:.3g} by step "
-                           f"{k - 1} as {_f(trace)} fell: that start was on a plateau, not "
-                           "near a minimum, so the steps were tiny", start)
-        start = k
+    view = _view(trace)
+    norms = view.norms
+    rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
+    for begin, end in _stretches(rising):  # steps begin..end rose: points begin..end + 1
+        low, high = norms[begin], norms[end + 1]
+        if end + 1 - begin >= VANISH_STRETCH and high >= VANISH_GROWTH * low > 0:
+            return Finding("vanishing_gradient", f"|∇f| was only {low:.3g} at "
+                           f"{_where(trace, begin)}, yet grew to {high:.3g} by step {end + 1} "
+                           "as f fell: that start was on a plateau, not near a minimum, so "
+                           "the steps were tiny", begin)
     return None
 
 
 def slow(trace: Trace) -> Finding | None:
     """max_steps reached while the objective still fell through the last tenth of the run."""
-    if trace.status != "max_steps" or trace.n_steps < 2 or cycle(trace) is not None:
+    if trace.status != "max_steps" or trace.n_steps < 2 or _view(trace).period is not None:
         return None
-    values = _objective(trace)
     back = max(trace.n_steps // 10, 1)
-    recent = values[-back - 1:]
-    if not all(b <= a for a, b in zip(recent, recent[1:])) or not recent[-1] < recent[0]:
+    recent = _view(trace).objective[-back - 1:]
+    if not (np.all(np.diff(recent) <= 0) and recent[-1] < recent[0]):
         return None
-    return Finding("slow", f"still improving after {trace.n_steps} steps ({_f(trace)} fell "
-                   f"from {_num(trace.values[-back - 1])} to {_num(trace.values[-1])} over the "
+    return Finding("slow", f"still improving after {trace.n_steps} steps (f fell from "
+                   f"{_num(trace.values[-back - 1])} to {_num(trace.values[-1])} over the "
                    f"last {back}); allow more steps or a larger η", trace.n_steps)
 
 
@@ -149,11 +145,11 @@ def saddle(trace: Trace) -> Finding | None:
 
 def rising(trace: Trace) -> Finding | None:
     """The objective ended worse than at the start."""
-    values = _objective(trace)
+    values = _view(trace).objective
     if not values[-1] > values[0]:
         return None
     goal = "maximizing" if trace.ascent else "minimizing"
-    return Finding("rising", f"{_f(trace)} went from {_num(trace.values[0])} to "
+    return Finding("rising", f"f went from {_num(trace.values[0])} to "
                    f"{_num(trace.values[-1])} although {goal}", 0)
 
 
@@ -163,57 +159,68 @@ CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
 
 # -- helpers ---------------------------------------------------------------------------
 
-def _objective(trace: Trace) -> list[float]:
-    sign = trace.sign
-    return [sign * v for v in trace.float_values()]
+class _View(NamedTuple):
+    points: np.ndarray  # (variables, points)
+    gradients: np.ndarray  # (variables, points)
+    objective: np.ndarray  # sign·f at each point
+    norms: np.ndarray  # |∇f| at each point
+    period: int | None  # the last points repeat with this period
+    flips: np.ndarray  # steps that overshot (see _flips)
 
 
-def _float_columns(columns: Sequence[Sequence[object]]) -> list[Sequence[float]]:
-    return [c if not c or isinstance(c[0], float) else [float(x) for x in c] for c in columns]
+_last: list[tuple[Trace, _View]] = []
 
 
-def _float_points(trace: Trace) -> list[tuple[float, ...]]:
-    return list(zip(*_float_columns(trace.coordinates)))
+def _view(trace: Trace) -> _View:
+    """The trace as float arrays, computed once per trace for all the checks."""
+    if _last and _last[0][0] is trace:
+        return _last[0][1]
+    points = np.array(trace.coordinates, dtype=float)
+    gradients = np.array(trace.gradients, dtype=float)
+    objective = trace.sign * np.array(trace.values, dtype=float)
+    norms = np.sqrt(np.sum(gradients**2, axis=0))
+    view = _View(points, gradients, objective, norms, _period(points),
+                 _flips(points, gradients, trace.sign))
+    _last[:] = [(trace, view)]
+    return view
 
 
-def _flips(trace: Trace) -> list[int]:
+def _flips(points: np.ndarray, gradients: np.ndarray, sign: int) -> np.ndarray:
     """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
-    xs = _float_columns(trace.coordinates)
-    gs = _float_columns(trace.gradients)
-    sign = trace.sign
-    flips = []
-    for k in range(trace.n_steps):
-        delta = [c[k + 1] - c[k] for c in xs]
-        before = sign * sum(g[k] * d for g, d in zip(gs, delta))
-        after = sign * sum(g[k + 1] * d for g, d in zip(gs, delta))
-        if before < 0 < after:
-            flips.append(k)
-    return flips
+    delta = np.diff(points, axis=1)
+    before = sign * np.sum(gradients[:, :-1] * delta, axis=0)
+    after = sign * np.sum(gradients[:, 1:] * delta, axis=0)
+    return np.flatnonzero((before < 0) & (after > 0))
 
 
-def _repeats(points: list[tuple[float, ...]], period: int) -> bool:
-    if len(points) < 3 * period + 1:
-        return False
-    tail = points[-2 * period:]
-    earlier = points[-3 * period:-period]
-    moving = any(_distance(a, b) > REPEAT_TOL * (1 + _size(a)) for a, b in zip(tail, tail[1:]))
-    return moving and all(_distance(a, b) <= REPEAT_TOL * (1 + _size(a))
-                          for a, b in zip(tail, earlier))
+def _period(points: np.ndarray) -> int | None:
+    """The smallest p in 2..MAX_PERIOD with x_k ≈ x_k−p over the last 2p points, if moving."""
+    tail = points[:, -3 * MAX_PERIOD - 1:].T.tolist()  # small: plain Python is quicker
+    last = tail[-1]
+    near = REPEAT_TOL * (1 + math.hypot(*last))
+    for p in range(2, MAX_PERIOD + 1):
+        if len(tail) < 3 * p + 1:
+            return None
+        if math.dist(last, tail[-1 - p]) > near:
+            continue
+        recent = tail[-2 * p:]
+        earlier = tail[-3 * p:-p]
+        room = [REPEAT_TOL * (1 + math.hypot(*a)) for a in recent]
+        moving = any(math.dist(a, b) > r for a, b, r in zip(recent, recent[1:], room))
+        if moving and all(math.dist(a, b) <= r for a, b, r in zip(recent, earlier, room)):
+            return p
+    return None
 
 
-def _distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
-
-
-def _size(a: tuple[float, ...]) -> float:
-    return math.sqrt(sum(x * x for x in a))
+def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(),
+                    (np.flatnonzero(edges == -1) - 1).tolist()))
 
 
 def _where(trace: Trace, k: int) -> str:
-    return _point_text(trace.names, trace.point(k))
-
-
-def _point_text(names: Sequence[str], point: Sequence[object]) -> str:
+    names, point = trace.names, trace.point(k)
     if len(names) == 1:
         return f"{names[0]} = {_num(point[0])}"
     return "(" + ", ".join(f"{n} = {_num(x)}" for n, x in zip(names, point)) + ")"
@@ -221,10 +228,6 @@ def _point_text(names: Sequence[str], point: Sequence[object]) -> str:
 
 def _optimum(trace: Trace) -> str:
     return "maximum" if trace.ascent else "minimum"
-
-
-def _f(trace: Trace) -> str:
-    return "f"
 
 
 def _num(x: object) -> str:
