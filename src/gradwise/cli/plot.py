@@ -48,13 +48,13 @@ def check_plot_path(path: str | Path) -> str:
             ffmpeg.
     """
     target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{str(target)!r} is a directory; give a file name such as "
+                         f"{str(target / 'picture.png')!r}")
     extension = target.suffix.lower().lstrip(".")
     if extension not in FORMATS:
         raise InputError(f"cannot tell the picture's format from {str(path)!r}: end the file "
                          "name in .png, .svg, .pdf, .gif, .mp4 or .html")
-    if target.is_dir():
-        raise InputError(f"{str(target)!r} is a directory; give a file name such as "
-                         f"{str(target / ('picture.' + extension))!r}")
     if not target.parent.exists():
         raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
     if extension == "mp4" and shutil.which("ffmpeg") is None:

@@ -30,9 +30,9 @@ CONTOUR_POINTS = 160
 ARROW_GRID = 15
 """∇f is drawn at ARROW_GRID × ARROW_GRID evenly spaced points of the window."""
 
-SPREAD = 10.0
-"""With arrows="auto", arrows show directions only when |∇f| on the grid spans more than
-this factor (largest over median), since then true lengths would hide the small ones."""
+SPREAD = 20.0
+"""With arrows="auto", arrows show directions only when |∇f| on the grid spreads more than
+this factor (90th percentile over 10th), since then true lengths would hide the short ones."""
 
 
 def plot_function(f: Any, within: Mapping[str, Any] | str | None = None, *,
@@ -147,6 +147,9 @@ def draw_contours(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]]) -> No
     x, y = _mesh(bounds, CONTOUR_POINTS)
     z, _ = sampling.evaluate(f, x, y)
     levels, norm = _levels(z)
+    if norm is not None:  # logarithmic levels: values under the lowest share its colour
+        with np.errstate(invalid="ignore"):
+            z = np.where(z < norm.vmin, norm.vmin, z)
     filled = ax.contourf(x, y, z, levels=levels, cmap=CMAP, norm=norm, extend="both")
     ax.contour(x, y, z, levels=levels[::3], colors="white", linewidths=0.4, alpha=0.5,
                norm=norm)
@@ -282,7 +285,9 @@ def _mesh(bounds: Sequence[tuple[float, float]], count: int) -> tuple[np.ndarray
 
 def _spread(size: np.ndarray) -> float:
     positive = size[np.isfinite(size) & (size > 0)]
-    return float(positive.max() / np.median(positive)) if positive.size else 1.0
+    if not positive.size:
+        return 1.0
+    return float(np.percentile(positive, 90) / np.percentile(positive, 10))
 
 
 def _levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
