@@ -21,11 +21,12 @@ except ModuleNotFoundError as error:  # pragma: no cover - exercised by the hint
                               "'gradwise[plot]'", name="matplotlib") from error
 
 from gradwise.plotting.animate import animate_descent, frame_steps
-from gradwise.plotting.descent import plot_descent, plot_learning_rates, plot_progress
+from gradwise.plotting.descent import (plot_descent, plot_learning_rates, plot_progress,
+                                       plot_result)
 from gradwise.plotting.functions import plot_function, plot_surface
 from gradwise.plotting.interactive import interactive_figure, interactive_html
 from gradwise.plotting.style import COLOURS, KIND_MARKERS
 
-__all__ = ["plot_function", "plot_surface", "plot_descent", "plot_progress",
+__all__ = ["plot_function", "plot_surface", "plot_descent", "plot_result", "plot_progress",
            "plot_learning_rates", "animate_descent", "frame_steps", "interactive_figure",
            "interactive_html", "COLOURS", "KIND_MARKERS"]

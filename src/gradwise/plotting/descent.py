@@ -23,7 +23,7 @@ from gradwise.plotting.functions import (Arrows, critical_list, draw_contours, d
                                          tangent_segment)
 from gradwise.plotting.style import COLOURS, axis_label, finish, new_axes, new_figure, number, title
 
-__all__ = ["plot_descent", "plot_progress", "plot_learning_rates", "draw_path_3d",
+__all__ = ["plot_descent", "plot_result", "plot_progress", "plot_learning_rates", "draw_path_3d",
            "overshooting_steps", "run_summary", "panel_title", "MAX_ARROWS"]
 
 MAX_ARROWS = 60
@@ -74,6 +74,14 @@ def plot_descent(result: Any, within: Mapping[str, Any] | str | None = None, *,
     draw_critical(ax, f, marked)
     ax.set_title(title(f, run_summary(result)))
     return finish(ax, f.names)
+
+
+def plot_result(result: Any, **options: Any) -> Axes:
+    """``Result.plot()``: :func:`plot_descent` in one or two variables, else the f panel of
+    :func:`plot_progress` (a Python function's run, or three or more variables)."""
+    if result.function is not None and len(result.trace.names) <= 2:
+        return plot_descent(result, **options)
+    return plot_progress(result).axes[0]
 
 
 def plot_progress(result: Any) -> Figure:
