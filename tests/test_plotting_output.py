@@ -121,6 +121,9 @@ def test_plot_command_writes_each_format(tmp_path, extension):
     else:
         assert b"Plotly.newPlot" in data
     assert leftovers(tmp_path) == []
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 def test_plot_command_marks_critical_points_and_draws_surfaces(tmp_path):

@@ -24,8 +24,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gradwise.cli._common import (EXPRESSION_SETTINGS, check_expression, fail, handle_errors,
-                                  write_atomically)
+from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, fail, handle_errors
 from gradwise.errors import GradwiseError, InputError
 
 __all__ = ["plot", "plot_option", "write_plot", "save", "check_plot_path", "FORMATS"]
@@ -107,25 +106,33 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
 def save(picture: Any, path: str | Path) -> None:
     """Write a Figure, Axes, FuncAnimation or Plotly figure to ``path``, whole or not at all."""
     extension = check_plot_path(path)
-    if FORMATS[extension] == "interactive":
-        if not hasattr(picture, "to_html"):
-            raise InputError(f"an .html page needs an interactive (Plotly) figure, got "
-                             f"{type(picture).__name__}")
-        write_atomically(path, picture.to_html(include_plotlyjs=True, full_html=True))
-        return
     target = Path(path)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=f".{extension}")
     os.close(handle)
     try:
         _write(picture, temporary, extension)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a picture is for sharing
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write(picture: Any, path: str, extension: str) -> None:
+    if FORMATS[extension] == "interactive":
+        if not hasattr(picture, "to_html"):
+            raise InputError(f"an .html page needs an interactive (Plotly) figure, got "
+                             f"{type(picture).__name__}")
+        Path(path).write_text(picture.to_html(include_plotlyjs=True, full_html=True),
+                              encoding="utf-8")
+        return
     is_animation = hasattr(picture, "new_frame_seq")
     if FORMATS[extension] == "animation":
         if not is_animation:

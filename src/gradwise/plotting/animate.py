@@ -98,7 +98,7 @@ def descent_frames(result: Any, ax: Axes, within: Mapping[str, Any] | str | None
     path, = ax.plot([], [], color=COLOURS["path"], marker="o", markersize=3, gid="path",
                     linestyle="-" if n == 2 else ":", label="path")
     tangent, = ax.plot([], [], color=COLOURS["tangent"], linewidth=2, gid="tangent",
-                       label="tangent: slope = ∇f" if n == 1 else None)
+                       label=f"tangent: slope = ∇{f.name}" if n == 1 else None)
     ax.scatter(xs[:1], ys[:1], color=COLOURS["start"], s=60, edgecolors="black", zorder=8,
                gid="start", label="start")
     current, = ax.plot([], [], marker="o", markersize=9, color=COLOURS["end"],

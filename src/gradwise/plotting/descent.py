@@ -218,7 +218,8 @@ def spans_decades(data: np.ndarray) -> bool:
 def _step_label(result: Any) -> str:
     if result.method != "gd" or result.schedule != "constant":
         return "step Δ"
-    return "step Δ = +η∇f (ascent)" if result.trace.ascent else "step Δ = −η∇f"
+    nabla = f"∇{result.function.name}"
+    return f"step Δ = +η{nabla} (ascent)" if result.trace.ascent else f"step Δ = −η{nabla}"
 
 
 def _one_variable(ax: Axes, f: Any, trace: Any, bounds: tuple[float, float],
@@ -232,7 +233,7 @@ def _one_variable(ax: Axes, f: Any, trace: Any, bounds: tuple[float, float],
         half = tangent_half_width(slopes[k], bounds[1] - bounds[0], y_span)
         tx, ty = tangent_segment(xs[k], ys[k], slopes[k], half)
         ax.plot(tx, ty, color=COLOURS["tangent"], linewidth=1.5, gid="tangent",
-                label="tangent: slope = ∇f")
+                label=f"tangent: slope = ∇{f.name}")
     ax.plot(xs, ys, linestyle="none", marker="o", markersize=4, color=COLOURS["path"],
             gid="path", label=f"points ({steps_text(trace.n_steps)})")
     _step_arrows(ax, list(zip(xs, ys)), overshooting_steps(trace), label)
@@ -265,10 +266,11 @@ def _step_arrows(ax: Axes, points: list[tuple[float, float]], overshoots: list[i
 
 
 def _ends(ax: Axes, xs: np.ndarray, ys: np.ndarray) -> None:
-    # the start on top of the end, so a run that comes back (a cycle) shows both
-    ax.scatter(xs[-1:], ys[-1:], color=COLOURS["end"], marker="s", s=110, edgecolors="black",
+    # the end's square is the largest and lowest: a critical point where the run ended,
+    # or the start of a run that came back to it (a cycle), shows on top of it
+    ax.scatter(xs[-1:], ys[-1:], color=COLOURS["end"], marker="s", s=170, edgecolors="black",
                linewidths=1.5, zorder=7, gid="end", label="end")
-    ax.scatter(xs[:1], ys[:1], color=COLOURS["start"], s=60, edgecolors="black", zorder=8,
+    ax.scatter(xs[:1], ys[:1], color=COLOURS["start"], s=60, edgecolors="black", zorder=9,
                gid="start", label="start")
 
 

@@ -176,11 +176,11 @@ def draw_gradient_field(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]],
     size = np.hypot(u, v)
     if arrows == "auto":
         arrows = "direction" if _spread(size) > SPREAD else "gradient"
-    label = "∇f, uphill"
+    label = f"∇{f.name}, uphill"
     if arrows == "direction":
         with np.errstate(all="ignore"):
             u, v = np.where(size > 0, u / size, 0.0), np.where(size > 0, v / size, 0.0)
-        label = "∇f/|∇f|, uphill direction"
+        label = f"∇{f.name}/|∇{f.name}|, uphill direction"
     spacing = min((high - low) / (ARROW_GRID - 1) for low, high in bounds)
     longest = float(np.nanmax(np.hypot(u, v))) if np.isfinite(u).any() else 0.0
     # the longest arrow spans 0.9 of a grid cell, so arrows never overlap; lengths stay
@@ -202,8 +202,8 @@ def draw_critical(ax: Axes, f: Any, points: Sequence[Any]) -> None:
             xs, ys = [p.point[0] for p in chosen], [p.value for p in chosen]
         else:
             xs, ys = [p.point[0] for p in chosen], [p.point[1] for p in chosen]
-        ax.scatter(xs, ys, marker=marker, s=110, color=COLOURS[kind], edgecolors="black",
-                   linewidths=1, zorder=6, label=kind, gid=f"critical:{kind}")
+        ax.scatter(xs, ys, marker=marker, s=100, color=COLOURS[kind], edgecolors="black",
+                   linewidths=1, zorder=8, label=kind, gid=f"critical:{kind}")
 
 
 def critical_list(critical: Any) -> list[Any]:
@@ -258,7 +258,7 @@ def _tangent_at(ax: Axes, f: Any, x0: float) -> None:
     xs, ys = tangent_segment(x0, y0, slope, 1.5 * tangent_half_width(
         slope, high - low, y_high - y_low))
     ax.plot(xs, ys, color=COLOURS["tangent"], linewidth=2, gid="tangent",
-            label=f"tangent at {f.names[0]} = {number(x0)}: slope ∇f = {number(slope)}")
+            label=f"tangent at {f.names[0]} = {number(x0)}: slope ∇{f.name} = {number(slope)}")
     ax.scatter([x0], [y0], color=COLOURS["at"], s=60, zorder=6, gid="at",
                edgecolors="black", label=f"{f.names[0]} = {number(x0)}")
 
@@ -275,8 +275,8 @@ def _arrow_at(ax: Axes, f: Any, point: tuple[float, ...],
     if size > 0:
         span = min(high - low for low, high in bounds)
         ax.quiver([point[0]], [point[1]], [u], [v], angles="xy", scale_units="xy",
-                  scale=size / (0.3 * span), color=COLOURS["at"], width=0.008, zorder=7,
-                  gid="at-gradient", label=f"∇f = ({number(u)}, {number(v)})")
+                  scale=size / (0.2 * span), color=COLOURS["at"], width=0.006, zorder=7,
+                  gid="at-gradient", label=f"∇{f.name} = ({number(u)}, {number(v)})")
 
 
 def _mesh(bounds: Sequence[tuple[float, float]], count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -291,7 +291,7 @@ def _spread(size: np.ndarray) -> float:
 
 
 def _levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
-    """25 contour levels: logarithmic when f ≥ 0 spans more than three decades."""
+    """25 contour levels: logarithmic when f ≥ 0 spans more than two decades."""
     finite = z[np.isfinite(z)]
     if not finite.size:
         raise InputError("f is undefined everywhere in this window; choose another "
@@ -300,7 +300,7 @@ def _levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
     if low == high:
         return np.linspace(low - 1, high + 1, 3), None
     positive = finite[finite > 0]
-    if low >= 0 and positive.size and high / np.percentile(positive, 5) > 1e3:
+    if low >= 0 and positive.size and high / np.percentile(positive, 5) > 1e2:
         bottom = max(float(np.percentile(positive, 1)), high * 1e-9)
         return np.geomspace(bottom, high, 25), LogNorm(bottom, high)
     return MaxNLocator(25).tick_values(low, high), None
