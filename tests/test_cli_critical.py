@@ -66,3 +66,12 @@ def test_a_bad_budget_is_refused():
 def test_incomplete_answers_say_so():
     result = run("(x - y)^2")
     assert result.exit_code == 0 and "may be incomplete" in result.output
+
+
+def test_within_adds_the_global_extremes():
+    result = run("x^2 - y^2", "--within", "x=-1:1,y=-2:1")
+    assert result.exit_code == 0, result.output
+    assert "global minimum over the box: f(0, −2) = −4, boundary y = −2" in result.output
+    document = json.loads(run("x^2 - y^2", "--within", "x=-1:1,y=-2:1", "--json").output)
+    assert document["global_minimum"]["value"] == -4.0
+    assert document["global_maximum"]["where"].startswith(("corner", "boundary"))

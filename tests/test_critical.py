@@ -9,8 +9,13 @@ import numpy as np
 import pytest
 import sympy
 
-from gradwise import (CriticalPoints, InputError, classify_point, critical_points,
-                      nearest_critical_point)
+from gradwise import (
+    CriticalPoints,
+    InputError,
+    classify_point,
+    critical_points,
+    nearest_critical_point,
+)
 
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
 CAMEL = "f(x, y) = (4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2"
@@ -61,14 +66,16 @@ def test_cubic_has_exactly_two_points_with_exact_coordinates():
     assert top.exact == (sympy.Rational(-1, 18), sympy.Rational(-1, 108))
     assert top.exact_value == sympy.Rational(1, 11664)  # −1/5832 + 1/1944 − 3/11664
     assert top.reason == "D = 1 > 0, f_xx = −1/3 < 0"
-    assert result.discriminant == sympy.sympify("-36*x - 1", locals={"x": result.function.variables[0]})
+    x = result.function.variables[0]
+    assert result.discriminant == -36 * x - 1
 
 
 def test_quartic_minimum_says_how_the_inconclusive_test_was_settled():
     p = only(critical_points("x^4 + y^4"))
     assert p.kind == "minimum" and p.eigenvalues == (0.0, 0.0)
     assert "inconclusive" in p.reason
-    assert p.settled_by and "x⁴ + y⁴" in p.settled_by and "positive in every direction" in p.settled_by
+    assert "x⁴ + y⁴" in p.settled_by
+    assert "positive in every direction" in p.settled_by
 
 
 def test_cube_is_an_inflection():
@@ -131,7 +138,8 @@ def test_six_hump_camel_minima_and_morse_count():
     # f is coercive, so by Poincaré–Hopf #minima − #saddles + #maxima = 1
     assert counts["minimum"] - counts["saddle"] + counts["maximum"] == 1
     for point in [(0.0898, -0.7126), (-0.0898, 0.7126)]:
-        assert close_to(result, point, "minimum", tol=1e-4).value == pytest.approx(-1.0316, abs=1e-4)
+        minimum = close_to(result, point, "minimum", tol=1e-4)
+        assert minimum.value == pytest.approx(-1.0316, abs=1e-4)
     for point in [(1.7036, -0.7961), (-1.7036, 0.7961), (1.6071, 0.5687), (-1.6071, -0.5687)]:
         close_to(result, point, "minimum", tol=1e-4)
 
@@ -191,7 +199,7 @@ def test_a_box_keeps_only_points_inside_it():
     assert [p.exact for p in result] == [(0, 0)]
 
 
-# -- the budget -------------------------------------------------------------------------------------
+# -- the budget ----------------------------------------------------------------------------
 
 def test_a_system_that_runs_sympy_for_minutes_returns_within_the_budget():
     started = time.monotonic()
@@ -273,3 +281,34 @@ def test_text_in_the_notes_notation():
         "  (−1/18, −1/108)  f = 1/11664  maximum  (D = 1 > 0, f_xx = −1/3 < 0)",
         "  (0, 0)  f = 0  saddle  (D = −1 < 0)",
     ])
+
+
+# -- global extremes over a box ------------------------------------------------------------------
+
+def test_extrema_inside_and_on_the_boundary():
+    from gradwise import extrema
+
+    e = extrema(HIMMELBLAU, "x=-5:5, y=-5:5")
+    assert e.minimum.value == pytest.approx(0, abs=1e-12)
+    assert e.minimum.where == "interior critical point (minimum)"
+    # on the corners f is 250, 530, 610 and 890 (hand-computed); 890 at (5, 5) is the largest
+    assert e.maximum.point == (5.0, 5.0) and e.maximum.value == 890
+    assert e.maximum.where == "corner x = 5, y = 5"
+
+
+def test_extrema_on_an_edge_of_the_box():
+    from gradwise import extrema
+
+    # f = x² − y² on [−1, 1] × [−2, 1]: least −4 where y = −2 (x = 0 on that edge)
+    e = extrema("x^2 - y^2", "x=-1:1, y=-2:1")
+    assert e.minimum.point == pytest.approx((0, -2)) and e.minimum.value == pytest.approx(-4)
+    assert e.minimum.where == "boundary y = -2"
+    assert e.maximum.value == pytest.approx(1)
+
+
+def test_extrema_in_one_variable_are_at_the_ends_or_critical_points():
+    from gradwise import extrema
+
+    e = extrema("x^3 - 3x", "x=-3:1.5")
+    assert (e.minimum.point, e.minimum.value, e.minimum.where) == ((-3.0,), -18.0, "end x = -3")
+    assert e.maximum.point == pytest.approx((-1,)) and e.maximum.value == pytest.approx(2)

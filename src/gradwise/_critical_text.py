@@ -52,7 +52,7 @@ def _read_range(part: str, text: str) -> tuple[str, tuple[sympy.Expr, sympy.Expr
     name, eq, rest = part.partition("=")
     name = name.strip()
     low, colon, high = rest.partition(":")
-    if not eq or not colon or not sympy.Symbol(name).name or not _is_name(name):
+    if not eq or not colon or not _is_name(name):
         raise InputError(f"expected name=low:high in the box, got {part.strip()!r}; write for "
                          f"example x=-5:5,y=-pi:pi (whole box: {text!r})")
     try:
@@ -73,7 +73,8 @@ def _pair(name: Any, bounds: Any) -> tuple[sympy.Expr, sympy.Expr]:
     except (TypeError, ValueError):
         raise InputError(f"the range of {name} must be a pair (low, high), got {bounds!r}") \
             from None
-    return exact_number(low, f"the low end of {name}"), exact_number(high, f"the high end of {name}")
+    return (exact_number(low, f"the low end of {name}"),
+            exact_number(high, f"the high end of {name}"))
 
 
 # -- periodic answers and curves ---------------------------------------------------------

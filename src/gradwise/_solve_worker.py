@@ -15,6 +15,7 @@ that gradwise built itself; no text is evaluated on either side.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import queue
@@ -68,10 +69,8 @@ class _Worker:
                 self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
 
 
 class Job:
@@ -154,7 +153,5 @@ def _serve() -> None:  # the child's main loop
 
 
 if __name__ == "__main__":
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _serve()
-    except KeyboardInterrupt:
-        pass

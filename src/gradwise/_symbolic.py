@@ -14,7 +14,7 @@ never on the caller's clock. The strategy, strongest first:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 from sympy import S
@@ -48,7 +48,6 @@ class Answer:
     curves: tuple[dict, ...] = ()
     complete: bool = False
     note: str = ""
-    exceptions: tuple[str, ...] = field(default=())
 
 
 def solve_gradient(components: Sequence[sympy.Expr],
