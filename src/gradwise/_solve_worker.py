@@ -52,8 +52,10 @@ class _Worker:
             self.replies.put("the solver process stopped unexpectedly")
 
     def send(self, job: Any) -> None:
-        pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()  # type: ignore[union-attr]
+        stream = self.process.stdin
+        assert stream is not None  # opened with stdin=PIPE
+        pickle.dump(job, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.flush()
 
     def alive(self) -> bool:
         return self.process.poll() is None
