@@ -81,9 +81,10 @@ def _pair(name: Any, bounds: Any) -> tuple[sympy.Expr, sympy.Expr]:
 
 def enumerate_grid(grid, f, box) -> tuple[list[tuple[list[sympy.Expr], bool]], bool, str]:
     """The points of a product of coordinate sets: in the box, or one per family without one."""
-    columns = [_members(s, box[name] if box else None) for s, name in zip(grid, f.names)]
+    pairs = list(zip(grid, f.names, strict=True))
+    columns = [_members(s, box[name] if box else None) for s, name in pairs]
     count = math.prod(len(c) for c in columns)
-    described = "infinitely many: " + "; ".join(_describe(s, n) for s, n in zip(grid, f.names))
+    described = "infinitely many: " + "; ".join(_describe(s, n) for s, n in pairs)
     if count > MAX_POINTS:
         return [], False, f"{described}; {count:,} of them in the box, too many to list"
     points = [(list(p), True) for p in product(*columns)]
@@ -121,7 +122,7 @@ def _merged(families):
     for step, offsets in by_step.items():
         offsets = sorted(offsets, key=float)
         m = len(offsets)
-        gaps = [float(b - a) for a, b in zip(offsets, offsets[1:])]
+        gaps = [float(b - a) for a, b in zip(offsets, offsets[1:], strict=False)]
         if m > 1 and all(abs(g - float(step) / m) < 1e-12 for g in gaps):
             merged.append((offsets[0], step / m))
         else:

@@ -32,7 +32,7 @@ def lowest_order_term(expr, variables, values) -> tuple[Kind, str] | None:
     if not terms:
         return None
     k = min(sum(m) for m, _ in terms)
-    term = sum(c * sympy.Mul(*(v**e for v, e in zip(variables, m)))
+    term = sum(c * sympy.Mul(*(v**e for v, e in zip(variables, m, strict=True)))
                for m, c in terms if sum(m) == k)
     return _decide(term, k, variables, values)
 
@@ -80,8 +80,8 @@ def _signs(form, variables) -> set[int]:
         t = sympy.Dummy("t", real=True)
         q = sympy.Poly(form.xreplace({x: t, y: 1}), t)
         roots = sorted(float(r.evalf(30)) for r in q.real_roots())
-        probes = [r - 1 for r in roots[:1]] + [(a + b) / 2 for a, b in zip(roots, roots[1:])] \
-            + [r + 1 for r in roots[-1:]] or [0.0]
+        middles = [(a + b) / 2 for a, b in zip(roots, roots[1:], strict=False)]
+        probes = [r - 1 for r in roots[:1]] + middles + [r + 1 for r in roots[-1:]] or [0.0]
         signs = {int(sympy.sign(q.eval(sympy.Rational(p)))) for p in probes}
         signs |= {int(sympy.sign(form.xreplace({x: 1, y: 0})))}
         return signs | ({0} if roots else set())
@@ -109,9 +109,13 @@ def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
         signs = set()
         for radius in _RADII:
-            signs = {_sign(function(*(c + radius * scale * float(u) for c, u in zip(centre, d)))
-                           - base, zero) for d in directions}
+            signs = {_sign(function(*_step(centre, d, radius * scale)) - base, zero)
+                     for d in directions}
     return _verdict(signs, n, len(directions))
+
+
+def _step(centre, direction, length):
+    return [c + length * float(u) for c, u in zip(centre, direction, strict=True)]
 
 
 def _sign(value, zero) -> int:

@@ -35,7 +35,7 @@ class Extremum:
     where: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"point": dict(zip(self.names, self.point)), "value": self.value,
+        return {"point": dict(zip(self.names, self.point, strict=True)), "value": self.value,
                 "where": self.where}
 
     def __str__(self) -> str:
@@ -93,7 +93,7 @@ def _faces(f: Expression, box) -> list[dict[sympy.Symbol, sympy.Expr]]:
     choices = [(None, low, high) for low, high in box.values()]
     faces = []
     for pick in itertools.product(*choices):
-        fixed = {v: b for v, b in zip(f.variables, pick) if b is not None}
+        fixed = {v: b for v, b in zip(f.variables, pick, strict=True) if b is not None}
         if fixed:
             faces.append(fixed)
     return faces
@@ -118,9 +118,9 @@ def _face_candidates(f: Expression, box, fixed, deadline, starts) -> list:
     found = search_box(fn, bounds, deadline, starts)
     values = fn.value(found) if len(found) else np.empty(0)
     return [(_full_point(f, fixed, free, x), float(value), label)
-            for x, value in zip(found, values)]
+            for x, value in zip(found, values, strict=True)]
 
 
 def _full_point(f: Expression, fixed, free, x) -> tuple[float, ...]:
-    free_values = dict(zip(free, x))
+    free_values = dict(zip(free, x, strict=True))
     return tuple(float(fixed[v]) if v in fixed else float(free_values[v]) for v in f.variables)

@@ -71,7 +71,7 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
 
     """
     values = {v: sympy.sympify(p) if exact else sympy.Float(p, 30)
-              for v, p in zip(variables, point)}
+              for v, p in zip(variables, point, strict=True)}
     at = matrix.xreplace(values)
     eigenvalues = _eigenvalues(at)
     zero = _is_singular(at, eigenvalues, exact)
@@ -101,8 +101,8 @@ def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) 
 
 
 def _kind(eigenvalues: tuple[float, ...], zero: list[bool], n: int) -> Kind:
-    positive = any(v > 0 and not z for v, z in zip(eigenvalues, zero))
-    negative = any(v < 0 and not z for v, z in zip(eigenvalues, zero))
+    positive = any(v > 0 and not z for v, z in zip(eigenvalues, zero, strict=True))
+    negative = any(v < 0 and not z for v, z in zip(eigenvalues, zero, strict=True))
     if positive and negative:
         return "saddle"
     if any(zero):
