@@ -220,7 +220,7 @@ def main() -> None:
         ratio_line("speed-up over jax jitted step", ours, jax_s, 100)
         ours_e2e = gradwise_end_to_end(text, 10_000)
         scan = jax_scan_end_to_end(text, 10_000)
-        print(f"  10,000 steps end to end, compilation included:")
+        print("  10,000 steps end to end, compilation included:")
         print(f"    gradwise {ours_e2e * 1e3:8.1f} ms   jax lax.scan "
               f"{'not installed' if scan is None else f'{scan * 1e3:8.1f} ms'}   "
               + ("" if scan is None else f"{'OK' if ours_e2e < scan else 'MISSED'} "

@@ -10,7 +10,8 @@ from gradwise.errors import InputError
 from gradwise.expressions import parse
 
 CASES = [("(1 - w)^2", {"w": 3}), ("sigmoid(w x + b)", {"w": 0.3, "x": -2, "b": 0.5}),
-         ("softplus(z) + relu(z - 1)", {"z": 2.5}), ("sin(x) exp(y) + ln(x^2 + 1)", {"x": 0.7, "y": -0.4}),
+         ("softplus(z) + relu(z - 1)", {"z": 2.5}),
+         ("sin(x) exp(y) + ln(x^2 + 1)", {"x": 0.7, "y": -0.4}),
          ("abs(x) + sqrt(y)", {"x": -2, "y": 3}), ("tanh(x)^3 / (1 + y^2)", {"x": 0.2, "y": 1.5})]
 
 

@@ -6,7 +6,16 @@ import pytest
 import sympy
 
 from gradwise import InputError
-from gradwise.descent.optimizers import METHODS, adagrad, adam, gd, make, momentum, nesterov, rmsprop
+from gradwise.descent.optimizers import (
+    METHODS,
+    adagrad,
+    adam,
+    gd,
+    make,
+    momentum,
+    nesterov,
+    rmsprop,
+)
 
 
 def run(opt, gradients, eta, start=(0.0,)):

@@ -27,7 +27,6 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from gradwise.errors import InputError
 from gradwise.expressions import Expression
-from gradwise.functions import relu, sigmoid, softplus
 
 __all__ = ["Kernel", "scalar_kernel", "descent_loop", "array_kernel", "hessian_kernel",
            "RUNTIME_ERRORS"]
@@ -248,8 +247,9 @@ def _array_kernel(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
 def _hessian_kernel(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
     renamed, inner = _renamed(expr, variables)
     rows = [[sympy.diff(renamed, a, b) for b in inner] for a in inner]
-    lines = [f"    return [{', '.join('[' + ', '.join(_Printer().doprint(c) for c in row) + ']' for row in rows)}]"]
-    source = "\n".join([f"def hessian({', '.join(str(x) for x in inner)}):", *lines])
+    printer = _Printer()
+    matrix = ", ".join("[" + ", ".join(printer.doprint(c) for c in row) + "]" for row in rows)
+    source = f"def hessian({', '.join(str(x) for x in inner)}):\n    return [{matrix}]"
     return _compile(source, "hessian")
 
 

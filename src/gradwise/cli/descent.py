@@ -8,8 +8,13 @@ from typing import Any
 
 import click
 
-from gradwise.cli._common import (EXPRESSION_SETTINGS, check_expression, emit_json,
-                                  handle_errors, write_atomically)
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    check_expression,
+    emit_json,
+    handle_errors,
+    write_atomically,
+)
 from gradwise.descent.optimizers import METHODS
 from gradwise.expressions import parse
 

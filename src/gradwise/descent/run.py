@@ -22,7 +22,13 @@ import sympy
 from gradwise.compile import RUNTIME_ERRORS, descent_loop
 from gradwise.descent import diagnostics
 from gradwise.descent.optimizers import Optimizer, make
-from gradwise.descent.problem import EXACT_DIGITS, Problem, from_callables, from_expression, too_long
+from gradwise.descent.problem import (
+    EXACT_DIGITS,
+    Problem,
+    from_callables,
+    from_expression,
+    too_long,
+)
 from gradwise.descent.schedules import Schedule, constant, parse_schedule
 from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Result, Trace
 from gradwise.errors import InputError, ParseError
