@@ -16,6 +16,8 @@ COMMANDS = {
     "hessian": "gradwise.cli.calculus:hessian",
     "critical": "gradwise.cli.critical:critical",
     "tour": "gradwise.cli.tour:tour",
+    "descend": "gradwise.cli.descent:descend",
+    "lr": "gradwise.cli.descent:lr",
 }
 
 
