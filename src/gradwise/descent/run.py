@@ -214,8 +214,8 @@ def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, st
                              f"step {k + 1}; run fewer steps or drop exact")
         k += 1
     return Trace(problem.names, tuple(map(tuple, columns.coordinates)), tuple(columns.values),
-                 tuple(map(tuple, columns.gradients)), tuple(columns.rates), cast(Status, status), sign < 0,
-                 float(tol))
+                 tuple(map(tuple, columns.gradients)), tuple(columns.rates),
+                 cast(Status, status), sign < 0, float(tol))
 
 
 def _backtrack(problem: Problem, point: tuple[Any, ...], objective: Any, sign: int,
