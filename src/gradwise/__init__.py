@@ -41,6 +41,8 @@ _EXPORTS = {
     "nearest_critical_point": "gradwise.critical",
     "CriticalPoint": "gradwise.critical",
     "CriticalPoints": "gradwise.critical",
+    "extrema": "gradwise.global_extrema",
+    "Extrema": "gradwise.global_extrema",
     "GradwiseError": "gradwise.errors",
     "ParseError": "gradwise.errors",
     "DomainError": "gradwise.errors",

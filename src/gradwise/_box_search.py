@@ -116,7 +116,7 @@ def search_box(fn: NumericFunction, box: np.ndarray, deadline: float,
         scale = max(1.0, float(np.nanmedian(np.linalg.norm(fn.gradient(X0), axis=1))))
         residual = np.linalg.norm(fn.gradient(X), axis=1)
     slack = 1e-9 * width
-    inside = np.all((X >= box[:, 0] - slack) & (X <= box[:, 1] + slack), axis=1)
+    inside = np.all((box[:, 0] - slack <= X) & (box[:, 1] + slack >= X), axis=1)
     good = converged & inside & (residual <= 1e-8 * scale)
     order = np.argsort(residual[good], kind="stable")
     return distinct(np.clip(X[good][order], box[:, 0], box[:, 1]), width)

@@ -18,7 +18,7 @@ from gradwise._solve_worker import start_job
 from gradwise._symbolic import solve_gradient
 from gradwise.calculus import gradient, hessian
 from gradwise.critical import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
-from gradwise.expressions import Expression
+from gradwise.expressions import Expression, exact_number
 from gradwise.second_derivative import discriminant, second_derivative_test
 
 __all__ = ["search", "classify", "polish"]
@@ -52,7 +52,7 @@ def search(f: Expression, box: Box | None, started: float, budget: float,
 def classify(f: Expression, matrix: sympy.Matrix, values: list[sympy.Expr],
              exact: bool) -> CriticalPoint:
     verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact)
-    at = f.expr.xreplace(dict(zip(f.variables, values)))
+    at = f.expr.xreplace(dict(zip(f.variables, values, strict=True)))
     value = _float(at)
     if not exact and abs(value) < 1e-14:
         value = 0.0  # rounding noise of a float point, e.g. sin(x)sin(y) at (π, π)
@@ -137,7 +137,7 @@ def _identify(components, variables, x: np.ndarray) -> Candidate:
     """Coordinates that are simple fractions (of π), checked exactly: ∇f there is exactly 0."""
     guess = [_simple(float(c)) for c in x]
     if all(g is not None for g in guess) and all(
-            c.xreplace(dict(zip(variables, guess))) == 0 for c in components):
+            c.xreplace(dict(zip(variables, guess, strict=True))) == 0 for c in components):
         return guess, True
     return [sympy.Float(float(c), 17) for c in x], False
 
@@ -156,5 +156,5 @@ def _is_critical(fn: NumericFunction, x: np.ndarray) -> bool:
 
 
 def _float(value: sympy.Expr) -> float:
-    return float(sympy.re(sympy.sympify(value).evalf(17)))
+    return float(sympy.re(exact_number(value).evalf(17)))
 

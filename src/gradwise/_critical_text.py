@@ -52,7 +52,7 @@ def _read_range(part: str, text: str) -> tuple[str, tuple[sympy.Expr, sympy.Expr
     name, eq, rest = part.partition("=")
     name = name.strip()
     low, colon, high = rest.partition(":")
-    if not eq or not colon or not sympy.Symbol(name).name or not _is_name(name):
+    if not eq or not colon or not _is_name(name):
         raise InputError(f"expected name=low:high in the box, got {part.strip()!r}; write for "
                          f"example x=-5:5,y=-pi:pi (whole box: {text!r})")
     try:
@@ -73,16 +73,18 @@ def _pair(name: Any, bounds: Any) -> tuple[sympy.Expr, sympy.Expr]:
     except (TypeError, ValueError):
         raise InputError(f"the range of {name} must be a pair (low, high), got {bounds!r}") \
             from None
-    return exact_number(low, f"the low end of {name}"), exact_number(high, f"the high end of {name}")
+    return (exact_number(low, f"the low end of {name}"),
+            exact_number(high, f"the high end of {name}"))
 
 
 # -- periodic answers and curves ---------------------------------------------------------
 
 def enumerate_grid(grid, f, box) -> tuple[list[tuple[list[sympy.Expr], bool]], bool, str]:
     """The points of a product of coordinate sets: in the box, or one per family without one."""
-    columns = [_members(s, box[name] if box else None) for s, name in zip(grid, f.names)]
+    pairs = list(zip(grid, f.names, strict=True))
+    columns = [_members(s, box[name] if box else None) for s, name in pairs]
     count = math.prod(len(c) for c in columns)
-    described = "infinitely many: " + "; ".join(_describe(s, n) for s, n in zip(grid, f.names))
+    described = "infinitely many: " + "; ".join(_describe(s, n) for s, n in pairs)
     if count > MAX_POINTS:
         return [], False, f"{described}; {count:,} of them in the box, too many to list"
     points = [(list(p), True) for p in product(*columns)]
@@ -120,7 +122,7 @@ def _merged(families):
     for step, offsets in by_step.items():
         offsets = sorted(offsets, key=float)
         m = len(offsets)
-        gaps = [float(b - a) for a, b in zip(offsets, offsets[1:])]
+        gaps = [float(b - a) for a, b in zip(offsets, offsets[1:], strict=False)]
         if m > 1 and all(abs(g - float(step) / m) < 1e-12 for g in gaps):
             merged.append((offsets[0], step / m))
         else:

@@ -11,6 +11,7 @@ import sympy
 
 from gradwise.functions import standard_form
 from gradwise.notation import show
+from gradwise.second_derivative import Kind
 
 __all__ = ["lowest_order_term", "neighbourhood"]
 
@@ -19,7 +20,7 @@ _RADII = (1e-2, 1e-3, 1e-4)
 _DIRECTIONS = 600
 
 
-def lowest_order_term(expr, variables, values) -> tuple[str, str] | None:
+def lowest_order_term(expr, variables, values) -> tuple[Kind, str] | None:
     """Decide by the first non-zero derivative (one variable) or Taylor term (polynomials)."""
     if len(variables) == 1:
         return _first_derivative(expr, variables[0], values)
@@ -31,12 +32,12 @@ def lowest_order_term(expr, variables, values) -> tuple[str, str] | None:
     if not terms:
         return None
     k = min(sum(m) for m, _ in terms)
-    term = sum(c * sympy.Mul(*(v**e for v, e in zip(variables, m)))
+    term = sum(c * sympy.Mul(*(v**e for v, e in zip(variables, m, strict=True)))
                for m, c in terms if sum(m) == k)
     return _decide(term, k, variables, values)
 
 
-def _first_derivative(expr, v, values) -> tuple[str, str] | None:
+def _first_derivative(expr, v, values) -> tuple[Kind, str] | None:
     derivative = sympy.diff(expr, v, 2)
     for order in range(3, _MAX_ORDER + 1):
         derivative = sympy.diff(derivative, v)
@@ -57,7 +58,7 @@ def _first_derivative(expr, v, values) -> tuple[str, str] | None:
 _SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _decide(term, k, variables, values) -> tuple[str, str] | None:
+def _decide(term, k, variables, values) -> tuple[Kind, str] | None:
     shown = show(term.xreplace({v: v - values[v] for v in variables}))
     lead = f"the lowest-order term of f(a + h) − f(a) is {shown}, of "
     if k % 2:
@@ -79,8 +80,8 @@ def _signs(form, variables) -> set[int]:
         t = sympy.Dummy("t", real=True)
         q = sympy.Poly(form.xreplace({x: t, y: 1}), t)
         roots = sorted(float(r.evalf(30)) for r in q.real_roots())
-        probes = [r - 1 for r in roots[:1]] + [(a + b) / 2 for a, b in zip(roots, roots[1:])] \
-            + [r + 1 for r in roots[-1:]] or [0.0]
+        middles = [(a + b) / 2 for a, b in zip(roots, roots[1:], strict=False)]
+        probes = [r - 1 for r in roots[:1]] + middles + [r + 1 for r in roots[-1:]] or [0.0]
         signs = {int(sympy.sign(q.eval(sympy.Rational(p)))) for p in probes}
         signs |= {int(sympy.sign(form.xreplace({x: 1, y: 0})))}
         return signs | ({0} if roots else set())
@@ -94,7 +95,7 @@ def _sphere(n: int) -> np.ndarray:
     return points / np.linalg.norm(points, axis=1, keepdims=True)
 
 
-def neighbourhood(expr, variables, values) -> tuple[str, str]:
+def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
     """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴."""
     import mpmath
 
@@ -108,16 +109,20 @@ def neighbourhood(expr, variables, values) -> tuple[str, str]:
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
         signs = set()
         for radius in _RADII:
-            signs = {_sign(function(*(c + radius * scale * float(u) for c, u in zip(centre, d)))
-                           - base, zero) for d in directions}
+            signs = {_sign(function(*_step(centre, d, radius * scale)) - base, zero)
+                     for d in directions}
     return _verdict(signs, n, len(directions))
+
+
+def _step(centre, direction, length):
+    return [c + length * float(u) for c, u in zip(centre, direction, strict=True)]
 
 
 def _sign(value, zero) -> int:
     return 0 if abs(value) < zero else (1 if value > 0 else -1)
 
 
-def _verdict(signs: set[int], n: int, count: int) -> tuple[str, str]:
+def _verdict(signs: set[int], n: int, count: int) -> tuple[Kind, str]:
     where = (f"f(a + h) − f(a) sampled at 50 digits in {count} directions for |h| down to "
              f"10⁻⁴ (a numerical check, not a proof)")
     if {1, -1} <= signs:
@@ -128,5 +133,5 @@ def _verdict(signs: set[int], n: int, count: int) -> tuple[str, str]:
         return "maximum", where + ": it is negative"
     if signs == {0}:
         return "degenerate", where + ": it is 0, so f is flat here (not an isolated point)"
-    kind = "minimum" if 1 in signs else "maximum"
+    kind: Kind = "minimum" if 1 in signs else "maximum"
     return kind, where + f": it is {'≥' if kind == 'minimum' else '≤'} 0 (not strict)"

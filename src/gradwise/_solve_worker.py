@@ -15,6 +15,7 @@ that gradwise built itself; no text is evaluated on either side.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import queue
@@ -51,8 +52,10 @@ class _Worker:
             self.replies.put("the solver process stopped unexpectedly")
 
     def send(self, job: Any) -> None:
-        pickle.dump(job, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()  # type: ignore[union-attr]
+        stream = self.process.stdin
+        assert stream is not None  # opened with stdin=PIPE
+        pickle.dump(job, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.flush()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -68,10 +71,8 @@ class _Worker:
                 self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
 
 
 class Job:
@@ -154,7 +155,5 @@ def _serve() -> None:  # the child's main loop
 
 
 if __name__ == "__main__":
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _serve()
-    except KeyboardInterrupt:
-        pass

@@ -14,7 +14,7 @@ never on the caller's clock. The strategy, strongest first:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 from sympy import S
@@ -48,7 +48,6 @@ class Answer:
     curves: tuple[dict, ...] = ()
     complete: bool = False
     note: str = ""
-    exceptions: tuple[str, ...] = field(default=())
 
 
 def solve_gradient(components: Sequence[sympy.Expr],
@@ -142,7 +141,7 @@ def _is_real(value: sympy.Expr) -> bool:
 
 
 def _defined(components, variables, point) -> bool:
-    values = dict(zip(variables, point))
+    values = dict(zip(variables, point, strict=True))
     for c in components:
         denominator = sympy.fraction(sympy.together(c))[1]
         if denominator.xreplace(values).evalf(30) == 0:
@@ -162,12 +161,12 @@ def _curves(components, variables) -> Answer:
 # -- one variable and separable systems ---------------------------------------------------
 
 def _is_separable(components, variables) -> bool:
-    return all(c.free_symbols <= {v} for c, v in zip(components, variables))
+    return all(c.free_symbols <= {v} for c, v in zip(components, variables, strict=True))
 
 
 def _solve_separable(components, variables) -> Answer:
     sets = []
-    for c, v in zip(components, variables):
+    for c, v in zip(components, variables, strict=True):
         found = _coordinate_set(c, v)
         if found is None:
             return _solve_general(components, variables, f"no closed form for ∂f/∂{v} = 0")

@@ -59,8 +59,10 @@ class CriticalPoint:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: point, exact, value, kind, eigenvalues (plus the reasons)."""
-        exact = None if self.exact is None else {n: str(e) for n, e in zip(self.names, self.exact)}
-        return {"point": dict(zip(self.names, self.point)), "exact": exact, "value": self.value,
+        exact = None if self.exact is None else \
+            {n: str(e) for n, e in zip(self.names, self.exact, strict=True)}
+        return {"point": dict(zip(self.names, self.point, strict=True)), "exact": exact,
+                "value": self.value,
                 "kind": self.kind, "eigenvalues": list(self.eigenvalues), "test": self.reason,
                 "settled_by": self.settled_by}
 

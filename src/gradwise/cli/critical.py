@@ -10,7 +10,8 @@ from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_jso
 @click.command(context_settings=EXPRESSION_SETTINGS)
 @click.argument("expr")
 @click.option("--within", metavar="NAME=LOW:HIGH,...",
-              help="Search this box and list only points in it, e.g. x=-5:5,y=-pi:pi.")
+              help="Search this box, list only points in it, and give f's global minimum and "
+              "maximum over it (boundary included), e.g. x=-5:5,y=-pi:pi.")
 @click.option("--budget", type=float, default=5.0, show_default=True, metavar="SECONDS",
               help="Time for the whole search; SymPy is stopped when it runs out.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -25,11 +26,20 @@ def critical(expr: str, within: str | None, budget: float, as_json: bool) -> Non
       gradwise critical "cos(z)" --within z=-7:7 --json
     """
     from gradwise.critical import critical_points
+    from gradwise.global_extrema import extrema
 
-    result = critical_points(check_expression(expr), within, budget=budget)
+    text = check_expression(expr)
+    extremes = extrema(text, within, budget=budget) if within else None
+    result = extremes.critical if extremes else critical_points(text, budget=budget)
     if as_json:
-        emit_json(result.as_dict())
+        document = result.as_dict()
+        if extremes:
+            document["global_minimum"] = extremes.minimum.as_dict()
+            document["global_maximum"] = extremes.maximum.as_dict()
+        emit_json(document)
         return
     click.echo(str(result))
     if not result.complete:
         click.secho("(the list may be incomplete: see the note above)", dim=True)
+    if extremes:
+        click.secho(str(extremes), fg="green")

@@ -8,8 +8,13 @@ from typing import Any
 
 import click
 
-from gradwise.cli._common import (EXPRESSION_SETTINGS, check_expression, emit_json,
-                                  handle_errors, write_atomically)
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    check_expression,
+    emit_json,
+    handle_errors,
+    write_atomically,
+)
 from gradwise.descent.optimizers import METHODS
 from gradwise.expressions import parse
 
@@ -47,7 +52,8 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
     Examples:
       gradwise descend "(1 - w)^2" --start w=3 --lr 0.1 --exact --explain
       gradwise descend "(1 - w)^2" --start w=3 --lr 1 --ascent --steps 1
-      gradwise descend "100(y - x^2)^2 + (1 - x)^2" --start x=-1.2,y=1 --method adam --lr 0.02
+      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
+        --method adam --lr 0.02
     """
     from gradwise.descent.run import maximize, minimize
 

@@ -123,16 +123,17 @@ def vanishing_gradient() -> None:
     notes("σ(1) = 1/(1 + e^(−1)) = e/(e + 1)")
     computed(f"σ(1) = {number_text(value_at('sigmoid(z)', {'z': 1}))}, "
              f"e/(e + 1) = {number_text(value_at('e/(e + 1)', {}))}")
-    cost = "C(w) = (0 - sigmoid(w))^2"
-    computed("a neuron with target y = 0 starting at w = 3: C = (0 − σ(w))²")
-    c = parse(cost)
-    computed(f"C(3) = {number_text(value_at(c, {'w': 3}))}, badly wrong, yet "
+    cost = "C(w) = (y - sigmoid(w x + b))^2"
+    computed("the notes' neuron with y = 1, x = 1, b = 0, from w = 3: C = (1 − σ(w))²")
+    c = parse(cost, constants={"y": 1, "x": 1, "b": 0})
+    computed(f"C(3) = {number_text(value_at(c, {'w': 3}))},  "
              f"∂C/∂w(3) = {number_text(gradient(c).at({'w': 3}).values[0])}: "
              f"σ'(3) = σ(1 − σ) = {number_text(value_at('sigmoid(3)(1 - sigmoid(3))', {}))}")
-    result = minimize(cost, {"w": 3}, learning_rate=1, max_steps=300)
+    result = minimize(c, {"w": 3}, learning_rate=0.1, max_steps=300)
     for finding in result.findings:
         computed(str(finding))
-    adds("compare (1 − w)² at w = 3: C = 4 and ∂C/∂w = 4; the saturated σ hides the error")
+    adds("the notes simplify σ(z) to z, giving (1 − w)² with ∂C/∂w(3) = 4; the real sigmoid's "
+         "gradient is a thousand times smaller: it vanishes where σ saturates")
 
 
 @click.command()
