@@ -19,8 +19,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import gradwise  # noqa: E402
 from gradwise.cli.plot import save  # noqa: E402
-from gradwise.plotting import (plot_descent, plot_function, plot_learning_rates,  # noqa: E402
-                               plot_progress, plot_surface)
+from gradwise.plotting import (  # noqa: E402
+    plot_descent,
+    plot_function,
+    plot_learning_rates,
+    plot_progress,
+    plot_surface,
+)
 
 GALLERY = Path(__file__).resolve().parent / "gallery"
 

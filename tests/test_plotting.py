@@ -11,8 +11,14 @@ import pytest  # noqa: E402
 
 import gradwise  # noqa: E402
 from gradwise.errors import InputError  # noqa: E402
-from gradwise.plotting import (COLOURS, plot_descent, plot_function, plot_learning_rates,  # noqa: E402
-                               plot_progress, plot_surface)
+from gradwise.plotting import (  # noqa: E402
+    COLOURS,
+    plot_descent,
+    plot_function,
+    plot_learning_rates,
+    plot_progress,
+    plot_surface,
+)
 from gradwise.plotting.descent import overshooting_steps, panel_title  # noqa: E402
 from gradwise.plotting.functions import ARROW_GRID  # noqa: E402
 

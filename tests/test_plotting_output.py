@@ -18,8 +18,13 @@ import gradwise  # noqa: E402
 from gradwise.cli import main  # noqa: E402
 from gradwise.cli.plot import save, write_plot  # noqa: E402
 from gradwise.errors import InputError  # noqa: E402
-from gradwise.plotting import (animate_descent, frame_steps, interactive_figure,  # noqa: E402
-                               interactive_html, plot_function)
+from gradwise.plotting import (  # noqa: E402
+    animate_descent,
+    frame_steps,
+    interactive_figure,
+    interactive_html,
+    plot_function,
+)
 from gradwise.plotting.animate import descent_frames  # noqa: E402
 from gradwise.plotting.style import new_figure  # noqa: E402
 

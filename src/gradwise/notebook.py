@@ -1,4 +1,4 @@
-"""How gradwise objects look in a notebook: traces and sweeps as HTML tables, critical points as LaTeX.
+"""Notebook display: traces and sweeps as HTML tables, critical points as LaTeX.
 
 Pure functions from objects to text, so they are tested as text; the classes' ``_repr_html_``
 and ``_repr_latex_`` hooks call them. Nothing here imports matplotlib.

@@ -21,8 +21,7 @@ except ModuleNotFoundError as error:  # pragma: no cover - exercised by the hint
                               "'gradwise[plot]'", name="matplotlib") from error
 
 from gradwise.plotting.animate import animate_descent, frame_steps
-from gradwise.plotting.descent import (plot_descent, plot_learning_rates, plot_progress,
-                                       plot_result)
+from gradwise.plotting.descent import plot_descent, plot_learning_rates, plot_progress, plot_result
 from gradwise.plotting.functions import plot_function, plot_surface
 from gradwise.plotting.interactive import interactive_figure, interactive_html
 from gradwise.plotting.style import COLOURS, KIND_MARKERS

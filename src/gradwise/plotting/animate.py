@@ -18,9 +18,15 @@ from matplotlib.axes import Axes
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
 from gradwise.plotting.descent import run_summary
-from gradwise.plotting.functions import (critical_list, draw_contours, draw_critical, draw_curve,
-                                         draw_gradient_field, tangent_half_width,
-                                         tangent_segment)
+from gradwise.plotting.functions import (
+    critical_list,
+    draw_contours,
+    draw_critical,
+    draw_curve,
+    draw_gradient_field,
+    tangent_half_width,
+    tangent_segment,
+)
 from gradwise.plotting.style import COLOURS, finish, new_figure, number, title
 
 __all__ = ["animate_descent", "descent_frames", "frame_steps", "MAX_FRAMES"]

@@ -18,9 +18,16 @@ from matplotlib.lines import Line2D
 
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
-from gradwise.plotting.functions import (Arrows, critical_list, draw_contours, draw_critical,
-                                         draw_curve, draw_gradient_field, tangent_half_width,
-                                         tangent_segment)
+from gradwise.plotting.functions import (
+    Arrows,
+    critical_list,
+    draw_contours,
+    draw_critical,
+    draw_curve,
+    draw_gradient_field,
+    tangent_half_width,
+    tangent_segment,
+)
 from gradwise.plotting.style import COLOURS, axis_label, finish, new_axes, new_figure, number, title
 
 __all__ = ["plot_descent", "plot_result", "plot_progress", "plot_learning_rates", "draw_path_3d",
@@ -161,7 +168,7 @@ def plot_learning_rates(results: Sequence[Any], within: Mapping[str, Any] | str 
     return figure
 
 
-def draw_path_3d(ax: Axes, result: Any) -> None:
+def draw_path_3d(ax: Any, result: Any) -> None:
     """The path lifted onto the surface: (x, y, f(x, y)) at every point (gid ``"path"``)."""
     trace = result.trace
     xs, ys = (np.array(column, dtype=float) for column in trace.coordinates)
@@ -171,7 +178,8 @@ def draw_path_3d(ax: Axes, result: Any) -> None:
     ax.scatter(xs[:1], ys[:1], zs[:1], color=COLOURS["start"], s=60, edgecolors="black",
                depthshade=False, zorder=11, gid="start", label="start")
     ax.scatter(xs[-1:], ys[-1:], zs[-1:], color=COLOURS["end"], marker="s", s=70,
-               edgecolors="black", linewidths=1.5, depthshade=False, zorder=11, gid="end", label="end")
+               edgecolors="black", linewidths=1.5, depthshade=False, zorder=11, gid="end",
+               label="end")
 
 
 def overshooting_steps(trace: Any) -> list[int]:

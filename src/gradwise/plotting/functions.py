@@ -17,8 +17,16 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
-from gradwise.plotting.style import (CMAP, COLOURS, KIND_MARKERS, axis_label, finish, new_axes,
-                                     number, title)
+from gradwise.plotting.style import (
+    CMAP,
+    COLOURS,
+    KIND_MARKERS,
+    axis_label,
+    finish,
+    new_axes,
+    number,
+    title,
+)
 
 __all__ = ["plot_function", "plot_surface", "draw_curve", "draw_contours", "draw_gradient_field",
            "draw_critical", "tangent_segment", "critical_list"]
@@ -108,25 +116,26 @@ def plot_surface(f: Any, within: Mapping[str, Any] | str | None = None, *, resul
     expression = sampling.function_of(f)
     if sampling.check_dimension(expression) != 2:
         raise InputError(f"a surface needs two variables, but {expression.text!r} has "
-                                  "one; use plot_function for its curve")
+                         "one; use plot_function for its curve")
     points = critical_list(critical)
     path = result.trace.points if result is not None else []
     bounds = sampling.window(expression, within, [p.point for p in points] + list(path))
-    ax = new_axes(ax, projection="3d", size=(7.5, 6.0))
+    ax3d: Any = new_axes(ax, projection="3d", size=(7.5, 6.0))  # mpl_toolkits' Axes3D
     x, y = _mesh(bounds, 80)
     z, _ = sampling.evaluate(expression, x, y)
-    ax.plot_surface(x, y, z, cmap=CMAP, alpha=0.75, linewidth=0, antialiased=True)
+    ax3d.plot_surface(x, y, z, cmap=CMAP, alpha=0.75, linewidth=0, antialiased=True)
     if result is not None:
         from gradwise.plotting.descent import draw_path_3d
 
-        draw_path_3d(ax, result)
+        draw_path_3d(ax3d, result)
     for point in points:
-        ax.scatter(*point.point, point.value, color=COLOURS[point.kind], s=70, depthshade=False,
-                   marker=KIND_MARKERS[point.kind], edgecolors="black", label=point.kind,
-                   gid=f"critical:{point.kind}", zorder=5)
-    ax.set_zlabel(axis_label(expression))
-    ax.set_title(title(expression))
-    return finish(ax, expression.names)
+        ax3d.scatter([point.point[0]], [point.point[1]], [point.value], s=70,
+                     color=COLOURS[point.kind], marker=KIND_MARKERS[point.kind],
+                     edgecolors="black", depthshade=False, label=point.kind,
+                     gid=f"critical:{point.kind}", zorder=5)
+    ax3d.set_zlabel(axis_label(expression))
+    ax3d.set_title(title(expression))
+    return finish(ax3d, expression.names)
 
 
 # -- pieces shared with the descent pictures --------------------------------------------
@@ -149,7 +158,7 @@ def draw_contours(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]]) -> No
     levels, norm = _levels(z)
     if norm is not None:  # logarithmic levels: values under the lowest share its colour
         with np.errstate(invalid="ignore"):
-            z = np.where(z < norm.vmin, norm.vmin, z)
+            z = np.where(z < levels[0], levels[0], z)
     filled = ax.contourf(x, y, z, levels=levels, cmap=CMAP, norm=norm, extend="both")
     ax.contour(x, y, z, levels=levels[::3], colors="white", linewidths=0.4, alpha=0.5,
                norm=norm)
@@ -270,8 +279,8 @@ def _arrow_at(ax: Axes, f: Any, point: tuple[float, ...],
     value = gradient(f).at(list(point), exact=False)
     u, v = value.values
     size = float(np.hypot(u, v))
-    ax.scatter(*point, color=COLOURS["at"], s=70, zorder=7, edgecolors="black", gid="at",
-               label=f"({', '.join(number(c) for c in point)})")
+    ax.scatter([point[0]], [point[1]], color=COLOURS["at"], s=70, zorder=7, edgecolors="black",
+               gid="at", label=f"({', '.join(number(c) for c in point)})")
     if size > 0:
         span = min(high - low for low, high in bounds)
         ax.quiver([point[0]], [point[1]], [u], [v], angles="xy", scale_units="xy",
@@ -303,4 +312,4 @@ def _levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
     if low >= 0 and positive.size and high / np.percentile(positive, 5) > 1e2:
         bottom = max(float(np.percentile(positive, 1)), high * 1e-9)
         return np.geomspace(bottom, high, 25), LogNorm(bottom, high)
-    return MaxNLocator(25).tick_values(low, high), None
+    return np.asarray(MaxNLocator(25).tick_values(low, high)), None
