@@ -41,6 +41,16 @@ _EXPORTS = {
     "DomainError": "gradwise.errors",
     "InputError": "gradwise.errors",
     "DataError": "gradwise.errors",
+    "minimize": "gradwise.descent.run",
+    "maximize": "gradwise.descent.run",
+    "Result": "gradwise.descent.trace",
+    "Trace": "gradwise.descent.trace",
+    "Step": "gradwise.descent.trace",
+    "Finding": "gradwise.descent.trace",
+    "advise_learning_rate": "gradwise.descent.advice",
+    "Advice": "gradwise.descent.advice",
+    "sweep": "gradwise.descent.advice",
+    "explain_step": "gradwise.descent.explain",
 }
 
 __all__ = sorted(_EXPORTS)
