@@ -58,7 +58,7 @@ def rosenbrock(repeat: int) -> None:
         runs.append(time.perf_counter() - start)
     assert len(floats) == 100
     best = statistics.median(runs)
-    print(f"\n100-variable Rosenbrock: parse + gradient + exact value at a point")
+    print("\n100-variable Rosenbrock: parse + gradient + exact value at a point")
     print(f"  median {best:.3f} s   goal <= 1.0 s  {'OK' if best <= 1.0 else 'MISSED'}")
 
 

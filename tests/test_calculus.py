@@ -5,8 +5,15 @@ import random
 import pytest
 import sympy
 
-from gradwise import DomainError, InputError, directional_derivative, gradient, hessian, parse
-from gradwise import value_at
+from gradwise import (
+    DomainError,
+    InputError,
+    directional_derivative,
+    gradient,
+    hessian,
+    parse,
+    value_at,
+)
 from gradwise._builder import FUNCTION_NAMES
 
 # -- the lecture notes, exactly ---------------------------------------------------------
@@ -166,7 +173,10 @@ BATTERY = [
 ]
 
 
-def _central_difference(expr, symbols, point, index, h=sympy.Rational(1, 10**9)):
+STEP = sympy.Rational(1, 10**9)
+
+
+def _central_difference(expr, symbols, point, index, h=STEP):
     plus = dict(point)
     minus = dict(point)
     plus[symbols[index]] += h

@@ -22,7 +22,8 @@ def test_unknown_attribute_is_an_attribute_error():
 
 def test_import_is_light():
     code = ("import sys, gradwise, gradwise.cli; "
-            "heavy = [m for m in ('sympy', 'numpy', 'matplotlib', 'scipy', 'rich') if m in sys.modules]; "
+            "heavy = [m for m in ('sympy', 'numpy', 'matplotlib', 'scipy', 'rich') "
+            "if m in sys.modules]; "
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

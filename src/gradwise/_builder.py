@@ -76,7 +76,8 @@ class Builder:
     # -- chains: a + b − c ..., a · b / c ..., each built with one Add or Mul
     def _sum(self, node: Node) -> sympy.Expr:
         terms = [self.build(child) for _, child in node.children]
-        return sympy.Add(*[-t if op == "-" else t for (op, _), t in zip(node.children, terms)])
+        signs = [op for op, _ in node.children]
+        return sympy.Add(*[-t if op == "-" else t for op, t in zip(signs, terms, strict=True)])
 
     def _product(self, node: Node) -> sympy.Expr:
         factors = []
@@ -141,7 +142,7 @@ class Builder:
             return name * self._power(self.build(inner), exponent, column)
         return self._power(self.build(base_node), exponent, column)
 
-    def _multiplying_call(self, node: Node | Token) -> tuple[sympy.Expr, Node] | None:
+    def _multiplying_call(self, node: Node) -> tuple[sympy.Expr, Node] | None:
         if not (node.data == "call" and len(node.children) == 2):
             return None
         token = node.children[0]

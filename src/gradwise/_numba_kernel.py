@@ -24,7 +24,7 @@ from numba import njit
 # sleep instead of spinning, so on a 2-core machine they do not stall the OpenBLAS threads
 # NumPy uses right after a kernel call. It is not re-entrant, so kernel.py calls us under LOCK.
 if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba.config.THREADING_LAYER = "workqueue"
+    numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
 LOCK = threading.Lock()
 
 ROWS_PER_TASK = 4096  # one task's rows: 4096 x d values stay in L2 while they are read twice

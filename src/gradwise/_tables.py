@@ -182,8 +182,8 @@ class CsvTable:
         done = 0
         try:
             for batch in pacsv.open_csv(self.path, **options):
-                problems = [_first_bad_text(batch.column(n), self.names.index(n)) for n in used]
-                problems = [p for p in problems if p is not None]
+                found = [_first_bad_text(batch.column(n), self.names.index(n)) for n in used]
+                problems = [p for p in found if p is not None]
                 if problems:
                     first = min(problems)
                     return cell_error(self, first._replace(row=first.row + done))

@@ -60,7 +60,7 @@ class Gradient:
         """∇f at a point, e.g. ``{"x": 2, "y": 2}``, ``[2, 2]`` or ``"x=2, y=2"``."""
         values = resolve_point(self.function, point, exact)
         exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function)
-                       for c, v in zip(self.components, self.variables))
+                       for c, v in zip(self.components, self.variables, strict=True))
         _checked(self.function.expr, values, self.function.name, self.function)
         return GradientValue(self, values, exacts)
 
@@ -215,7 +215,7 @@ def directional_derivative(f: Expression | str, point: PointLike,
     size = sympy.sqrt(sum(c**2 for c in u))
     if size == 0:
         raise InputError("the direction must not be the zero vector")
-    slope = sum(g * c for g, c in zip(grad.at(point).exact, u)) / size
+    slope = sum(g * c for g, c in zip(grad.at(point).exact, u, strict=True)) / size
     return slope
 
 
@@ -235,7 +235,7 @@ def resolve_point(f: Expression, point: PointLike, exact: bool = True,
         if len(items) != len(f.variables):
             raise InputError(f"the {what} has {len(items)} coordinates but {f.name} has "
                              f"{len(f.variables)} variables ({', '.join(f.names)})")
-        given = {v.name: exact_number(x, v.name) for v, x in zip(f.variables, items)}
+        given = {v.name: exact_number(x, v.name) for v, x in zip(f.variables, items, strict=True)}
     known = {s.name: s for s in f.symbols}
     unknown = [n for n in given if n not in known]
     if unknown:

@@ -144,7 +144,7 @@ def _check(source: _tables.CsvTable | _tables.ParquetTable, table: pa.Table | pa
         raise _tables.cell_error(source, min(found))
 
 
-def _arrays(table: pa.Table | pa.RecordBatch, used: list[str]) -> tuple[np.ndarray, ...]:
+def _arrays(table: pa.Table | pa.RecordBatch, used: list[str]) -> tuple[np.ndarray, np.ndarray]:
     X = np.empty((table.num_rows, len(used) - 1))
     for j, name in enumerate(used[:-1]):
         _fill(X[:, j], table.column(name))

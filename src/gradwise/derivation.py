@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import sympy
 from sympy.printing.str import StrPrinter
@@ -21,7 +21,7 @@ from gradwise.errors import InputError
 from gradwise.functions import relu, sigmoid, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
-Activation = ActivationName | sympy.Expr
+Activation: TypeAlias = "ActivationName | sympy.Expr"
 
 z = sympy.Symbol("z", real=True)
 y = sympy.Symbol("y", real=True)

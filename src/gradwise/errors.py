@@ -17,7 +17,7 @@ class ParseError(GradwiseError, ValueError):
 
     Attributes:
         text: the text that was parsed.
-        column: 1-based column of the problem in ``text`` (``None`` when it is about the whole text).
+        column: 1-based column of the problem in ``text`` (``None``: the whole text).
         reason: the one-line explanation, without the caret picture.
     """
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+
 from gradwise._builder import FUNCTION_NAMES, Builder, Limits, symbol
 from gradwise._parser import Parser, Token, tokenize
 from gradwise.errors import InputError, ParseError

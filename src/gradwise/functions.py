@@ -43,7 +43,7 @@ class sigmoid(Function):  # noqa: N801 - SymPy function classes are named like f
         return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
 
     def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return rf"\sigma\left({printer._print(self.args[0])}\right)"
 
 
 class relu(Function):  # noqa: N801
@@ -70,7 +70,7 @@ class relu(Function):  # noqa: N801
         return Max(S.Zero, self.args[0])._eval_evalf(prec)
 
     def _latex(self, printer):
-        return r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+        return rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)"
 
 
 class softplus(Function):  # noqa: N801
@@ -97,7 +97,7 @@ class softplus(Function):  # noqa: N801
         return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
 
     def _latex(self, printer):
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+        return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
 
 
 CUSTOM_FUNCTIONS = (sigmoid, relu, softplus)

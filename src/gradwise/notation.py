@@ -142,7 +142,7 @@ def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = Fa
     if len(texts) > 3:
         return column_text(label, texts, relation)
     parts: list[str] = []
-    for c, text, unit in zip(components, texts, _UNITS):
+    for c, text, unit in zip(components, texts, _UNITS, strict=False):
         negative = c.could_extract_minus_sign() and not isinstance(c, sympy.Add)
         if negative:
             text = show(-c, degrees, digits)
@@ -169,7 +169,7 @@ def column_text(label: str, rows: Sequence[str], relation: str = "=") -> str:
 def matrix_text(label: str, rows: Sequence[Sequence[str]]) -> str:
     """A matrix drawn with bracket characters, columns aligned."""
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     if len(lines) == 1:
         return f"{label} = [ {lines[0]} ]"
     return column_text(label, lines)
@@ -213,7 +213,7 @@ def gradient_latex(g) -> str:
         return f"{label} = {sympy.latex(sympy.Matrix(g.components))}"
     units = (r"\hat{i}", r"\hat{j}", r"\hat{k}")
     terms = [rf"\left({sympy.latex(c)}\right) {u}" if isinstance(c, sympy.Add)
-             else rf"{sympy.latex(c)}\, {u}" for c, u in zip(g.components, units)]
+             else rf"{sympy.latex(c)}\, {u}" for c, u in zip(g.components, units, strict=False)]
     return f"{label} = " + " + ".join(terms).replace("+ -", "- ")
 
 

@@ -78,7 +78,8 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
     slope = None
     if along:
         if not point:
-            raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
+            raise click.UsageError("--along needs --at: a directional derivative is taken "
+                                   "at a point")
         slope = calc.directional_derivative(f, point, [s.strip() for s in along.split(",")])
     if as_json:
         emit_json(_gradient_document(g, value, slope))
