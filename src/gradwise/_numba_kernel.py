@@ -122,12 +122,12 @@ def by_columns(XT, y, w, b, rows_per_task):
 '''
 
 _modules: dict[str, ModuleType] = {}
+_HELPERS = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # once, not per call
 
 
 def compiled(phi_delta_source: str) -> ModuleType:
     """The generated module for one ``phi_delta``; numba compiles it on first call."""
-    helpers = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=helpers)
+    source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=_HELPERS)
     key = hashlib.sha256(source.encode()).hexdigest()[:20]
     if key not in _modules:
         _modules[key] = _import(_write(source, key), f"gradwise_kernel_{key}")

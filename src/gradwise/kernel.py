@@ -28,6 +28,9 @@ from gradwise.errors import InputError
 Backend = Literal["auto", "numba", "numpy"]
 
 BLOCK_VALUES = 1 << 19  # NumPy back end: rows per block x d, about 4 MB of float64
+NUMBA_MIN_VALUES = 1 << 18
+"""``auto`` runs numba from this many values of X up; below, starting its threads costs more
+than the pass (a 256 x 20 mini-batch: ~170 µs with numba, ~60 µs with NumPy, 2 cores)."""
 
 
 def cost_and_gradient(
@@ -49,7 +52,8 @@ def cost_and_gradient(
         bias: b, a number.
         activation: ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``, or a SymPy
             expression of a symbol ``z``.
-        backend: ``auto`` uses numba when it is installed, else NumPy.
+        backend: ``auto`` uses numba when it is installed and X has at least
+            ``NUMBA_MIN_VALUES`` values, else NumPy.
         cost: ``squared_error`` (the notes' C) or ``log_loss`` (see :func:`derive`).
 
     Returns:
@@ -68,7 +72,7 @@ def cost_and_gradient(
     """
     X, y, w, b = _validated(X, y, weights, bias)
     source = phi_delta_source(derive(activation, cost))
-    sums = _numba_sums(X, y, w, b, source) if _use_numba(backend) else _numpy_sums(
+    sums = _numba_sums(X, y, w, b, source) if _use_numba(backend, X.size) else _numpy_sums(
         X, y, w, b, _numpy_phi_delta(source)
     )
     if not np.isfinite(sums).all():
@@ -146,13 +150,15 @@ def phi_cost_delta(
         )
 
 
-def _use_numba(backend: Backend) -> bool:
+def _use_numba(backend: Backend, size: int) -> bool:
     if backend not in ("auto", "numba", "numpy"):
         raise InputError(f"backend must be 'auto', 'numba' or 'numpy'; received {backend!r}")
     installed = importlib.util.find_spec("numba") is not None
     if backend == "numba" and not installed:
         raise InputError("backend='numba' needs numba. Fix: pip install 'gradwise[fast]'")
-    return installed and backend != "numpy"
+    if backend == "auto":
+        return installed and size >= NUMBA_MIN_VALUES
+    return backend == "numba"
 
 
 def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: str) -> np.ndarray:
