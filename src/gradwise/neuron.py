@@ -29,7 +29,13 @@ from gradwise.derivation import CostName
 from gradwise.errors import InputError
 from gradwise.kernel import phi_cost_delta
 from gradwise.scaling import Scaling
-from gradwise.training import Settings, array_batches, resolve_activation, train
+from gradwise.training import (
+    Settings,
+    array_batches,
+    default_start,
+    resolve_activation,
+    train,
+)
 
 SAMPLE_ROWS = 10_000
 """Rows on which the saturation check (``vanishing_gradient``) is measured."""
@@ -82,8 +88,8 @@ class _Neuron(BaseEstimator):
 
     def _start(self, d: int, scaling: Scaling) -> np.ndarray:
         """θ₀ = (w, b) in training coordinates: ``start`` is given in the features' units."""
-        if self.start is None:  # LeCun's N(0, 1/d) on the trained (standardised) features
-            return np.append(np.random.default_rng(self.seed).normal(0, d**-0.5, d), 0.0)
+        if self.start is None:
+            return default_start(d, self.seed)
         point = np.asarray(self.start, dtype=np.float64).ravel()
         if point.shape != (d + 1,) or not np.isfinite(point).all():
             raise InputError(f"start must be {d + 1} finite numbers (w1, ..., w{d}, b) for "

@@ -276,6 +276,12 @@ def file_batches(chunks: Callable[[], Iterable[tuple[np.ndarray, np.ndarray]]],
     return epoch
 
 
+def default_start(d: int, seed: int | None) -> np.ndarray:
+    """θ₀ = (w, 0) with w ~ N(0, 1/d) (LeCun's): on standardised features z starts ~ N(0, 1),
+    so a sigmoid or tanh starts unsaturated and about half of a ReLU's inputs are active."""
+    return np.append(np.random.default_rng(seed).normal(0, d**-0.5, d), 0.0)
+
+
 def resolve_activation(activation: Any) -> Any:
     """A name (``sigmoid``) as it is; other text parsed by the safe parser into φ(z).
 

@@ -15,6 +15,8 @@ COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
     "tour": "gradwise.cli.tour:tour",
+    "train": "gradwise.cli.neuron:train",
+    "predict": "gradwise.cli.neuron:predict",
 }
 
 
