@@ -27,7 +27,6 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from gradwise.errors import InputError
 from gradwise.expressions import Expression
-from gradwise.functions import relu, sigmoid, softplus
 
 __all__ = ["Kernel", "scalar_kernel", "descent_loop", "array_kernel", "hessian_kernel",
            "RUNTIME_ERRORS"]
@@ -160,53 +159,52 @@ def _scalar_kernel(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> Ker
     return Kernel(n, lines, _compile(source, "evaluate"))
 
 
-# The generated loop. Per point: evaluate, stop if not finite, record, stop if converged
-# (|∇f|² <= tol²) or diverging (the objective and |∇f| rose `patience` steps running, above
-# the start; or |f| or |∇f| passed `limit`), stop after max_steps updates, else step.
+# The generated loop: the rules of ``gradwise.descent.run._Monitor``, arranged so that the
+# common step runs few bytecodes. Per point: evaluate; one comparison catches NaN, infinity
+# and |f| or |∇f|² past the limit (the rare branch sorts out which); record; converged if
+# |∇f|² <= tol²; diverged if the objective and |∇f| rose `patience` steps running, above
+# the start; after max_steps updates, max_steps; else step.
 _LOOP = """
 def loop(start, learning_rate, sign, tol, max_steps, limit, patience):
     {unpack} = start
     {columns}
     values = []
-    status = "max_steps"
+    record_value = values.append
     tol2 = tol * tol
     limit2 = limit * limit
+    rate = learning_rate * sign  # Δ = −η·(sign·∇f): sign = −1 is gradient ascent
     rises = 0
-    first = None
-    last = last_g2 = 0.0
-    k = 0
+    last = last_g2 = math.inf
+    status = "max_steps"
     try:
-        while True:
+        for k in range(max_steps + 1):
 {body}
-            check = _v + {gsum}
-            if check - check != 0.0:
-                status = "non_finite"
+            g2 = {g2}
+            if not (g2 <= limit2 and -limit < _v < limit):
+                check = _v + {gsum}
+                if check - check != 0.0:
+                    status = "non_finite"
+                    break
+{record_inner}
+                record_value(_v)
+                status = "converged" if g2 <= tol2 else "diverged"
                 break
 {record}
-            values.append(_v)
-            g2 = {g2}
+            record_value(_v)
             if g2 <= tol2:
                 status = "converged"
                 break
             objective = sign * _v
-            if first is None:
-                first = objective
-            elif objective > last and g2 > last_g2:
+            if objective > last and g2 > last_g2:
                 rises += 1
-                if rises >= patience and objective > first:
+                if rises >= patience and objective > sign * values[0]:
                     status = "diverged"
                     break
             else:
                 rises = 0
-            if abs(_v) > limit or g2 > limit2:
-                status = "diverged"
-                break
-            if k == max_steps:
-                break
             last = objective
             last_g2 = g2
 {update}
-            k += 1
     except RUNTIME_ERRORS:
         status = "non_finite"
     return status, ({xcols}), values, ({gcols})
@@ -220,13 +218,14 @@ def _descent_loop(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
     idx = range(n)
     source = _LOOP.format(
         unpack="".join(f"_x{i}, " for i in idx),
-        columns="; ".join(f"xs{i} = []; gs{i} = []" for i in idx),
+        columns="\n    ".join(f"xs{i} = []; gs{i} = []; record_x{i} = xs{i}.append; "
+                                 f"record_g{i} = gs{i}.append" for i in idx),
         body="\n".join(pad + s for s in _body(expr, variables)),
         gsum=" + ".join(f"_g{i}" for i in idx),
-        record="\n".join(f"{pad}xs{i}.append(_x{i}); gs{i}.append(_g{i})" for i in idx),
+        record="\n".join(f"{pad}record_x{i}(_x{i}); record_g{i}(_g{i})" for i in idx),
+        record_inner="\n".join(f"{pad}    record_x{i}(_x{i}); record_g{i}(_g{i})" for i in idx),
         g2=" + ".join(f"_g{i} * _g{i}" for i in idx),
-        # Δ = −η·(sign·∂f/∂x): sign = −1 is gradient ascent, the one place it enters
-        update="\n".join(f"{pad}_x{i} = _x{i} - learning_rate * (sign * _g{i})" for i in idx),
+        update="\n".join(f"{pad}_x{i} = _x{i} - rate * _g{i}" for i in idx),
         xcols="".join(f"xs{i}, " for i in idx),
         gcols="".join(f"gs{i}, " for i in idx),
     )
@@ -248,8 +247,9 @@ def _array_kernel(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
 def _hessian_kernel(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
     renamed, inner = _renamed(expr, variables)
     rows = [[sympy.diff(renamed, a, b) for b in inner] for a in inner]
-    lines = [f"    return [{', '.join('[' + ', '.join(_Printer().doprint(c) for c in row) + ']' for row in rows)}]"]
-    source = "\n".join([f"def hessian({', '.join(str(x) for x in inner)}):", *lines])
+    printer = _Printer()
+    matrix = ", ".join("[" + ", ".join(printer.doprint(c) for c in row) + "]" for row in rows)
+    source = f"def hessian({', '.join(str(x) for x in inner)}):\n    return [{matrix}]"
     return _compile(source, "hessian")
 
 

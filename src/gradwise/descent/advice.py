@@ -111,6 +111,7 @@ def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int
     etas = _rates(learning_rates)
     steps = _steps(max_steps, len(etas))
     problem = from_expression(f, start, exact=False)
+    assert problem.expression is not None  # from_expression always keeps its expression
     kernel = array_kernel(problem.expression)
     sign = -1.0 if ascent else 1.0
     with np.errstate(all="ignore"):
@@ -132,7 +133,9 @@ def _sweep_arrays(kernel: Any, start: tuple[float, ...], etas: Any, sign: float,
     length = np.full(m, steps + 1)
     active = np.ones(m, dtype=bool)
     rises = np.zeros(m, dtype=int)
-    first = last = last_g2 = None
+    first: Any = None
+    last: Any = None
+    last_g2: Any = None
     rate = etas * sign
     for k in range(steps + 1):
         v, g = kernel(*xs)

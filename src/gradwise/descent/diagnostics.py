@@ -38,6 +38,8 @@ MAX_PERIOD = 12
 REPEAT_TOL = 1e-9  # relative distance at which two points count as the same
 VANISH_GROWTH = 3.0  # |∇f| grew this much on a stretch where the objective fell
 VANISH_STRETCH = 5  # ... for at least this many steps running
+CREEP = 1e-3  # a step moving the point by less than this fraction of its scale is a creep
+TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-learning practice uses)
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
@@ -60,13 +62,13 @@ def overshoot(trace: Trace) -> Finding | None:
 
 
 def oscillation(trace: Trace) -> Finding | None:
-    """Three or more overshoots in a run that is still converging."""
+    """Overshoots on at least a quarter of the steps (three or more), while converging."""
     flips = _view(trace).flips
     view = _view(trace)
     converging = trace.status == "converged" or (trace.status == "max_steps" and
                                                  view.norms[-1] < view.norms[0] / 2 and
                                                  view.period is None)
-    if len(flips) < 3 or not converging:
+    if len(flips) < max(3, trace.n_steps / 4) or not converging:
         return None
     return Finding("oscillation", f"{len(flips)} of {trace.n_steps} steps overshot, so the "
                    "points zig-zag around the optimum; a smaller η would go straight",
@@ -101,9 +103,15 @@ def divergence(trace: Trace) -> Finding | None:
 
 
 def vanishing_gradient(trace: Trace) -> Finding | None:
-    """|∇f| grew ≥ 3× over ≥ 5 steps running while the objective fell: it started flat."""
+    """A plateau: the run crept along on a tiny gradient that was not shrinking, or it started
+    flat and |∇f| grew ≥ 3× over ≥ 5 steps running while the objective fell."""
     view = _view(trace)
     norms = view.norms
+    if _creeping(trace, view):
+        return Finding("vanishing_gradient", f"|∇f| stayed tiny ({norms[0]:.3g} at the start, "
+                       f"{norms[-1]:.3g} at the end) while the run ran out of steps: each step "
+                       "moved the point very little, yet no stationary point was near (the "
+                       "gradient was not shrinking towards 0)", 0)
     rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
     for begin, end in _stretches(rising):  # steps begin..end rose: points begin..end + 1
         low, high = norms[begin], norms[end + 1]
@@ -113,6 +121,21 @@ def vanishing_gradient(trace: Trace) -> Finding | None:
                            "as f fell: that start was on a plateau, not near a minimum, so "
                            "the steps were tiny", begin)
     return None
+
+
+def _creeping(trace: Trace, view: _View) -> bool:
+    """Out of steps, |∇f| tiny and not decaying, and steps η|∇f| below CREEP of the point's scale.
+
+    Near a minimum |∇f| shrinks geometrically; on a plateau (a saturated sigmoid) it does not,
+    however long the run creeps on.
+    """
+    if trace.status != "max_steps" or trace.n_steps < VANISH_STRETCH or view.norms[0] == 0:
+        return False
+    rates = np.abs(np.array(trace.learning_rates, dtype=float))
+    moves = rates * view.norms[:-1]
+    scale = np.maximum(1.0, np.abs(view.points[:, :-1]).max(axis=0))
+    return bool(np.median(moves / scale) < CREEP and view.norms[-1] >= view.norms[0] / 2
+                and np.median(view.norms) < TINY_GRADIENT)
 
 
 def slow(trace: Trace) -> Finding | None:

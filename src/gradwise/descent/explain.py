@@ -52,10 +52,7 @@ def explain_step(result: Result, k: int) -> str:
 def explain(result: Result, limit: int = 12) -> list[str]:
     """Every step's explanation, or the first ``limit - 2`` and the last two with '⋮' between."""
     n = result.trace.n_steps
-    if n <= limit:
-        chosen = list(range(n))
-    else:
-        chosen = [*range(limit - 2), -1, n - 2, n - 1]
+    chosen = list(range(n)) if n <= limit else [*range(limit - 2), -1, n - 2, n - 1]
     return ["⋮" if k < 0 else f"step {k + 1}: " + explain_step(result, k).replace(
         "\n", "\n" + " " * len(f"step {k + 1}: ")) for k in chosen]
 
@@ -77,9 +74,7 @@ def number_text(x: Any, digits: int = 6) -> str:
             text = f"{sympy.Float(x, 40):.40f}".rstrip("0")
             return text.replace("-", "−")
         return show(x)
-    if isinstance(x, sympy.Basic):
-        return show(x, digits=digits)
-    value = float(x)
+    value = float(x)  # an irrational SymPy number (e, σ(1)) shows as a decimal too
     text = f"{value:.{digits}g}" if value != 0 else "0"
     return text.replace("-", "−")
 

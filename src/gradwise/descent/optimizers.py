@@ -107,8 +107,8 @@ def adagrad(eps: float = 1e-10) -> Optimizer:
 
     Example:
         >>> opt = adagrad()
-        >>> opt.update((4.0,), opt.init((3.0,)), 0.1)[0]
-        (-0.1,)
+        >>> round(opt.update((4.0,), opt.init((3.0,)), 0.1)[0][0], 6)
+        -0.1
     """
     _check_positive("eps", eps)
 
@@ -128,8 +128,8 @@ def rmsprop(rho: float = 0.9, eps: float = 1e-8) -> Optimizer:
 
     Example:
         >>> opt = rmsprop(rho=0.75)
-        >>> opt.update((4.0,), opt.init((3.0,)), 0.1)[0]
-        (-0.2,)
+        >>> round(opt.update((4.0,), opt.init((3.0,)), 0.1)[0][0], 6)
+        -0.2
     """
     _check_fraction("rho", rho)
     _check_positive("eps", eps)

@@ -9,7 +9,7 @@ error before any step is taken.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,5 +167,5 @@ def _callable_start(start: Any) -> tuple[tuple[str, ...], tuple[float, ...]]:
 
 
 def _is_sequence(value: Any) -> bool:
-    return isinstance(value, Sequence | tuple) and not isinstance(value, str) or \
-        hasattr(value, "__len__") and hasattr(value, "__getitem__") and not isinstance(value, str)
+    return not isinstance(value, str | bytes) and hasattr(value, "__len__") and \
+        hasattr(value, "__getitem__")

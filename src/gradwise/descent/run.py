@@ -15,16 +15,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sympy
 
 from gradwise.compile import RUNTIME_ERRORS, descent_loop
 from gradwise.descent import diagnostics
 from gradwise.descent.optimizers import Optimizer, make
-from gradwise.descent.problem import EXACT_DIGITS, Problem, from_callables, from_expression, too_long
+from gradwise.descent.problem import (
+    EXACT_DIGITS,
+    Problem,
+    from_callables,
+    from_expression,
+    too_long,
+)
 from gradwise.descent.schedules import Schedule, constant, parse_schedule
-from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Result, Trace
+from gradwise.descent.trace import (
+    DIVERGENCE_LIMIT,
+    DIVERGENCE_PATIENCE,
+    Result,
+    Status,
+    Trace,
+)
 from gradwise.errors import InputError, ParseError
 from gradwise.expressions import exact_number
 
@@ -162,11 +174,12 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
 
 
 def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float) -> Trace:
+    assert problem.expression is not None  # the compiled loop is chosen only for expressions
     loop = descent_loop(problem.expression)
     status, xs, values, gs = loop(problem.start, eta, float(sign), tol, steps,
                                   DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE)
     return Trace(problem.names, tuple(map(tuple, xs)), tuple(values), tuple(map(tuple, gs)),
-                 (eta,) * max(len(values) - 1, 0), status, sign < 0, tol)
+                 (eta,) * max(len(values) - 1, 0), cast(Status, status), sign < 0, tol)
 
 
 def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, steps: int,
@@ -201,8 +214,8 @@ def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, st
                              f"step {k + 1}; run fewer steps or drop exact")
         k += 1
     return Trace(problem.names, tuple(map(tuple, columns.coordinates)), tuple(columns.values),
-                 tuple(map(tuple, columns.gradients)), tuple(columns.rates), status, sign < 0,
-                 float(tol))
+                 tuple(map(tuple, columns.gradients)), tuple(columns.rates),
+                 cast(Status, status), sign < 0, float(tol))
 
 
 def _backtrack(problem: Problem, point: tuple[Any, ...], objective: Any, sign: int,
