@@ -34,7 +34,8 @@ EPOCH_CHECKS = (diagnostics.divergence, diagnostics.slow, diagnostics.rising)
 
 def neuron_findings(trace: Trace, sample: tuple[np.ndarray, np.ndarray], settings: Any,
                     full_batch: bool) -> tuple[Finding, ...]:
-    """The descent's findings on the epochs' trace, with saturation as ``vanishing_gradient``.
+    """The descent's findings on the epochs' trace; saturation, when found, is the
+    ``vanishing_gradient`` finding (it names the cause, the flat φ).
 
     Args:
         trace: the recorded points (θ = (w, b) at each epoch) in training coordinates.
@@ -49,7 +50,7 @@ def neuron_findings(trace: Trace, sample: tuple[np.ndarray, np.ndarray], setting
     found = {f.code: f for check in checks if (f := check(trace)) is not None}
     if "divergence" in found:
         found.pop("rising", None)
-    if "vanishing_gradient" not in found and trace.status != "non_finite":
+    if trace.status != "non_finite":  # saturation says why the gradient vanished: it wins
         finding = saturation(trace, sample, settings.activation, settings.cost)
         if finding is not None:
             found["vanishing_gradient"] = finding

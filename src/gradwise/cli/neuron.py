@@ -6,6 +6,7 @@ NumPy, pyarrow and Rich load inside the commands, so ``gradwise grad`` never pay
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -87,15 +88,15 @@ class _Run:
         from gradwise.scaling import Scaling
 
         self.file, self.target, self.settings, self.stream = file, target, settings, stream
+        self.chunks: Callable[[], Iterable[tuple[Any, Any]]]
         if stream:
             self.features = features or [n for n in data.columns(file) if n != target]
             self.chunks = lambda: data.iter_batches(file, target, self.features)
-            raw = (X for X, _ in self.chunks())
         else:
             loaded = data.load(file, target, features)
             self.features, self.X, self.y = list(loaded.feature_names), loaded.X, loaded.y
             self.chunks = lambda: [(self.X, self.y)]
-            raw = iter([self.X])
+        raw = (X for X, _ in self.chunks())
         d = len(self.features)
         center = settings.fit_intercept  # without b, centring would move the neuron's z
         self.scaling = Scaling.of_chunks(raw, center) if standardize else Scaling.none(d)
@@ -167,7 +168,9 @@ class _Bar:
 
         self.console = console or Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
-        self.epochs, self.began, self.progress, self.task = epochs, time.monotonic(), None, None
+        self.epochs, self.began = epochs, time.monotonic()
+        self.progress: Any = None
+        self.task: Any = None
 
     def __enter__(self) -> _Bar:
         return self
