@@ -19,6 +19,8 @@ COMMANDS = {
     "plot": "gradwise.cli.plot:plot",
     "descend": "gradwise.cli.descent:descend",
     "lr": "gradwise.cli.descent:lr",
+    "train": "gradwise.cli.neuron:train",
+    "predict": "gradwise.cli.neuron:predict",
 }
 
 
