@@ -1,6 +1,7 @@
 """Regenerate docs/gallery/*.png: the lecture notes' pictures and a few standard test functions.
 
-Run from the repository root, with the plot extra installed (``pip install -e '.[plot]'``)::
+Run from the repository root, with the plot and sklearn extras installed
+(``pip install -e '.[plot,sklearn]'``, or the test extra)::
 
     .venv/bin/python docs/make_gallery.py
 
@@ -76,6 +77,20 @@ def neuron_cost() -> Any:
     return plot_function(g, "w=-4:4, b=-4:4", at="x=1, y=1, w=3, b=0", arrows="direction")
 
 
+def neuron_training() -> Any:
+    """A sigmoid neuron learning one feature: cost per epoch, the fit, the path on C(w, b)."""
+    import numpy as np
+
+    from gradwise.neuron import NeuronClassifier
+    from gradwise.plotting import plot_training
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(2.0, 2.0, (120, 1))
+    y = (X[:, 0] + rng.normal(0.0, 1.0, 120) > 2.5).astype(int)
+    neuron = NeuronClassifier(learning_rate=1.0, max_epochs=150, tol=None).fit(X, y)
+    return plot_training(neuron, X, y)
+
+
 def rosenbrock() -> Any:
     """Rosenbrock's valley: momentum from (−1.2, 1) to the minimum at (1, 1)."""
     run = gradwise.minimize(ROSENBROCK, {"x": -1.2, "y": 1}, learning_rate=0.001,
@@ -107,6 +122,7 @@ def saddle() -> Any:
 PICTURES: dict[str, Callable[[], Any]] = {
     "slope": slope, "bowl": bowl, "descent": descent, "ascent": ascent,
     "overshoot": overshoot, "learning-rates": learning_rates, "neuron-cost": neuron_cost,
+    "neuron-training": neuron_training,
     "rosenbrock": rosenbrock, "rosenbrock-progress": rosenbrock_progress,
     "himmelblau": himmelblau, "saddle": saddle,
 }

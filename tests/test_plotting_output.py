@@ -189,3 +189,17 @@ def test_grad_without_plot_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.stdout.strip() == "False"
+
+
+def test_every_gallery_picture_is_made_and_shown_in_the_readme():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("make_gallery", root / "docs" / "make_gallery.py")
+    gallery = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gallery)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in gallery.PICTURES:
+        assert f"(docs/gallery/{name}.png)" in readme, name
+        assert (root / "docs" / "gallery" / f"{name}.png").is_file(), name

@@ -85,9 +85,12 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
         path: the file, e.g. ``"run.png"``, ``"run.gif"``, ``"run.html"``.
         subject: a descent Result; a list of Results (learning rates compared); a
             Gradient (with ``at=`` a point, its ∇f there is drawn); CriticalPoints; an
-            Expression or text.
+            Expression or text; a fitted neuron (an estimator, or
+            ``gradwise.plotting.neuron.FittedNeuron.from_fit(...)``) with ``X=`` and ``y=``.
         **options: passed to the drawing function: ``within``, ``at``, ``critical``,
-            ``surface=True`` for a 3-D surface, ``progress=True`` for f and |∇f| per step.
+            ``surface=True`` for a 3-D surface, ``progress=True`` for f and |∇f| per step,
+            ``X`` and ``y`` for a neuron (cost per epoch; with one feature also the fitted
+            curve and the cost surface).
 
     Raises:
         InputError: the subject cannot be drawn in that format (an animation of a
@@ -152,10 +155,10 @@ def _write(picture: Any, path: str, extension: str) -> None:
 def _draw(subject: Any, kind: str, options: dict[str, Any]) -> Any:
     from gradwise import plotting
 
+    if kind != "picture" and (isinstance(subject, list | tuple) or hasattr(subject, "history_")):
+        raise InputError("learning rates compared and training runs are drawn as .png, .svg "
+                         "or .pdf")
     if kind == "interactive":
-        if isinstance(subject, list | tuple):
-            raise InputError("learning rates compared are drawn as .png, .svg or .pdf, "
-                             "not .html")
         options.pop("surface", None)
         return plotting.interactive_figure(subject, options.get("within"),
                                            critical=options.get("critical"))
@@ -170,6 +173,10 @@ def _draw(subject: Any, kind: str, options: dict[str, Any]) -> Any:
 
 def _still(plotting: Any, subject: Any, options: dict[str, Any]) -> Any:
     within, critical = options.get("within"), options.get("critical")
+    if hasattr(subject, "history_"):
+        from gradwise.plotting.neuron import plot_training
+
+        return plot_training(subject, options.get("X"), options.get("y"))
     if isinstance(subject, list | tuple):
         return plotting.plot_learning_rates(subject, within)
     if hasattr(subject, "trace"):

@@ -24,8 +24,16 @@ from gradwise.plotting.animate import animate_descent, frame_steps
 from gradwise.plotting.descent import plot_descent, plot_learning_rates, plot_progress, plot_result
 from gradwise.plotting.functions import plot_function, plot_surface
 from gradwise.plotting.interactive import interactive_figure, interactive_html
+from gradwise.plotting.neuron import (
+    FittedNeuron,
+    plot_cost,
+    plot_cost_surface,
+    plot_fit,
+    plot_training,
+)
 from gradwise.plotting.style import COLOURS, KIND_MARKERS
 
 __all__ = ["plot_function", "plot_surface", "plot_descent", "plot_result", "plot_progress",
            "plot_learning_rates", "animate_descent", "frame_steps", "interactive_figure",
-           "interactive_html", "COLOURS", "KIND_MARKERS"]
+           "interactive_html", "plot_cost", "plot_fit", "plot_cost_surface", "plot_training",
+           "FittedNeuron", "COLOURS", "KIND_MARKERS"]

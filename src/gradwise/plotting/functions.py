@@ -155,7 +155,7 @@ def draw_contours(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]]) -> No
     """Filled contours of f with a colour bar labelled f(x, y)."""
     x, y = _mesh(bounds, CONTOUR_POINTS)
     z, _ = sampling.evaluate(f, x, y)
-    levels, norm = _levels(z)
+    levels, norm = contour_levels(z)
     if norm is not None:  # logarithmic levels: values under the lowest share its colour
         with np.errstate(invalid="ignore"):
             z = np.where(z < levels[0], levels[0], z)
@@ -299,7 +299,7 @@ def _spread(size: np.ndarray) -> float:
     return float(np.percentile(positive, 90) / np.percentile(positive, 10))
 
 
-def _levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
+def contour_levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
     """25 contour levels: logarithmic when f ≥ 0 spans more than two decades."""
     finite = z[np.isfinite(z)]
     if not finite.size:

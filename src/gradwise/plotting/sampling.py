@@ -15,7 +15,7 @@ import numpy as np
 from gradwise.errors import InputError
 from gradwise.expressions import Expression
 
-__all__ = ["function_of", "check_dimension", "window", "evaluate", "DEFAULT_WINDOW"]
+__all__ = ["function_of", "check_dimension", "window", "around", "evaluate", "DEFAULT_WINDOW"]
 
 DEFAULT_WINDOW = (-3.0, 3.0)
 """Each variable's range when nothing (path, points, ``within``) says where to look."""
@@ -76,10 +76,15 @@ def window(f: Expression, within: Mapping[str, Any] | str | None = None,
                 raise InputError(f"the range of {name!r} in within= is empty ({lo:g} to "
                                  f"{hi:g}); give low < high, e.g. {name}=-2:2")
         return bounds
+    return around(points, len(f.variables))
+
+
+def around(points: Sequence[Sequence[float]], n: int) -> list[tuple[float, float]]:
+    """(low, high) per coordinate holding the points and the origin, padded (see ``window``)."""
     finite = [p for p in points if all(np.isfinite(float(c)) for c in p)]
     if not finite:
-        return [DEFAULT_WINDOW] * len(f.variables)
-    coordinates = np.array([[float(c) for c in p] for p in finite] + [[0.0] * len(f.variables)])
+        return [DEFAULT_WINDOW] * n
+    coordinates = np.array([[float(c) for c in p] for p in finite] + [[0.0] * n])
     spans = np.ptp(coordinates, axis=0) * (1 + 2 * PAD)
     # in two variables neither side is less than ASPECT of the other, so contours stay legible
     least = max(MIN_WIDTH, ASPECT * float(spans.max())) if len(spans) > 1 else MIN_WIDTH
