@@ -203,3 +203,13 @@ def test_every_gallery_picture_is_made_and_shown_in_the_readme():
     for name in gallery.PICTURES:
         assert f"(docs/gallery/{name}.png)" in readme, name
         assert (root / "docs" / "gallery" / f"{name}.png").is_file(), name
+
+
+def test_write_plot_draws_critical_points_and_learning_rates(tmp_path):
+    write_plot(tmp_path / "critical.png", gradwise.critical_points("x^3 - 3x + y^2 - 2y"))
+    runs = [gradwise.minimize("(1 - w)^2", {"w": 3}, learning_rate=eta, max_steps=20)
+            for eta in (0.1, 1.1)]
+    write_plot(tmp_path / "rates.svg", runs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["critical.png", "rates.svg"]
+    with pytest.raises(InputError, match="learning rates compared"):
+        write_plot(tmp_path / "rates.html", runs)
