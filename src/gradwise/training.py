@@ -266,7 +266,8 @@ def _check_settings(engine: str, max_epochs: Any, batch_size: Any, seed: Any,
 
 
 def _whole(value: Any, least: int) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= least
+    whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    return whole and bool(value >= least)
 
 
 def _path(data: Any, engine: str) -> Path:
