@@ -137,8 +137,8 @@ def train(
     Example:
         >>> X = np.array([[1.0], [2.0]]); y = np.array([1.0, 0.0])
         >>> fit = train((X, y), activation="identity", learning_rate=0.1, max_epochs=2)
-        >>> fit.weights.round(4).tolist(), round(fit.bias, 4), fit.history
-        ([0.08], 0.05, (0.5, 0.375))
+        >>> fit.weights.round(6).tolist(), round(fit.bias, 6), [round(c, 6) for c in fit.history]
+        ([0.12], 0.15, [0.5, 0.365])
     """
     _check_settings(engine, max_epochs, batch_size, seed, chunk_rows)
     job = Job(activation=activation, backend=backend, optimizer=_optimizer(optimizer),
