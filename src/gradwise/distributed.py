@@ -125,7 +125,7 @@ def local_cluster(workers: int | None = None, processes: bool = True) -> Any:
     _, distributed = _dask()
     workers = workers or os.cpu_count() or 1
     return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                                    dashboard_address=None,
+                                    dashboard_address=":0",
                                     env={"NUMBA_NUM_THREADS": "1"} if processes else None)
 
 
