@@ -16,8 +16,8 @@ import dask.array as da  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
 from gradwise.distributed import local_cluster  # noqa: E402
+from gradwise.engines import train  # noqa: E402
 from gradwise.errors import DataError, InputError  # noqa: E402
-from gradwise.training import train  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from gradwise.engines import train
 from gradwise.errors import DataError, InputError
 from gradwise.stream import exact_chunks
-from gradwise.training import train
 
 FEATURES = ["x0", "x1", "x2"]
 
@@ -121,7 +121,7 @@ def test_exact_chunks_recut_pieces_without_losing_or_reordering_rows():
 
 CHILD = textwrap.dedent("""
     import json, re, sys
-    from gradwise.training import train
+    from gradwise.engines import train
     fit = train(sys.argv[1], "y", engine="stream", **json.loads(sys.argv[2]))
     # VmHWM, this process's peak RSS; not ru_maxrss, which a child inherits from a forked
     # parent across exec (here the test process, holding X).

@@ -36,6 +36,7 @@ _EXPORTS = {
     "derive": "gradwise.derivation",
     "Derivation": "gradwise.derivation",
     "cost_and_gradient": "gradwise.kernel",
+    "train": "gradwise.engines",
     "GradwiseError": "gradwise.errors",
     "ParseError": "gradwise.errors",
     "DomainError": "gradwise.errors",

@@ -72,6 +72,9 @@ class DaskEngine:
         owned: clients and clusters to close with the engine.
     """
 
+    rows: int | None
+    features: int
+
     def __init__(self, client: Any, X: Any, y: Any, chunk_rows: int, owned: list[Any]) -> None:
         self.client, self.owned = client, owned
         self.rows, self.features = int(X.shape[0]), int(X.shape[1])

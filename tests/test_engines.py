@@ -1,4 +1,4 @@
-"""Tests for gradwise.training and gradwise._chunks: hand-worked steps, a naive loop, rules."""
+"""Tests for gradwise.engines and gradwise._chunks: hand-worked steps, a naive loop, rules."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from gradwise._chunks import Moments, moments
+from gradwise.engines import Fit, train
 from gradwise.errors import InputError
-from gradwise.training import Fit, train
 
 
 def data(rows=1003, d=3, seed=0):
