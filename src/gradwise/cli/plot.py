@@ -15,16 +15,20 @@ A command gains ``--plot`` in two lines::
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, fail, handle_errors
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    check_expression,
+    fail,
+    handle_errors,
+    replacing,
+)
 from gradwise.errors import GradwiseError, InputError
 
 __all__ = ["plot", "plot_option", "write_plot", "save", "check_plot_path", "FORMATS"]
@@ -109,23 +113,8 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
 def save(picture: Any, path: str | Path) -> None:
     """Write a Figure, Axes, FuncAnimation or Plotly figure to ``path``, whole or not at all."""
     extension = check_plot_path(path)
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=f".{extension}")
-    os.close(handle)
-    try:
+    with replacing(path, suffix=f".{extension}") as temporary:
         _write(picture, temporary, extension)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a picture is for sharing
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _write(picture: Any, path: str, extension: str) -> None:
