@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
 import sympy
@@ -182,9 +182,19 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
     else:
         trace = _loop(problem, sign, optimizer, rates or constant(eta), steps, tolerance,
                       line_search, exact)
-    trace = _with_curvature(trace, problem)
+    trace = _with_curvature(_with_start(trace, problem), problem)
     return Result(trace, diagnostics.diagnose(trace), optimizer.name, eta, exact,
                   problem.expression, rates.name if rates else "constant")
+
+
+def _with_start(trace: Trace, problem: Problem) -> Trace:
+    """Step 0 is always in the trace: where f or ∇f cannot even be evaluated in floats at
+    the start (x⁴ overflowing at x = 1e100), it is recorded with NaN value and gradient."""
+    if trace.values:
+        return trace
+    nan = math.nan
+    return replace(trace, coordinates=tuple((x,) for x in problem.start), values=(nan,),
+                   gradients=tuple((nan,) for _ in problem.names), learning_rates=())
 
 
 def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float,
