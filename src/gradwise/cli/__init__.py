@@ -15,6 +15,7 @@ COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
     "tour": "gradwise.cli.tour:tour",
+    "serve": "gradwise.cli.serve:serve",
 }
 
 

@@ -1,0 +1,143 @@
+"""What the workers compute: one function per API endpoint, each a dict of arguments -> document.
+
+These run inside the sandboxed workers (``_child``), never in the server. Each reuses the CLI's
+document builders, so ``POST /api/gradient`` answers exactly what ``gradwise grad --json``
+prints. Arguments arrive checked for type and size by ``schema``; everything about their
+meaning (the expression, the point) is checked here by the library, through ``parse``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import sympy
+
+from gradwise import calculus
+from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document, prepare
+from gradwise.errors import InputError
+from gradwise.expressions import Expression
+from gradwise.functions import standard_form
+
+MAX_RESOLUTION = 150
+MAX_ARROWS = 25
+
+
+def gradient(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/gradient``: the ``grad --json`` document."""
+    g, value, slope = compute_gradient(args["expr"], args.get("wrt"), args.get("const"),
+                                       args.get("at"), bool(args.get("degrees")),
+                                       args.get("along"))
+    return gradient_document(g, value, slope)
+
+
+def hessian(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/hessian``: the ``hessian --json`` document."""
+    f = _prepare(args)
+    h = calculus.hessian(f)
+    return hessian_document(h, h.at(args["at"]) if args.get("at") else None)
+
+
+def surface(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/surface``: f on a grid and gradient arrows, for the page's plot.
+
+    Args:
+        args: ``expr`` (+ ``wrt``, ``const``, ``degrees``); ``box`` = [x_min, x_max] for one
+            variable or [x_min, x_max, y_min, y_max] for two; ``resolution`` points per axis;
+            ``arrows`` arrows per axis.
+
+    Returns:
+        ``{"variables", "x", "z"}`` (one variable, z of shape (n,)) or ``{"variables", "x",
+        "y", "z"}`` (two, z of shape (n_y, n_x)), plus ``"arrows"``: a list of
+        ``{"at": [...], "gradient": [...]}``. Values that are undefined (log of a negative
+        number) are null.
+    """
+    f = _prepare(args)
+    n = len(f.variables)
+    if n not in (1, 2):
+        raise InputError(f"the plot needs one or two variables; {f.text!r} has {n} "
+                         f"({', '.join(f.names)}); fix the others with 'const', e.g. "
+                         f"{f.names[-1]}=1")
+    if f.parameters:
+        names = ", ".join(s.name for s in f.parameters)
+        raise InputError(f"the plot needs values for {names}; give them in 'const', e.g. "
+                         f"{f.parameters[0].name}=1")
+    box = _box(args.get("box"), n)
+    resolution = _count(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
+    arrows = _count(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
+    value = _numeric(f.expr, f.variables)
+    slopes = [_numeric(c, f.variables) for c in calculus.gradient(f).components]
+    axes = [np.linspace(box[2 * i], box[2 * i + 1], resolution) for i in range(n)]
+    grid = np.meshgrid(*axes) if n == 2 else axes
+    document: dict[str, Any] = {"variables": list(f.names), "x": axes[0].tolist()}
+    if n == 2:
+        document["y"] = axes[1].tolist()
+    document["z"] = _finite(value(*grid))
+    document["arrows"] = _arrows(box, n, arrows, slopes)
+    return document
+
+
+def _prepare(args: dict[str, Any]) -> Expression:
+    return prepare(args["expr"], args.get("wrt"), args.get("const"), bool(args.get("degrees")))
+
+
+def _numeric(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
+    """A NumPy function of the variables (SymPy code generation from a parsed expression)."""
+    function = sympy.lambdify(variables, standard_form(expr), modules="numpy")
+
+    def evaluate(*arrays: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            result = np.asarray(function(*arrays), dtype=complex)
+        real = np.where(np.abs(result.imag) < 1e-12, result.real, np.nan)
+        return np.broadcast_to(real, np.shape(arrays[0])).astype(float)
+
+    return evaluate
+
+
+def _arrows(box: list[float], n: int, per_axis: int, slopes) -> list[dict[str, Any]]:
+    if per_axis == 0:
+        return []
+    # arrows sit inside the box, away from its edges, on a regular grid
+    axes = [np.linspace(box[2 * i], box[2 * i + 1], per_axis + 2)[1:-1] for i in range(n)]
+    points = np.stack([a.ravel() for a in np.meshgrid(*axes)], axis=1) if n == 2 \
+        else axes[0][:, None]
+    values = np.stack([s(*points.T) for s in slopes], axis=1)
+    return [{"at": p.tolist(), "gradient": v.tolist()}
+            for p, v in zip(points, values, strict=True) if np.all(np.isfinite(v))]
+
+
+def _box(box: Any, n: int) -> list[float]:
+    expected = "[x_min, x_max]" if n == 1 else "[x_min, x_max, y_min, y_max]"
+    if box is None:
+        return [-3.0, 3.0] * n
+    if not isinstance(box, list) or len(box) != 2 * n:
+        raise InputError(f"box must be {expected} for {n} variable(s); received {box!r}")
+    values = [float(v) for v in box]
+    for i in range(n):
+        low, high = values[2 * i], values[2 * i + 1]
+        if not (math.isfinite(low) and math.isfinite(high) and low < high):
+            raise InputError(f"box must be {expected} with finite numbers, each minimum below "
+                             f"its maximum; received {box!r}")
+    return values
+
+
+def _count(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(f"{name} must be a whole number from {low} to {high}; "
+                         f"received {value!r}")
+    return value
+
+
+def _finite(values: np.ndarray) -> list[Any]:
+    """Non-finite values become None, which JSON writes as null."""
+    cells = values.astype(object)
+    cells[~np.isfinite(values)] = None
+    return cells.tolist()
+
+
+TASKS = {
+    "gradient": gradient,
+    "hessian": hessian,
+    "surface": surface,
+}
