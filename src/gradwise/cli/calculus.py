@@ -75,21 +75,19 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
     """
     if along and not point:
         raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
-    g, value, slope = compute_gradient(expr, wrt, constants, point, degrees, along)
+    g, value, slope = compute_gradient(prepare(expr, wrt, constants, degrees), point, along)
     if as_json:
         emit_json(gradient_document(g, value, slope))
     else:
         _print_gradient(g, value, slope)
 
 
-def compute_gradient(expr: str, wrt: str | None = None, constants: str | None = None,
-                     point: str | None = None, degrees: bool = False, along: str | None = None):
+def compute_gradient(f: Expression, point: str | None = None, along: str | None = None):
     """What ``grad`` computes, shared with the web API: (gradient, value or None, slope or None).
 
     Raises:
         InputError: ``along`` without ``point``.
     """
-    f = prepare(expr, wrt, constants, degrees)
     g = calc.gradient(f)
     value = g.at(point) if point else None
     slope = None

@@ -69,7 +69,7 @@ def _answer(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     except MemoryError:
         return {"error": {"status": 422, "limit": "memory", "error": "the computation needed "
                           "more memory than a request may use; try a smaller problem"}}
-    except Exception as error:  # noqa: BLE001 - a bug must answer 500, not kill the worker
+    except (Exception, SystemExit) as error:  # a bug must answer 500, not end the worker
         return _error(500, f"internal error ({type(error).__name__}: {error}); please report it")
 
 

@@ -15,9 +15,9 @@ import numpy as np
 import sympy
 
 from gradwise import calculus
-from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document, prepare
+from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document
 from gradwise.errors import InputError
-from gradwise.expressions import Expression
+from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
 
 MAX_RESOLUTION = 150
@@ -26,9 +26,7 @@ MAX_ARROWS = 25
 
 def gradient(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/gradient``: the ``grad --json`` document."""
-    g, value, slope = compute_gradient(args["expr"], args.get("wrt"), args.get("const"),
-                                       args.get("at"), bool(args.get("degrees")),
-                                       args.get("along"))
+    g, value, slope = compute_gradient(_prepare(args), args.get("at"), args.get("along"))
     return gradient_document(g, value, slope)
 
 
@@ -79,7 +77,11 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _prepare(args: dict[str, Any]) -> Expression:
-    return prepare(args["expr"], args.get("wrt"), args.get("const"), bool(args.get("degrees")))
+    """The expression with its constants fixed and its variables chosen, as the CLI does it."""
+    f = parse(args["expr"], degrees=bool(args.get("degrees")))
+    if args.get("const"):
+        f = f.substitute(args["const"])
+    return f.with_variables(args["wrt"]) if args.get("wrt") else f
 
 
 def _numeric(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):

@@ -105,8 +105,16 @@ class _Worker:
                                 "ask for fewer steps or points")
         return json.loads(data)
 
-    def kill(self) -> int:
-        """SIGKILL the worker's whole process group, reap it, close its pipes; its exit code."""
+    def kill(self, grace: float = 0.0) -> int:
+        """SIGKILL the worker's whole process group, reap it, close its pipes; its exit code.
+
+        Args:
+            grace: seconds to wait first for a worker that is already ending, so its own exit
+                code (a signal from the kernel, say) is not hidden by ours.
+        """
+        if grace:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=grace)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
         code = self.process.wait()
@@ -242,14 +250,14 @@ class WorkerPool:
             self._idle.put(worker)
             return reply["ok"]
         error = reply["error"]
-        if error.get("limit") == "memory":
-            self._replace(worker)
-        else:
-            self._idle.put(worker)
+        if "limit" in error:  # the worker ends itself after a MemoryError
+            self._replace(worker, grace=1.0)
+            raise OverLimit(error["limit"], error["error"])
+        self._idle.put(worker)
         raise TaskError(int(error.pop("status")), error)
 
     def _died(self, worker: _Worker) -> TaskError:
-        code = self._replace(worker)
+        code = self._replace(worker, grace=1.0)
         if code == -signal.SIGXCPU:
             return OverLimit("cpu", f"the computation used more than "
                              f"{self.limits.cpu_seconds} s of CPU time and was stopped; try a "
@@ -260,10 +268,10 @@ class WorkerPool:
         return TaskError(500, {"error": f"the worker stopped unexpectedly (exit code {code}); "
                                "please report the request"})
 
-    def _replace(self, worker: _Worker) -> int:
+    def _replace(self, worker: _Worker, grace: float = 0.0) -> int:
         with self._lock:
             self._live.discard(worker)
-        code = worker.kill()
+        code = worker.kill(grace)
         if not self._closed:
             self._orders.put(1)
         return code
