@@ -80,6 +80,7 @@ async function refresh() {
   if (!answer.ok) {
     showError(answer.document);
     $("gradient").textContent = "";
+    settle(generation);
     return;
   }
   showError(null);
@@ -87,7 +88,13 @@ async function refresh() {
   view.variables = answer.document.variables;
   if (state.start && !sameNames(Object.keys(state.start), view.variables)) state.start = null;
   await drawSurface(generation);
-  onSurfaceReady(generation);
+  await onSurfaceReady(generation);
+  settle(generation);
+}
+
+// Marks the page as showing everything for this function (tests and screen readers wait on it).
+function settle(generation) {
+  if (generation === view.generation) $("expr").dataset.settled = state.expr;
 }
 
 function sameNames(a, b) {
@@ -135,7 +142,7 @@ async function drawSurface(generation) {
   };
   await Plotly.react(plot, traces, layout, { displaylogo: false, responsive: true });
   if (!plot.dataset.listening) {
-    plot.on("plotly_click", onPlotClick);
+    plot.addEventListener("click", onPlotClick);
     plot.dataset.listening = "yes";
   }
 }
@@ -173,12 +180,26 @@ function valueAt(surface, x) {
   return surface.z[best];
 }
 
+// The data coordinates under a click anywhere in the plotting area (not only on a trace).
+function clickedPoint(event) {
+  const plot = $("plot");
+  const area = plot.querySelector(".nsewdrag");
+  if (!area || !plot._fullLayout) return null;
+  const rect = area.getBoundingClientRect();
+  const fx = (event.clientX - rect.left) / rect.width;
+  const fy = (event.clientY - rect.top) / rect.height;
+  if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return null;
+  const [x0, x1] = plot._fullLayout.xaxis.range;
+  const [y0, y1] = plot._fullLayout.yaxis.range;
+  return [x0 + fx * (x1 - x0), y1 - fy * (y1 - y0)];
+}
+
 function onPlotClick(event) {
-  const point = event.points && event.points[0];
+  const point = clickedPoint(event);
   if (!point) return;
   const start = {};
-  start[view.variables[0]] = round(point.x);
-  if (view.variables.length === 2) start[view.variables[1]] = round(point.y);
+  start[view.variables[0]] = round(point[0]);
+  if (view.variables.length === 2) start[view.variables[1]] = round(point[1]);
   state.start = start;
   writeUrl();
   onStartChanged();
@@ -193,7 +214,7 @@ function onStartChanged() {
     ? "start: " + Object.entries(state.start).map(([k, v]) => `${k} = ${v}`).join(", ") : "";
 }
 
-function onSurfaceReady(generation) {
+async function onSurfaceReady(generation) {
   onStartChanged();
 }
 
