@@ -14,7 +14,10 @@ import click
 COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
+    "critical": "gradwise.cli.critical:critical",
     "tour": "gradwise.cli.tour:tour",
+    "descend": "gradwise.cli.descent:descend",
+    "lr": "gradwise.cli.descent:lr",
     "serve": "gradwise.cli.serve:serve",
 }
 

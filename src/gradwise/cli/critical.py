@@ -1,0 +1,45 @@
+"""``gradwise critical``: find and classify the critical points of an expression."""
+
+from __future__ import annotations
+
+import click
+
+from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
+
+
+@click.command(context_settings=EXPRESSION_SETTINGS)
+@click.argument("expr")
+@click.option("--within", metavar="NAME=LOW:HIGH,...",
+              help="Search this box, list only points in it, and give f's global minimum and "
+              "maximum over it (boundary included), e.g. x=-5:5,y=-pi:pi.")
+@click.option("--budget", type=float, default=5.0, show_default=True, metavar="SECONDS",
+              help="Time for the whole search; SymPy is stopped when it runs out.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@handle_errors
+def critical(expr: str, within: str | None, budget: float, as_json: bool) -> None:
+    """Every point of EXPR where ∇f = 0, classified (minimum, maximum, saddle, ...).
+
+    \b
+    Examples:
+      gradwise critical "x^3 + x y - 3y^2"
+      gradwise critical "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" --within x=-5:5,y=-5:5
+      gradwise critical "cos(z)" --within z=-7:7 --json
+    """
+    from gradwise.critical import critical_points
+    from gradwise.global_extrema import extrema
+
+    text = check_expression(expr)
+    extremes = extrema(text, within, budget=budget) if within else None
+    result = extremes.critical if extremes else critical_points(text, budget=budget)
+    if as_json:
+        document = result.as_dict()
+        if extremes:
+            document["global_minimum"] = extremes.minimum.as_dict()
+            document["global_maximum"] = extremes.maximum.as_dict()
+        emit_json(document)
+        return
+    click.echo(str(result))
+    if not result.complete:
+        click.secho("(the list may be incomplete: see the note above)", dim=True)
+    if extremes:
+        click.secho(str(extremes), fg="green")

@@ -1,0 +1,217 @@
+"""``gradwise descend`` and ``gradwise lr``: parse -> minimize/maximize or advice -> render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import click
+
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    check_expression,
+    emit_json,
+    handle_errors,
+    write_atomically,
+)
+from gradwise.descent.optimizers import METHODS
+from gradwise.expressions import parse
+
+TABLE_HEAD = 10  # a long run shows its first points, '⋮', and its last ones
+TABLE_TAIL = 5
+
+
+@click.command(context_settings=EXPRESSION_SETTINGS)
+@click.argument("expr")
+@click.option("--start", required=True, metavar="NAME=VALUE,...",
+              help="Where to start, e.g. w=3 or x=-1.2,y=1 (may also fix parameters).")
+@click.option("--lr", "--eta", "--learning-rate", "learning_rate", default="0.1",
+              show_default=True, metavar="η", help="The learning rate η > 0 (1/10 is exact).")
+@click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
+              help="The most updates to take.")
+@click.option("--tol", type=float, default=1e-8, show_default=True,
+              help="Converged when |∇f| <= tol.")
+@click.option("--method", type=click.Choice(list(METHODS)), default="gd", show_default=True)
+@click.option("--schedule", metavar="SPEC",
+              help="η by step: step:0.5:100, exponential:0.99 or inverse-time:0.01.")
+@click.option("--line-search", is_flag=True, help="Backtrack each step (Armijo).")
+@click.option("--ascent", is_flag=True, help="Gradient ascent: Δw = +η·∂f/∂w (maximize).")
+@click.option("--exact", is_flag=True, help="Rational arithmetic: 3 → 2.6 → 2.28, no float "
+              "noise (gd, momentum, nesterov on rational functions).")
+@click.option("--explain", is_flag=True, help="Write each step as the notes do.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file.")
+@handle_errors
+def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: float, method: str,
+            schedule: str | None, line_search: bool, ascent: bool, exact: bool, explain: bool,
+            as_json: bool, csv_path: str | None) -> None:
+    """Gradient descent (or ascent) on EXPR, step by step, with a diagnosis.
+
+    \b
+    Examples:
+      gradwise descend "(1 - w)^2" --start w=3 --lr 0.1 --exact --explain
+      gradwise descend "(1 - w)^2" --start w=3 --lr 1 --ascent --steps 1
+      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
+        --method adam --lr 0.02
+    """
+    from gradwise.descent.run import maximize, minimize
+
+    f = parse(check_expression(expr))
+    run = maximize if ascent else minimize
+    result = run(f, start, learning_rate, method, max_steps=max_steps, tol=tol, exact=exact,
+                 schedule=schedule, line_search=line_search)
+    if csv_path:
+        write_atomically(csv_path, _csv_text(result))
+    if as_json:
+        emit_json(_document(result))
+    else:
+        _print_run(result, explain)
+
+
+def _document(result: Any) -> dict[str, Any]:
+    trace = result.trace
+    names = trace.names
+    steps = []
+    for k in range(len(trace)):
+        step: dict[str, Any] = {
+            "step": k,
+            "point": {n: float(x) for n, x in zip(names, trace.point(k))},
+            "value": float(trace.values[k]),
+            "gradient": {n: float(g) for n, g in zip(names, trace.gradient(k))},
+        }
+        if result.exact:
+            step["exact_point"] = {n: str(x) for n, x in zip(names, trace.point(k))}
+        steps.append(step)
+    return {
+        "function": result.function.text if result.function is not None else None,
+        "variables": list(names),
+        "method": result.method,
+        "learning_rate": float(result.learning_rate),
+        "schedule": result.schedule,
+        "ascent": trace.ascent,
+        "exact": result.exact,
+        "status": result.status,
+        "message": result.message,
+        "findings": result.codes,
+        "diagnosis": [{"code": f.code, "message": f.message, "step": f.step}
+                      for f in result.findings],
+        "steps": steps,
+        "final": {n: float(x) for n, x in result.point.items()},
+        "final_value": float(result.value),
+    }
+
+
+def _csv_text(result: Any) -> str:
+    trace = result.trace
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["step", *trace.names, "value", *(f"grad_{n}" for n in trace.names),
+                     "gradient_norm"])
+    norms = trace.gradient_norms()
+    for k in range(len(trace)):
+        writer.writerow([k, *(repr(float(x)) for x in trace.point(k)),
+                         repr(float(trace.values[k])),
+                         *(repr(float(g)) for g in trace.gradient(k)), repr(norms[k])])
+    return buffer.getvalue()
+
+
+def _print_run(result: Any, explain: bool) -> None:
+    from gradwise.descent.explain import explain as explain_lines
+    from gradwise.descent.explain import number_text
+
+    trace = result.trace
+    f = result.function
+    click.echo(str(f))
+    direction = "gradient ascent" if trace.ascent else "gradient descent"
+    start = ", ".join(f"{n} = {number_text(x)}" for n, x in zip(trace.names, trace.point(0)))
+    extra = "" if result.schedule == "constant" else f", schedule {result.schedule}"
+    click.echo(f"{direction} ({result.method}), η = {number_text(result.learning_rate)}"
+               f"{extra}, from {start}{'  [exact]' if result.exact else ''}")
+    if explain and trace.n_steps:
+        for line in explain_lines(result):
+            click.echo(line)
+    else:
+        _print_table(result)
+    color = {"converged": "green", "max_steps": "yellow"}.get(result.status, "red")
+    end = ", ".join(f"{n} = {number_text(x)}" for n, x in result.point.items())
+    click.secho(f"{result.message}; {trace.n_steps} steps; at {end}, "
+                f"{f.name} = {number_text(result.value)}", fg=color, bold=True)
+    for finding in result.findings:
+        click.echo(f"  {finding}")
+
+
+def _print_table(result: Any) -> None:
+    from gradwise.descent.explain import number_text
+
+    trace = result.trace
+    name = result.function.name
+    head = ["step", *trace.names, f"{name}", *(f"∂{name}/∂{n}" for n in trace.names)]
+    rows = []
+    n = len(trace)
+    shown = range(n) if n <= TABLE_HEAD + TABLE_TAIL + 1 else \
+        [*range(TABLE_HEAD), -1, *range(n - TABLE_TAIL, n)]
+    for k in shown:
+        if k < 0:
+            rows.append(["⋮"] + [""] * (len(head) - 1))
+            continue
+        rows.append([str(k), *(number_text(x) for x in trace.point(k)),
+                     number_text(trace.values[k]), *(number_text(g) for g in trace.gradient(k))])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    click.echo("  ".join(h.rjust(w) for h, w in zip(head, widths)))
+    for row in rows:
+        click.echo("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+
+
+@click.command(context_settings=EXPRESSION_SETTINGS)
+@click.argument("expr")
+@click.option("--start", required=True, metavar="NAME=VALUE,...", help="Where descent starts.")
+@click.option("--sweep", "sweep_spec", metavar="FROM:TO:COUNT",
+              help="Also run COUNT learning rates from FROM to TO at once, e.g. 0.01:2:50.")
+@click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
+              help="Steps per learning rate in the sweep.")
+@click.option("--tol", type=float, default=1e-8, show_default=True)
+@click.option("--ascent", is_flag=True, help="Advice for gradient ascent (maximizing).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@handle_errors
+def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float, ascent: bool,
+       as_json: bool) -> None:
+    """Which learning rate? The stable range 0 < η < 2/λ from the curvature λ.
+
+    \b
+    Examples:
+      gradwise lr "(1 - w)^2" --start w=3
+      gradwise lr "(1 - w)^2" --start w=3 --sweep 0.01:2:50
+    """
+    from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
+
+    f = parse(check_expression(expr))
+    advice = advise_learning_rate(f, start, ascent=ascent)
+    rows = None
+    if sweep_spec:
+        rows = sweep(f, start, parse_range(sweep_spec), max_steps=max_steps, tol=tol,
+                     ascent=ascent)
+    if as_json:
+        document: dict[str, Any] = {"curvature": advice.curvature,
+                                    "max_stable": advice.max_stable,
+                                    "optimal": advice.optimal, "exact": advice.exact}
+        if rows is not None:
+            document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
+                                  "findings": list(r.findings), "final_value": r.final_value,
+                                  "steps": r.n_steps} for r in rows]
+        emit_json(document)
+        return
+    click.echo(str(f))
+    click.secho(str(advice), bold=True)
+    if rows is not None:
+        _print_sweep(rows)
+
+
+def _print_sweep(rows: Any) -> None:
+    from gradwise.descent.explain import number_text
+
+    click.echo(f"{'η':>10}  {'status':<10}  {'steps':>6}  {'final value':>12}  findings")
+    for r in rows:
+        color = {"converged": "green", "max_steps": "yellow"}.get(r.status, "red")
+        click.secho(f"{number_text(r.learning_rate):>10}  {r.status:<10}  {r.n_steps:>6}  "
+                    f"{number_text(r.final_value):>12}  {', '.join(r.findings)}", fg=color)

@@ -1,0 +1,258 @@
+"""Diagnosis: pure functions of a :class:`Trace`, each ``check(trace) -> Finding | None``.
+
+Every finding has a fixed code (``CODES``) and a one-line message with this run's numbers.
+"Objective" means sign·f: f when minimizing, −f when maximizing, so every check reads
+the same way in both directions.
+
+Example:
+    >>> from gradwise.descent.run import minimize
+    >>> minimize("(1 - w)^2", {"w": 3}, learning_rate=1, max_steps=20).codes
+    ['cycle', 'overshoot']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from gradwise.descent.trace import Finding, Trace
+
+__all__ = ["CODES", "CHECKS", "diagnose", "overshoot", "oscillation", "cycle", "divergence",
+           "vanishing_gradient", "slow", "saddle", "rising"]
+
+CODES: dict[str, str] = {
+    "divergence": "the value and the gradient grow geometrically: η is too large",
+    "cycle": "the points repeat, so the run goes round and never converges",
+    "saddle": "converged where the Hessian is indefinite: a saddle point, not an optimum",
+    "vanishing_gradient": "the gradient was tiny far from any stationary point (a plateau)",
+    "overshoot": "a step jumped past the optimum along its direction (the slope flipped sign)",
+    "oscillation": "the steps kept jumping back and forth while still converging",
+    "slow": "max_steps ran out while the run was still making steady progress",
+    "rising": "the value ended worse than it started",
+}
+
+MAX_PERIOD = 12
+REPEAT_TOL = 1e-9  # relative distance at which two points count as the same
+VANISH_GROWTH = 3.0  # |∇f| grew this much on a stretch where the objective fell
+VANISH_STRETCH = 5  # ... for at least this many steps running
+CREEP = 1e-3  # a step moving the point by less than this fraction of its scale is a creep
+TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-learning practice uses)
+
+
+def diagnose(trace: Trace) -> tuple[Finding, ...]:
+    """Run every check, in the order of ``CODES``; ``rising`` only without ``divergence``."""
+    found = [finding for check in CHECKS if (finding := check(trace)) is not None]
+    if any(f.code == "divergence" for f in found):
+        found = [f for f in found if f.code != "rising"]
+    return tuple(found)
+
+
+def overshoot(trace: Trace) -> Finding | None:
+    """A step from x to x + Δ where the slope along Δ changed sign: it passed the optimum."""
+    flips = _view(trace).flips
+    if not len(flips):
+        return None
+    k = int(flips[0])
+    return Finding("overshoot", f"step {k + 1} jumped from {_where(trace, k)} past the "
+                   f"{_optimum(trace)} along its direction; {len(flips)} of "
+                   f"{trace.n_steps} steps did", k)
+
+
+def oscillation(trace: Trace) -> Finding | None:
+    """Overshoots on at least a quarter of the steps (three or more), while converging."""
+    flips = _view(trace).flips
+    view = _view(trace)
+    converging = trace.status == "converged" or (trace.status == "max_steps" and
+                                                 view.norms[-1] < view.norms[0] / 2 and
+                                                 view.period is None)
+    if len(flips) < max(3, trace.n_steps / 4) or not converging:
+        return None
+    return Finding("oscillation", f"{len(flips)} of {trace.n_steps} steps overshot, so the "
+                   "points zig-zag around the optimum; a smaller η would go straight",
+                   int(flips[0]))
+
+
+def cycle(trace: Trace) -> Finding | None:
+    """The last points repeat with a period of 2 to MAX_PERIOD steps, without converging."""
+    period = _view(trace).period
+    if trace.status == "converged" or period is None:
+        return None
+    shown = ", ".join(_where(trace, len(trace) - period + i) for i in range(period))
+    return Finding("cycle", f"the points repeat every {period} steps ({shown}), so the run "
+                   "never converges; lower η", len(trace) - 1 - period)
+
+
+def divergence(trace: Trace) -> Finding | None:
+    """Stopped as diverged, or the objective and |∇f| rose through the last 5 to 10 steps."""
+    view = _view(trace)
+    values, norms = view.objective, view.norms
+    tail = min(len(values) - 1, 10)
+    growing = tail >= 5 and bool(np.all(np.diff(values[-tail - 1:]) > 0)
+                                 and np.all(np.diff(norms[-tail - 1:]) > 0))
+    if trace.status != "diverged" and not growing:
+        return None
+    first = max(len(values) - 1 - tail, 0)
+    steps = max(len(norms) - 1 - first, 1)
+    rate = (norms[-1] / norms[first]) ** (1 / steps) if norms[first] > 0 else math.inf
+    return Finding("divergence", f"f went from {_num(trace.values[first])} to "
+                   f"{_num(trace.values[-1])} while |∇f| grew ×{rate:.3g} a step: η is too "
+                   "large", first)
+
+
+def vanishing_gradient(trace: Trace) -> Finding | None:
+    """A plateau: the run crept along on a tiny gradient that was not shrinking, or it started
+    flat and |∇f| grew ≥ 3× over ≥ 5 steps running while the objective fell."""
+    view = _view(trace)
+    norms = view.norms
+    if _creeping(trace, view):
+        return Finding("vanishing_gradient", f"|∇f| stayed tiny ({norms[0]:.3g} at the start, "
+                       f"{norms[-1]:.3g} at the end) while the run ran out of steps: each step "
+                       "moved the point very little, yet no stationary point was near (the "
+                       "gradient was not shrinking towards 0)", 0)
+    rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
+    for begin, end in _stretches(rising):  # steps begin..end rose: points begin..end + 1
+        low, high = norms[begin], norms[end + 1]
+        if end + 1 - begin >= VANISH_STRETCH and high >= VANISH_GROWTH * low > 0:
+            return Finding("vanishing_gradient", f"|∇f| was only {low:.3g} at "
+                           f"{_where(trace, begin)}, yet grew to {high:.3g} by step {end + 1} "
+                           "as f fell: that start was on a plateau, not near a minimum, so "
+                           "the steps were tiny", begin)
+    return None
+
+
+def _creeping(trace: Trace, view: _View) -> bool:
+    """Out of steps, |∇f| tiny and not decaying, and steps η|∇f| below CREEP of the point's scale.
+
+    Near a minimum |∇f| shrinks geometrically; on a plateau (a saturated sigmoid) it does not,
+    however long the run creeps on.
+    """
+    if trace.status != "max_steps" or trace.n_steps < VANISH_STRETCH or view.norms[0] == 0:
+        return False
+    rates = np.abs(np.array(trace.learning_rates, dtype=float))
+    moves = rates * view.norms[:-1]
+    scale = np.maximum(1.0, np.abs(view.points[:, :-1]).max(axis=0))
+    return bool(np.median(moves / scale) < CREEP and view.norms[-1] >= view.norms[0] / 2
+                and np.median(view.norms) < TINY_GRADIENT)
+
+
+def slow(trace: Trace) -> Finding | None:
+    """max_steps reached while the objective still fell through the last tenth of the run."""
+    if trace.status != "max_steps" or trace.n_steps < 2 or _view(trace).period is not None:
+        return None
+    back = max(trace.n_steps // 10, 1)
+    recent = _view(trace).objective[-back - 1:]
+    if not (np.all(np.diff(recent) <= 0) and recent[-1] < recent[0]):
+        return None
+    return Finding("slow", f"still improving after {trace.n_steps} steps (f fell from "
+                   f"{_num(trace.values[-back - 1])} to {_num(trace.values[-1])} over the "
+                   f"last {back}); allow more steps or a larger η", trace.n_steps)
+
+
+def saddle(trace: Trace) -> Finding | None:
+    """Converged where the Hessian has eigenvalues of both signs."""
+    eig = trace.curvature
+    if trace.status != "converged" or not eig:
+        return None
+    scale = 1e-9 * max(1.0, max(abs(e) for e in eig))
+    if not (eig[0] < -scale and eig[-1] > scale):
+        return None
+    shown = ", ".join(_num(e) for e in eig)
+    return Finding("saddle", f"converged to {_where(trace, len(trace) - 1)}, where the Hessian's "
+                   f"eigenvalues are {shown}: a saddle point, not a "
+                   f"{'maximum' if trace.ascent else 'minimum'}; start off it",
+                   len(trace) - 1)
+
+
+def rising(trace: Trace) -> Finding | None:
+    """The objective ended worse than at the start."""
+    values = _view(trace).objective
+    if not values[-1] > values[0]:
+        return None
+    goal = "maximizing" if trace.ascent else "minimizing"
+    return Finding("rising", f"f went from {_num(trace.values[0])} to "
+                   f"{_num(trace.values[-1])} although {goal}", 0)
+
+
+CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
+    divergence, cycle, saddle, vanishing_gradient, overshoot, oscillation, slow, rising)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+class _View(NamedTuple):
+    points: np.ndarray  # (variables, points)
+    gradients: np.ndarray  # (variables, points)
+    objective: np.ndarray  # sign·f at each point
+    norms: np.ndarray  # |∇f| at each point
+    period: int | None  # the last points repeat with this period
+    flips: np.ndarray  # steps that overshot (see _flips)
+
+
+_last: list[tuple[Trace, _View]] = []
+
+
+def _view(trace: Trace) -> _View:
+    """The trace as float arrays, computed once per trace for all the checks."""
+    if _last and _last[0][0] is trace:
+        return _last[0][1]
+    points = np.array(trace.coordinates, dtype=float)
+    gradients = np.array(trace.gradients, dtype=float)
+    objective = trace.sign * np.array(trace.values, dtype=float)
+    norms = np.sqrt(np.sum(gradients**2, axis=0))
+    view = _View(points, gradients, objective, norms, _period(points),
+                 _flips(points, gradients, trace.sign))
+    _last[:] = [(trace, view)]
+    return view
+
+
+def _flips(points: np.ndarray, gradients: np.ndarray, sign: int) -> np.ndarray:
+    """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
+    delta = np.diff(points, axis=1)
+    before = sign * np.sum(gradients[:, :-1] * delta, axis=0)
+    after = sign * np.sum(gradients[:, 1:] * delta, axis=0)
+    return np.flatnonzero((before < 0) & (after > 0))
+
+
+def _period(points: np.ndarray) -> int | None:
+    """The smallest p in 2..MAX_PERIOD with x_k ≈ x_k−p over the last 2p points, if moving."""
+    tail = points[:, -3 * MAX_PERIOD - 1:].T.tolist()  # small: plain Python is quicker
+    last = tail[-1]
+    near = REPEAT_TOL * (1 + math.hypot(*last))
+    for p in range(2, MAX_PERIOD + 1):
+        if len(tail) < 3 * p + 1:
+            return None
+        if math.dist(last, tail[-1 - p]) > near:
+            continue
+        recent = tail[-2 * p:]
+        earlier = tail[-3 * p:-p]
+        room = [REPEAT_TOL * (1 + math.hypot(*a)) for a in recent]
+        moving = any(math.dist(a, b) > r for a, b, r in zip(recent, recent[1:], room))
+        if moving and all(math.dist(a, b) <= r for a, b, r in zip(recent, earlier, room)):
+            return p
+    return None
+
+
+def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(),
+                    (np.flatnonzero(edges == -1) - 1).tolist()))
+
+
+def _where(trace: Trace, k: int) -> str:
+    names, point = trace.names, trace.point(k)
+    if len(names) == 1:
+        return f"{names[0]} = {_num(point[0])}"
+    return "(" + ", ".join(f"{n} = {_num(x)}" for n, x in zip(names, point)) + ")"
+
+
+def _optimum(trace: Trace) -> str:
+    return "maximum" if trace.ascent else "minimum"
+
+
+def _num(x: object) -> str:
+    value = float(x)  # type: ignore[arg-type]
+    return f"{value:.6g}".replace("-", "−") if value != 0 else "0"

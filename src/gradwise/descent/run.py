@@ -1,0 +1,337 @@
+"""The one loop: ``minimize`` and ``maximize`` step an optimizer and keep the whole trace.
+
+Gradient ascent is gradient descent on −f: the loop hands the optimizer sign·∇f, with
+sign = +1 to minimize and −1 to maximize, and that is the only place the direction enters.
+
+Each point: evaluate f and ∇f; stop with ``non_finite`` if either is not a finite number;
+record the point; stop with ``converged`` if |∇f| <= tol, with ``diverged`` if the objective
+(sign·f) and |∇f| have risen for ``DIVERGENCE_PATIENCE`` steps running above the start (or
+passed ``DIVERGENCE_LIMIT``); stop with ``max_steps`` after max_steps updates; else update.
+The plain float case runs a compiled copy of this loop (``gradwise.compile.descent_loop``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import sympy
+
+from gradwise.compile import RUNTIME_ERRORS, descent_loop
+from gradwise.descent import diagnostics
+from gradwise.descent.optimizers import Optimizer, make
+from gradwise.descent.problem import (
+    EXACT_DIGITS,
+    Problem,
+    from_callables,
+    from_expression,
+    too_long,
+)
+from gradwise.descent.schedules import Schedule, constant, parse_schedule
+from gradwise.descent.trace import (
+    DIVERGENCE_LIMIT,
+    DIVERGENCE_PATIENCE,
+    Result,
+    Status,
+    Trace,
+)
+from gradwise.errors import InputError, ParseError
+from gradwise.expressions import exact_number
+
+__all__ = ["minimize", "maximize", "MAX_STEPS", "MAX_EXACT_STEPS"]
+
+MAX_STEPS = 1_000_000
+"""The most steps one run may take: the trace keeps every point."""
+
+MAX_EXACT_STEPS = 10_000
+"""The most steps in exact mode, where each step costs rational arithmetic."""
+
+FAST_PATH = True
+"""Use the compiled loop for plain float descent (tests turn it off to compare)."""
+
+ARMIJO = 1e-4  # sufficient decrease: φ(x + tΔ) <= φ(x) + c·t·∇φ·Δ
+MAX_HALVINGS = 60
+
+
+def minimize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimizer = "gd", *,
+             max_steps: int = 1000, tol: float = 1e-8, exact: bool = False,
+             schedule: str | Schedule | None = None, line_search: bool = False,
+             gradient: Callable[..., Any] | None = None, **hyper: Any) -> Result:
+    """Gradient descent (or another method) on f from ``start``; the notes' Δw = −η·∂C/∂w.
+
+    Args:
+        f: text such as ``"(1 - w)^2"``, a parsed Expression, or a Python function of the
+            coordinates (then ``gradient`` is required).
+        start: ``{"w": 3}``, ``"w=3"`` or ``[3]``; a mapping may also fix parameters.
+        learning_rate: η > 0 (``"1/10"`` is read exactly).
+        method: ``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop`` or ``adam``.
+        max_steps: the most updates to take (1 to 1,000,000; 10,000 in exact mode).
+        tol: stop as ``converged`` when |∇f| <= tol.
+        exact: rational arithmetic (gd, momentum and nesterov on rational functions).
+        schedule: η_k by step, e.g. ``"exponential:0.99"`` or ``"step:0.5:100"``.
+        line_search: backtrack each step until the objective falls enough (Armijo).
+        gradient: ∇f as a Python function, when f is one.
+        **hyper: the method's hyper-parameters, e.g. ``beta=0.9``.
+
+    Returns:
+        A :class:`Result`: status, final point and value, findings, and the whole trace.
+
+    Raises:
+        InputError: a bad learning rate, step count, tolerance, method or start.
+        DomainError: f or ∇f is undefined at the start.
+
+    Example:
+        >>> r = minimize("(1 - w)^2", {"w": 3}, learning_rate="0.1", exact=True, max_steps=1)
+        >>> [str(w) for w in r.trace.coordinates[0]]
+        ['3', '13/5']
+    """
+    return _run(1, f, start, learning_rate, method, max_steps, tol, exact, schedule,
+                line_search, gradient, hyper)
+
+
+def maximize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimizer = "gd", *,
+             max_steps: int = 1000, tol: float = 1e-8, exact: bool = False,
+             schedule: str | Schedule | None = None, line_search: bool = False,
+             gradient: Callable[..., Any] | None = None, **hyper: Any) -> Result:
+    """Gradient ascent, the notes' Δw = +η·∂C/∂w; arguments as for :func:`minimize`.
+
+    Example:
+        >>> maximize("(1 - w)^2", {"w": 3}, learning_rate=1, max_steps=1).trace.coordinates[0]
+        (3.0, 7.0)
+    """
+    return _run(-1, f, start, learning_rate, method, max_steps, tol, exact, schedule,
+                line_search, gradient, hyper)
+
+
+@dataclass
+class _Monitor:
+    """The stopping rules shared by every method (the compiled loop repeats them)."""
+
+    sign: int
+    tol2: Any
+    first: Any = None
+    last: Any = 0
+    last_g2: Any = 0
+    rises: int = 0
+
+    def verdict(self, value: Any, g2: Any) -> str | None:
+        if g2 <= self.tol2:
+            return "converged"
+        objective = self.sign * value
+        if self.first is None:
+            self.first = objective
+        elif objective > self.last and g2 > self.last_g2:
+            self.rises += 1
+            if self.rises >= DIVERGENCE_PATIENCE and objective > self.first:
+                return "diverged"
+        else:
+            self.rises = 0
+        if abs(value) > DIVERGENCE_LIMIT or g2 > DIVERGENCE_LIMIT**2:
+            return "diverged"
+        self.last, self.last_g2 = objective, g2
+        return None
+
+
+@dataclass
+class _Columns:
+    coordinates: list[list[Any]]
+    values: list[Any] = field(default_factory=list)
+    gradients: list[list[Any]] = field(default_factory=list)
+    rates: list[Any] = field(default_factory=list)
+
+    def record(self, point: tuple[Any, ...], value: Any, grad: tuple[Any, ...]) -> None:
+        for column, x in zip(self.coordinates, point):
+            column.append(x)
+        for column, g in zip(self.gradients, grad):
+            column.append(g)
+        self.values.append(value)
+
+
+def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_steps: Any,
+         tol: Any, exact: bool, schedule: Any, line_search: bool, gradient: Any,
+         hyper: dict[str, Any]) -> Result:
+    number = _exact if exact else _float
+    eta = _learning_rate(learning_rate, number)
+    steps = _max_steps(max_steps, exact)
+    tolerance = _tolerance(tol, number)
+    optimizer = make(method, **{k: number(v, k) for k, v in hyper.items()})
+    if exact and not optimizer.exact:
+        raise InputError(f"{optimizer.name} takes square roots, so it cannot run exactly; "
+                         "drop exact, or use gd, momentum or nesterov")
+    rates = _schedule(schedule, eta, number)
+    problem = _problem(f, start, exact, gradient)
+    plain = optimizer.name == "gd" and rates is None and not line_search and not exact
+    if plain and FAST_PATH and problem.expression is not None:
+        trace = _compiled(problem, sign, eta, steps, float(tolerance))
+    else:
+        trace = _loop(problem, sign, optimizer, rates or constant(eta), steps, tolerance,
+                      line_search, exact)
+    trace = _with_curvature(trace, problem)
+    return Result(trace, diagnostics.diagnose(trace), optimizer.name, eta, exact,
+                  problem.expression, rates.name if rates else "constant")
+
+
+def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float) -> Trace:
+    assert problem.expression is not None  # the compiled loop is chosen only for expressions
+    loop = descent_loop(problem.expression)
+    status, xs, values, gs = loop(problem.start, eta, float(sign), tol, steps,
+                                  DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE)
+    return Trace(problem.names, tuple(map(tuple, xs)), tuple(values), tuple(map(tuple, gs)),
+                 (eta,) * max(len(values) - 1, 0), cast(Status, status), sign < 0, tol)
+
+
+def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, steps: int,
+          tol: Any, line_search: bool, exact: bool) -> Trace:
+    n = len(problem.names)
+    columns = _Columns([[] for _ in range(n)], gradients=[[] for _ in range(n)])
+    monitor = _Monitor(sign, tol * tol)
+    point, state, status, k = problem.start, optimizer.init(problem.start), "max_steps", 0
+    while True:
+        try:
+            value, grad = problem.evaluate(point)
+        except RUNTIME_ERRORS:
+            status = "non_finite"
+            break
+        if not _finite(value, grad):
+            status = "non_finite"
+            break
+        columns.record(point, value, grad)
+        verdict = monitor.verdict(value, sum(g * g for g in grad))
+        if verdict or k == steps:
+            status = verdict or status
+            break
+        eta = rates(k)
+        # the one sign: the optimizer descends on sign·f, so −1 climbs f
+        delta, state = optimizer.update(tuple(sign * g for g in grad), state, eta)
+        if line_search:
+            delta, eta = _backtrack(problem, point, sign * value, sign, grad, delta, eta, exact)
+        columns.rates.append(eta)
+        point = tuple(x + d for x, d in zip(point, delta))
+        if exact and too_long(point):
+            raise InputError(f"exact arithmetic needs more than {EXACT_DIGITS:,} digits by "
+                             f"step {k + 1}; run fewer steps or drop exact")
+        k += 1
+    return Trace(problem.names, tuple(map(tuple, columns.coordinates)), tuple(columns.values),
+                 tuple(map(tuple, columns.gradients)), tuple(columns.rates),
+                 cast(Status, status), sign < 0, float(tol))
+
+
+def _backtrack(problem: Problem, point: tuple[Any, ...], objective: Any, sign: int,
+               grad: tuple[Any, ...], delta: tuple[Any, ...], eta: Any,
+               exact: bool) -> tuple[tuple[Any, ...], Any]:
+    """Halve the step until the objective falls by at least c·t·(slope along Δ)."""
+    slope = sum(sign * g * d for g, d in zip(grad, delta))
+    if slope >= 0:  # not a descent direction: nothing to search along
+        return delta, eta
+    t = sympy.Integer(1) if exact else 1.0
+    for _ in range(MAX_HALVINGS):
+        trial = tuple(x + t * d for x, d in zip(point, delta))
+        try:
+            value = problem.evaluate(trial)[0]
+            if _finite(value, ()) and sign * value <= objective + ARMIJO * t * slope:
+                break
+        except RUNTIME_ERRORS:
+            pass
+        t = t / 2
+    return tuple(t * d for d in delta), eta * t
+
+
+def _with_curvature(trace: Trace, problem: Problem) -> Trace:
+    """Add the Hessian's eigenvalues at a converged point (saddle or minimum?)."""
+    if trace.status != "converged" or problem.hessian is None:
+        return trace
+    try:
+        rows = problem.hessian(tuple(float(x) for x in trace.point(-1)))
+    except RUNTIME_ERRORS:
+        return trace
+    from dataclasses import replace
+
+    return replace(trace, curvature=eigenvalues(rows))
+
+
+def eigenvalues(rows: list[list[float]]) -> tuple[float, ...] | None:
+    """The eigenvalues of a symmetric matrix, ascending; ``None`` if any entry is not finite."""
+    if not all(math.isfinite(float(c)) for row in rows for c in row):
+        return None
+    if len(rows) == 1:
+        return (float(rows[0][0]),)
+    import numpy as np
+
+    return tuple(float(e) for e in np.linalg.eigvalsh(np.array(rows, dtype=float)))
+
+
+# -- checking the arguments ------------------------------------------------------------
+
+def _problem(f: Any, start: Any, exact: bool, gradient: Any) -> Problem:
+    if callable(f) and not isinstance(f, sympy.Basic):
+        if exact:
+            raise InputError("exact mode needs f as an expression, not a Python function")
+        return from_callables(f, gradient, start)
+    if gradient is not None:
+        raise InputError("gradient= is only for Python functions; for an expression "
+                         "gradwise differentiates it exactly")
+    return from_expression(f, start, exact)
+
+
+def _learning_rate(learning_rate: Any, number: Callable[..., Any]) -> Any:
+    try:
+        eta = number(learning_rate, "learning_rate")
+    except ParseError as error:
+        raise InputError(f"learning_rate must be a number such as 0.1, got "
+                         f"{learning_rate!r} ({error.reason})") from None
+    if not eta > 0:
+        raise InputError(f"learning_rate must be > 0, got {learning_rate!r}; try 0.1 (see "
+                         "gradwise.advise_learning_rate for the stable range)")
+    return eta
+
+
+def _max_steps(max_steps: Any, exact: bool) -> int:
+    most = MAX_EXACT_STEPS if exact else MAX_STEPS
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not \
+            1 <= max_steps <= most:
+        raise InputError(f"max_steps must be a whole number from 1 to {most:,}"
+                         f"{' in exact mode' if exact else ''} (every step is kept), "
+                         f"got {max_steps!r}")
+    return max_steps
+
+
+def _tolerance(tol: Any, number: Callable[..., Any]) -> Any:
+    value = number(tol, "tol")
+    if value < 0:
+        raise InputError(f"tol must be a finite number >= 0, got {tol!r}; try 1e-8")
+    return value
+
+
+def _schedule(schedule: Any, eta: Any, number: Callable[..., Any]) -> Schedule | None:
+    if schedule is None or schedule == "constant":
+        return None
+    if isinstance(schedule, str):
+        return parse_schedule(schedule, eta, number)
+    if isinstance(schedule, Schedule):
+        return schedule
+    raise InputError(f"schedule must be a name such as 'exponential:0.99' or a Schedule, "
+                     f"got {schedule!r}")
+
+
+def _exact(value: Any, name: str = "value") -> sympy.Expr:
+    result = exact_number(value, name)
+    if not result.is_Rational:
+        raise InputError(f"{name} must be rational in exact mode, got {value!r}")
+    return result
+
+
+def _float(value: Any, name: str = "value") -> float:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"{name} must be finite, got {value!r}")
+        return value
+    return float(exact_number(value, name))
+
+
+def _finite(value: Any, grad: tuple[Any, ...]) -> bool:
+    if isinstance(value, sympy.Basic):
+        return all(v.is_finite and v.is_real for v in (value, *grad))
+    total = value + sum(grad)
+    return total - total == 0.0

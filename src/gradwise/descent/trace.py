@@ -1,0 +1,212 @@
+"""What a run leaves behind: every point, value and gradient, why it stopped, what was found.
+
+:class:`Trace` stores columns (one sequence per coordinate), so a run of 100,000 steps
+costs a few appends a step; :class:`Step` objects are built only when asked for. Numbers
+are floats, or exact SymPy rationals in exact mode.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["converged", "max_steps", "diverged", "non_finite"]
+
+STATUS_MESSAGES: dict[str, str] = {
+    "converged": "converged: the gradient's norm fell to tol or below",
+    "max_steps": "stopped after max_steps steps without converging",
+    "diverged": "diverged: the value and the gradient kept growing, so the run was stopped "
+                "before they overflowed",
+    "non_finite": "stopped: the value or the gradient stopped being a finite number (NaN, "
+                  "infinity or undefined) at the next point",
+}
+
+DIVERGENCE_PATIENCE = 10
+"""Steps running in which the objective and |∇f| both rise (above the start) before a run
+counts as diverged: geometric growth, caught long before overflow."""
+
+DIVERGENCE_LIMIT = 1e100
+"""|f| or |∇f| beyond this counts as diverged at once (floats overflow near 1.8e308)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One point of a run and the update taken from it.
+
+    Attributes:
+        index: 0 for the start.
+        point: the coordinates, in variable order.
+        value: f at the point.
+        gradient: ∇f at the point.
+        delta: Δ, the update taken from here (``None`` at the last point).
+        learning_rate: η used for that update (``None`` at the last point).
+    """
+
+    index: int
+    point: tuple[Any, ...]
+    value: Any
+    gradient: tuple[Any, ...]
+    delta: tuple[Any, ...] | None
+    learning_rate: Any = None
+
+    @property
+    def gradient_norm(self) -> float:
+        """|∇f| at the point, as a float."""
+        return math.sqrt(sum(float(g) ** 2 for g in self.gradient))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every point of a run from the start (step 0) to the end, as columns.
+
+    Attributes:
+        names: the variables' names.
+        coordinates: one sequence per variable: its value at step 0, 1, ..., n.
+        values: f at each point.
+        gradients: one sequence per variable: ∂f/∂v at each point.
+        learning_rates: η of each update (one fewer than points).
+        status: why the run stopped (see ``STATUS_MESSAGES``).
+        ascent: whether the run climbed (maximize) rather than descended.
+        tol: the gradient norm counted as converged.
+        curvature: the Hessian's eigenvalues at the last point, when known.
+    """
+
+    names: tuple[str, ...]
+    coordinates: tuple[Sequence[Any], ...]
+    values: Sequence[Any]
+    gradients: tuple[Sequence[Any], ...]
+    learning_rates: Sequence[Any]
+    status: Status
+    ascent: bool = False
+    tol: float = 0.0
+    curvature: tuple[float, ...] | None = field(default=None)
+
+    def __len__(self) -> int:
+        """The number of points: steps + 1."""
+        return len(self.values)
+
+    @property
+    def n_steps(self) -> int:
+        """The number of updates taken."""
+        return len(self.values) - 1
+
+    @property
+    def sign(self) -> int:
+        """+1 when minimizing, −1 when maximizing: objective = sign·f."""
+        return -1 if self.ascent else 1
+
+    def point(self, index: int) -> tuple[Any, ...]:
+        return tuple(column[index] for column in self.coordinates)
+
+    def gradient(self, index: int) -> tuple[Any, ...]:
+        return tuple(column[index] for column in self.gradients)
+
+    def __getitem__(self, index: int) -> Step:
+        index = range(len(self))[index]
+        last = index == len(self) - 1
+        delta = None if last else tuple(c[index + 1] - c[index] for c in self.coordinates)
+        rate = None if last else self.learning_rates[index]
+        return Step(index, self.point(index), self.values[index], self.gradient(index),
+                    delta, rate)
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every point as a :class:`Step` (built on demand)."""
+        return [self[i] for i in range(len(self))]
+
+    @property
+    def points(self) -> list[tuple[Any, ...]]:
+        return list(zip(*self.coordinates))
+
+    def float_values(self) -> list[float]:
+        return [float(v) for v in self.values]
+
+    def gradient_norms(self) -> list[float]:
+        """|∇f| at every point, as floats."""
+        columns = [[float(g) for g in column] for column in self.gradients]
+        return [math.sqrt(sum(g * g for g in row)) for row in zip(*columns)]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a diagnostic noticed: a fixed code and one line saying what and where.
+
+    Attributes:
+        code: one of ``diagnostics.CODES``.
+        message: one line, with the numbers of this run.
+        step: the step it concerns first, when there is one.
+    """
+
+    code: str
+    message: str
+    step: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of ``minimize`` or ``maximize``.
+
+    Attributes:
+        trace: every point from the start to the end.
+        findings: what the diagnostics noticed, in a fixed order.
+        method: the optimizer's name.
+        learning_rate: η as given (the schedule's first value).
+        exact: whether arithmetic was exact (rationals).
+        function: the parsed Expression (parameters fixed), or ``None`` for a Python function.
+        schedule: the learning-rate schedule's name.
+    """
+
+    trace: Trace
+    findings: tuple[Finding, ...]
+    method: str
+    learning_rate: Any
+    exact: bool = False
+    function: Any = None
+    schedule: str = "constant"
+
+    @property
+    def status(self) -> Status:
+        return self.trace.status
+
+    @property
+    def message(self) -> str:
+        return STATUS_MESSAGES[self.trace.status]
+
+    @property
+    def converged(self) -> bool:
+        return self.trace.status == "converged"
+
+    @property
+    def x(self) -> tuple[Any, ...]:
+        """The final point as a tuple."""
+        return self.trace.point(-1)
+
+    @property
+    def point(self) -> dict[str, Any]:
+        """The final point, by variable name."""
+        return dict(zip(self.trace.names, self.x))
+
+    @property
+    def value(self) -> Any:
+        """f at the final point."""
+        return self.trace.values[-1]
+
+    @property
+    def codes(self) -> list[str]:
+        """The findings' codes."""
+        return [f.code for f in self.findings]
+
+    @property
+    def n_steps(self) -> int:
+        return self.trace.n_steps
+
+    def __str__(self) -> str:
+        point = ", ".join(f"{n} = {float(v):.6g}" for n, v in self.point.items())
+        found = "; ".join(self.codes) or "nothing unusual"
+        return (f"{self.message} after {self.n_steps} steps at ({point}), "
+                f"value {float(self.value):.6g}; findings: {found}")

@@ -1,0 +1,74 @@
+"""Compiled kernels against SymPy's exact values and central finite differences."""
+
+import math
+
+import pytest
+
+from gradwise.calculus import gradient, value_at
+from gradwise.compile import array_kernel, descent_loop, hessian_kernel, scalar_kernel
+from gradwise.errors import InputError
+from gradwise.expressions import parse
+
+CASES = [("(1 - w)^2", {"w": 3}), ("sigmoid(w x + b)", {"w": 0.3, "x": -2, "b": 0.5}),
+         ("softplus(z) + relu(z - 1)", {"z": 2.5}),
+         ("sin(x) exp(y) + ln(x^2 + 1)", {"x": 0.7, "y": -0.4}),
+         ("abs(x) + sqrt(y)", {"x": -2, "y": 3}), ("tanh(x)^3 / (1 + y^2)", {"x": 0.2, "y": 1.5})]
+
+
+@pytest.mark.parametrize("text,point", CASES)
+def test_scalar_kernel_matches_sympy_exactly_evaluated(text, point):
+    f = parse(text)
+    value, grad = scalar_kernel(f).evaluate(*(float(point[n]) for n in f.names))
+    assert value == pytest.approx(float(value_at(f, point)), rel=1e-12)
+    assert grad == pytest.approx(gradient(f).at(point).values, rel=1e-12)
+
+
+@pytest.mark.parametrize("text,point", CASES)
+def test_gradient_matches_central_differences(text, point):
+    f = parse(text)
+    kernel = scalar_kernel(f).evaluate
+    x = [float(point[n]) for n in f.names]
+    for i in range(len(x)):
+        h = 1e-6
+        up, down = list(x), list(x)
+        up[i] += h
+        down[i] -= h
+        estimate = (kernel(*up)[0] - kernel(*down)[0]) / (2 * h)
+        assert kernel(*x)[1][i] == pytest.approx(estimate, rel=1e-6, abs=1e-8)
+
+
+def test_array_kernel_matches_scalar_kernel():
+    import numpy as np
+
+    f = parse("sigmoid(w)^2 + softplus(w) + relu(w)")
+    ws = np.array([-3.0, -0.5, 0.5, 3.0])
+    values, grads = array_kernel(f)(ws)
+    for w, v, g in zip(ws, values, grads[0]):
+        sv, (sg,) = scalar_kernel(f).evaluate(float(w))
+        assert v == pytest.approx(sv, rel=1e-12) and g == pytest.approx(sg, rel=1e-12)
+
+
+def test_sigmoid_does_not_overflow_far_out():
+    v, (g,) = scalar_kernel(parse("sigmoid(w)")).evaluate(-1000.0)
+    assert v == 0.0 and g == 0.0
+
+
+def test_hessian_kernel():
+    assert hessian_kernel(parse("f(x, y) = x^2 y + y^3"))(1.0, 2.0) == [[4, 2], [2, 12]]
+
+
+def test_names_that_look_like_python_cannot_reach_the_code():
+    f = parse("lr^2 + k + sign + math")  # variables named like the loop's locals
+    status, xs, values, gs = descent_loop(f)((1.0, 1.0, 1.0, 1.0), 0.1, 1.0, 1e-8, 3, 1e100, 10)
+    assert status == "max_steps" and values[0] == 4.0
+
+
+def test_parameters_must_be_fixed_first():
+    with pytest.raises(InputError, match="parameters"):
+        scalar_kernel(parse("w x", wrt="w"))
+
+
+def test_loop_status_for_non_finite():
+    loop = descent_loop(parse("ln(x)"))
+    assert loop((2.0,), 3.0, 1.0, 1e-8, 10, 1e100, 10)[0] == "non_finite"
+    assert math.isfinite(loop((2.0,), 3.0, 1.0, 1e-8, 10, 1e100, 10)[2][-1])

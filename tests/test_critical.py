@@ -1,0 +1,314 @@
+"""critical_points: hand-worked answers, published test-function optima, the time budget."""
+
+import math
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import sympy
+
+from gradwise import (
+    CriticalPoints,
+    InputError,
+    classify_point,
+    critical_points,
+    nearest_critical_point,
+)
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+CAMEL = "f(x, y) = (4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2"
+BRANIN = "f(x, y) = (y - 5.1/(4pi^2) x^2 + 5/pi x - 6)^2 + 10(1 - 1/(8pi))cos(x) + 10"
+# Makes SymPy's Gröbner basis run for minutes (measured: still running after 90 s).
+HARD = ("x^5 y^3 z^2 + 3x^4 z^3 - 7x y^5 + 2y^2 z^5 - x^3 y z + 5y^4 - x z^2 + 11x y z^3 "
+        "+ x^2 + y^2 + z^2")
+
+
+def only(result: CriticalPoints):
+    assert len(result.points) == 1, result
+    return result.points[0]
+
+
+def kinds(result: CriticalPoints) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in result:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+    return counts
+
+
+def close_to(result: CriticalPoints, point, kind=None, tol=1e-5):
+    near = [p for p in result if np.allclose(p.point, point, atol=tol)]
+    assert len(near) == 1, f"no single point near {point}: {result}"
+    if kind:
+        assert near[0].kind == kind, near[0]
+    return near[0]
+
+
+# -- the issue's acceptance cases (hand-worked) -----------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind"), [("x^2 + y^2", "minimum"), ("x^2 - y^2", "saddle"),
+                                           ("-x^2 - y^2", "maximum")])
+def test_quadratics_have_one_point_at_the_origin(text, kind):
+    result = critical_points(text)
+    p = only(result)
+    assert result.complete
+    assert p.point == (0.0, 0.0) and p.exact == (0, 0) and p.kind == kind
+
+
+def test_cubic_has_exactly_two_points_with_exact_coordinates():
+    result = critical_points("x^3 + x y - 3y^2")
+    assert result.complete
+    by_kind = {p.kind: p for p in result}
+    assert set(by_kind) == {"saddle", "maximum"} and len(result) == 2
+    assert by_kind["saddle"].exact == (0, 0)
+    top = by_kind["maximum"]
+    assert top.exact == (sympy.Rational(-1, 18), sympy.Rational(-1, 108))
+    assert top.exact_value == sympy.Rational(1, 11664)  # −1/5832 + 1/1944 − 3/11664
+    assert top.reason == "D = 1 > 0, f_xx = −1/3 < 0"
+    x = result.function.variables[0]
+    assert result.discriminant == -36 * x - 1
+
+
+def test_quartic_minimum_says_how_the_inconclusive_test_was_settled():
+    p = only(critical_points("x^4 + y^4"))
+    assert p.kind == "minimum" and p.eigenvalues == (0.0, 0.0)
+    assert "inconclusive" in p.reason
+    assert "x⁴ + y⁴" in p.settled_by
+    assert "positive in every direction" in p.settled_by
+
+
+def test_cube_is_an_inflection():
+    p = only(critical_points("x^3"))
+    assert p.kind == "inflection" and "f‴(0) = 6" in p.settled_by
+
+
+def test_cosine_has_infinitely_many_reported_as_a_set():
+    result = critical_points("cos(z)")
+    assert not result.complete
+    assert "infinitely many: z = kπ, k ∈ ℤ" in result.note
+
+
+def test_cosine_in_a_box_lists_every_point_exactly():
+    result = critical_points("cos(z)", within="z=-7:7")
+    assert result.complete
+    assert [p.exact[0] for p in result] == [k * sympy.pi for k in range(-2, 3)]
+    assert [p.kind for p in result] == ["maximum", "minimum", "maximum", "minimum", "maximum"]
+
+
+def test_the_notes_cost_has_its_minimum_at_one():
+    p = only(critical_points("(1 - w)^2"))
+    assert p.exact == (1,) and p.kind == "minimum" and p.value == 0.0
+
+
+# -- standard test functions with published critical points ------------------------------------
+
+def test_himmelblau_has_four_minima_one_maximum_four_saddles():
+    # Himmelblau, Applied Nonlinear Programming (1972); minima and the local maximum as listed
+    # at https://en.wikipedia.org/wiki/Himmelblau%27s_function
+    result = critical_points(HIMMELBLAU, within="x=-5:5, y=-5:5")
+    assert result.complete
+    assert kinds(result) == {"minimum": 4, "maximum": 1, "saddle": 4}
+    assert close_to(result, (3, 2), "minimum").exact == (3, 2)
+    for minimum in [(-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]:
+        assert close_to(result, minimum, "minimum", tol=1e-6).value == pytest.approx(0, abs=1e-12)
+    top = close_to(result, (-0.270845, -0.923039), "maximum", tol=1e-6)
+    assert top.value == pytest.approx(181.617, abs=1e-3)
+
+
+def test_himmelblau_points_are_critical_by_finite_differences():
+    def f(x, y):
+        return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+    h = 1e-6
+    for p in critical_points(HIMMELBLAU, within="x=-5:5, y=-5:5"):
+        x, y = p.point
+        slope = ((f(x + h, y) - f(x - h, y)) / (2 * h), (f(x, y + h) - f(x, y - h)) / (2 * h))
+        assert max(map(abs, slope)) < 1e-5, p
+
+
+def test_six_hump_camel_minima_and_morse_count():
+    # Dixon & Szegő (1978); minima as listed by Surjanovic & Bingham, Virtual Library of
+    # Simulation Experiments, https://www.sfu.ca/~ssurjano/camel6.html (f* = −1.0316 at
+    # (0.0898, −0.7126) and (−0.0898, 0.7126)); Molga & Smutnicki (2005) give the six minima.
+    result = critical_points(CAMEL, within="x=-3:3, y=-2:2")
+    assert result.complete and len(result) == 15
+    counts = kinds(result)
+    assert counts["minimum"] == 6
+    # f is coercive, so by Poincaré–Hopf #minima − #saddles + #maxima = 1
+    assert counts["minimum"] - counts["saddle"] + counts["maximum"] == 1
+    for point in [(0.0898, -0.7126), (-0.0898, 0.7126)]:
+        minimum = close_to(result, point, "minimum", tol=1e-4)
+        assert minimum.value == pytest.approx(-1.0316, abs=1e-4)
+    for point in [(1.7036, -0.7961), (-1.7036, 0.7961), (1.6071, 0.5687), (-1.6071, -0.5687)]:
+        close_to(result, point, "minimum", tol=1e-4)
+
+
+def test_rosenbrock_has_its_only_critical_point_at_one_one():
+    # Rosenbrock (1960): the unique stationary point is the minimum (1, 1)
+    p = only(critical_points("(1 - x)^2 + 100(y - x^2)^2"))
+    assert p.exact == (1, 1) and p.kind == "minimum"
+
+
+def test_branin_three_global_minima_found_numerically():
+    # Branin (1972); minima f* = 0.397887 at (−π, 12.275), (π, 2.275), (9.42478, 2.475) in
+    # x ∈ [−5, 10], y ∈ [0, 15]: https://www.sfu.ca/~ssurjano/branin.html
+    result = critical_points(BRANIN, within="x=-5:10, y=0:15", budget=3)
+    assert not result.complete  # transcendental: no certificate that this is all
+    minima = result.of_kind("minimum")
+    assert len(minima) == 3
+    for point in [(-math.pi, 12.275), (math.pi, 2.275), (9.42478, 2.475)]:
+        assert close_to(result, point, "minimum", tol=1e-5).value == pytest.approx(0.397887,
+                                                                                   abs=1e-6)
+
+
+# -- degenerate cases and odd sets ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "how"), [
+    ("x^4 - y^4", "saddle", "takes both signs"),
+    ("x^3 + y^2", "saddle", "sampled"),
+    ("x^2 + y^4", "minimum", "sampled"),
+    ("-x^6", "maximum", "f⁽⁶⁾(0) = −720 < 0"),
+    ("x^4 + y^4 + z^4", "minimum", "positive in every direction"),
+])
+def test_inconclusive_tests_are_settled(text, kind, how):
+    p = only(critical_points(text))
+    assert p.kind == kind and how in p.settled_by
+
+
+def test_non_isolated_points_are_described_not_listed():
+    result = critical_points("(x - y)^2")
+    assert not result.complete and result.points == ()
+    assert "not isolated: x = y" in result.note
+
+
+def test_no_critical_points_is_a_complete_answer():
+    result = critical_points("x + y")
+    assert result.complete and result.points == ()
+
+
+def test_transcendental_points_get_exact_coordinates_when_checkable():
+    result = critical_points("sin(x) sin(y)", within="x=-4:4, y=-4:4")
+    assert len(result) == 13  # 9 saddles at (jπ, kπ), 4 extrema at (±π/2, ±π/2)
+    assert all(p.exact is not None for p in result)
+    assert kinds(result) == {"saddle": 9, "minimum": 2, "maximum": 2}
+
+
+def test_a_box_keeps_only_points_inside_it():
+    result = critical_points("x^3 + x y - 3y^2", within="x=-0.01:1, y=-1:1")
+    assert [p.exact for p in result] == [(0, 0)]
+
+
+# -- the budget ----------------------------------------------------------------------------
+
+def test_a_system_that_runs_sympy_for_minutes_returns_within_the_budget():
+    started = time.monotonic()
+    result = critical_points(HARD, budget=2)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2 + 3  # generous slack: these machines are noisy
+    assert not result.complete and "did not finish" in result.note
+    close_to(result, (0, 0, 0), "minimum", tol=1e-8)  # the numeric search still finds it
+
+
+def test_after_a_timeout_the_next_call_works():
+    critical_points(HARD, budget=1)
+    assert critical_points("x^2 - 2x").points[0].exact == (1,)
+
+
+@pytest.mark.parametrize("budget", [0, -1, float("nan"), "5"])
+def test_a_bad_budget_is_refused(budget):
+    with pytest.raises(InputError, match="budget must be a positive number"):
+        critical_points("x^2", budget=budget)
+
+
+def test_a_script_without_a_main_guard_can_use_the_worker():
+    code = "from gradwise import critical_points as c; print(c('x^4 - 2x^2').complete)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.strip() == "True", out.stderr
+
+
+# -- boxes --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("within", "message"), [
+    ("x=-1:1", "no range for 'y'"),
+    ("x=-1:1, y=0:1, z=0:1", "'z', which is not a variable"),
+    ("x=-1, y=0:1", "expected name=low:high"),
+    ("x=1:-1, y=0:1", "range of x is empty"),
+    ("x=-1:1, y=0:foo", "in the box's range for y"),
+    ({"x": (0, 1), "y": 3}, "must be a pair"),
+])
+def test_a_bad_box_says_what_is_wrong(within, message):
+    with pytest.raises(InputError, match=message):
+        critical_points("x^2 + y^2", within=within)
+
+
+def test_a_box_accepts_exact_bounds_and_mappings():
+    result = critical_points("sin(x)", within={"x": ("-pi", "pi")})
+    assert [p.exact[0] for p in result] == [-sympy.pi / 2, sympy.pi / 2]
+
+
+# -- for the descent engine ------------------------------------------------------------------------
+
+def test_classify_point_names_the_kind_of_a_given_point():
+    assert classify_point("x^4 + y^4", [0, 0]).kind == "minimum"
+    assert classify_point("x^2 - y^2", {"x": 0, "y": 0}).reason == "D = −4 < 0"
+
+
+def test_classify_point_refuses_a_point_that_is_not_critical():
+    with pytest.raises(InputError, match=r"not a critical point .* \|∇f\| = 2"):
+        classify_point("x^2 + y^2", [1, 0])
+
+
+def test_nearest_critical_point_from_where_a_descent_stopped():
+    top = nearest_critical_point(HIMMELBLAU, [-0.27, -0.92])
+    assert top.kind == "maximum"
+    assert top.point == pytest.approx((-0.270845, -0.923039), abs=1e-6)
+    assert nearest_critical_point(HIMMELBLAU, [2.99, 2.01]).exact == (3, 2)
+
+
+def test_nearest_critical_point_is_none_when_newton_leaves_the_radius():
+    assert nearest_critical_point("x exp(-x^2)", [6.0], radius=0.5) is None
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+def test_text_in_the_notes_notation():
+    assert str(critical_points("x^3 + x y - 3y^2")) == "\n".join([
+        "f(x, y) = x³ + x·y − 3y²",
+        "D = f_xx·f_yy − f_xy² = −36x − 1",
+        "2 critical points (complete): solved exactly (Gröbner basis)",
+        "  (−1/18, −1/108)  f = 1/11664  maximum  (D = 1 > 0, f_xx = −1/3 < 0)",
+        "  (0, 0)  f = 0  saddle  (D = −1 < 0)",
+    ])
+
+
+# -- global extremes over a box ------------------------------------------------------------------
+
+def test_extrema_inside_and_on_the_boundary():
+    from gradwise import extrema
+
+    e = extrema(HIMMELBLAU, "x=-5:5, y=-5:5")
+    assert e.minimum.value == pytest.approx(0, abs=1e-12)
+    assert e.minimum.where == "interior critical point (minimum)"
+    # on the corners f is 250, 530, 610 and 890 (hand-computed); 890 at (5, 5) is the largest
+    assert e.maximum.point == (5.0, 5.0) and e.maximum.value == 890
+    assert e.maximum.where == "corner x = 5, y = 5"
+
+
+def test_extrema_on_an_edge_of_the_box():
+    from gradwise import extrema
+
+    # f = x² − y² on [−1, 1] × [−2, 1]: least −4 where y = −2 (x = 0 on that edge)
+    e = extrema("x^2 - y^2", "x=-1:1, y=-2:1")
+    assert e.minimum.point == pytest.approx((0, -2)) and e.minimum.value == pytest.approx(-4)
+    assert e.minimum.where == "boundary y = -2"
+    assert e.maximum.value == pytest.approx(1)
+
+
+def test_extrema_in_one_variable_are_at_the_ends_or_critical_points():
+    from gradwise import extrema
+
+    e = extrema("x^3 - 3x", "x=-3:1.5")
+    assert (e.minimum.point, e.minimum.value, e.minimum.where) == ((-3.0,), -18.0, "end x = -3")
+    assert e.maximum.point == pytest.approx((-1,)) and e.maximum.value == pytest.approx(2)

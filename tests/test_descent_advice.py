@@ -1,0 +1,77 @@
+"""Learning-rate advice (exact for quadratics) and the vectorised sweep."""
+
+import pytest
+import sympy
+
+from gradwise import InputError, advise_learning_rate, minimize, sweep
+from gradwise.descent.advice import parse_range
+
+
+def test_the_notes_cost():
+    a = advise_learning_rate("(1 - w)^2", {"w": 3})
+    assert (a.curvature, a.max_stable, a.optimal, a.exact) == (2.0, 1.0, 0.5, True)
+    assert a.exact_curvature == 2
+
+
+def test_a_two_variable_quadratic_uses_the_largest_eigenvalue():
+    a = advise_learning_rate("x^2 + 10 y^2 + x y", {"x": 1, "y": 1})
+    lam = (22 + sympy.sqrt(18**2 + 4)) / 2  # eigenvalues of [[2, 1], [1, 20]]
+    assert a.exact and a.curvature == pytest.approx(float(lam))
+    assert a.max_stable == pytest.approx(2 / float(lam))
+
+
+def test_the_advice_is_right_stable_below_and_unstable_above():
+    for text, start in [("x^2 + 10 y^2 + x y", {"x": 1, "y": 1}), ("3(w - 2)^2", {"w": 0})]:
+        a = advise_learning_rate(text, start)
+        assert minimize(text, start, learning_rate=0.95 * a.max_stable,
+                        max_steps=5000).status == "converged"
+        assert minimize(text, start, learning_rate=1.05 * a.max_stable,
+                        max_steps=5000).status == "diverged"
+
+
+def test_non_quadratics_are_local():
+    a = advise_learning_rate("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1})
+    assert not a.exact and a.curvature > 1000
+    assert "local" in str(a)
+
+
+def test_no_positive_curvature():
+    a = advise_learning_rate("3x + 1", {"x": 0})
+    assert a.max_stable is None and a.optimal is None and a.curvature == 0
+
+
+def test_ascent_uses_the_curvature_of_minus_f():
+    a = advise_learning_rate("-(1 - w)^2", {"w": 3}, ascent=True)
+    assert (a.max_stable, a.optimal) == (1.0, 0.5)
+
+
+def test_sweep_agrees_with_minimize_one_by_one():
+    rates = [0.05, 0.1, 0.5, 0.9, 0.99, 1.0, 1.01, 1.1, 2.0]
+    rows = sweep("(1 - w)^2", {"w": 3}, rates, max_steps=500)
+    for row in rows:
+        single = minimize("(1 - w)^2", {"w": 3}, learning_rate=row.learning_rate, max_steps=500)
+        assert (row.status, row.findings, row.n_steps) == (single.status, tuple(single.codes),
+                                                           single.n_steps)
+        assert row.final_value == pytest.approx(float(single.value), rel=1e-9, abs=1e-20)
+
+
+def test_sweep_in_two_variables_and_non_finite():
+    rows = sweep("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+                 [1e-3, 1e-2], max_steps=2000)
+    assert rows[0].status == "max_steps" and rows[1].status in ("diverged", "non_finite")
+    assert [r.status for r in sweep("sqrt(x)", {"x": 1}, [0.1, 10], max_steps=5)] == \
+        ["max_steps", "non_finite"]
+
+
+def test_parse_range():
+    assert parse_range("0.5:1:3") == [0.5, 0.75, 1.0]
+    for bad in ["1:2", "0:1:3", "2:1:3", "0.1:1:0", "0.1:1:x"]:
+        with pytest.raises(InputError):
+            parse_range(bad)
+
+
+def test_sweep_refuses_bad_rates_and_too_much_memory():
+    with pytest.raises(InputError):
+        sweep("(1 - w)^2", {"w": 3}, [0.1, -1])
+    with pytest.raises(InputError, match="fewer"):
+        sweep("(1 - w)^2", {"w": 3}, [0.1] * 100_000, max_steps=1000)

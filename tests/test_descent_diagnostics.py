@@ -1,0 +1,102 @@
+"""Each diagnostic on a hand-built trace, where the answer is known, and on real runs."""
+
+import pytest
+
+from gradwise import minimize
+from gradwise.descent import diagnostics as d
+from gradwise.descent.trace import Trace
+
+
+def trace_1d(ws, grad, value, status="max_steps", ascent=False, curvature=None):
+    return Trace(("w",), (tuple(ws),), tuple(value(w) for w in ws),
+                 (tuple(grad(w) for w in ws),), (0.1,) * (len(ws) - 1), status, ascent, 1e-8,
+                 curvature)
+
+
+def quadratic(ws, **kw):
+    return trace_1d(ws, lambda w: 2 * w - 2, lambda w: (1 - w) ** 2, **kw)
+
+
+def test_overshoot_is_a_sign_flip_of_the_slope_along_the_step():
+    assert d.overshoot(quadratic([3.0, 2.0, 1.5])) is None
+    found = d.overshoot(quadratic([3.0, 2.0, 0.5, 0.9]))
+    assert found.code == "overshoot" and found.step == 1
+    assert "1 of 3 steps" in found.message
+
+
+def test_oscillation_needs_repeated_flips_and_convergence():
+    zigzag = [1 + 2 * (-0.5) ** k for k in range(12)]
+    assert d.oscillation(quadratic(zigzag)).code == "oscillation"
+    assert d.oscillation(quadratic([3.0, 2.0, 0.5, 0.9])) is None  # one flip
+    assert d.oscillation(quadratic([3.0, -1.0] * 6)) is None  # a cycle is not converging
+
+
+def test_cycle_finds_the_period():
+    assert d.cycle(quadratic([3.0, -1.0] * 6)).message.startswith("the points repeat every 2")
+    assert "every 3" in d.cycle(quadratic([0.0, 1.0, 2.0] * 5)).message
+    assert d.cycle(quadratic([3.0, 2.0, 1.5, 1.25, 1.125, 1.0625, 1.03, 1.01])) is None
+    assert d.cycle(quadratic([3.0, -1.0] * 6, status="converged")) is None
+
+
+def test_divergence_from_status_or_from_growth():
+    growing = [1 + 2 * (-1.2) ** k for k in range(12)]
+    assert d.divergence(quadratic(growing)).code == "divergence"
+    assert "×1.2" in d.divergence(quadratic(growing)).message
+    assert d.divergence(quadratic([3.0, 2.0, 1.5], status="diverged")) is not None
+    assert d.divergence(quadratic([3.0, 2.0, 1.5])) is None
+
+
+def test_vanishing_gradient_is_a_gradient_that_grows_as_the_value_falls():
+    # f = −w³ for w > 0 seen from w = 0.1: a flat start that steepens
+    ws = [0.1 * 1.5**k for k in range(8)]
+    flat = trace_1d(ws, lambda w: -3 * w * w, lambda w: -(w**3))
+    assert d.vanishing_gradient(flat).step == 0
+    assert d.vanishing_gradient(quadratic([3.0, 2.6, 2.28, 2.024, 1.8192, 1.65, 1.5])) is None
+
+
+def test_slow_is_steady_progress_cut_off():
+    assert d.slow(quadratic([3.0, 2.9, 2.8, 2.7, 2.6])).code == "slow"
+    assert d.slow(quadratic([3.0, 2.9, 2.8, 2.7, 2.6], status="converged")) is None
+    assert d.slow(quadratic([3.0, -1.0] * 6)) is None
+
+
+def test_saddle_needs_an_indefinite_hessian():
+    assert d.saddle(quadratic([1.0], status="converged", curvature=(-2.0, 2.0))).code == "saddle"
+    assert d.saddle(quadratic([1.0], status="converged", curvature=(2.0, 3.0))) is None
+    assert d.saddle(quadratic([1.0], status="max_steps", curvature=(-2.0, 2.0))) is None
+
+
+def test_rising_reads_the_direction():
+    up = quadratic([1.5, 2.0])
+    assert d.rising(up).code == "rising"
+    assert d.rising(quadratic([1.5, 2.0], ascent=True)) is None
+    assert d.rising(quadratic([2.0, 1.5], ascent=True)).message.endswith("although maximizing")
+
+
+def test_every_code_has_an_explanation_and_a_check():
+    assert [c.__name__ for c in d.CHECKS] == list(d.CODES)
+
+
+@pytest.mark.parametrize("eta,codes", [(0.1, []), (0.5, []), (0.9, ["overshoot", "oscillation"]),
+                                       (1.0, ["cycle", "overshoot"]),
+                                       (1.1, ["divergence", "overshoot"])])
+def test_real_runs_on_the_notes_cost(eta, codes):
+    assert minimize("(1 - w)^2", {"w": 3}, learning_rate=eta, max_steps=400).codes == codes
+
+
+def test_the_sigmoid_neuron_at_w_3_has_a_vanishing_gradient():
+    r = minimize("(0 - sigmoid(w))^2", {"w": 3}, learning_rate=1, max_steps=300)
+    assert "vanishing_gradient" in r.codes
+    assert r.findings[0].step == 0
+
+
+def test_vanishing_gradient_on_the_notes_sigmoid_neuron():
+    # C = (1 − σ(w))² from w = 3 (the notes' neuron with y = 1, x = 1, b = 0): ∂C/∂w ≈ −0.00429
+    result = minimize("(1 - sigmoid(w))^2", {"w": 3}, learning_rate=0.1, max_steps=300)
+    assert "vanishing_gradient" in result.codes
+    assert result.status != "converged"
+
+
+def test_a_tiny_learning_rate_is_not_a_vanishing_gradient():
+    result = minimize("x^2", {"x": 1}, learning_rate=1e-6, max_steps=100)
+    assert "vanishing_gradient" not in result.codes
