@@ -32,8 +32,9 @@ def hog(args):
 def spawn_and_spin(args):
     """Start a grandchild (in this worker's process group), record its pid, then spin."""
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    with open(args["pid_file"], "w") as stream:
+    with open(args["pid_file"] + ".tmp", "w") as stream:
         stream.write(str(child.pid))
+    os.replace(args["pid_file"] + ".tmp", args["pid_file"])  # readers never see it half-written
     spin(args)
 
 

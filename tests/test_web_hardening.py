@@ -179,29 +179,38 @@ def test_killing_the_server_leaves_no_workers():
         assert httpx.post(base + "/api/gradient", json={"expr": "x^2"}).status_code == 200
         workers = children_of(server.pid)
         assert len(workers) == 2
+        guardians = [pid for worker in workers for pid in children_of(worker)]
+        assert len(guardians) == 2
         server.send_signal(signal.SIGKILL)
         server.wait()
-        assert wait_until(lambda: not any(alive(pid) for pid in workers), 5), \
-            [pid for pid in workers if alive(pid)]
+        left = [*workers, *guardians]
+        assert wait_until(lambda: not any(alive(pid) for pid in left), 5), \
+            [pid for pid in left if alive(pid)]
 
 
-def test_killing_the_server_mid_computation_leaves_no_workers():
+def test_killing_the_server_mid_computation_leaves_no_workers(tmp_path):
+    """A busy worker, and the process its computation started, die with the server."""
+    pid_file = tmp_path / "grandchild.pid"
     script = textwrap.dedent("""
         import sys, threading, time
         from gradwise.web.workers import WorkerPool
         pool = WorkerPool("_web_tasks", size=2, env={"PYTHONPATH": sys.argv[1]}).start()
-        threading.Thread(target=pool.run, args=("spin", {}), kwargs={"timeout": 600}).start()
-        time.sleep(0.5)
+        threading.Thread(target=pool.run, args=("spawn_and_spin", {"pid_file": sys.argv[2]}),
+                         kwargs={"timeout": 600}).start()
+        time.sleep(1.0)
         print(" ".join(map(str, pool.pids())), flush=True)
         time.sleep(600)
     """)
-    server = subprocess.Popen([sys.executable, "-c", script, str(TESTS)],
+    server = subprocess.Popen([sys.executable, "-c", script, str(TESTS), str(pid_file)],
                               stdout=subprocess.PIPE, text=True)
     try:
         workers = [int(pid) for pid in server.stdout.readline().split()]
         assert len(workers) == 2 and all(alive(pid) for pid in workers)
+        assert wait_until(pid_file.exists, 10)
+        grandchild = int(pid_file.read_text())
+        assert alive(grandchild)
     finally:
         server.send_signal(signal.SIGKILL)
         server.wait()
         server.stdout.close()
-    assert wait_until(lambda: not any(alive(pid) for pid in workers), 5)
+    assert wait_until(lambda: not any(alive(pid) for pid in [*workers, grandchild]), 5)

@@ -20,8 +20,6 @@ import os
 import resource
 import signal
 import sys
-import threading
-import time
 from typing import Any, BinaryIO
 
 _PR_SET_PDEATHSIG = 1
@@ -30,10 +28,11 @@ _PR_SET_PDEATHSIG = 1
 def main() -> None:
     """Run the worker until its standard input closes or its parent dies."""
     protocol_in = sys.stdin.buffer
-    protocol_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print goes to stderr instead of corrupting the protocol
     config = json.loads(protocol_in.readline() or b"{}")
     _die_with_parent(int(config["parent"]))
+    _start_guardian(int(config["lifeline"]))
+    protocol_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print goes to stderr instead of corrupting the protocol
     _limit_memory(int(config["memory_bytes"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a CPU-limit kill leaves no core file
     tasks = importlib.import_module(config["tasks"]).TASKS
@@ -109,19 +108,35 @@ def _limit_memory(limit: int) -> None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Exit when the server dies, even while a computation holds this process."""
+    """Have the kernel kill this worker when the server dies, whatever the worker is doing."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(0)
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os.killpg(os.getpgrp(), signal.SIGKILL)  # this worker and anything it started
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+def _start_guardian(lifeline: int) -> None:
+    """Fork a small guardian that kills this worker's whole process group when the server dies.
+
+    PR_SET_PDEATHSIG reaches only this process; a computation may have started others (the
+    critical-point solver does). The guardian blocks on a pipe whose only writer is the server,
+    so end of file means the server is gone, however it died; it holds no protocol pipe, so a
+    dead worker still shows as end of file to the server.
+    """
+    if os.fork() != 0:
+        os.close(lifeline)
+        return
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1):
+            os.dup2(null, fd)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the server, not us
+        while os.read(lifeline, 1):
+            pass
+    finally:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+        os._exit(0)
 
 
 if __name__ == "__main__":

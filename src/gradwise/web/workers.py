@@ -4,8 +4,9 @@ Each worker is a pre-started ``python -m gradwise.web._child`` (starting Python 
 about half a second, too slow per request) in a session and process group of its own. It caps
 its own address space (``RLIMIT_AS``) and, per request, its CPU time (``RLIMIT_CPU``); the pool
 enforces a wall-clock timeout and, when it passes, kills the worker's whole process group and
-starts a replacement. Workers die with the server (see ``_child``), and are spawned from one
-long-lived thread because ``PR_SET_PDEATHSIG`` fires when the *thread* that forked them ends.
+starts a replacement. Workers die with the server, with whatever they started (see ``_child``:
+``PR_SET_PDEATHSIG`` and a guardian on a lifeline pipe), and are spawned from one long-lived
+thread because ``PR_SET_PDEATHSIG`` fires when the *thread* that forked them ends.
 
 Example:
     >>> with WorkerPool(size=1) as pool:  # doctest: +SKIP
@@ -153,11 +154,14 @@ class WorkerPool:
         self._spawner = threading.Thread(target=self._spawn_loop, name="worker-spawner",
                                          daemon=True)
         self._closed = False
+        self._lifeline: tuple[int, ...] = ()
 
     # -- life cycle ---------------------------------------------------------------------
 
     def start(self, wait: float = 60.0) -> WorkerPool:
         """Start the workers and wait until all are ready; RuntimeError if they are not in time."""
+        # the lifeline: workers' guardians read it; end of file means this process has died
+        self._lifeline = os.pipe()
         self._spawner.start()
         self._orders.put(self.size)
         deadline = time.monotonic() + wait
@@ -178,6 +182,10 @@ class WorkerPool:
             live, self._live = list(self._live), set()
         for worker in live:
             worker.kill()
+        if self._lifeline:
+            for fd in self._lifeline:
+                os.close(fd)
+            self._lifeline = ()
 
     def __enter__(self) -> WorkerPool:
         return self.start()
@@ -290,11 +298,12 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         process = subprocess.Popen(
             [sys.executable, "-m", "gradwise.web._child"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=self._env, start_new_session=True, close_fds=True)
+            stdout=subprocess.PIPE, env=self._env, start_new_session=True, close_fds=True,
+            pass_fds=self._lifeline[:1])
         worker = _Worker(process)
         with self._lock:
             self._live.add(worker)
-        worker.send({"parent": os.getpid(), "tasks": self.tasks,
+        worker.send({"parent": os.getpid(), "lifeline": self._lifeline[0], "tasks": self.tasks,
                      "cpu_seconds": self.limits.cpu_seconds,
                      "memory_bytes": self.limits.memory_bytes})
         return worker
