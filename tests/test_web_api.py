@@ -179,3 +179,69 @@ def test_the_page_loads_nothing_from_outside(client):
     assert "http://" not in page.text and "https://" not in page.text
     script = client.get("/static/app.js")
     assert script.status_code == 200 and "https://" not in script.text
+
+
+@pytest.mark.parametrize("body, argv", [
+    ({"expr": "(1 - w)^2", "start": "w=3", "learning_rate": "0.1", "steps": 3, "exact": True},
+     ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--steps", "3", "--exact"]),
+    ({"expr": "x^2 + 3y^2", "start": "x=1,y=2", "learning_rate": 0.05, "method": "momentum",
+      "steps": 40}, ["descend", "x^2 + 3y^2", "--start", "x=1,y=2", "--lr", "0.05", "--method",
+                     "momentum", "--steps", "40"]),
+    ({"expr": "(1 - w)^2", "start": "w=3", "learning_rate": 1, "ascent": True, "steps": 1},
+     ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "1", "--ascent", "--steps", "1"]),
+])
+def test_descend_answers_what_the_cli_prints(client, body, argv):
+    response = client.post("/api/descend", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json(*argv)
+
+
+def test_descend_explains_every_step_as_the_notes_do(client):
+    body = {"expr": "C(w) = (1 - w)^2", "start": "w=3", "learning_rate": "0.1", "steps": 2,
+            "exact": True, "explain": True}
+    document = client.post("/api/descend", json=body).json()
+    result = gradwise.minimize("C(w) = (1 - w)^2", "w=3", learning_rate="0.1", max_steps=2,
+                               exact=True)
+    assert document["explanations"] == [gradwise.explain_step(result, k) for k in range(2)]
+    assert document["explanations"][0].endswith("w = 3 + (−0.4) = 2.6")
+
+
+@pytest.mark.parametrize("body, argv", [
+    ({"expr": "(1 - w)^2", "start": "w=3"}, ["lr", "(1 - w)^2", "--start", "w=3"]),
+    ({"expr": "(1 - w)^2", "start": "w=3", "sweep": "0.1:1.5:4", "steps": 50},
+     ["lr", "(1 - w)^2", "--start", "w=3", "--sweep", "0.1:1.5:4", "--steps", "50"]),
+])
+def test_lr_answers_what_the_cli_prints(client, body, argv):
+    response = client.post("/api/lr", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json(*argv)
+
+
+def test_critical_answers_what_the_cli_prints(client):
+    response = client.post("/api/critical", json={"expr": "x^3 + x y - 3y^2", "budget": 3})
+    assert response.status_code == 200, response.text
+    answer, printed = response.json(), cli_json("critical", "x^3 + x y - 3y^2", "--budget", "3")
+    assert answer.pop("seconds") > 0 and printed.pop("seconds") > 0  # the time taken differs
+    assert answer == printed
+    kinds = [p["kind"] for p in response.json()["points"]]
+    assert kinds == ["maximum", "saddle"]
+
+
+def test_critical_within_a_box_adds_the_global_extremes(client):
+    body = {"expr": "x^2 + y^2", "within": "x=-1:2,y=-1:1", "budget": 3}
+    document = client.post("/api/critical", json=body).json()
+    assert document["global_maximum"]["value"] == pytest.approx(5.0)
+    assert document["global_minimum"]["value"] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("endpoint, body, fragment", [
+    ("descend", {"expr": "x^2", "start": "x=1", "steps": 10**6}, "steps must be"),
+    ("descend", {"expr": "x^2", "start": "x=1", "learning_rate": 0}, "learning"),
+    ("descend", {"expr": "x^2", "start": "x=1", "method": "newton"}, "newton"),
+    ("descend", {"expr": "x^2"}, "missing field 'start'"),
+    ("critical", {"expr": "x^2", "budget": 60}, "budget must be"),
+])
+def test_descent_and_critical_refuse_bad_arguments(client, endpoint, body, fragment):
+    response = client.post(f"/api/{endpoint}", json=body)
+    assert response.status_code == 400
+    assert fragment in response.json()["error"]

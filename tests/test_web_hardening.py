@@ -214,3 +214,39 @@ def test_killing_the_server_mid_computation_leaves_no_workers(tmp_path):
         server.wait()
         server.stdout.close()
     assert wait_until(lambda: not any(alive(pid) for pid in [*workers, grandchild]), 5)
+
+
+# -- pathological but valid maths ---------------------------------------------------------
+
+HEAVY = " + ".join(f"sin({a}*{b}+{c})^3*exp({d}*{a})" for a in "abcdfghjk" for b in "abcd"
+                   for c in "abc" for d in "xy")
+HEAVY_POINT = ",".join(f"{v}=1/3" for v in "abcdfghjkxy")
+
+
+def test_a_slow_exact_hessian_is_stopped_at_its_limit_with_422(client):
+    start = time.monotonic()
+    response = client.post("/api/hessian", json={"expr": HEAVY, "at": HEAVY_POINT})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 422 and response.json()["limit"] == "time"
+    assert elapsed < WorkerLimits().timeout + 1.5
+    assert client.post("/api/gradient", json={"expr": "x^2"}).status_code == 200
+
+
+def test_exact_descent_whose_numbers_explode_is_refused_with_400(client):
+    body = {"expr": "x^4 + y^4", "start": "x=1/3,y=1/7", "learning_rate": "1/10",
+            "steps": 10_000, "exact": True}
+    start = time.monotonic()
+    response = client.post("/api/descend", json=body)
+    assert response.status_code == 400 and "digits" in response.json()["error"]
+    assert time.monotonic() - start < 2
+
+
+def test_a_slow_critical_point_solve_answers_within_its_budget(client):
+    """SymPy's solve is stopped by the library at the budget: the answer says it is partial."""
+    expr = "x^7 y^5 + 3 x^3 y^2 - sin(x y) + cos(x^2 y) + exp(x y^3) - x^5 + y^9 - 7 x y"
+    start = time.monotonic()
+    response = client.post("/api/critical", json={"expr": expr, "budget": 2})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 200
+    assert response.json()["complete"] is False
+    assert elapsed < 2 + 2.0

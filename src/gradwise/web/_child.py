@@ -35,7 +35,10 @@ def main() -> None:
     os.dup2(2, 1)  # a stray print goes to stderr instead of corrupting the protocol
     _limit_memory(int(config["memory_bytes"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a CPU-limit kill leaves no core file
-    tasks = importlib.import_module(config["tasks"]).TASKS
+    module = importlib.import_module(config["tasks"])
+    tasks = module.TASKS
+    if hasattr(module, "warm_up"):
+        module.warm_up()
     _send(protocol_out, {"ready": os.getpid()})
     cpu_seconds = int(config["cpu_seconds"])
     for line in protocol_in:

@@ -12,12 +12,15 @@ from typing import Any
 
 from gradwise import __version__
 
+MAX_STEPS = 10_000  # a page's path; the library allows more from Python
+MAX_BUDGET = 5.0  # seconds for a critical-point search (the CLI's default)
+
 
 @dataclass(frozen=True)
 class Field:
     """One request field: its JSON type, a description with an example, and a length cap."""
 
-    kind: str  # "string", "boolean", "integer", "number", "numbers"
+    kind: str  # "string", "boolean", "integer", "number", "numbers", "value" (number or string)
     description: str
     max_length: int = 2_000
 
@@ -43,6 +46,21 @@ FIELDS = {
                  "`[x_min, x_max, y_min, y_max]`", 4),
     "resolution": Field("integer", "grid points per axis (2 to 150)"),
     "arrows": Field("integer", "gradient arrows per axis (0 to 25)"),
+    "start": Field("string", "where descent starts, e.g. `w=3` or `x=-1.2,y=1`"),
+    "learning_rate": Field("value", "η > 0, a number or text such as `1/10` (read exactly)"),
+    "steps": Field("integer", f"the most updates to take (1 to {MAX_STEPS:,})"),
+    "tol": Field("number", "converged when |∇f| <= tol"),
+    "method": Field("string", "`gd`, `momentum`, `nesterov`, `adagrad`, `rmsprop` or `adam`"),
+    "schedule": Field("string", "η by step: `step:0.5:100`, `exponential:0.99` or "
+                      "`inverse-time:0.01`"),
+    "line_search": Field("boolean", "backtrack each step (Armijo)"),
+    "ascent": Field("boolean", "gradient ascent: Δw = +η·∂f/∂w (maximize)"),
+    "exact": Field("boolean", "rational arithmetic (no float noise)"),
+    "explain": Field("boolean", "add `explanations`: each step written as the notes write it"),
+    "sweep": Field("string", "also run COUNT learning rates from FROM to TO, `FROM:TO:COUNT`"),
+    "within": Field("string", "a box, e.g. `x=-5:5,y=-5:5`: only points in it, plus f's "
+                    "global minimum and maximum over it"),
+    "budget": Field("number", f"seconds for the whole search (at most {MAX_BUDGET:g})"),
 }
 
 ENDPOINTS = {
@@ -52,10 +70,21 @@ ENDPOINTS = {
                         ("expr",), ("wrt", "const", "at", "degrees")),
     "surface": Endpoint("f on a grid and gradient arrows (the page's contour plot or curve).",
                         ("expr",), ("wrt", "const", "degrees", "box", "resolution", "arrows")),
+    "descend": Endpoint("Gradient descent (or ascent) step by step, with a diagnosis; the "
+                        "document `gradwise descend --json` prints (plus `explanations` when "
+                        "asked).", ("expr", "start"),
+                        ("learning_rate", "steps", "tol", "method", "schedule", "line_search",
+                         "ascent", "exact", "explain")),
+    "lr": Endpoint("Learning-rate advice (the stable range from the curvature) and an optional "
+                   "sweep; the document `gradwise lr --json` prints.", ("expr", "start"),
+                   ("sweep", "steps", "tol", "ascent")),
+    "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
+                         "prints.", ("expr",), ("within", "budget"),
+                         timeout=MAX_BUDGET + 3),
 }
 
 _JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer",
-               "number": "number", "numbers": "array"}
+               "number": "number", "numbers": "array", "value": ["number", "string"]}
 
 
 class SchemaError(ValueError):
@@ -82,7 +111,7 @@ def check(name: str, body: Any) -> dict[str, Any]:
 
 
 def _check_value(key: str, value: Any, field: Field) -> None:
-    if value is None and key in ("wrt", "const", "at", "along", "box"):
+    if value is None and FIELDS[key].kind != "boolean" and key not in ("expr", "start"):
         return
     if not _is(value, field.kind):
         raise SchemaError(f"field {key!r} must be {_a(field.kind)}; received "
@@ -99,11 +128,14 @@ def _is(value: Any, kind: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "value":
+        return isinstance(value, str) or _is(value, "number")
     return isinstance(value, {"string": str, "boolean": bool}[kind])
 
 
 def _a(kind: str) -> str:
-    return {"numbers": "an array of numbers", "integer": "an integer"}.get(kind, f"a {kind}")
+    return {"numbers": "an array of numbers", "integer": "an integer",
+            "value": "a number or a string"}.get(kind, f"a {kind}")
 
 
 def _json_type(value: Any) -> str:

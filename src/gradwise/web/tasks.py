@@ -8,6 +8,7 @@ meaning (the expression, the point) is checked here by the library, through ``pa
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -19,6 +20,7 @@ from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_d
 from gradwise.errors import InputError
 from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
+from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
 
 MAX_RESOLUTION = 150
 MAX_ARROWS = 25
@@ -74,6 +76,53 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
     document["z"] = _finite(value(*grid))
     document["arrows"] = _arrows(box, n, arrows, slopes)
     return document
+
+
+def descend(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/descend``: the ``descend --json`` document, plus ``explanations`` if asked."""
+    from gradwise.cli.descent import descent_document
+    from gradwise.descent.explain import explain_step
+    from gradwise.descent.run import maximize, minimize
+
+    run = maximize if args.get("ascent") else minimize
+    steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+    result = run(parse(args["expr"]), args["start"], args.get("learning_rate", "0.1"),
+                 args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
+                 exact=bool(args.get("exact")), schedule=args.get("schedule"),
+                 line_search=bool(args.get("line_search")))
+    document = descent_document(result)
+    if args.get("explain"):
+        document["explanations"] = [explain_step(result, k)
+                                    for k in range(result.trace.n_steps)]
+    return document
+
+
+def lr(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/lr``: the ``lr --json`` document."""
+    from gradwise.cli.descent import lr_document
+    from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
+
+    f = parse(args["expr"])
+    ascent = bool(args.get("ascent"))
+    advice = advise_learning_rate(f, args["start"], ascent=ascent)
+    rows = None
+    if args.get("sweep"):
+        steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+        rows = sweep(f, args["start"], parse_range(args["sweep"]), max_steps=steps,
+                     tol=args.get("tol", 1e-8), ascent=ascent)
+    return lr_document(advice, rows)
+
+
+def critical(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/critical``: the ``critical --json`` document."""
+    from gradwise.cli.critical import compute_critical, critical_document
+
+    budget = args.get("budget", MAX_BUDGET)
+    if not 0 < budget <= MAX_BUDGET:
+        raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
+                         f"received {budget!r}")
+    result, extremes = compute_critical(parse(args["expr"]), args.get("within"), budget)
+    return critical_document(result, extremes)
 
 
 def _prepare(args: dict[str, Any]) -> Expression:
@@ -142,4 +191,17 @@ TASKS = {
     "gradient": gradient,
     "hessian": hessian,
     "surface": surface,
+    "descend": descend,
+    "lr": lr,
+    "critical": critical,
 }
+
+
+def warm_up() -> None:
+    """Run each kind of task once, so a fresh worker's first request is as fast as the rest."""
+    with contextlib.suppress(Exception):
+        gradient({"expr": "x^2 + y^2", "at": "x=2,y=2"})
+        surface({"expr": "x^2 + y^2", "resolution": 5, "arrows": 2})
+        descend({"expr": "x^2 + y^2", "start": "x=1,y=1", "steps": 5, "explain": True})
+        lr({"expr": "x^2 + y^2", "start": "x=1,y=1"})
+

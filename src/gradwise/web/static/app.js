@@ -3,7 +3,7 @@
 "use strict";
 
 const state = { expr: "x^2 + y^2", start: null, eta: 0.1, method: "gd", tab: "descent" };
-const view = { variables: [], surface: null, box: null, generation: 0 };
+const view = { variables: [], surface: null, box: null, generation: 0, run: null };
 const $ = (id) => document.getElementById(id);
 
 // ---- the URL -------------------------------------------------------------------------
@@ -134,9 +134,10 @@ async function drawSurface(generation) {
   const layout = {
     margin: { l: 50, r: 20, t: 20, b: 45 }, showlegend: true, hovermode: "closest",
     legend: { orientation: "h", y: -0.15 },
-    xaxis: { title: { text: view.variables[0] }, range: [view.box[0], view.box[1]] },
+    xaxis: { title: { text: view.variables[0] }, range: [view.box[0], view.box[1]],
+             constrain: "domain", zeroline: false },
     yaxis: n === 2 ? { title: { text: view.variables[1] }, range: [view.box[2], view.box[3]],
-                       scaleanchor: "x" }
+                       scaleanchor: "x", constrain: "domain", zeroline: false }
                    : { title: { text: "f" } },
     annotations: arrowAnnotations(view.surface, n),
   };
@@ -212,13 +213,189 @@ function round(value) {
 function onStartChanged() {
   $("start-text").textContent = state.start
     ? "start: " + Object.entries(state.start).map(([k, v]) => `${k} = ${v}`).join(", ") : "";
+  runDescentSoon();
 }
 
 async function onSurfaceReady(generation) {
-  onStartChanged();
+  $("start-text").textContent = state.start
+    ? "start: " + Object.entries(state.start).map(([k, v]) => `${k} = ${v}`).join(", ") : "";
+  await Promise.all([drawCriticalPoints(generation), runDescent()]);
+}
+
+// ---- critical points -------------------------------------------------------------------
+
+async function drawCriticalPoints(generation) {
+  const n = view.variables.length;
+  const within = view.variables.map((name, i) =>
+    `${name}=${view.box[2 * i]}:${view.box[2 * i + 1]}`).join(",");
+  const answer = await api("critical", { expr: state.expr, within, budget: 2 });
+  if (generation !== view.generation || !view.surface) return;
+  if (!answer.ok) { $("critical-note").textContent = answer.document.error; return; }
+  const points = answer.document.points;
+  const coordinate = (p, i) => p.point[view.variables[i]];
+  const trace = {
+    type: "scatter", mode: "markers", name: "critical points",
+    x: points.map((p) => coordinate(p, 0)),
+    y: points.map((p) => (n === 2 ? coordinate(p, 1) : p.value)),
+    text: points.map((p) => p.kind), hoverinfo: "text+x+y",
+    marker: { size: 11, color: "#ff4081", line: { color: "#fff", width: 1.5 },
+              symbol: points.map((p) => ({ minimum: "circle", maximum: "triangle-up",
+                                           saddle: "x" }[p.kind] || "diamond")) },
+  };
+  await setTrace(2, trace);
+  $("critical-note").textContent = `critical points: ${points.length}` +
+    (points.length ? " (" + points.map((p) => p.kind).join(", ") + ")" : "") +
+    (answer.document.complete ? "" : "; " + answer.document.note);
+}
+
+// Traces by index: 0 the function, 1 the descent path, 2 the critical points.
+async function setTrace(index, trace) {
+  const plot = $("plot");
+  while (plot.data.length < index) {
+    await Plotly.addTraces(plot, { type: "scatter", x: [], y: [], showlegend: false });
+  }
+  if (plot.data.length === index) await Plotly.addTraces(plot, trace);
+  else { await Plotly.deleteTraces(plot, index); await Plotly.addTraces(plot, trace, index); }
+}
+
+// ---- descent ---------------------------------------------------------------------------
+
+function runKey() {
+  return JSON.stringify([state.expr, state.start, state.eta, state.method, stepsWanted()]);
+}
+
+function stepsWanted() {
+  const steps = Math.round(Number($("steps").value));
+  return Number.isFinite(steps) && steps >= 1 ? Math.min(steps, 10000) : 100;
+}
+
+const runDescentSoon = debounce(() => runDescent(), 150);
+
+async function runDescent() {
+  if (!state.start || !view.surface) { clearDescent(); return; }
+  const key = runKey();
+  const body = { expr: state.expr, start: pointText(state.start), learning_rate: String(state.eta),
+                 method: state.method, steps: stepsWanted(), explain: true };
+  const [run, advice] = await Promise.all([
+    api("descend", body), api("lr", { expr: state.expr, start: pointText(state.start) })]);
+  if (key !== runKey()) return;  // the controls moved on meanwhile
+  showAdvice(advice);
+  if (!run.ok) {
+    clearDescent();
+    $("status").textContent = run.document.error;
+    $("status").className = "status bad";
+    $("steps-table").dataset.run = key;
+    return;
+  }
+  view.run = run.document;
+  showStatus(run.document);
+  fillTable(run.document);
+  await animatePath(run.document, key);
+  if (key === runKey()) $("steps-table").dataset.run = key;
+}
+
+function clearDescent() {
+  view.run = null;
+  for (const id of ["status", "advice", "steps-note"]) $(id).textContent = "";
+  $("diagnosis").replaceChildren();
+  $("steps-table").tHead.replaceChildren();
+  $("steps-table").tBodies[0].replaceChildren();
+  $("explanation").hidden = true;
+}
+
+function showStatus(run) {
+  const last = run.steps.length - 1;
+  $("status").textContent = `${run.message}; ${last} steps; f = ${fmt(run.final_value)}`;
+  $("status").className = "status " + ({ converged: "converged", max_steps: "warn" }[run.status] || "bad");
+  $("diagnosis").replaceChildren(...run.diagnosis.map((finding) => {
+    const item = document.createElement("li");
+    item.textContent = finding.message;
+    item.dataset.code = finding.code;
+    return item;
+  }));
+}
+
+function showAdvice(advice) {
+  if (!advice.ok) { $("advice").textContent = "learning-rate advice: " + advice.document.error; return; }
+  const a = advice.document;
+  if (a.max_stable === null || a.max_stable === undefined) {
+    $("advice").textContent = "learning-rate advice: no stable range here (the curvature is not positive)";
+    return;
+  }
+  const inside = state.eta < a.max_stable ? "inside" : "outside";
+  $("advice").textContent = `learning-rate advice: stable for 0 < η < ${fmt(a.max_stable)}` +
+    `, fastest η ≈ ${fmt(a.optimal)} (curvature λ = ${fmt(a.curvature)}); η = ${state.eta} is ${inside} the stable range`;
+}
+
+function fillTable(run) {
+  const names = run.variables;
+  const head = document.createElement("tr");
+  for (const label of ["step", ...names, "f", ...names.map((n) => `∂f/∂${n}`)]) {
+    const cell = document.createElement("th");
+    cell.textContent = label;
+    head.append(cell);
+  }
+  $("steps-table").tHead.replaceChildren(head);
+  const shown = run.steps.slice(0, 500);
+  $("steps-table").tBodies[0].replaceChildren(...shown.map((step) => {
+    const row = document.createElement("tr");
+    row.dataset.step = step.step;
+    const cells = [step.step, ...names.map((n) => fmt(step.point[n])), fmt(step.value),
+                   ...names.map((n) => fmt(step.gradient[n]))];
+    for (const text of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.append(cell);
+    }
+    row.addEventListener("click", () => explainStep(step.step));
+    return row;
+  }));
+  $("steps-note").textContent = run.steps.length > shown.length
+    ? `showing the first ${shown.length} of ${run.steps.length} points` : "Click a row for its explanation.";
+  $("explanation").hidden = true;
+}
+
+function explainStep(k) {
+  const run = view.run;
+  if (!run) return;
+  for (const row of $("steps-table").tBodies[0].rows) {
+    row.classList.toggle("selected", Number(row.dataset.step) === k);
+  }
+  const box = $("explanation");
+  box.textContent = k < run.explanations.length
+    ? `step ${k + 1}: ` + run.explanations[k] : `point ${k} is where the run stopped: ${run.message}`;
+  box.hidden = false;
+}
+
+function fmt(value) {
+  if (value === null || value === undefined) return "—";
+  if (Number.isInteger(value)) return String(value);
+  return Number(value.toPrecision(6)).toString();
+}
+
+async function animatePath(run, key) {
+  const n = run.variables.length;
+  const xs = run.steps.map((s) => s.point[run.variables[0]]);
+  const ys = run.steps.map((s) => (n === 2 ? s.point[run.variables[1]] : s.value));
+  const trace = { type: "scatter", mode: "lines+markers", name: "descent path", x: [xs[0]], y: [ys[0]],
+                  line: { color: "#ff9800", width: 2 }, marker: { size: 5, color: "#ff9800" } };
+  await setTrace(1, trace);
+  const frames = Math.min(60, xs.length);  // at most ~1 s of animation, however long the run
+  for (let f = 1; f <= frames; f++) {
+    if (key !== runKey()) return;
+    const upto = Math.ceil((f / frames) * xs.length);
+    // animate without redraw: only the path moves, the contour is not recomputed per frame
+    await Plotly.animate($("plot"), { data: [{ x: xs.slice(0, upto), y: ys.slice(0, upto) }], traces: [1] },
+                         { transition: { duration: 0 }, frame: { duration: 16, redraw: false },
+                           mode: "immediate" });
+  }
 }
 
 // ---- start-up ------------------------------------------------------------------------
+
+function showEta() {
+  $("eta-value").textContent = `η = ${state.eta}`;
+}
 
 function init() {
   readUrl();
@@ -226,6 +403,19 @@ function init() {
   input.value = state.expr;
   const refreshSoon = debounce(refresh, 250);
   input.addEventListener("input", () => { state.expr = input.value; refreshSoon(); });
+  const slider = $("eta");
+  slider.value = String(Math.log10(state.eta));
+  showEta();
+  slider.addEventListener("input", () => {
+    state.eta = Number((10 ** Number(slider.value)).toPrecision(3));  // log scale
+    showEta();
+    writeUrl();
+    runDescentSoon();
+  });
+  const method = $("method");
+  if ([...method.options].some((o) => o.value === state.method)) method.value = state.method;
+  method.addEventListener("change", () => { state.method = method.value; writeUrl(); runDescentSoon(); });
+  $("steps").addEventListener("change", runDescentSoon);
   refresh();
 }
 
