@@ -204,6 +204,9 @@ def test_descend_explains_every_step_as_the_notes_do(client):
                                exact=True)
     assert document["explanations"] == [gradwise.explain_step(result, k) for k in range(2)]
     assert document["explanations"][0].endswith("w = 3 + (−0.4) = 2.6")
+    one = client.post("/api/descend", json={**body, "explain": False, "explain_step": 1}).json()
+    assert one["explanation"] == {"step": 1, "text": gradwise.explain_step(result, 1)}
+    assert "explanations" not in one
 
 
 @pytest.mark.parametrize("body, argv", [

@@ -185,6 +185,7 @@ def test_descent_from_a_click_matches_the_library(page, server):
         assert [gx, gy] == pytest.approx([2 * x, 2 * y], rel=1e-5, abs=1e-12)
 
     rows.nth(1).click()
+    wait_for(page, "document.getElementById('explanation').dataset.step === '1'")
     explanation = page.locator("#explanation")
     assert explanation.text_content() == "step 2: " + gradwise.explain_step(result, 1)
     status = page.locator("#status").text_content()
@@ -208,7 +209,8 @@ def test_a_curve_for_one_variable_with_its_path(page, server):
     path = page.evaluate("document.getElementById('plot').data[1].x")
     assert path[:3] == pytest.approx([3, 2.6, 2.28])
     page.locator("#steps-table tbody tr").first.click()
-    assert "2.6" in page.locator("#explanation").text_content()
+    wait_for(page, "document.getElementById('explanation').dataset.step === '0'")
+    assert page.locator("#explanation").text_content().endswith("= 2.6")
 
 
 def test_the_method_choice_is_in_the_url(page, server):

@@ -57,6 +57,8 @@ FIELDS = {
     "ascent": Field("boolean", "gradient ascent: Δw = +η·∂f/∂w (maximize)"),
     "exact": Field("boolean", "rational arithmetic (no float noise)"),
     "explain": Field("boolean", "add `explanations`: each step written as the notes write it"),
+    "explain_step": Field("integer", "add `explanation`: `{\"step\": k, \"text\"}`, the update "
+                          "from point k to point k + 1 written as the notes write it"),
     "sweep": Field("string", "also run COUNT learning rates from FROM to TO, `FROM:TO:COUNT`"),
     "within": Field("string", "a box, e.g. `x=-5:5,y=-5:5`: only points in it, plus f's "
                     "global minimum and maximum over it"),
@@ -74,7 +76,7 @@ ENDPOINTS = {
                         "document `gradwise descend --json` prints (plus `explanations` when "
                         "asked).", ("expr", "start"),
                         ("learning_rate", "steps", "tol", "method", "schedule", "line_search",
-                         "ascent", "exact", "explain")),
+                         "ascent", "exact", "explain", "explain_step")),
     "lr": Endpoint("Learning-rate advice (the stable range from the curvature) and an optional "
                    "sweep; the document `gradwise lr --json` prints.", ("expr", "start"),
                    ("sweep", "steps", "tol", "ascent")),

@@ -9,6 +9,7 @@ meaning (the expression, the point) is checked here by the library, through ``pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from typing import Any
 
@@ -94,6 +95,10 @@ def descend(args: dict[str, Any]) -> dict[str, Any]:
     if args.get("explain"):
         document["explanations"] = [explain_step(result, k)
                                     for k in range(result.trace.n_steps)]
+    if "explain_step" in args:
+        k = _count(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
+        document["explanation"] = {"step": k, "text": explain_step(result, k)} \
+            if result.trace.n_steps else None
     return document
 
 
@@ -115,13 +120,19 @@ def lr(args: dict[str, Any]) -> dict[str, Any]:
 
 def critical(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/critical``: the ``critical --json`` document."""
-    from gradwise.cli.critical import compute_critical, critical_document
-
     budget = args.get("budget", MAX_BUDGET)
     if not 0 < budget <= MAX_BUDGET:
         raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
                          f"received {budget!r}")
-    result, extremes = compute_critical(parse(args["expr"]), args.get("within"), budget)
+    return _critical_document(args["expr"], args.get("within"), float(budget))
+
+
+@functools.lru_cache(maxsize=256)
+def _critical_document(expr: str, within: str | None, budget: float) -> dict[str, Any]:
+    """Remembered per worker: the page asks again for the same function and box."""
+    from gradwise.cli.critical import compute_critical, critical_document
+
+    result, extremes = compute_critical(parse(expr), within, budget)
     return critical_document(result, extremes)
 
 
@@ -202,6 +213,6 @@ def warm_up() -> None:
     with contextlib.suppress(Exception):
         gradient({"expr": "x^2 + y^2", "at": "x=2,y=2"})
         surface({"expr": "x^2 + y^2", "resolution": 5, "arrows": 2})
-        descend({"expr": "x^2 + y^2", "start": "x=1,y=1", "steps": 5, "explain": True})
+        descend({"expr": "x^2 + y^2", "start": "x=1,y=1", "steps": 5, "explain_step": 0})
         lr({"expr": "x^2 + y^2", "start": "x=1,y=1"})
 

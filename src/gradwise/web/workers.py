@@ -131,7 +131,7 @@ class WorkerPool:
 
     Args:
         tasks: the module whose ``TASKS`` dict (name -> function of a dict) the workers serve.
-        size: the number of workers (default: the CPU count, at most 8).
+        size: the number of workers (default: the CPU count, at least 4 and at most 8).
         limits: per-request limits.
         max_waiting: requests that may wait for a worker; past it ``run`` raises PoolBusy (503).
         queue_timeout: seconds a request may wait for a worker before PoolBusy.
@@ -142,7 +142,9 @@ class WorkerPool:
                  limits: WorkerLimits | None = None, max_waiting: int = 64,
                  queue_timeout: float = 10.0, env: dict[str, str] | None = None) -> None:
         self.tasks = tasks
-        self.size = size or min(8, os.cpu_count() or 1)
+        # more workers than cores on small machines: a long request then holds one worker
+        # while short ones go on in the others
+        self.size = size or min(8, max(4, os.cpu_count() or 1))
         self.limits = limits or WorkerLimits()
         self.queue_timeout = queue_timeout
         self._env = {**os.environ, **_THREADS_ONE, **(env or {})}

@@ -275,7 +275,7 @@ async function runDescent() {
   if (!state.start || !view.surface) { clearDescent(); return; }
   const key = runKey();
   const body = { expr: state.expr, start: pointText(state.start), learning_rate: String(state.eta),
-                 method: state.method, steps: stepsWanted(), explain: true };
+                 method: state.method, steps: stepsWanted() };
   const [run, advice] = await Promise.all([
     api("descend", body), api("lr", { expr: state.expr, start: pointText(state.start) })]);
   if (key !== runKey()) return;  // the controls moved on meanwhile
@@ -288,6 +288,7 @@ async function runDescent() {
     return;
   }
   view.run = run.document;
+  view.runBody = body;
   showStatus(run.document);
   fillTable(run.document);
   await animatePath(run.document, key);
@@ -355,15 +356,25 @@ function fillTable(run) {
   $("explanation").hidden = true;
 }
 
-function explainStep(k) {
+// The notes-style explanation of the update from point k to point k + 1, fetched on demand.
+async function explainStep(k) {
   const run = view.run;
   if (!run) return;
   for (const row of $("steps-table").tBodies[0].rows) {
     row.classList.toggle("selected", Number(row.dataset.step) === k);
   }
   const box = $("explanation");
-  box.textContent = k < run.explanations.length
-    ? `step ${k + 1}: ` + run.explanations[k] : `point ${k} is where the run stopped: ${run.message}`;
+  delete box.dataset.step;
+  if (k >= run.steps.length - 1) {
+    box.textContent = `point ${k} is where the run stopped: ${run.message}`;
+  } else {
+    const key = runKey();
+    const answer = await api("descend", { ...view.runBody, explain_step: k });
+    if (key !== runKey()) return;
+    box.textContent = answer.ok ? `step ${k + 1}: ` + answer.document.explanation.text
+                                : answer.document.error;
+  }
+  box.dataset.step = k;
   box.hidden = false;
 }
 
