@@ -213,3 +213,45 @@ def test_uncompilable_derivative_is_refused():
 def test_unknown_backend_is_refused():
     with pytest.raises(InputError, match="backend must be"):
         cost_and_gradient(np.ones((1, 1)), [1.0], [1.0], 0.0, backend="gpu")
+
+
+# -- the log-loss option (issue 5): same derivation, same kernel, another cost -------------
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_log_loss_matches_an_independent_reference(data, backend):
+    X, _, w, b = data
+    y = (np.arange(len(X)) % 3 == 0).astype(float)
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    cost, grad_w, grad_b = cost_and_gradient(X, y, w, b, cost="log_loss", backend=backend)
+    np.testing.assert_allclose(cost, -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+                               rtol=1e-12)
+    np.testing.assert_allclose(grad_w, X.T @ (p - y) / len(y), rtol=1e-12)
+    np.testing.assert_allclose(grad_b, np.mean(p - y), rtol=1e-12)
+
+
+def test_log_loss_gradient_matches_central_differences(data):
+    X, _, w, b = data
+    y = (np.arange(len(X)) % 2).astype(float)
+    cost = lambda b_: float(cost_and_gradient(X, y, w, b_, cost="log_loss")[0])  # noqa: E731
+    h = 1e-6
+    grad_b = cost_and_gradient(X, y, w, b, cost="log_loss")[2]
+    assert grad_b == pytest.approx((cost(b + h) - cost(b - h)) / (2 * h), rel=1e-7)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_log_loss_of_a_saturated_sigmoid_is_finite(backend):
+    # σ(800) is exactly 1.0 in floats; ln(1 − σ) would be −inf, softplus(800) is 800
+    cost, grad_w, _ = cost_and_gradient(np.array([[800.0]]), [0.0], [1.0], 0.0,
+                                        cost="log_loss", backend=backend)
+    assert float(cost) == pytest.approx(800.0) and grad_w.tolist() == [800.0]
+
+
+def test_log_loss_explains_its_own_chain_rule():
+    lines = derive("sigmoid", cost="log_loss").explain()
+    assert lines[0].startswith("C = −(y·ln ŷ + (1 − y)·ln(1 − ŷ))")
+    assert lines[3] == "∂C/∂z = ∂C/∂ŷ · φ'(z) = −y + σ(z)"
+
+
+def test_unknown_cost_is_refused():
+    with pytest.raises(InputError, match="unknown cost 'hinge'; expected one of squared_error"):
+        derive("sigmoid", cost="hinge")

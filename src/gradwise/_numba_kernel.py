@@ -85,8 +85,8 @@ def by_rows(X, y, w, b, rows_per_task):
             z = b
             for j in range(d):
                 z += X[i, j] * w[j]
-            phi, delta = phi_delta(z, y[i])
-            acc[0] += (y[i] - phi) ** 2
+            phi, cost, delta = phi_delta(z, y[i])
+            acc[0] += cost
             acc[1] += delta
             for j in range(d):
                 acc[2 + j] += delta * X[i, j]
@@ -108,8 +108,8 @@ def by_columns(XT, y, w, b, rows_per_task):
                 zs[i - lo] += XT[j, i] * w[j]
         cost, grad_b = 0.0, 0.0
         for i in range(lo, hi):
-            phi, delta = phi_delta(zs[i - lo], y[i])
-            cost += (y[i] - phi) ** 2
+            phi, c, delta = phi_delta(zs[i - lo], y[i])
+            cost += c
             grad_b += delta
             zs[i - lo] = delta
         sums[t, 0], sums[t, 1] = cost, grad_b
@@ -122,12 +122,12 @@ def by_columns(XT, y, w, b, rows_per_task):
 '''
 
 _modules: dict[str, ModuleType] = {}
+_HELPERS = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # once, not per call
 
 
 def compiled(phi_delta_source: str) -> ModuleType:
     """The generated module for one ``phi_delta``; numba compiles it on first call."""
-    helpers = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=helpers)
+    source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=_HELPERS)
     key = hashlib.sha256(source.encode()).hexdigest()[:20]
     if key not in _modules:
         _modules[key] = _import(_write(source, key), f"gradwise_kernel_{key}")

@@ -97,6 +97,38 @@ def iter_batches(
         raise _no_rows(path)
 
 
+def columns(path: str | Path) -> list[str]:
+    """The column names in a file's header (CSV) or schema (Parquet), in file order.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.csv"
+        >>> _ = path.write_text("x,y\\n1,1\\n")
+        >>> columns(path)
+        ['x', 'y']
+    """
+    return list(_tables.open_table(Path(path)).names)
+
+
+def load_features(path: str | Path, features: Sequence[str]) -> np.ndarray:
+    """Read only these columns as X (N, d) float64, checked as :func:`load` checks them.
+
+    For predictions, where the file need not have the target.
+    """
+    path = Path(path)
+    source = _tables.open_table(path)
+    for name in features:
+        _require_known(path, source.names, name, "feature")
+    table = source.read_all(list(features))
+    if table.num_rows == 0:
+        raise _no_rows(path)
+    _check(source, table, first_row=0)
+    X = np.empty((table.num_rows, len(features)))
+    for j, name in enumerate(features):
+        _fill(X[:, j], table.column(name))
+    return X
+
+
 def _no_rows(path: Path) -> DataError:
     return data_error(path, "has a header but no data rows; expected at least one row",
                       fix="check that the right file was given")

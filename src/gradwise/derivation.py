@@ -1,7 +1,8 @@
 """The neuron's per-sample cost and its derivative, derived once by SymPy.
 
 For one sample the neuron predicts ŷ = φ(z) with z = w·x + b and pays
-c(z, y) = (y − φ(z))². The chain rule gives δ = ∂c/∂z, and then
+c(z, y) = (y − φ(z))² (the notes' cost), or the log-loss
+c = −(y·ln ŷ + (1 − y)·ln(1 − ŷ)) for a classifier. The chain rule gives δ = ∂c/∂z, and then
 ∂c/∂w = δ·x and ∂c/∂b = δ. :func:`derive` lets ``sympy.diff`` find δ, so the
 formula the CLI shows (:meth:`Derivation.explain`) and the one the kernel
 compiles (:mod:`gradwise.kernel`) are the same SymPy object.
@@ -22,9 +23,22 @@ from gradwise.functions import relu, sigmoid, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
 Activation: TypeAlias = "ActivationName | sympy.Expr"
+CostName = Literal["squared_error", "log_loss"]
 
 z = sympy.Symbol("z", real=True)
 y = sympy.Symbol("y", real=True)
+y_hat = sympy.Symbol("ŷ", real=True)
+
+COSTS: dict[str, sympy.Expr] = {
+    "squared_error": (y - y_hat) ** 2,
+    "log_loss": -(y * sympy.log(y_hat) + (1 - y) * sympy.log(1 - y_hat)),
+}
+"""The per-sample cost c(ŷ, y) of each ``cost`` name."""
+
+_COST_TEXT = {  # (C, ∂C/∂ŷ) as the notes write them
+    "squared_error": ("(y − ŷ)²", "−2·(y − ŷ)"),
+    "log_loss": ("−(y·ln ŷ + (1 − y)·ln(1 − ŷ))", "(ŷ − y)/(ŷ·(1 − ŷ))"),
+}
 
 ACTIVATIONS: dict[str, sympy.Expr] = {
     "identity": z,
@@ -49,8 +63,9 @@ class Derivation:
     Attributes:
         name: the activation's name, or its text for a custom expression.
         phi: φ(z), the activation.
-        cost: c(z, y) = (y − φ(z))².
+        cost: c(z, y), e.g. (y − φ(z))².
         delta: δ(z, y) = ∂c/∂z, found by ``sympy.diff``.
+        loss: the cost's name, ``squared_error`` or ``log_loss``.
 
     Example:
         >>> d = derive("identity")
@@ -62,6 +77,7 @@ class Derivation:
     phi: sympy.Expr
     cost: sympy.Expr
     delta: sympy.Expr
+    loss: str = "squared_error"
 
     def explain(self) -> list[str]:
         """The chain rule for this activation, one line per step, in the notes' notation.
@@ -71,48 +87,79 @@ class Derivation:
             ∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)
         """
         dphi = sympy.diff(self.phi, z)
+        cost, by_y_hat = _COST_TEXT[self.loss]
         return [
-            "C = (y − ŷ)²,  ŷ = φ(z),  z = w·x + b",
+            f"C = {cost},  ŷ = φ(z),  z = w·x + b",
             f"φ(z) = {notation(self.phi)}",
-            f"∂C/∂ŷ = −2·(y − ŷ),  φ'(z) = {notation(dphi)}",
+            f"∂C/∂ŷ = {by_y_hat},  φ'(z) = {notation(dphi)}",
             f"∂C/∂z = ∂C/∂ŷ · φ'(z) = {notation(self.delta)}",
             "∂C/∂w = mean(∂C/∂z · x),  ∂C/∂b = mean(∂C/∂z)",
         ]
 
 
-def derive(activation: Activation = "sigmoid") -> Derivation:
-    """Derive δ = ∂c/∂z for c = (y − φ(z))² with ``sympy.diff``.
+def derive(activation: Activation = "sigmoid", cost: CostName = "squared_error") -> Derivation:
+    """Derive δ = ∂c/∂z for c = (y − φ(z))² (or the log-loss) with ``sympy.diff``.
 
     Args:
         activation: one of ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``,
             or a SymPy expression in a single symbol named ``z``.
+        cost: ``squared_error`` (the notes' (y − ŷ)²) or ``log_loss``
+            (−(y·ln ŷ + (1 − y)·ln(1 − ŷ)), for ŷ in (0, 1): a sigmoid, say).
 
     Returns:
         The :class:`Derivation`, cached per activation.
 
     Raises:
-        InputError: unknown name, other free symbols, or a function the kernel cannot compile.
+        InputError: unknown name or cost, other free symbols, or a function the kernel
+            cannot compile.
 
     Example:
         >>> derive("relu").delta
         -2*(y - relu(z))*Heaviside(z, 0)
+        >>> derive("sigmoid", cost="log_loss").delta
+        -y + sigmoid(z)
     """
+    if cost not in COSTS:
+        raise InputError(f"unknown cost {cost!r}; expected one of {', '.join(COSTS)}")
     if isinstance(activation, str):
-        return _derive(activation, _named(activation))
+        return _derive(activation, _named(activation), cost)
     if not isinstance(activation, sympy.Expr):
         raise InputError(
             f"activation must be a name or a SymPy expression in z; received {activation!r}. "
             f"Names: {', '.join(ACTIVATIONS)}"
         )
-    return _derive(str(activation), _in_our_z(activation))
+    return _derive(str(activation), _in_our_z(activation), cost)
 
 
 @lru_cache(maxsize=64)
-def _derive(name: str, phi: sympy.Expr) -> Derivation:
-    cost = (y - phi) ** 2
+def _derive(name: str, phi: sympy.Expr, loss: str) -> Derivation:
+    cost = COSTS[loss].subs(y_hat, phi)
     delta = sympy.diff(cost, z)
+    if loss == "log_loss":
+        delta = sympy.expand(delta)  # σ'/σ cancels: δ = σ(z) − y for the sigmoid
     _check_compilable(name, delta)
-    return Derivation(name=name, phi=phi, cost=cost, delta=delta)
+    return Derivation(name=name, phi=phi, cost=cost, delta=delta, loss=loss)
+
+
+def stable_form(expr: sympy.Expr) -> sympy.Expr:
+    """Rewrite ln σ(u) as −softplus(−u) and ln(1 − σ(u)) as −softplus(u): equal, but finite.
+
+    In floats σ(40) is exactly 1, so ln(1 − σ(40)) would be −inf; softplus never overflows.
+
+    Example:
+        >>> stable_form(derive("sigmoid", cost="log_loss").cost)
+        y*softplus(-z) + (1 - y)*softplus(z)
+    """
+
+    def rewrite(log: sympy.Expr) -> sympy.Expr:
+        inner = log.args[0]
+        if isinstance(inner, sigmoid):
+            return -softplus(-inner.args[0])
+        if isinstance(1 - inner, sigmoid):
+            return -softplus((1 - inner).args[0])
+        return log
+
+    return expr.replace(lambda e: isinstance(e, sympy.log), rewrite)
 
 
 def _named(name: str) -> sympy.Expr:

@@ -1,0 +1,198 @@
+"""`gradwise train` and `gradwise predict` through Click's runner, and once as a real process."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from gradwise.cli import main
+from gradwise.cli.neuron import _Bar
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def strict_json(text):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.fixture
+def notes(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("x,y\n1,1\n")
+    return path
+
+
+@pytest.fixture
+def table(tmp_path):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(200, 2))
+    y = (X @ [2.0, -1.0] + 0.5 > 0).astype(float)
+    path = tmp_path / "table.csv"
+    lines = [f"{float(a)!r},{float(b)!r},{float(t)!r}" for (a, b), t in zip(X, y, strict=True)]
+    path.write_text("a,b,label\n" + "\n".join(lines) + "\n")
+    return path, X, y
+
+
+NOTES = ("--no-standardize", "--no-intercept", "--start", "3,0", "--lr", "0.1")
+
+
+def test_train_json_takes_the_notes_first_step(notes):
+    result = run("train", notes, "--target", "y", *NOTES, "--epochs", "1", "--json")
+    assert result.exit_code == 0, result.output
+    document = strict_json(result.output)
+    assert document["weights"] == {"x": pytest.approx(2.6, rel=1e-15)}
+    assert document["bias"] == 0.0
+    assert document["history"] == [4.0, pytest.approx(2.56, rel=1e-15)]
+    assert document["status"] == "max_steps" and document["findings"] == []
+    assert set(document["metrics"]) >= {"cost", "mse", "r2"}
+
+
+def test_train_shows_the_derivation_and_the_sigmoid_plateau(notes):
+    result = run("train", notes, "--target", "y", *NOTES, "--activation", "sigmoid",
+                 "--epochs", "20")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "C = (y − ŷ)²,  ŷ = φ(z),  z = w·x + b"
+    assert lines[3] == "∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)"
+    assert "vanishing_gradient: at the start (w = 3, b = 0)" in result.output
+
+
+def test_divergence_is_reported_in_valid_json(notes):
+    result = run("train", notes, "--target", "y", *NOTES[:-1], "1.5", "--epochs", "1000",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    document = strict_json(result.output)
+    assert document["status"] == "diverged" and "divergence" in document["findings"]
+
+
+def test_save_then_predict_reproduces_the_neuron(table, tmp_path):
+    path, X, y = table
+    model = tmp_path / "model.json"
+    trained = run("train", path, "--target", "label", "--activation", "sigmoid", "--lr", "0.5",
+                  "--save", model, "--json")
+    assert trained.exit_code == 0, trained.output
+    saved = json.loads(model.read_text())
+    assert saved["format"] == "gradwise.neuron" and saved["version"] == 1
+    assert saved["features"] == ["a", "b"] and saved["target"] == "label"
+    assert saved["weights"] == strict_json(trained.output)["weights"]
+    assert len(saved["standardization"]["offset"]) == 2
+    out = tmp_path / "predictions.csv"
+    predicted = run("predict", model, path, "--out", out)
+    assert predicted.exit_code == 0, predicted.output
+    lines = out.read_text().splitlines()
+    assert lines[0] == "prediction" and len(lines) == 201
+    w, b = np.array([saved["weights"]["a"], saved["weights"]["b"]]), saved["bias"]
+    want = 1 / (1 + np.exp(-(X @ w + b)))
+    np.testing.assert_allclose([float(v) for v in lines[1:]], want, rtol=1e-12)
+    assert strict_json(trained.output)["metrics"]["accuracy"] > 0.95
+
+
+def test_streaming_gives_the_in_memory_weights(table):
+    path = table[0]
+    args = ("train", path, "--target", "label", "--epochs", "30", "--json")
+    memory, streamed = run(*args), run(*args, "--stream")
+    assert streamed.exit_code == 0, streamed.output
+    a, b = strict_json(memory.output), strict_json(streamed.output)
+    for name in ("a", "b"):
+        assert b["weights"][name] == pytest.approx(a["weights"][name], rel=1e-12)
+    assert b["history"] == pytest.approx(a["history"], rel=1e-12)
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("a,B,label", "its columns disagree with the model's 2 feature(s): missing 'b'; extra 'B'"),
+    ("a,label", "missing 'b'."),
+    ("a,b,c", "extra 'c'."),
+])
+def test_predict_names_missing_and_extra_columns(table, tmp_path, header, message):
+    model = tmp_path / "model.json"
+    assert run("train", table[0], "--target", "label", "--save", model).exit_code == 0
+    other = tmp_path / "other.csv"
+    other.write_text(header + "\n" + ",".join(["1"] * len(header.split(","))) + "\n")
+    result = run("predict", model, other)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("x,y\n1,1\n2,oops\n", "line 3, column 2 ('y'): found 'oops'; expected a finite number"),
+    ("x,y\n1,1\n,0\n", "line 3, column 1 ('x'): found an empty cell; expected a finite number"),
+    ("x,y\n1,1\n2,inf\n", "line 3, column 2 ('y'): found inf; expected a finite number"),
+    ("x,y\n1,1\n2\n", "line 3"),
+])
+def test_bad_data_is_one_line_with_line_and_column(tmp_path, body, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(body)
+    result = run("train", path, "--target", "y")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {path}: ")
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_unknown_target_and_activation_suggest_the_fix(notes):
+    wrong_target = run("train", notes, "--target", "Y")
+    assert "has no target column 'Y'; did you mean 'y'?" in wrong_target.output
+    wrong_activation = run("train", notes, "--target", "y", "--activation", "sigmod")
+    assert "unknown activation 'sigmod'; did you mean 'sigmoid'?" in wrong_activation.output
+    assert wrong_target.exit_code == wrong_activation.exit_code == 2
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("not json", "not a JSON model (Expecting value at line 1, column 1)"),
+    ('{"format": "gradwise.neuron", "version": 9}', "model format version 9"),
+    ('{"format": "gradwise.neuron", "version": 1, "features": ["x"]}', "incomplete or malformed"),
+])
+def test_broken_model_files_are_clear_errors(notes, tmp_path, text, message):
+    model = tmp_path / "model.json"
+    model.write_text(text)
+    result = run("predict", model, notes)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_custom_activation_in_a_model_goes_back_through_the_parser(notes, tmp_path):
+    model = tmp_path / "model.json"
+    result = run("train", notes, "--target", "y", "--activation", "z/(1 + abs(z))",
+                 "--save", model)
+    assert result.exit_code == 0, result.output
+    document = json.loads(model.read_text())
+    marker = tmp_path / "pwned"
+    document["activation"] = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    model.write_text(json.dumps(document))
+    refused = run("predict", model, notes)
+    assert refused.exit_code == 2 and refused.output.startswith("error: ")
+    assert not marker.exists()
+
+
+def test_progress_bar_appears_only_for_long_runs():
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=80)
+    with _Bar(10, enabled=True, console=console) as bar:
+        bar.began -= 1.0  # pretend the run has taken a second
+        bar.update(3, 0.5)
+        assert bar.progress is not None
+    quiet = _Bar(10, enabled=True, console=console)
+    quiet.update(3, 0.5)
+    assert quiet.progress is None
+
+
+def test_train_as_a_real_process_without_scikit_learn(notes):
+    code = ("import sys, runpy; sys.argv = ['gradwise', 'train', sys.argv[1], '--target', 'y', "
+            "'--json']; import gradwise.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass"
+            "\nprint('sklearn' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(notes)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert math.isfinite(strict_json(done.stdout)["weights"]["x"])
+    assert done.stderr.strip().endswith("False")
