@@ -21,6 +21,7 @@ COMMANDS = {
     "lr": "gradwise.cli.descent:lr",
     "train": "gradwise.cli.neuron:train",
     "predict": "gradwise.cli.neuron:predict",
+    "serve": "gradwise.cli.serve:serve",
 }
 
 

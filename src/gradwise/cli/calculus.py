@@ -11,6 +11,7 @@ from gradwise import calculus as calc
 from gradwise.calculus import Gradient
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
 from gradwise.cli.plot import plot_option, write_plot
+from gradwise.errors import InputError
 from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
 from gradwise.notation import show, vector_text
@@ -75,24 +76,36 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
       gradwise grad "(y - sigmoid(w x + b))^2" --wrt w,b --at x=1,y=1,b=0,w=3
       gradwise grad "x^2" --at x=2 --plot slope.png
     """
-    f = prepare(expr, wrt, constants, degrees)
-    g = calc.gradient(f)
-    value = g.at(point) if point else None
-    slope = None
-    if along:
-        if not point:
-            raise click.UsageError("--along needs --at: a directional derivative is taken "
-                                   "at a point")
-        slope = calc.directional_derivative(f, point, [s.strip() for s in along.split(",")])
+    if along and not point:
+        raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
+    g, value, slope = compute_gradient(prepare(expr, wrt, constants, degrees), point, along)
     if as_json:
-        emit_json(_gradient_document(g, value, slope))
+        emit_json(gradient_document(g, value, slope))
     else:
         _print_gradient(g, value, slope)
     if plot_path:
         write_plot(plot_path, g, at=point)
 
 
-def _gradient_document(g: Gradient, value, slope) -> dict[str, Any]:
+def compute_gradient(f: Expression, point: str | None = None, along: str | None = None):
+    """What ``grad`` computes, shared with the web API: (gradient, value or None, slope or None).
+
+    Raises:
+        InputError: ``along`` without ``point``.
+    """
+    g = calc.gradient(f)
+    value = g.at(point) if point else None
+    slope = None
+    if along:
+        if not point:
+            raise InputError("'along' needs a point ('at'): a directional derivative is taken "
+                             "at a point")
+        slope = calc.directional_derivative(f, point, [s.strip() for s in along.split(",")])
+    return g, value, slope
+
+
+def gradient_document(g: Gradient, value, slope) -> dict[str, Any]:
+    """The ``grad --json`` document (the web API answers with the same shape)."""
     document = base_document(g.function)
     document["gradient"] = [machine_text(c) for c in g.components]
     document["display"] = str(g)
@@ -143,16 +156,21 @@ def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None
     h = calc.hessian(f)
     value = h.at(point) if point else None
     if as_json:
-        document = base_document(f)
-        document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
-        if value is not None:
-            document["at"] = {s.name: str(v) for s, v in value.point.items()}
-            document["value"] = value.values
-            document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
-        emit_json(document)
+        emit_json(hessian_document(h, value))
         return
     click.echo(str(f))
     click.secho(str(h), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
 
+
+
+def hessian_document(h, value) -> dict[str, Any]:
+    """The ``hessian --json`` document (the web API answers with the same shape)."""
+    document = base_document(h.function)
+    document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
+    if value is not None:
+        document["at"] = {s.name: str(v) for s, v in value.point.items()}
+        document["value"] = value.values
+        document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
+    return document

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
@@ -25,21 +27,31 @@ def critical(expr: str, within: str | None, budget: float, as_json: bool) -> Non
       gradwise critical "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" --within x=-5:5,y=-5:5
       gradwise critical "cos(z)" --within z=-7:7 --json
     """
-    from gradwise.critical import critical_points
-    from gradwise.global_extrema import extrema
-
-    text = check_expression(expr)
-    extremes = extrema(text, within, budget=budget) if within else None
-    result = extremes.critical if extremes else critical_points(text, budget=budget)
+    result, extremes = compute_critical(check_expression(expr), within, budget)
     if as_json:
-        document = result.as_dict()
-        if extremes:
-            document["global_minimum"] = extremes.minimum.as_dict()
-            document["global_maximum"] = extremes.maximum.as_dict()
-        emit_json(document)
+        emit_json(critical_document(result, extremes))
         return
     click.echo(str(result))
     if not result.complete:
         click.secho("(the list may be incomplete: see the note above)", dim=True)
     if extremes:
         click.secho(str(extremes), fg="green")
+
+
+def compute_critical(text: Any, within: str | None, budget: float) -> tuple[Any, Any]:
+    """What ``critical`` computes, shared with the web API: (critical points, extrema or None)."""
+    from gradwise.critical import critical_points
+    from gradwise.global_extrema import extrema
+
+    extremes = extrema(text, within, budget=budget) if within else None
+    result = extremes.critical if extremes else critical_points(text, budget=budget)
+    return result, extremes
+
+
+def critical_document(result: Any, extremes: Any) -> dict[str, Any]:
+    """The ``critical --json`` document (the web API answers with the same shape)."""
+    document = result.as_dict()
+    if extremes:
+        document["global_minimum"] = extremes.minimum.as_dict()
+        document["global_maximum"] = extremes.maximum.as_dict()
+    return document

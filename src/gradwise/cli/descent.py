@@ -64,12 +64,13 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
     if csv_path:
         write_atomically(csv_path, _csv_text(result))
     if as_json:
-        emit_json(_document(result))
+        emit_json(descent_document(result))
     else:
         _print_run(result, explain)
 
 
-def _document(result: Any) -> dict[str, Any]:
+def descent_document(result: Any) -> dict[str, Any]:
+    """The ``descend --json`` document (the web API answers with the same shape)."""
     trace = result.trace
     names = trace.names
     steps = []
@@ -192,19 +193,24 @@ def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float
         rows = sweep(f, start, parse_range(sweep_spec), max_steps=max_steps, tol=tol,
                      ascent=ascent)
     if as_json:
-        document: dict[str, Any] = {"curvature": advice.curvature,
-                                    "max_stable": advice.max_stable,
-                                    "optimal": advice.optimal, "exact": advice.exact}
-        if rows is not None:
-            document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
-                                  "findings": list(r.findings), "final_value": r.final_value,
-                                  "steps": r.n_steps} for r in rows]
-        emit_json(document)
+        emit_json(lr_document(advice, rows))
         return
     click.echo(str(f))
     click.secho(str(advice), bold=True)
     if rows is not None:
         _print_sweep(rows)
+
+
+def lr_document(advice: Any, rows: Any) -> dict[str, Any]:
+    """The ``lr --json`` document (the web API answers with the same shape)."""
+    document: dict[str, Any] = {"curvature": advice.curvature,
+                                "max_stable": advice.max_stable,
+                                "optimal": advice.optimal, "exact": advice.exact}
+    if rows is not None:
+        document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
+                              "findings": list(r.findings), "final_value": r.final_value,
+                              "steps": r.n_steps} for r in rows]
+    return document
 
 
 def _print_sweep(rows: Any) -> None:

@@ -1,0 +1,37 @@
+"""``gradwise serve``: the web playground on this machine (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+import click
+
+from gradwise.cli._common import fail
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 127.0.0.1 keeps the playground on this machine.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Sandboxed worker processes [default: CPU count, 4 to 8].")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              help="Wall-clock seconds one computation may take.")
+def serve(host: str, port: int, workers: int | None, timeout: float) -> None:
+    """Serve the playground: a page for gradients and descent, and a JSON API under /api/.
+
+    \b
+    Example:
+      gradwise serve --port 8000     # then open http://127.0.0.1:8000/
+    """
+    try:
+        import uvicorn
+
+        from gradwise.web.app import Settings, create_app
+        from gradwise.web.workers import WorkerLimits
+    except ModuleNotFoundError as error:
+        fail(f"the web playground needs {error.name!r}; install it with "
+             "pip install 'gradwise[web]'")
+    limits = WorkerLimits(timeout=timeout, cpu_seconds=max(1, round(timeout)))
+    app = create_app(Settings(workers=workers, limits=limits))
+    click.echo(f"gradwise playground on http://{host}:{port}/  (API: /api, Ctrl+C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -1,0 +1,200 @@
+"""The JSON API's requests: one table of fields and endpoints, used to check bodies and to
+write the OpenAPI document, so the documentation cannot drift from what is checked.
+
+Only the shape is checked here (known names, JSON types, string lengths); what the values
+mean (the expression, the point) is checked by the library in the worker, through ``parse``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gradwise import __version__
+
+MAX_STEPS = 10_000  # a page's path; the library allows more from Python
+MAX_BUDGET = 5.0  # seconds for a critical-point search (the CLI's default)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One request field: its JSON type, a description with an example, and a length cap."""
+
+    kind: str  # "string", "boolean", "integer", "number", "numbers", "value" (number or string)
+    description: str
+    max_length: int = 2_000
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One ``POST /api/<name>``: what it does, its fields, and which are required."""
+
+    summary: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    timeout: float | None = None  # seconds; None takes the pool's default
+
+
+FIELDS = {
+    "expr": Field("string", "the function, e.g. `x^2 + y^2` or `f(w, b) = (1 - w)^2`", 20_000),
+    "wrt": Field("string", "differentiate with respect to these names, e.g. `w,b`"),
+    "const": Field("string", "fix names to exact values first, e.g. `y=1,b=0`"),
+    "at": Field("string", "a point, e.g. `x=2,y=2` (values may be `pi/2`, `180°`)"),
+    "degrees": Field("boolean", "read trigonometric arguments in degrees"),
+    "along": Field("string", "with `at`: the directional derivative along a vector, e.g. `1,1`"),
+    "box": Field("numbers", "the plot's range: `[x_min, x_max]` or "
+                 "`[x_min, x_max, y_min, y_max]`", 4),
+    "resolution": Field("integer", "grid points per axis (2 to 150)"),
+    "arrows": Field("integer", "gradient arrows per axis (0 to 25)"),
+    "start": Field("string", "where descent starts, e.g. `w=3` or `x=-1.2,y=1`"),
+    "learning_rate": Field("value", "η > 0, a number or text such as `1/10` (read exactly)"),
+    "steps": Field("integer", f"the most updates to take (1 to {MAX_STEPS:,})"),
+    "tol": Field("number", "converged when |∇f| <= tol"),
+    "method": Field("string", "`gd`, `momentum`, `nesterov`, `adagrad`, `rmsprop` or `adam`"),
+    "schedule": Field("string", "η by step: `step:0.5:100`, `exponential:0.99` or "
+                      "`inverse-time:0.01`"),
+    "line_search": Field("boolean", "backtrack each step (Armijo)"),
+    "ascent": Field("boolean", "gradient ascent: Δw = +η·∂f/∂w (maximize)"),
+    "exact": Field("boolean", "rational arithmetic (no float noise)"),
+    "explain": Field("boolean", "add `explanations`: each step written as the notes write it"),
+    "explain_step": Field("integer", "add `explanation`: `{\"step\": k, \"text\"}`, the update "
+                          "from point k to point k + 1 written as the notes write it"),
+    "sweep": Field("string", "also run COUNT learning rates from FROM to TO, `FROM:TO:COUNT`"),
+    "within": Field("string", "a box, e.g. `x=-5:5,y=-5:5`: only points in it, plus f's "
+                    "global minimum and maximum over it"),
+    "budget": Field("number", f"seconds for the whole search (at most {MAX_BUDGET:g})"),
+}
+
+ENDPOINTS = {
+    "gradient": Endpoint("The gradient, exactly; the document `gradwise grad --json` prints.",
+                         ("expr",), ("wrt", "const", "at", "degrees", "along")),
+    "hessian": Endpoint("The Hessian; the document `gradwise hessian --json` prints.",
+                        ("expr",), ("wrt", "const", "at", "degrees")),
+    "surface": Endpoint("f on a grid and gradient arrows (the page's contour plot or curve).",
+                        ("expr",), ("wrt", "const", "degrees", "box", "resolution", "arrows")),
+    "descend": Endpoint("Gradient descent (or ascent) step by step, with a diagnosis; the "
+                        "document `gradwise descend --json` prints (plus `explanations` when "
+                        "asked).", ("expr", "start"),
+                        ("learning_rate", "steps", "tol", "method", "schedule", "line_search",
+                         "ascent", "exact", "explain", "explain_step")),
+    "lr": Endpoint("Learning-rate advice (the stable range from the curvature) and an optional "
+                   "sweep; the document `gradwise lr --json` prints.", ("expr", "start"),
+                   ("sweep", "steps", "tol", "ascent")),
+    "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
+                         "prints.", ("expr",), ("within", "budget"),
+                         timeout=MAX_BUDGET + 3),
+}
+
+_JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer",
+               "number": "number", "numbers": "array", "value": ["number", "string"]}
+
+
+class SchemaError(ValueError):
+    """A request body that does not have the endpoint's shape (HTTP 400)."""
+
+
+def check(name: str, body: Any) -> dict[str, Any]:
+    """The body's fields, checked against ``ENDPOINTS[name]``; SchemaError says what is wrong."""
+    endpoint = ENDPOINTS[name]
+    if not isinstance(body, dict):
+        raise SchemaError(f"the request body must be a JSON object such as "
+                          f'{{"expr": "x^2 + y^2"}}; received a {_json_type(body)}')
+    allowed = endpoint.required + endpoint.optional
+    for key in body:
+        if key not in allowed:
+            raise SchemaError(f"unknown field {key!r} for /api/{name}; expected "
+                              f"{', '.join(allowed)}")
+    for key in endpoint.required:
+        if key not in body:
+            raise SchemaError(f"missing field {key!r}: {FIELDS[key].description}")
+    for key, value in body.items():
+        _check_value(key, value, FIELDS[key])
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def _check_value(key: str, value: Any, field: Field) -> None:
+    if value is None and FIELDS[key].kind != "boolean" and key not in ("expr", "start"):
+        return
+    if not _is(value, field.kind):
+        raise SchemaError(f"field {key!r} must be {_a(field.kind)}; received "
+                          f"{_json_type(value)} {_clip(value)}: {field.description}")
+    if field.kind in ("string", "numbers") and len(value) > field.max_length:
+        raise SchemaError(f"field {key!r} has length {len(value):,}; at most "
+                          f"{field.max_length:,} is allowed")
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "numbers":
+        return isinstance(value, list) and all(_is(v, "number") for v in value)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "value":
+        return isinstance(value, str) or _is(value, "number")
+    return isinstance(value, {"string": str, "boolean": bool}[kind])
+
+
+def _a(kind: str) -> str:
+    return {"numbers": "an array of numbers", "integer": "an integer",
+            "value": "a number or a string"}.get(kind, f"a {kind}")
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
+             float: "number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _clip(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of ``/api/``, built from ``ENDPOINTS`` and ``FIELDS``."""
+    error = {"description": "`{\"error\": message}`; a parse error adds `column` (1-based) and "
+             "`text`; a stopped computation adds `limit` (`time`, `cpu`, `memory`)",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    paths = {f"/api/{name}": {"post": _operation(name, endpoint, error)}
+             for name, endpoint in ENDPOINTS.items()}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "gradwise web API", "version": __version__,
+                 "description": "Every answer has the shape of the matching CLI command's "
+                 "`--json` output. Computations run in sandboxed workers with time, CPU and "
+                 "memory limits."},
+        "paths": paths,
+        "components": {"schemas": {"Error": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "string"}, "column": {"type": "integer"},
+                           "text": {"type": "string"}, "limit": {"type": "string"}}}}},
+    }
+
+
+def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str, Any]:
+    properties = {key: _property(FIELDS[key]) for key in endpoint.required + endpoint.optional}
+    body = {"type": "object", "additionalProperties": False,
+            "required": list(endpoint.required), "properties": properties}
+    return {
+        "summary": endpoint.summary, "operationId": name,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {
+            "200": {"description": "the document", "content": {"application/json": {}}},
+            "400": {**error, "description": "invalid input: " + error["description"]},
+            "413": {**error, "description": "the request body is too large"},
+            "422": {**error, "description": "valid input whose computation failed or was "
+                    "stopped at a limit"},
+            "503": {**error, "description": "every worker is busy; retry"},
+        },
+    }
+
+
+def _property(field: Field) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": _JSON_TYPES[field.kind], "description": field.description}
+    if field.kind == "numbers":
+        schema["items"] = {"type": "number"}
+        schema["maxItems"] = field.max_length
+    elif field.kind == "string":
+        schema["maxLength"] = field.max_length
+    return schema

@@ -1,0 +1,218 @@
+"""What the workers compute: one function per API endpoint, each a dict of arguments -> document.
+
+These run inside the sandboxed workers (``_child``), never in the server. Each reuses the CLI's
+document builders, so ``POST /api/gradient`` answers exactly what ``gradwise grad --json``
+prints. Arguments arrive checked for type and size by ``schema``; everything about their
+meaning (the expression, the point) is checked here by the library, through ``parse``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from typing import Any
+
+import numpy as np
+import sympy
+
+from gradwise import calculus
+from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document
+from gradwise.errors import InputError
+from gradwise.expressions import Expression, parse
+from gradwise.functions import standard_form
+from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
+
+MAX_RESOLUTION = 150
+MAX_ARROWS = 25
+
+
+def gradient(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/gradient``: the ``grad --json`` document."""
+    g, value, slope = compute_gradient(_prepare(args), args.get("at"), args.get("along"))
+    return gradient_document(g, value, slope)
+
+
+def hessian(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/hessian``: the ``hessian --json`` document."""
+    f = _prepare(args)
+    h = calculus.hessian(f)
+    return hessian_document(h, h.at(args["at"]) if args.get("at") else None)
+
+
+def surface(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/surface``: f on a grid and gradient arrows, for the page's plot.
+
+    Args:
+        args: ``expr`` (+ ``wrt``, ``const``, ``degrees``); ``box`` = [x_min, x_max] for one
+            variable or [x_min, x_max, y_min, y_max] for two; ``resolution`` points per axis;
+            ``arrows`` arrows per axis.
+
+    Returns:
+        ``{"variables", "x", "z"}`` (one variable, z of shape (n,)) or ``{"variables", "x",
+        "y", "z"}`` (two, z of shape (n_y, n_x)), plus ``"arrows"``: a list of
+        ``{"at": [...], "gradient": [...]}``. Values that are undefined (log of a negative
+        number) are null.
+    """
+    f = _prepare(args)
+    n = len(f.variables)
+    if n not in (1, 2):
+        raise InputError(f"the plot needs one or two variables; {f.text!r} has {n} "
+                         f"({', '.join(f.names)}); fix the others with 'const', e.g. "
+                         f"{f.names[-1]}=1")
+    if f.parameters:
+        names = ", ".join(s.name for s in f.parameters)
+        raise InputError(f"the plot needs values for {names}; give them in 'const', e.g. "
+                         f"{f.parameters[0].name}=1")
+    box = _box(args.get("box"), n)
+    resolution = _count(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
+    arrows = _count(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
+    value = _numeric(f.expr, f.variables)
+    slopes = [_numeric(c, f.variables) for c in calculus.gradient(f).components]
+    axes = [np.linspace(box[2 * i], box[2 * i + 1], resolution) for i in range(n)]
+    grid = np.meshgrid(*axes) if n == 2 else axes
+    document: dict[str, Any] = {"variables": list(f.names), "x": axes[0].tolist()}
+    if n == 2:
+        document["y"] = axes[1].tolist()
+    document["z"] = _finite(value(*grid))
+    document["arrows"] = _arrows(box, n, arrows, slopes)
+    return document
+
+
+def descend(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/descend``: the ``descend --json`` document, plus ``explanations`` if asked."""
+    from gradwise.cli.descent import descent_document
+    from gradwise.descent.explain import explain_step
+    from gradwise.descent.run import maximize, minimize
+
+    run = maximize if args.get("ascent") else minimize
+    steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+    result = run(parse(args["expr"]), args["start"], args.get("learning_rate", "0.1"),
+                 args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
+                 exact=bool(args.get("exact")), schedule=args.get("schedule"),
+                 line_search=bool(args.get("line_search")))
+    document = descent_document(result)
+    if args.get("explain"):
+        document["explanations"] = [explain_step(result, k)
+                                    for k in range(result.trace.n_steps)]
+    if "explain_step" in args:
+        k = _count(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
+        document["explanation"] = {"step": k, "text": explain_step(result, k)} \
+            if result.trace.n_steps else None
+    return document
+
+
+def lr(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/lr``: the ``lr --json`` document."""
+    from gradwise.cli.descent import lr_document
+    from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
+
+    f = parse(args["expr"])
+    ascent = bool(args.get("ascent"))
+    advice = advise_learning_rate(f, args["start"], ascent=ascent)
+    rows = None
+    if args.get("sweep"):
+        steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+        rows = sweep(f, args["start"], parse_range(args["sweep"]), max_steps=steps,
+                     tol=args.get("tol", 1e-8), ascent=ascent)
+    return lr_document(advice, rows)
+
+
+def critical(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/critical``: the ``critical --json`` document."""
+    budget = args.get("budget", MAX_BUDGET)
+    if not 0 < budget <= MAX_BUDGET:
+        raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
+                         f"received {budget!r}")
+    return _critical_document(args["expr"], args.get("within"), float(budget))
+
+
+@functools.lru_cache(maxsize=256)
+def _critical_document(expr: str, within: str | None, budget: float) -> dict[str, Any]:
+    """Remembered per worker: the page asks again for the same function and box."""
+    from gradwise.cli.critical import compute_critical, critical_document
+
+    result, extremes = compute_critical(parse(expr), within, budget)
+    return critical_document(result, extremes)
+
+
+def _prepare(args: dict[str, Any]) -> Expression:
+    """The expression with its constants fixed and its variables chosen, as the CLI does it."""
+    f = parse(args["expr"], degrees=bool(args.get("degrees")))
+    if args.get("const"):
+        f = f.substitute(args["const"])
+    return f.with_variables(args["wrt"]) if args.get("wrt") else f
+
+
+def _numeric(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
+    """A NumPy function of the variables (SymPy code generation from a parsed expression)."""
+    function = sympy.lambdify(variables, standard_form(expr), modules="numpy")
+
+    def evaluate(*arrays: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            result = np.asarray(function(*arrays), dtype=complex)
+        real = np.where(np.abs(result.imag) < 1e-12, result.real, np.nan)
+        return np.broadcast_to(real, np.shape(arrays[0])).astype(float)
+
+    return evaluate
+
+
+def _arrows(box: list[float], n: int, per_axis: int, slopes) -> list[dict[str, Any]]:
+    if per_axis == 0:
+        return []
+    # arrows sit inside the box, away from its edges, on a regular grid
+    axes = [np.linspace(box[2 * i], box[2 * i + 1], per_axis + 2)[1:-1] for i in range(n)]
+    points = np.stack([a.ravel() for a in np.meshgrid(*axes)], axis=1) if n == 2 \
+        else axes[0][:, None]
+    values = np.stack([s(*points.T) for s in slopes], axis=1)
+    return [{"at": p.tolist(), "gradient": v.tolist()}
+            for p, v in zip(points, values, strict=True) if np.all(np.isfinite(v))]
+
+
+def _box(box: Any, n: int) -> list[float]:
+    expected = "[x_min, x_max]" if n == 1 else "[x_min, x_max, y_min, y_max]"
+    if box is None:
+        return [-3.0, 3.0] * n
+    if not isinstance(box, list) or len(box) != 2 * n:
+        raise InputError(f"box must be {expected} for {n} variable(s); received {box!r}")
+    values = [float(v) for v in box]
+    for i in range(n):
+        low, high = values[2 * i], values[2 * i + 1]
+        if not (math.isfinite(low) and math.isfinite(high) and low < high):
+            raise InputError(f"box must be {expected} with finite numbers, each minimum below "
+                             f"its maximum; received {box!r}")
+    return values
+
+
+def _count(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(f"{name} must be a whole number from {low} to {high}; "
+                         f"received {value!r}")
+    return value
+
+
+def _finite(values: np.ndarray) -> list[Any]:
+    """Non-finite values become None, which JSON writes as null."""
+    cells = values.astype(object)
+    cells[~np.isfinite(values)] = None
+    return cells.tolist()
+
+
+TASKS = {
+    "gradient": gradient,
+    "hessian": hessian,
+    "surface": surface,
+    "descend": descend,
+    "lr": lr,
+    "critical": critical,
+}
+
+
+def warm_up() -> None:
+    """Run each kind of task once, so a fresh worker's first request is as fast as the rest."""
+    with contextlib.suppress(Exception):
+        gradient({"expr": "x^2 + y^2", "at": "x=2,y=2"})
+        surface({"expr": "x^2 + y^2", "resolution": 5, "arrows": 2})
+        descend({"expr": "x^2 + y^2", "start": "x=1,y=1", "steps": 5, "explain_step": 0})
+        lr({"expr": "x^2 + y^2", "start": "x=1,y=1"})
+

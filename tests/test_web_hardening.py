@@ -1,0 +1,252 @@
+"""Hardening: hostile text, oversized bodies, runaway computations, a full pool, a killed server.
+
+Runaway computations come from ``_web_tasks`` (a task table for tests only), so each limit is
+tested on purpose rather than on whatever maths happens to be slow today.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import httpx
+import pytest
+
+from _web_support import TESTS, alive, children_of, running_server, served, tasks_env, wait_until
+from gradwise.web.app import Settings, create_app
+from gradwise.web.workers import OverLimit, PoolBusy, TaskError, WorkerLimits, WorkerPool
+from test_hostile import HOSTILE
+
+
+@pytest.fixture(scope="module")
+def client():
+    with WorkerPool(size=2) as pool, served(create_app(pool=pool)) as http:
+        yield http
+        seen = pool.pids()
+    assert not any(alive(pid) for pid in seen), "a worker outlived its pool"
+
+
+def hostile_pool(**limits) -> WorkerPool:
+    return WorkerPool("_web_tasks", size=1, limits=WorkerLimits(**limits), env=tasks_env())
+
+
+# -- through HTTP ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_hostile_expression_gets_a_4xx_at_once(client, text):
+    start = time.monotonic()
+    response = client.post("/api/gradient", json={"expr": text})
+    elapsed = time.monotonic() - start
+    assert response.status_code in (400, 413), response.text
+    assert response.json()["error"]
+    assert elapsed < 2.0
+
+
+def test_the_server_keeps_serving_after_the_hostile_list(client):
+    for text in HOSTILE.values():
+        client.post("/api/surface", json={"expr": text})
+    response = client.post("/api/gradient", json={"expr": "x^2 + y^2", "at": "x=2,y=2"})
+    assert response.status_code == 200 and response.json()["value"] == [4.0, 4.0]
+    assert not os.path.exists("/tmp/gradwise-pwned")
+
+
+def test_an_oversized_body_is_413(client):
+    body = json.dumps({"expr": "x+" * 100_000 + "x"})
+    response = client.post("/api/gradient", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert "at most 131,072" in response.json()["error"]
+
+
+def test_an_oversized_body_without_a_length_is_413(client):
+    def chunks():
+        for _ in range(64):
+            yield b" " * 8192
+
+    response = client.post("/api/gradient", content=chunks(),
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_a_slow_computation_is_stopped_with_422_and_the_pool_recovers():
+    settings = Settings(limits=WorkerLimits(timeout=1.0))
+    with hostile_pool(timeout=1.0) as pool, served(create_app(settings, pool)) as http:
+        before = pool.pids()
+        start = time.monotonic()
+        response = http.post("/api/gradient", json={"expr": "x"})  # sleeps 60 s in _web_tasks
+        assert response.status_code == 422
+        assert response.json()["limit"] == "time"
+        assert time.monotonic() - start < 2.5
+        assert not alive(before[0])
+        assert wait_until(lambda: len(pool.pids()) == 1, 30)
+
+
+def test_a_full_pool_answers_503_at_once():
+    settings = Settings(max_waiting=0)
+    with WorkerPool("_web_tasks", size=1, max_waiting=0, env=tasks_env()) as pool, \
+            served(create_app(settings, pool)) as http:
+        import threading
+
+        slow = threading.Thread(target=lambda: http.post("/api/gradient", json={"expr": "x"}))
+        # gradient sleeps 60 s in _web_tasks; the pool's timeout (5 s) ends it
+        slow.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        response = http.post("/api/gradient", json={"expr": "x"})
+        assert response.status_code == 503
+        assert "busy" in response.json()["error"]
+        assert time.monotonic() - start < 1.0
+        slow.join()
+
+
+# -- the pool itself ------------------------------------------------------------------------
+
+def test_a_timeout_kills_the_worker_and_replaces_it():
+    with hostile_pool(timeout=0.5) as pool:
+        (first,) = pool.pids()
+        with pytest.raises(OverLimit) as stopped:
+            pool.run("spin", {})
+        assert stopped.value.status == 422 and stopped.value.document["limit"] == "time"
+        assert not alive(first)
+        assert wait_until(lambda: len(pool.pids()) == 1, 30)
+        assert pool.run("echo", {"a": 1})["args"] == {"a": 1}
+        assert pool.pids() != [first]
+
+
+def test_the_whole_process_group_is_killed(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    with hostile_pool(timeout=2.0) as pool:
+        with pytest.raises(OverLimit):
+            pool.run("spawn_and_spin", {"pid_file": str(pid_file)})
+        grandchild = int(pid_file.read_text())
+        assert wait_until(lambda: not alive(grandchild), 5)
+
+
+def test_the_cpu_limit_stops_a_computation_the_clock_would_allow():
+    with hostile_pool(timeout=30.0, cpu_seconds=1) as pool:
+        start = time.monotonic()
+        with pytest.raises(OverLimit) as stopped:
+            pool.run("spin", {})
+        assert stopped.value.document["limit"] == "cpu"
+        assert time.monotonic() - start < 10
+
+
+def test_a_memory_hog_is_stopped():
+    with hostile_pool(timeout=30.0, memory_bytes=1024**3) as pool:
+        (first,) = pool.pids()
+        with pytest.raises(OverLimit) as stopped:
+            pool.run("hog", {})
+        assert stopped.value.document["limit"] == "memory"
+        assert wait_until(lambda: not alive(first), 5)
+        assert wait_until(lambda: len(pool.pids()) == 1, 30)
+        assert pool.run("echo", {})["pid"] != first
+
+
+def test_a_crashed_worker_is_500_and_replaced():
+    with hostile_pool() as pool:
+        with pytest.raises(TaskError) as failed:
+            pool.run("crash", {})
+        assert failed.value.status == 500 and "exit code 3" in failed.value.document["error"]
+        assert wait_until(lambda: len(pool.pids()) == 1, 30)
+
+
+def test_a_waiting_request_gives_up_with_503():
+    with WorkerPool("_web_tasks", size=1, queue_timeout=0.3, env=tasks_env()) as pool:
+        import threading
+
+        busy = threading.Thread(target=pool.run, args=("sleep", {"seconds": 1.5}))
+        busy.start()
+        time.sleep(0.2)
+        with pytest.raises(PoolBusy):
+            pool.run("echo", {})
+        busy.join()
+
+
+def test_close_leaves_no_workers():
+    pool = hostile_pool().start()
+    pids = pool.pids()
+    pool.close()
+    assert not any(alive(pid) for pid in pids)
+
+
+# -- the server dies ------------------------------------------------------------------------
+
+def test_killing_the_server_leaves_no_workers():
+    with running_server(workers=2) as (base, server):
+        assert httpx.post(base + "/api/gradient", json={"expr": "x^2"}).status_code == 200
+        workers = children_of(server.pid)
+        assert len(workers) == 2
+        guardians = [pid for worker in workers for pid in children_of(worker)]
+        assert len(guardians) == 2
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        left = [*workers, *guardians]
+        assert wait_until(lambda: not any(alive(pid) for pid in left), 5), \
+            [pid for pid in left if alive(pid)]
+
+
+def test_killing_the_server_mid_computation_leaves_no_workers(tmp_path):
+    """A busy worker, and the process its computation started, die with the server."""
+    pid_file = tmp_path / "grandchild.pid"
+    script = textwrap.dedent("""
+        import sys, threading, time
+        from gradwise.web.workers import WorkerPool
+        pool = WorkerPool("_web_tasks", size=2, env={"PYTHONPATH": sys.argv[1]}).start()
+        threading.Thread(target=pool.run, args=("spawn_and_spin", {"pid_file": sys.argv[2]}),
+                         kwargs={"timeout": 600}).start()
+        time.sleep(1.0)
+        print(" ".join(map(str, pool.pids())), flush=True)
+        time.sleep(600)
+    """)
+    server = subprocess.Popen([sys.executable, "-c", script, str(TESTS), str(pid_file)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in server.stdout.readline().split()]
+        assert len(workers) == 2 and all(alive(pid) for pid in workers)
+        assert wait_until(pid_file.exists, 10)
+        grandchild = int(pid_file.read_text())
+        assert alive(grandchild)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        server.stdout.close()
+    assert wait_until(lambda: not any(alive(pid) for pid in [*workers, grandchild]), 5)
+
+
+# -- pathological but valid maths ---------------------------------------------------------
+
+HEAVY = " + ".join(f"sin({a}*{b}+{c})^3*exp({d}*{a})" for a in "abcdfghjk" for b in "abcd"
+                   for c in "abc" for d in "xy")
+HEAVY_POINT = ",".join(f"{v}=1/3" for v in "abcdfghjkxy")
+
+
+def test_a_slow_exact_hessian_is_stopped_at_its_limit_with_422(client):
+    start = time.monotonic()
+    response = client.post("/api/hessian", json={"expr": HEAVY, "at": HEAVY_POINT})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 422 and response.json()["limit"] == "time"
+    assert elapsed < WorkerLimits().timeout + 1.5
+    assert client.post("/api/gradient", json={"expr": "x^2"}).status_code == 200
+
+
+def test_exact_descent_whose_numbers_explode_is_refused_with_400(client):
+    body = {"expr": "x^4 + y^4", "start": "x=1/3,y=1/7", "learning_rate": "1/10",
+            "steps": 10_000, "exact": True}
+    start = time.monotonic()
+    response = client.post("/api/descend", json=body)
+    assert response.status_code == 400 and "digits" in response.json()["error"]
+    assert time.monotonic() - start < 2
+
+
+def test_a_slow_critical_point_solve_answers_within_its_budget(client):
+    """SymPy's solve is stopped by the library at the budget: the answer says it is partial."""
+    expr = "x^7 y^5 + 3 x^3 y^2 - sin(x y) + cos(x^2 y) + exp(x y^3) - x^5 + y^9 - 7 x y"
+    start = time.monotonic()
+    response = client.post("/api/critical", json={"expr": expr, "budget": 2})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 200
+    assert response.json()["complete"] is False
+    assert elapsed < 2 + 2.0
