@@ -31,7 +31,7 @@ from gradwise.kernel import phi_cost_delta
 from gradwise.scaling import Scaling
 from gradwise.training import (
     Settings,
-    array_batches,
+    array_source,
     default_start,
     resolve_activation,
     train,
@@ -77,7 +77,7 @@ class _Neuron(BaseEstimator):
             else Scaling.none(d)
         Xs = scaling.apply(X)
         start = self._start(d, scaling)
-        fit = train(array_batches(Xs, y, settings.batch_size, settings.shuffle),
+        fit = train(array_source(Xs, y, settings.batch_size, settings.shuffle),
                     (Xs[:SAMPLE_ROWS], y[:SAMPLE_ROWS]), start, settings)
         self.weights_, self.bias_ = scaling.to_raw(fit.weights, fit.bias)
         self.scaling_ = scaling
@@ -169,8 +169,8 @@ class NeuronClassifier(ClassifierMixin, _Neuron):
 
     Example:
         >>> clf = NeuronClassifier(seed=0).fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"])
-        >>> clf.predict([[0.2], [2.9]]).tolist(), clf.status_
-        (['a', 'b'], 'converged')
+        >>> clf.predict([[0.2], [2.9]]).tolist(), clf.classes_.tolist()
+        (['a', 'b'], ['a', 'b'])
     """
 
     def __init__(self, activation: str = "sigmoid", *, cost: CostName = "squared_error",
