@@ -70,6 +70,15 @@ def test_log_loss_does_not_saturate_the_sigmoid():
     assert "vanishing_gradient" not in [f.code for f in neuron.findings_]
 
 
+def test_the_derivation_shown_is_the_one_trained_on():
+    neuron = notes_neuron(activation="sigmoid", max_epochs=1).fit(*ONE)
+    assert neuron.derivation_.explain()[3] == \
+        "∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)"
+    latex = neuron.derivation_._repr_latex_()
+    assert latex.startswith(r"$\begin{aligned}C &= \left(- \hat{y} + y\right)^{2}")
+    assert r"\sigma\left(z\right)" in latex
+
+
 def test_eta_1_cycles_between_3_and_minus_1():
     neuron = notes_neuron(learning_rate=1.0, max_epochs=40).fit(*ONE)
     assert neuron.trace_.coordinates[0][:4] == (3.0, -1.0, 3.0, -1.0)

@@ -25,7 +25,7 @@ except ModuleNotFoundError as error:  # pragma: no cover - depends on the enviro
     raise ModuleNotFoundError("the Neuron estimators need scikit-learn. Fix: pip install "
                               "'gradwise[sklearn]'") from error
 
-from gradwise.derivation import CostName
+from gradwise.derivation import CostName, derive
 from gradwise.errors import InputError
 from gradwise.kernel import phi_cost_delta
 from gradwise.scaling import Scaling
@@ -84,6 +84,7 @@ class _Neuron(BaseEstimator):
         self.history_ = {"cost": np.array(fit.history),
                          "gradient_norm": np.array(fit.gradient_norms)}
         self.status_, self.findings_, self.trace_ = fit.status, fit.findings, fit.trace
+        self.derivation_ = derive(settings.activation, settings.cost)
         self.n_iter_, self.n_steps_ = fit.n_epochs, fit.n_steps
 
     def _start(self, d: int, scaling: Scaling) -> np.ndarray:
@@ -139,6 +140,8 @@ class NeuronRegressor(RegressorMixin, _Neuron):
         status_: ``converged``, ``max_steps``, ``diverged`` or ``non_finite``.
         findings_: the descent's findings (``Finding`` objects: ``.code``, ``.message``).
         trace_: those points as a descent ``Trace`` (standardised coordinates if standardize).
+        derivation_: the SymPy chain rule the gradient came from (``.explain()``; LaTeX in a
+            notebook).
         n_iter_: epochs run.  n_steps_: updates made.
 
     Example:
