@@ -234,7 +234,13 @@ def test_more_than_two_classes_is_refused_with_the_fix():
 
 # -- scikit-learn's own conformance checks (no expected failures) ------------------------------
 
-@parametrize_with_checks([NeuronRegressor(), NeuronClassifier()])
+SKLEARN_CHECKS = parametrize_with_checks([NeuronRegressor(), NeuronClassifier()])
+
+
+# scikit-learn < 1.8 (the newest on Python 3.10) hands pytest a generator, which pytest 9
+# deprecates (an error here): the same checks, as a list
+@pytest.mark.parametrize(SKLEARN_CHECKS.args[0], list(SKLEARN_CHECKS.args[1]),
+                         **SKLEARN_CHECKS.kwargs)
 def test_scikit_learn_conventions(estimator, check):
     check(estimator)
 
