@@ -2,13 +2,17 @@
 
 1. 100,000 plain gradient-descent steps with the whole trace kept (point, value, gradient
    per step), on C = (1 − w)² and on 2-D Rosenbrock, through ``gradwise.minimize`` (parse,
-   compile, run, trace, diagnosis: everything). Goal: <= 1 µs a step in 1-D.
+   compile, run, trace, diagnosis: everything), with ``backend="python"`` and
+   ``backend="numba"`` (steady state: the kernel loaded). Goal: <= 1 µs a step in 1-D.
+   numba's start-up is printed apart: import, a compile, a load from the disk cache, each
+   in a fresh process.
 2. Peers per step, trace kept: a plain Python loop over SymPy ``lambdify`` (``math``), no
    trace (the floor); PyTorch eager with ``torch.optim.SGD``; JAX calling a jitted step from
    Python. Goal: gradwise >= 100x faster per step than PyTorch and than JAX-from-Python.
    Peers that take hundreds of µs a step run ``--peer-steps`` steps, not 100,000.
-3. End to end, compilation included: 10,000 steps of gradwise (fresh caches) against a JAX
-   ``lax.scan`` loop (jit + run). Goal: gradwise faster.
+3. End to end, compilation included: 10,000 steps of gradwise (fresh caches; numba both
+   compiling into an empty cache and loading from the disk cache, numba already imported)
+   against a JAX ``lax.scan`` loop (jit + run, jax already imported). Goal: gradwise faster.
 4. A sweep of 1,000 learning rates × 1,000 steps, every rate running every step (tol = 0,
    rates that neither converge nor diverge), findings included. Goal: <= 1 s.
 
@@ -18,9 +22,15 @@ Run: python benchmarks/bench_descent.py [--repeat 5] [--peer-steps 3000]
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from importlib.util import find_spec
 
 STEPS = 100_000
 COST = "C(w) = (1 - w)^2"
@@ -38,11 +48,15 @@ def median_seconds(work: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def gradwise_per_step(text: str, repeat: int) -> float:
+def gradwise_per_step(text: str, repeat: int, backend: str = "python") -> float | None:
     from gradwise import minimize
 
+    if backend == "numba" and find_spec("numba") is None:
+        return None
+
     def work() -> None:
-        r = minimize(text, STARTS[text], learning_rate=RATES[text], max_steps=STEPS, tol=0)
+        r = minimize(text, STARTS[text], learning_rate=RATES[text], max_steps=STEPS, tol=0,
+                     backend=backend)
         assert r.n_steps == STEPS and len(r.trace) == STEPS + 1
 
     work()  # warm the kernel cache, as a training loop would
@@ -162,16 +176,63 @@ def jax_scan_end_to_end(text: str, steps: int) -> float | None:
     return time.perf_counter() - start
 
 
-def gradwise_end_to_end(text: str, steps: int) -> float:
+def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
+                        cache_dir: str | None = None) -> float | None:
+    """One run from fresh in-memory caches; numba's disk cache is ``cache_dir``."""
     from gradwise import compile as kernels
     from gradwise import minimize
 
-    for cache in (kernels._scalar_kernel, kernels._descent_loop, kernels._hessian_kernel):
+    if backend == "numba":
+        if find_spec("numba") is None:
+            return None
+        from gradwise import _numba_loop
+
+        _numba_loop._loaded.clear()
+        os.environ["GRADWISE_CACHE_DIR"] = cache_dir or tempfile.mkdtemp()
+    for cache in (kernels._scalar_kernel, kernels._descent_loop, kernels._hessian_kernel,
+                  kernels._numba_source):
         cache.cache_clear()
     start = time.perf_counter()
     minimize(text.replace("f(x, y)", "g(x, y)").replace("C(w)", "D(w)"), STARTS[text],
-             learning_rate=RATES[text], max_steps=steps, tol=0)
-    return time.perf_counter() - start
+             learning_rate=RATES[text], max_steps=steps, tol=0, backend=backend)
+    seconds = time.perf_counter() - start
+    os.environ.pop("GRADWISE_CACHE_DIR", None)
+    return seconds
+
+
+# numba's start-up in a fresh process: import numba, then the first call of one loop
+_START_UP = """
+import json, sys, time
+from gradwise.compile import descent_loop
+from gradwise.expressions import parse
+f = parse(sys.argv[1])
+t0 = time.perf_counter()
+import numba
+t1 = time.perf_counter()
+descent_loop(f, "numba")((3.0,), 0.1, 1.0, 0.0, 1, 1e100, 10)
+print(json.dumps([t1 - t0, time.perf_counter() - t1]))
+"""
+
+
+def numba_start_up(repeat: int) -> tuple[float, float, float] | None:
+    """Median seconds for: import numba; compile a new loop; load a loop from the disk cache.
+
+    Each in a fresh process, with the helpers of ``gradwise._numba_math`` already cached
+    (as after any earlier numba run).
+    """
+    if find_spec("numba") is None:
+        return None
+    imports, compiles, loads = [], [], []
+    for i in range(repeat):
+        env = dict(os.environ, GRADWISE_CACHE_DIR=tempfile.mkdtemp())
+        text = f"(1 - w)^2 + w/{1000 + i}"  # a new expression: nothing cached for it
+        for timings in (compiles, loads):
+            out = subprocess.run([sys.executable, "-c", _START_UP, text], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+            seconds_import, seconds_first = json.loads(out)
+            imports.append(seconds_import)
+            timings.append(seconds_first)
+    return statistics.median(imports), statistics.median(compiles), statistics.median(loads)
 
 
 def sweep_seconds(repeat: int) -> float:
@@ -206,28 +267,50 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--peer-steps", type=int, default=3000)
     args = parser.parse_args()
+    start_up = numba_start_up(max(args.repeat // 2, 1))
+    if start_up:
+        print("numba start-up, each in a fresh process (median): import numba "
+              f"{start_up[0]:.2f} s; first call of a loop: compiling {start_up[1]:.2f} s, "
+              f"from the disk cache {start_up[2]:.2f} s")
     for text in (COST, ROSENBROCK):
         print(f"\n{text}: {STEPS:,} plain-descent steps, trace kept (per step, median)")
         ours = gradwise_per_step(text, args.repeat)
+        fast = gradwise_per_step(text, args.repeat, "numba")
         goal = f"goal <= 1 µs  {'OK' if ours <= 1e-6 else 'MISSED'}" if text == COST else ""
-        show("gradwise.minimize (everything)", ours, goal)
+        show("gradwise.minimize, backend='python'", ours, goal)
+        goal = "" if fast is None or text != COST else \
+            f"goal <= 1 µs  {'OK' if fast <= 1e-6 else 'MISSED'}"
+        show("gradwise.minimize, backend='numba' (loaded)", fast, goal)
         show("python loop over lambdify, no trace", lambdify_floor(text, args.repeat))
         torch_s = torch_per_step(text, args.peer_steps, args.repeat)
         jax_s = jax_per_step(text, args.peer_steps, args.repeat)
         show(f"pytorch eager + SGD ({args.peer_steps:,} steps)", torch_s)
         show(f"jax jitted step from python ({args.peer_steps:,} steps)", jax_s)
-        ratio_line("speed-up over pytorch eager", ours, torch_s, 100)
-        ratio_line("speed-up over jax jitted step", ours, jax_s, 100)
-        ours_e2e = gradwise_end_to_end(text, 10_000)
-        scan = jax_scan_end_to_end(text, 10_000)
-        print("  10,000 steps end to end, compilation included:")
-        print(f"    gradwise {ours_e2e * 1e3:8.1f} ms   jax lax.scan "
-              f"{'not installed' if scan is None else f'{scan * 1e3:8.1f} ms'}   "
-              + ("" if scan is None else f"{'OK' if ours_e2e < scan else 'MISSED'} "
-                 f"({scan / ours_e2e:.1f}x)"))
+        for name, seconds in (("python", ours), ("numba", fast)):
+            if seconds is not None:
+                ratio_line(f"{name}: speed-up over pytorch eager", seconds, torch_s, 100)
+                ratio_line(f"{name}: speed-up over jax jitted step", seconds, jax_s, 100)
+        end_to_end(text)
     seconds = sweep_seconds(max(args.repeat // 2, 1))
     print(f"\nsweep: 1,000 learning rates × 1,000 steps, all running every step, findings "
           f"included\n  median {seconds:.3f} s   goal <= 1 s  {'OK' if seconds <= 1 else 'MISSED'}")
+
+
+def end_to_end(text: str) -> None:
+    scan = jax_scan_end_to_end(text, 10_000)
+    print("  10,000 steps end to end, compilation included (jax lax.scan: "
+          f"{'not installed' if scan is None else f'{scan * 1e3:.1f} ms'}):")
+    disk = tempfile.mkdtemp()
+    runs = [("python", gradwise_end_to_end(text, 10_000)),
+            ("numba, compiling", gradwise_end_to_end(text, 10_000, "numba", disk)),
+            ("numba, from the disk cache", gradwise_end_to_end(text, 10_000, "numba", disk))]
+    for name, seconds in runs:
+        if seconds is None:
+            print(f"    gradwise {name:<28} not installed")
+            continue
+        verdict = "" if scan is None else \
+            f"{'OK' if seconds < scan else 'MISSED'} ({scan / seconds:.1f}x)"
+        print(f"    gradwise {name:<28}{seconds * 1e3:8.1f} ms   {verdict}")
 
 
 if __name__ == "__main__":

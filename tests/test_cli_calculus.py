@@ -129,3 +129,17 @@ def test_real_process_error_exit_code():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+
+
+def test_atomic_writes_keep_the_usual_file_mode(tmp_path):
+    import os
+
+    from gradwise.cli._common import write_atomically
+
+    target = tmp_path / "out.csv"
+    write_atomically(target, "a,b\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert target.read_text() == "a,b\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left behind

@@ -5,7 +5,15 @@ import math
 import pytest
 
 from gradwise.calculus import gradient, value_at
-from gradwise.compile import array_kernel, descent_loop, hessian_kernel, scalar_kernel
+from gradwise.compile import (
+    _body,
+    _key,
+    array_kernel,
+    descent_loop,
+    hessian_kernel,
+    numba_loop_source,
+    scalar_kernel,
+)
 from gradwise.errors import InputError
 from gradwise.expressions import parse
 
@@ -72,3 +80,22 @@ def test_loop_status_for_non_finite():
     loop = descent_loop(parse("ln(x)"))
     assert loop((2.0,), 3.0, 1.0, 1e-8, 10, 1e100, 10)[0] == "non_finite"
     assert math.isfinite(loop((2.0,), 3.0, 1.0, 1e-8, 10, 1e100, 10)[2][-1])
+
+
+def test_every_number_a_kernel_records_is_a_float():
+    # relu's slope and a constant partial derivative were ints (1, not 1.0) before
+    status, xs, values, gs = descent_loop(parse("relu(x) + 3y"))((2.0, 1.0), 0.1, 1.0, 0.0, 2,
+                                                                  1e100, 10)
+    assert all(type(v) is float for column in (*xs, values, *gs) for v in column)
+    assert gs == ([1.0, 1.0, 1.0], [3.0, 3.0, 3.0])
+
+
+def test_the_numba_loop_is_the_python_loop_with_powers_through_pow():
+    f = parse("f(x, y) = sqrt(x) + 1/y + (x - y)^3")
+    python = "\n".join(_body(*_key(f)))
+    numba = numba_loop_source(f)
+    assert "**" in python and "**" not in numba and "_pow(_t1, 3.0, _one)" in numba
+    assert "math.sqrt(_x0)" in numba and "1.0/_x1" in numba
+    for line in python.splitlines():
+        if "**" not in line:
+            assert line in numba

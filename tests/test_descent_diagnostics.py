@@ -2,7 +2,7 @@
 
 import pytest
 
-from gradwise import minimize
+from gradwise import maximize, minimize
 from gradwise.descent import diagnostics as d
 from gradwise.descent.trace import Trace
 
@@ -100,3 +100,17 @@ def test_vanishing_gradient_on_the_notes_sigmoid_neuron():
 def test_a_tiny_learning_rate_is_not_a_vanishing_gradient():
     result = minimize("x^2", {"x": 1}, learning_rate=1e-6, max_steps=100)
     assert "vanishing_gradient" not in result.codes
+
+
+def test_a_start_that_overflows_in_floats_is_a_one_point_non_finite_trace():
+    # exactly, 1/(1 + x⁴) is defined at 1e100; in floats x⁴ overflows before the first step
+    result = minimize("1/(1 + x^4)", {"x": 1e100})
+    assert result.status == "non_finite"
+    assert result.trace.n_steps == 0 and len(result.trace.values) == 1
+
+
+def test_huge_gradients_are_diagnosed_without_overflow():
+    result = maximize("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+                      learning_rate=0.01)
+    assert result.status == "diverged"
+    assert "divergence" in result.codes and "vanishing_gradient" not in result.codes

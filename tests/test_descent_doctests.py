@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["gradwise.compile", "gradwise.descent.optimizers", "gradwise.descent.schedules",
            "gradwise.descent.run", "gradwise.descent.diagnostics", "gradwise.descent.explain",
-           "gradwise.descent.advice"]
+           "gradwise.descent.advice", "gradwise.descent.backend"]
 
 
 @pytest.mark.parametrize("name", MODULES)

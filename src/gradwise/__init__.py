@@ -46,6 +46,7 @@ _EXPORTS = {
     "NeuronRegressor": "gradwise.neuron",
     "NeuronClassifier": "gradwise.neuron",
     "Model": "gradwise.model",
+    "train": "gradwise.engines",
     "GradwiseError": "gradwise.errors",
     "ParseError": "gradwise.errors",
     "DomainError": "gradwise.errors",

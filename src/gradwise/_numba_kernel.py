@@ -8,17 +8,16 @@ numba's ``cache=True`` can keep the machine code between processes.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import math
 import os
-import sys
-import tempfile
 import threading
 from pathlib import Path
 from types import ModuleType
 
 import numba
 from numba import njit
+
+from gradwise._kernel_cache import import_file, stem, write
 
 # 'workqueue' is numba's own pool: always present and, unlike GNU OpenMP, its idle threads
 # sleep instead of spinning, so on a 2-core machine they do not stall the OpenBLAS threads
@@ -128,36 +127,7 @@ _HELPERS = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # once,
 def compiled(phi_delta_source: str) -> ModuleType:
     """The generated module for one ``phi_delta``; numba compiles it on first call."""
     source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=_HELPERS)
-    key = hashlib.sha256(source.encode()).hexdigest()[:20]
-    if key not in _modules:
-        _modules[key] = _import(_write(source, key), f"gradwise_kernel_{key}")
-    return _modules[key]
-
-
-def _cache_dir() -> Path:
-    explicit = os.environ.get("GRADWISE_CACHE_DIR")
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = Path(explicit) if explicit else root / "gradwise" / "kernels"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:  # read-only home: still compile, only without the cross-process cache
-        return Path(tempfile.mkdtemp(prefix="gradwise-kernels-"))
-
-
-def _write(source: str, key: str) -> Path:
-    path = _cache_dir() / f"gradwise_kernel_{key}.py"
-    if not path.exists():  # same name, same text: the hash is of the source
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(source, encoding="utf-8")
-        os.replace(tmp, path)  # atomic, so a concurrent process never imports half a file
-    return path
-
-
-def _import(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # numba's cache re-imports a kernel's module by name
-    spec.loader.exec_module(module)
-    return module
+    name = stem("gradwise_kernel", source)
+    if name not in _modules:
+        _modules[name] = import_file(write(source, name), name)
+    return _modules[name]

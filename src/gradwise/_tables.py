@@ -96,7 +96,10 @@ class ParquetTable:
 
     def iter_batches(self, used: list[str], rows: int) -> Iterator[pa.RecordBatch]:
         self._require_numeric(used)
-        return pq.ParquetFile(self.path).iter_batches(batch_size=rows, columns=used)
+        # pre_buffer=False: pyarrow's pre-buffering keeps every row group it has read until
+        # the file closes, so memory would grow with the file instead of the batch.
+        reader = pq.ParquetFile(self.path, pre_buffer=False)
+        return reader.iter_batches(batch_size=rows, columns=used)
 
     def _require_numeric(self, used: list[str]) -> None:
         for name in used:

@@ -126,6 +126,17 @@ class CriticalPoints:
 
         return critical_text(self)
 
+    def _repr_latex_(self) -> str:
+        from gradwise.notebook import critical_latex
+
+        return critical_latex(self)
+
+    def plot(self, **options: Any) -> Any:
+        """The points marked by kind on f's curve or contours (``plot_function``); returns Axes."""
+        from gradwise.plotting import plot_function
+
+        return plot_function(self, **options)
+
 
 def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None = None, *,
                     budget: float = 5.0, starts: int | None = None) -> CriticalPoints:

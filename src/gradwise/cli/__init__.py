@@ -16,6 +16,7 @@ COMMANDS = {
     "hessian": "gradwise.cli.calculus:hessian",
     "critical": "gradwise.cli.critical:critical",
     "tour": "gradwise.cli.tour:tour",
+    "plot": "gradwise.cli.plot:plot",
     "descend": "gradwise.cli.descent:descend",
     "lr": "gradwise.cli.descent:lr",
     "train": "gradwise.cli.neuron:train",

@@ -6,7 +6,8 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -68,17 +69,35 @@ def emit_json(document: dict[str, Any]) -> None:
 
 def write_atomically(path: str | Path, text: str) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    with replacing(path) as temporary:
+        Path(temporary).write_text(text, encoding="utf-8", newline="")
+
+
+@contextmanager
+def replacing(path: str | Path, suffix: str = ".tmp") -> Iterator[str]:
+    """Yield a temporary file's path beside ``path``; when the block succeeds it replaces
+    ``path`` in one rename (with the mode a plain write would give), else it is removed."""
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{str(target)!r} is a directory; give a file name")
     if not target.parent.exists():
         raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp")
+                                         suffix=suffix)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        yield temporary
+        os.chmod(temporary, _file_mode(target))  # mkstemp makes 0600
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a plain ``open(target, "w")`` would give: the old file's, else 0666 less umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

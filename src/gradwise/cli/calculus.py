@@ -10,6 +10,7 @@ import sympy
 from gradwise import calculus as calc
 from gradwise.calculus import Gradient
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
+from gradwise.cli.plot import plot_option, write_plot
 from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
 from gradwise.notation import show, vector_text
@@ -61,9 +62,10 @@ def machine_text(expr: sympy.Expr) -> str:
 @expression_options
 @click.option("--along", metavar="V1,V2,...", help="With --at: the directional derivative "
               "along this vector (normalised), in variable order.")
+@plot_option
 @handle_errors
 def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, degrees: bool,
-         as_json: bool, along: str | None) -> None:
+         as_json: bool, along: str | None, plot_path: str | None) -> None:
     """The gradient of EXPR, exactly, in the notes' notation (2x î + 2y ĵ).
 
     \b
@@ -71,6 +73,7 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
       gradwise grad "x^2 + y^2" --at x=2,y=2
       gradwise grad "sin(z)" --at z=180°
       gradwise grad "(y - sigmoid(w x + b))^2" --wrt w,b --at x=1,y=1,b=0,w=3
+      gradwise grad "x^2" --at x=2 --plot slope.png
     """
     f = prepare(expr, wrt, constants, degrees)
     g = calc.gradient(f)
@@ -85,6 +88,8 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
         emit_json(_gradient_document(g, value, slope))
     else:
         _print_gradient(g, value, slope)
+    if plot_path:
+        write_plot(plot_path, g, at=point)
 
 
 def _gradient_document(g: Gradient, value, slope) -> dict[str, Any]:

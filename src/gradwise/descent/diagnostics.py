@@ -43,10 +43,11 @@ TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-lear
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
-    """Run every check, in the order of ``CODES``; ``rising`` only without ``divergence``."""
+    """Run every check, in the order of ``CODES``; ``rising`` and ``vanishing_gradient`` only
+    without ``divergence``."""
     found = [finding for check in CHECKS if (finding := check(trace)) is not None]
-    if any(f.code == "divergence" for f in found):
-        found = [f for f in found if f.code != "rising"]
+    if any(f.code == "divergence" for f in found):  # a blow-up explains rises and steep |∇f|
+        found = [f for f in found if f.code not in ("rising", "vanishing_gradient")]
     return tuple(found)
 
 
@@ -201,7 +202,7 @@ def _view(trace: Trace) -> _View:
     points = np.array(trace.coordinates, dtype=float)
     gradients = np.array(trace.gradients, dtype=float)
     objective = trace.sign * np.array(trace.values, dtype=float)
-    norms = np.sqrt(np.sum(gradients**2, axis=0))
+    norms = np.abs(np.hypot.reduce(gradients, axis=0))  # hypot: no overflow for |∇f| > 1e154
     view = _View(points, gradients, objective, norms, _period(points),
                  _flips(points, gradients, trace.sign))
     _last[:] = [(trace, view)]

@@ -7,19 +7,21 @@ Each point: evaluate f and ∇f; stop with ``non_finite`` if either is not a fin
 record the point; stop with ``converged`` if |∇f| <= tol, with ``diverged`` if the objective
 (sign·f) and |∇f| have risen for ``DIVERGENCE_PATIENCE`` steps running above the start (or
 passed ``DIVERGENCE_LIMIT``); stop with ``max_steps`` after max_steps updates; else update.
-The plain float case runs a compiled copy of this loop (``gradwise.compile.descent_loop``).
+The plain float case runs a compiled copy of this loop (``gradwise.compile.descent_loop``),
+in Python or in numba (``backend=``, chosen by ``gradwise.descent.backend``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
 
 import sympy
 
 from gradwise.compile import RUNTIME_ERRORS, descent_loop
+from gradwise.descent import backend as backends
 from gradwise.descent import diagnostics
 from gradwise.descent.optimizers import Optimizer, make
 from gradwise.descent.problem import (
@@ -58,7 +60,8 @@ MAX_HALVINGS = 60
 def minimize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimizer = "gd", *,
              max_steps: int = 1000, tol: float = 1e-8, exact: bool = False,
              schedule: str | Schedule | None = None, line_search: bool = False,
-             gradient: Callable[..., Any] | None = None, **hyper: Any) -> Result:
+             gradient: Callable[..., Any] | None = None, backend: backends.Backend = "auto",
+             **hyper: Any) -> Result:
     """Gradient descent (or another method) on f from ``start``; the notes' Δw = −η·∂C/∂w.
 
     Args:
@@ -73,6 +76,10 @@ def minimize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
         schedule: η_k by step, e.g. ``"exponential:0.99"`` or ``"step:0.5:100"``.
         line_search: backtrack each step until the objective falls enough (Armijo).
         gradient: ∇f as a Python function, when f is one.
+        backend: the loop for plain float gd on an expression: ``"python"``, ``"numba"``
+            (the same loop compiled, same floats bit for bit; needs numba) or ``"auto"``
+            (numba where its start-up costs less than ``max_steps`` steps save, see
+            ``gradwise.descent.backend``). Other runs take the general loop.
         **hyper: the method's hyper-parameters, e.g. ``beta=0.9``.
 
     Returns:
@@ -88,13 +95,14 @@ def minimize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
         ['3', '13/5']
     """
     return _run(1, f, start, learning_rate, method, max_steps, tol, exact, schedule,
-                line_search, gradient, hyper)
+                line_search, gradient, backend, hyper)
 
 
 def maximize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimizer = "gd", *,
              max_steps: int = 1000, tol: float = 1e-8, exact: bool = False,
              schedule: str | Schedule | None = None, line_search: bool = False,
-             gradient: Callable[..., Any] | None = None, **hyper: Any) -> Result:
+             gradient: Callable[..., Any] | None = None, backend: backends.Backend = "auto",
+             **hyper: Any) -> Result:
     """Gradient ascent, the notes' Δw = +η·∂C/∂w; arguments as for :func:`minimize`.
 
     Example:
@@ -102,7 +110,7 @@ def maximize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
         (3.0, 7.0)
     """
     return _run(-1, f, start, learning_rate, method, max_steps, tol, exact, schedule,
-                line_search, gradient, hyper)
+                line_search, gradient, backend, hyper)
 
 
 @dataclass
@@ -151,8 +159,9 @@ class _Columns:
 
 def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_steps: Any,
          tol: Any, exact: bool, schedule: Any, line_search: bool, gradient: Any,
-         hyper: dict[str, Any]) -> Result:
+         backend: Any, hyper: dict[str, Any]) -> Result:
     number = _exact if exact else _float
+    engine = backends.check(backend)
     eta = _learning_rate(learning_rate, number)
     steps = _max_steps(max_steps, exact)
     tolerance = _tolerance(tol, number)
@@ -163,19 +172,35 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
     rates = _schedule(schedule, eta, number)
     problem = _problem(f, start, exact, gradient)
     plain = optimizer.name == "gd" and rates is None and not line_search and not exact
+    if engine == "numba" and not (plain and problem.expression is not None):
+        raise InputError("backend='numba' runs plain float gradient descent on an expression "
+                         "(method 'gd', no schedule, no line search, not exact, f not a "
+                         "Python function); drop backend or use backend='auto'")
     if plain and FAST_PATH and problem.expression is not None:
-        trace = _compiled(problem, sign, eta, steps, float(tolerance))
+        chosen = backends.choose(engine, problem.expression, steps)
+        trace = _compiled(problem, sign, eta, steps, float(tolerance), chosen)
     else:
         trace = _loop(problem, sign, optimizer, rates or constant(eta), steps, tolerance,
                       line_search, exact)
-    trace = _with_curvature(trace, problem)
+    trace = _with_curvature(_with_start(trace, problem), problem)
     return Result(trace, diagnostics.diagnose(trace), optimizer.name, eta, exact,
                   problem.expression, rates.name if rates else "constant")
 
 
-def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float) -> Trace:
+def _with_start(trace: Trace, problem: Problem) -> Trace:
+    """Step 0 is always in the trace: where f or ∇f cannot even be evaluated in floats at
+    the start (x⁴ overflowing at x = 1e100), it is recorded with NaN value and gradient."""
+    if trace.values:
+        return trace
+    nan = math.nan
+    return replace(trace, coordinates=tuple((x,) for x in problem.start), values=(nan,),
+                   gradients=tuple((nan,) for _ in problem.names), learning_rates=())
+
+
+def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float,
+              backend: Literal["python", "numba"]) -> Trace:
     assert problem.expression is not None  # the compiled loop is chosen only for expressions
-    loop = descent_loop(problem.expression)
+    loop = descent_loop(problem.expression, backend)
     status, xs, values, gs = loop(problem.start, eta, float(sign), tol, steps,
                                   DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE)
     return Trace(problem.names, tuple(map(tuple, xs)), tuple(values), tuple(map(tuple, gs)),

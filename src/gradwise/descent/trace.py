@@ -128,6 +128,11 @@ class Trace:
         columns = [[float(g) for g in column] for column in self.gradients]
         return [math.sqrt(sum(g * g for g in row)) for row in zip(*columns)]
 
+    def _repr_html_(self) -> str:
+        from gradwise.notebook import trace_html
+
+        return trace_html(self)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -204,6 +209,17 @@ class Result:
     @property
     def n_steps(self) -> int:
         return self.trace.n_steps
+
+    def plot(self, **options: Any) -> Any:
+        """The run drawn on its function (``gradwise.plotting.plot_result``); returns Axes."""
+        from gradwise.plotting import plot_result
+
+        return plot_result(self, **options)
+
+    def _repr_html_(self) -> str:
+        from gradwise.notebook import result_html
+
+        return result_html(self)
 
     def __str__(self) -> str:
         point = ", ".join(f"{n} = {float(v):.6g}" for n, v in self.point.items())
