@@ -125,19 +125,65 @@ def test_predict_names_missing_and_extra_columns(table, tmp_path, header, messag
     assert message in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("x,y\n1,1\n2,oops\n", "line 3, column 2 ('y'): found 'oops'; expected a finite number"),
-    ("x,y\n1,1\n,0\n", "line 3, column 1 ('x'): found an empty cell; expected a finite number"),
-    ("x,y\n1,1\n2,inf\n", "line 3, column 2 ('y'): found inf; expected a finite number"),
-    ("x,y\n1,1\n2\n", "line 3"),
-])
-def test_bad_data_is_one_line_with_line_and_column(tmp_path, body, message):
+BAD_CSV = [  # the loader's cases (tests/test_data.py), now through the command line
+    (b"x1,x2,y\n1,2,0\n3,4\n", "line 3", "has 2 values, the header has 3: '3,4'"),
+    (b"x1,x2,y\n1,2,0\n3,4,1,7\n", "line 3", "has 4 values, the header has 3"),
+    (b"x1,x2,y\n1,2,0\n3,abc,1\n", "line 3, column 2 ('x2')", "found 'abc'"),
+    (b"x1,x2,y\n1,2,0\n3,,1\n", "line 3, column 2 ('x2')", "found an empty cell"),
+    (b"x1,x2,y\n1,2,0\n\n3,4,1\n", "line 3, column 1 ('x1')", "found an empty cell"),
+    (b"x1,x2,y\n1,2,0\n3,4,nan\n", "line 3, column 3 ('y')", "found nan"),
+    (b"x1,x2,y\n1,2,0\n3,4,1\n-inf,1,1\n", "line 4, column 1 ('x1')", "found -inf"),
+    (b"x1,x2,y\n1,2,0\n3,\xff\xfe,1\n", "line 3, column 2 ('x2')",
+     r"b'\xff\xfe' that are not UTF-8"),
+    (b"x1,\xffx2,y\n1,2,0\n", "line 1, column 2", "are not UTF-8"),
+    (b"x1,x1,y\n1,2,0\n", "line 1", "column 2 repeats the name 'x1' of column 1"),
+    (b"x1,,y\n1,2,0\n", "line 1", "column 2 has no name"),
+    (b"x1,x2,y\n", "", "has a header but no data rows"),
+    (b"", "", "is empty; expected a header line"),
+]
+
+
+def failed_with(result, path, where, found):
+    """Exit code 2 and one red line: the file, the line and column, what was found, the fix."""
+    place = f"{path}: {where}: " if where else f"{path}: "
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {place}"), result.output
+    assert found in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("content", "where", "found"), BAD_CSV)
+@pytest.mark.parametrize("stream", [False, True])
+def test_train_reports_bad_data_with_line_and_column(tmp_path, content, where, found, stream):
     path = tmp_path / "bad.csv"
-    path.write_text(body)
-    result = run("train", path, "--target", "y")
-    assert result.exit_code == 2
-    assert result.output.startswith(f"error: {path}: ")
-    assert message in result.output and "Traceback" not in result.output
+    path.write_bytes(content)
+    result = run("train", path, "--target", "y", *(["--stream"] if stream else []))
+    failed_with(result, path, where, found)
+    if where.startswith("line 3, column"):
+        assert "Fix: correct or delete that row" in result.output
+
+
+@pytest.mark.parametrize(("content", "where", "found"),
+                         [case for case in BAD_CSV if "('y')" not in case[1]])
+def test_predict_reports_bad_data_with_line_and_column(tmp_path, content, where, found):
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps({"format": "gradwise.neuron", "version": 1,
+                                 "features": ["x1", "x2"], "target": "y", "activation": "identity",
+                                 "weights": {"x1": 1.0, "x2": 2.0}, "bias": 0.5}))
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    failed_with(run("predict", model, path), path, where, found)
+
+
+def test_missing_file_and_parquet_problems_through_the_cli(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    absent = tmp_path / "absent.csv"
+    failed_with(run("train", absent, "--target", "y"), absent, "", "no such file")
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1.0, None, 3.0], "y": [0.0, 1, 0]}), path)
+    failed_with(run("train", path, "--target", "y"), path, "row 2, column 1 ('x')",
+                "found an empty cell")
 
 
 def test_unknown_target_and_activation_suggest_the_fix(notes):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import math
 
 import numpy as np
@@ -17,7 +19,7 @@ from gradwise.descent.run import minimize
 from gradwise.errors import InputError, ParseError
 from gradwise.neuron import NeuronClassifier, NeuronRegressor
 from gradwise.scaling import Scaling
-from gradwise.training import Settings, array_batches, file_batches, train
+from gradwise.training import Settings, array_source, file_source, train
 
 ONE = np.array([[1.0]]), np.array([1.0])  # the notes' single sample x = 1, y = 1
 
@@ -66,6 +68,15 @@ def test_log_loss_does_not_saturate_the_sigmoid():
     neuron = notes_neuron(activation="sigmoid", cost="log_loss", max_epochs=50).fit(*ONE)
     assert neuron.trace_.gradients[0][0] == pytest.approx(1 / (1 + math.exp(-3)) - 1)
     assert "vanishing_gradient" not in [f.code for f in neuron.findings_]
+
+
+def test_the_derivation_shown_is_the_one_trained_on():
+    neuron = notes_neuron(activation="sigmoid", max_epochs=1).fit(*ONE)
+    assert neuron.derivation_.explain()[3] == \
+        "∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)"
+    latex = neuron.derivation_._repr_latex_()
+    assert latex.startswith(r"$\begin{aligned}C &= \left(- \hat{y} + y\right)^{2}")
+    assert r"\sigma\left(z\right)" in latex
 
 
 def test_eta_1_cycles_between_3_and_minus_1():
@@ -159,10 +170,17 @@ def test_streaming_a_file_in_chunks_gives_the_in_memory_run(tmp_path, regression
     np.testing.assert_allclose(scaling.offset, Scaling.of(X).offset, rtol=1e-12)
     np.testing.assert_allclose(scaling.scale, Scaling.of(X).scale, rtol=1e-12)
     settings, start = Settings(max_epochs=20, tol=None), np.zeros(5)
-    streamed = train(file_batches(lambda: iter_batches(path, "y", rows=7), scaling, None, True),
+    streamed = train(file_source(lambda: iter_batches(path, "y", rows=7), scaling, None, True),
                      (X, y), start, settings)
     Xs = scaling.apply(X)
-    in_memory = train(array_batches(Xs, y, None, True), (Xs, y), start, settings)
+    in_memory = train(array_source(Xs, y, None, True), (Xs, y), start, settings)
+    np.testing.assert_allclose(streamed.weights, in_memory.weights, rtol=1e-12)
+    # mini-batches of 7 cut from chunks of 7 rows, unshuffled: the same steps as in memory
+    settings = Settings(max_epochs=3, tol=None, batch_size=7, shuffle=False)
+    streamed = train(file_source(lambda: iter_batches(path, "y", rows=7), scaling, 7, False),
+                     (X, y), start, settings)
+    in_memory = train(array_source(Xs, y, 7, False), (Xs, y), start, settings)
+    assert streamed.n_steps == in_memory.n_steps == 3 * math.ceil(300 / 7)
     np.testing.assert_allclose(streamed.weights, in_memory.weights, rtol=1e-12)
 
 
@@ -216,6 +234,20 @@ def test_more_than_two_classes_is_refused_with_the_fix():
 
 # -- scikit-learn's own conformance checks (no expected failures) ------------------------------
 
-@parametrize_with_checks([NeuronRegressor(), NeuronClassifier()])
+SKLEARN_CHECKS = parametrize_with_checks([NeuronRegressor(), NeuronClassifier()])
+
+
+# scikit-learn < 1.8 (the newest on Python 3.10) hands pytest a generator, which pytest 9
+# deprecates (an error here): the same checks, as a list
+@pytest.mark.parametrize(SKLEARN_CHECKS.args[0], list(SKLEARN_CHECKS.args[1]),
+                         **SKLEARN_CHECKS.kwargs)
 def test_scikit_learn_conventions(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.neuron", "gradwise.saturation",
+                                  "gradwise.scaling", "gradwise.model", "gradwise.kernel",
+                                  "gradwise.derivation"])
+def test_docstring_examples_run(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

@@ -97,6 +97,21 @@ class Derivation:
         ]
 
 
+    def _repr_latex_(self) -> str:
+        """The same chain rule as :meth:`explain`, for a notebook."""
+        hat = sympy.Symbol(r"\hat{y}")
+        cost = sympy.latex(COSTS[self.loss].subs(y_hat, hat))
+        by_y_hat = sympy.latex(sympy.diff(COSTS[self.loss], y_hat).subs(y_hat, hat))
+        rows = [rf"C &= {cost}, \quad \hat{{y}} = \varphi(z), \quad z = w \cdot x + b",
+                rf"\varphi(z) &= {sympy.latex(self.phi)}",
+                rf"\frac{{\partial C}}{{\partial \hat{{y}}}} &= {by_y_hat}, \quad "
+                rf"\varphi'(z) = {sympy.latex(sympy.diff(self.phi, z))}",
+                rf"\frac{{\partial C}}{{\partial z}} &= {sympy.latex(self.delta)}",
+                r"\nabla_w C &= X^\top \delta / N, \quad \partial C / \partial b = "
+                r"\operatorname{mean}(\delta)"]
+        return r"$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$"
+
+
 def derive(activation: Activation = "sigmoid", cost: CostName = "squared_error") -> Derivation:
     """Derive δ = ∂c/∂z for c = (y − φ(z))² (or the log-loss) with ``sympy.diff``.
 

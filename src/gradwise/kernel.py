@@ -150,10 +150,15 @@ def phi_cost_delta(
         )
 
 
+@lru_cache(maxsize=1)
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None  # a file-system search: ask once
+
+
 def _use_numba(backend: Backend, size: int) -> bool:
     if backend not in ("auto", "numba", "numpy"):
         raise InputError(f"backend must be 'auto', 'numba' or 'numpy'; received {backend!r}")
-    installed = importlib.util.find_spec("numba") is not None
+    installed = _numba_installed()
     if backend == "numba" and not installed:
         raise InputError("backend='numba' needs numba. Fix: pip install 'gradwise[fast]'")
     if backend == "auto":

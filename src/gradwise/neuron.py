@@ -25,13 +25,13 @@ except ModuleNotFoundError as error:  # pragma: no cover - depends on the enviro
     raise ModuleNotFoundError("the Neuron estimators need scikit-learn. Fix: pip install "
                               "'gradwise[sklearn]'") from error
 
-from gradwise.derivation import CostName
+from gradwise.derivation import CostName, derive
 from gradwise.errors import InputError
 from gradwise.kernel import phi_cost_delta
 from gradwise.scaling import Scaling
 from gradwise.training import (
     Settings,
-    array_batches,
+    array_source,
     default_start,
     resolve_activation,
     train,
@@ -77,13 +77,14 @@ class _Neuron(BaseEstimator):
             else Scaling.none(d)
         Xs = scaling.apply(X)
         start = self._start(d, scaling)
-        fit = train(array_batches(Xs, y, settings.batch_size, settings.shuffle),
+        fit = train(array_source(Xs, y, settings.batch_size, settings.shuffle),
                     (Xs[:SAMPLE_ROWS], y[:SAMPLE_ROWS]), start, settings)
         self.weights_, self.bias_ = scaling.to_raw(fit.weights, fit.bias)
         self.scaling_ = scaling
         self.history_ = {"cost": np.array(fit.history),
                          "gradient_norm": np.array(fit.gradient_norms)}
         self.status_, self.findings_, self.trace_ = fit.status, fit.findings, fit.trace
+        self.derivation_ = derive(settings.activation, settings.cost)
         self.n_iter_, self.n_steps_ = fit.n_epochs, fit.n_steps
 
     def _start(self, d: int, scaling: Scaling) -> np.ndarray:
@@ -139,6 +140,8 @@ class NeuronRegressor(RegressorMixin, _Neuron):
         status_: ``converged``, ``max_steps``, ``diverged`` or ``non_finite``.
         findings_: the descent's findings (``Finding`` objects: ``.code``, ``.message``).
         trace_: those points as a descent ``Trace`` (standardised coordinates if standardize).
+        derivation_: the SymPy chain rule the gradient came from (``.explain()``; LaTeX in a
+            notebook).
         n_iter_: epochs run.  n_steps_: updates made.
 
     Example:
@@ -169,8 +172,8 @@ class NeuronClassifier(ClassifierMixin, _Neuron):
 
     Example:
         >>> clf = NeuronClassifier(seed=0).fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"])
-        >>> clf.predict([[0.2], [2.9]]).tolist(), clf.status_
-        (['a', 'b'], 'converged')
+        >>> clf.predict([[0.2], [2.9]]).tolist(), clf.classes_.tolist()
+        (['a', 'b'], ['a', 'b'])
     """
 
     def __init__(self, activation: str = "sigmoid", *, cost: CostName = "squared_error",

@@ -36,7 +36,8 @@ class Scaling:
     @classmethod
     def of(cls, X: np.ndarray, center: bool = True) -> Scaling:
         """Mean and standard deviation of each column (without ``center``: offset 0)."""
-        return cls.of_chunks([X], center)
+        rows = max(1, (1 << 19) // max(X.shape[1], 1))  # blocks: temporaries stay ~4 MB
+        return cls.of_chunks((X[lo : lo + rows] for lo in range(0, len(X), rows)), center)
 
     @classmethod
     def of_chunks(cls, chunks: Iterable[np.ndarray], center: bool = True) -> Scaling:

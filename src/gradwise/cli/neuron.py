@@ -103,18 +103,18 @@ class _Run:
         self.start: Any = None
 
     def train(self, progress: Any) -> Any:
-        from gradwise.training import array_batches, default_start, file_batches, train
+        from gradwise.training import array_source, default_start, file_source, train
 
         s = self.settings
         if self.stream:
-            batches = file_batches(self.chunks, self.scaling, s.batch_size, s.shuffle)
+            source = file_source(self.chunks, self.scaling, s.batch_size, s.shuffle)
             X, y = next(iter(self.chunks()))
         else:
             X, y = self.X, self.y
-            batches = array_batches(self.scaling.apply(X), y, s.batch_size, s.shuffle)
+            source = array_source(self.scaling.apply(X), y, s.batch_size, s.shuffle)
         sample = (self.scaling.apply(X[:10_000]), y[:10_000])
         start = default_start(len(self.features), s.seed) if self.start is None else self.start
-        return train(batches, sample, start, s, progress)
+        return train(source, sample, start, s, progress)
 
     def model(self, fit: Any, activation: str) -> Any:
         from gradwise.model import Model
