@@ -173,6 +173,10 @@ def test_descent_from_a_click_matches_the_library(page, server):
 
     path = page.evaluate("(() => { const t = document.getElementById('plot').data[1];"
                          " return [t.x, t.y]; })()")
+    # after the animation the whole picture is drawn: the contour fill, its arrows, the path
+    drawn = page.evaluate("[document.querySelectorAll('#plot .contourlayer path').length,"
+                          " document.querySelectorAll('#plot .annotation-arrow-g').length]")
+    assert drawn[0] > 0 and drawn[1] > 0, drawn
     assert path[0] == pytest.approx([x for x, _ in expected])
     assert path[1] == pytest.approx([y for _, y in expected])
 

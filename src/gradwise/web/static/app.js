@@ -400,6 +400,9 @@ async function animatePath(run, key) {
                          { transition: { duration: 0 }, frame: { duration: 16, redraw: false },
                            mode: "immediate" });
   }
+  // animating without a redraw leaves the contour, its arrows and parts of a 1-D curve
+  // undrawn: one full redraw at the end puts the whole picture back
+  if (key === runKey()) await Plotly.restyle($("plot"), { x: [xs], y: [ys] }, [1]);
 }
 
 // ---- tabs ----------------------------------------------------------------------------
