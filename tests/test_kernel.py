@@ -255,3 +255,48 @@ def test_log_loss_explains_its_own_chain_rule():
 def test_unknown_cost_is_refused():
     with pytest.raises(InputError, match="unknown cost 'hinge'; expected one of squared_error"):
         derive("sigmoid", cost="hinge")
+
+
+# -- the blocked numba pass: several tasks, a part block, float32 rows ---------------------
+
+@NUMBA
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_numba_over_several_tasks_and_a_part_block_matches_the_reference(activation, layout):
+    rng = np.random.default_rng(11)
+    n = 3 * 4096 + 300  # three whole tasks (16 blocks each) and a last task of 1 block + 44 rows
+    X = np.asarray(rng.normal(size=(n, 7)), order=layout)
+    y, w = rng.random(n), rng.normal(size=7) * 0.5
+    got = cost_and_gradient(X, y, w, -0.3, activation, backend="numba")
+    want = reference(X, y, w, -0.3, activation)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got[2], want[2], rtol=1e-12, atol=1e-15)
+
+
+@NUMBA
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_numba_float32_is_within_its_stated_tolerance_of_float64(activation, layout):
+    # float32 rows: z = X·w and δ·x in float32, φ and δ in float64, sums float32 within a
+    # block of 256 rows and float64 beyond; stated tolerance: 1e-5 of the largest gradient
+    # component (1e-6 relative for the cost) against float64 on the same float32 data
+    rng = np.random.default_rng(12)
+    n = 2 * 4096 + 1000
+    X = np.asarray(rng.normal(size=(n, 10)), order=layout).astype(np.float32)
+    y, w = rng.random(n).astype(np.float32), rng.normal(size=10) * 0.5
+    got = cost_and_gradient(X, y, w, 0.2, activation, backend="numba")
+    want = reference(X.astype(np.float64), y.astype(np.float64), w, 0.2, activation)
+    scale = np.abs(want[1]).max()
+    assert got[0].dtype == got[1].dtype == np.float32
+    np.testing.assert_allclose(got[1], want[1], rtol=0, atol=1e-5 * scale)
+    assert abs(float(got[2]) - want[2]) <= 1e-5 * scale
+    assert float(got[0]) == pytest.approx(want[0], rel=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_custom_activation_dividing_by_zero_gives_nan_not_an_exception(backend):
+    z = sympy.Symbol("z")
+    X = np.array([[0.0], [1.0]])  # z = 0 on the first row: φ = 1/z
+    cost, grad_w, grad_b = cost_and_gradient(X, [1.0, 1.0], [1.0], 0.0, 1 / z, backend=backend)
+    assert not np.isfinite(float(cost)) and not np.isfinite(float(grad_b))

@@ -1,0 +1,85 @@
+"""e^x for numba kernels in plain arithmetic, so that LLVM can vectorise a loop that calls it.
+
+numba compiles ``math.exp`` to a call of the C library's scalar ``exp``, and a loop with a
+call in it stays scalar. (numba's vector maths library, SVML, needs an SVML-patched
+llvmlite; the llvmlite wheel here is not one, so ``icc_rt`` cannot help.) :func:`exp` is
+Cody and Waite's reduction and a polynomial, with no call and no branch:
+
+    x = k·ln 2 + r,  k = round(x / ln 2),  |r| ≤ ln(2)/2
+    e^x = 2^k · (1 + r + r²/2! + … + r¹²/12!)
+
+The Taylor remainder r¹³/13! < 2⁻⁶⁶ is far below half an ulp; the rounding of Horner's
+steps and of r leaves a maximum relative error below 2.5 ulp (5.6e-16; measured 2.1 ulp,
+4.7e-16, over the whole float range), where the C library's ``exp`` is within 1 ulp.
+2^k is built from its bits, in two factors so that results down into the subnormals
+(x ≥ −745.13) round once, as ``numpy.exp`` does; e^x overflows to inf past 709.78 and
+underflows to 0 below −745.13; nan stays nan.
+
+Compiled with ``error_model="numpy"``, as everything the kernels inline must be: numba's
+default checks every division for zero to raise ``ZeroDivisionError``, and that branch alone
+keeps a loop scalar.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit, types
+from numba.extending import intrinsic
+
+LN2_HI = 6.93147180369123816490e-01  # ln 2 to 32 bits, so k·LN2_HI is exact for |k| < 2^21
+LN2_LO = 1.90821492927058770002e-10  # ln 2 − LN2_HI
+SHIFT = 6755399441055744.0  # 1.5·2^52: x + SHIFT rounds x to an integer held in the low bits
+LOWEST, HIGHEST = -746.0, 710.0  # e^x is 0 below and inf above; clamping keeps k in range
+INVERSE_FACTORIALS = tuple(1.0 / math.factorial(n) for n in range(13))
+
+
+@intrinsic
+def _bits(typingctx, x):  # pragma: no cover - runs in the compiler
+    """The IEEE 754 bits of a float64 as an int64 (a bitcast: no instruction at all)."""
+    if x == types.float64:
+
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], context.get_value_type(types.int64))
+
+        return types.int64(types.float64), codegen
+    return None
+
+
+@intrinsic
+def _from_bits(typingctx, i):  # pragma: no cover - runs in the compiler
+    """The float64 whose IEEE 754 bits are the int64 ``i``."""
+    if i == types.int64:
+
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], context.get_value_type(types.float64))
+
+        return types.float64(types.int64), codegen
+    return None
+
+
+@njit(cache=True, error_model="numpy")
+def _power_of_two(k):  # pragma: no cover - compiled
+    return _from_bits((k + 1023) << 52)  # 2^k for −1022 ≤ k ≤ 1023
+
+
+@njit(cache=True, error_model="numpy")
+def _taylor(r):  # pragma: no cover - compiled
+    c = INVERSE_FACTORIALS
+    p = c[12]
+    for n in range(11, -1, -1):  # unrolled by LLVM: the tuple's length is known
+        p = p * r + c[n]
+    return p
+
+
+@njit(cache=True, error_model="numpy")
+def exp(x):  # pragma: no cover - compiled
+    """e^x to within 2.5 ulp for every float64 x, in arithmetic LLVM can vectorise."""
+    x = float(x)
+    x = LOWEST if x < LOWEST else (HIGHEST if x > HIGHEST else x)  # selects; nan passes
+    shifted = x * 1.4426950408889634 + SHIFT  # x / ln 2, rounded to an integer
+    k = shifted - SHIFT
+    r = (x - k * LN2_HI) - k * LN2_LO  # exact first product: |r| ≤ ln(2)/2 + tiny
+    ki = _bits(shifted) - _bits(SHIFT)
+    half = ki >> 1  # 2^k as 2^half · 2^(k − half): both factors normal down to k = −1076
+    return _taylor(r) * _power_of_two(half) * _power_of_two(ki - half)
