@@ -78,3 +78,11 @@ def test_result_and_critical_points_plot_return_axes():
     ax = gradwise.critical_points("x^3 - 3x").plot()
     assert isinstance(ax, Axes) and [c.get_gid() for c in ax.collections] == \
         ["critical:minimum", "critical:maximum"]
+
+
+def test_a_sweep_shows_itself_as_an_html_table():
+    rows = gradwise.sweep("(1 - w)^2", {"w": 3}, [0.1, 1.0, 1.1])
+    html = rows._repr_html_()
+    assert html.count("<tr") == 4  # the header and one row per learning rate
+    assert "converged" in html and "diverged" in html
+    assert isinstance(rows, tuple) and len(rows) == 3

@@ -96,11 +96,21 @@ def advise_learning_rate(f: Any, start: Any, ascent: bool = False) -> Advice:
     return _advice(lam, exact=False)
 
 
+class Sweep(tuple):  # type: ignore[type-arg]
+    """The rows of a sweep: a plain tuple of :class:`SweepRow`, shown as a table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        from gradwise.notebook import sweep_html
+
+        return sweep_html(self)
+
+
 def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int = 1000,
-          tol: float = 1e-8, ascent: bool = False) -> tuple[SweepRow, ...]:
+          tol: float = 1e-8, ascent: bool = False) -> Sweep:
     """Plain descent with many learning rates at once (NumPy, one array op per step).
 
     The stopping rules are those of :func:`gradwise.minimize`, applied per learning rate.
+    The rows come back as a tuple that a notebook shows as an HTML table.
 
     Example:
         >>> [r.status for r in sweep("(1 - w)^2", {"w": 3}, [0.1, 1.0, 1.1])]
@@ -116,7 +126,7 @@ def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int
     sign = -1.0 if ascent else 1.0
     with np.errstate(all="ignore"):
         record = _sweep_arrays(kernel, problem.start, np.asarray(etas), sign, steps, float(tol))
-    return tuple(_row(problem.names, record, j, eta, ascent, float(tol))
+    return Sweep(_row(problem.names, record, j, eta, ascent, float(tol))
                  for j, eta in enumerate(etas))
 
 
