@@ -52,7 +52,7 @@ def same_fit(a, b):
     np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
     assert a.bias == pytest.approx(b.bias, rel=1e-12, abs=1e-15)
     np.testing.assert_allclose(a.history, b.history, rtol=1e-12)
-    assert a.steps == b.steps and a.rows == b.rows
+    assert a.n_steps == b.n_steps and a.rows == b.rows and a.status == b.status
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
