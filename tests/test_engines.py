@@ -168,7 +168,8 @@ def test_convergence_stops_early_with_the_loops_rule():
     fit = train((X, 2 * X[:, 0] + 1), activation="identity", learning_rate=0.3, max_epochs=5000)
     assert fit.status == "converged" and fit.n_epochs < 5000
     assert max(fit.gradient_norms[-5:]) <= 1e-4 < fit.gradient_norms[-6]
-    assert fit.weights == pytest.approx([2.0], abs=1e-3) and fit.bias == pytest.approx(1.0, abs=1e-3)
+    assert fit.weights == pytest.approx([2.0], abs=1e-3)
+    assert fit.bias == pytest.approx(1.0, abs=1e-3)
 
 
 @pytest.mark.parametrize(("pair", "message"), [

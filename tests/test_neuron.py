@@ -16,9 +16,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from gradwise.descent.run import minimize
+from gradwise.engines import train
 from gradwise.errors import InputError, ParseError
 from gradwise.neuron import NeuronClassifier, NeuronRegressor
-from gradwise.engines import train
 
 ONE = np.array([[1.0]]), np.array([1.0])  # the notes' single sample x = 1, y = 1
 
@@ -190,8 +190,8 @@ def test_mini_batches_shuffle_within_chunks_by_the_documented_seeds(regression):
             order = np.random.default_rng([9, epoch, chunk]).permutation(100)
             for lo in range(0, 100, 16):
                 rows = order[lo : lo + 16]
-                error = Xc[rows] @ theta[:-1] + theta[-1] - yc[rows]  # δ = 2(ŷ − y)
-                theta = theta - 0.05 * np.append(Xc[rows].T @ (2 * error), 2 * error.sum()) / len(rows)
+                delta = 2 * (Xc[rows] @ theta[:-1] + theta[-1] - yc[rows])  # δ = 2(ŷ − y)
+                theta = theta - 0.05 * np.append(Xc[rows].T @ delta, delta.sum()) / len(rows)
     assert neuron.n_steps_ == 2 * 3 * 7
     np.testing.assert_allclose(neuron.weights_, theta[:-1], rtol=1e-12)
     assert neuron.bias_ == pytest.approx(theta[-1], rel=1e-12)

@@ -69,6 +69,7 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
     from gradwise.engines import open_engine
+    from gradwise.stream import MemoryEngine
     from gradwise.training import Settings, resolve_activation
     from gradwise.training import train as train_loop
 
@@ -84,7 +85,8 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
                              callback=bar.update)
         model = _model(fit, source.names or [], target, activation, settings)
         document = _document(fit, model, source)
-        data = (source.X, source.y) if hasattr(source, "X") else (None, None)
+        # the pictures of the data need the rows in memory; streamed runs draw the cost only
+        data = (source.X, source.y) if isinstance(source, MemoryEngine) else (None, None)
     if save:
         write_atomically(save, model.to_json())
     if as_json:
