@@ -258,9 +258,9 @@ def test_scikit_learn_conventions(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.neuron", "gradwise.saturation",
-                                  "gradwise.scaling", "gradwise.model", "gradwise.kernel",
-                                  "gradwise.derivation"])
+@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.engines", "gradwise.neuron",
+                                  "gradwise.saturation", "gradwise.scaling", "gradwise.model",
+                                  "gradwise.kernel", "gradwise.derivation"])
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

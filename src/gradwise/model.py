@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,23 +176,17 @@ class Errors:
 
 
 def errors(model: Model, X: np.ndarray, y: np.ndarray) -> Errors:
-    """The :class:`Errors` of the model's predictions on these rows (raw features)."""
+    """The :class:`Errors` of the model's predictions on these rows (raw features).
+
+    Example:
+        >>> m = Model(("x",), "y", "identity", "squared_error", (1.0,), 0.0)
+        >>> errors(m, np.array([[0.0], [1.0]]), np.array([0.0, 0.0])).metrics()
+        {'mse': 0.5, 'mae': 0.5, 'r2': nan, 'accuracy': 0.5}
+    """
     error = model.predict(X) - y
     return Errors(len(y), float(error @ error), float(np.abs(error).sum()), float(y.sum()),
                   float(y @ y), int(((error + y >= 0.5) == (y == 1.0)).sum()),
                   bool(np.isin(y, (0.0, 1.0)).all()))
-
-
-def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk.
-
-    Example:
-        >>> m = Model(("x",), "y", "identity", "squared_error", (1.0,), 0.0)
-        >>> metrics(m, [(np.array([[0.0], [1.0]]), np.array([0.0, 0.0]))])
-        {'mse': 0.5, 'mae': 0.5, 'r2': nan, 'accuracy': 0.5}
-    """
-    parts = [errors(model, X, y) for X, y in chunks]
-    return sum(parts[1:], parts[0]).metrics()
 
 
 def _floats(values: Any) -> tuple[float, ...] | None:

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BLOCK_VALUES = 1 << 19
-""":meth:`Scaling.of` reads X in blocks of about this many values (4 MB of temporaries)."""
-
 
 @dataclass(frozen=True)
 class Moments:
@@ -54,7 +51,7 @@ class Scaling:
     """Per-column offset and scale; a constant column keeps scale 1 (it cannot be divided).
 
     Example:
-        >>> s = Scaling.of(np.array([[1.0, 5.0], [3.0, 5.0]]))
+        >>> s = Scaling.of_moments(moments(np.array([[1.0, 5.0], [3.0, 5.0]])))
         >>> s.offset.tolist(), s.scale.tolist(), s.apply(np.array([[3.0, 5.0]])).tolist()
         ([2.0, 5.0], [1.0, 1.0], [[1.0, 0.0]])
     """
@@ -66,13 +63,6 @@ class Scaling:
     def none(cls, d: int) -> Scaling:
         """The identity map on d columns."""
         return cls(np.zeros(d), np.ones(d))
-
-    @classmethod
-    def of(cls, X: np.ndarray, center: bool = True) -> Scaling:
-        """Mean and standard deviation of each column (without ``center``: offset 0)."""
-        rows = max(1, BLOCK_VALUES // max(X.shape[1], 1))
-        blocks = [moments(X[lo : lo + rows]) for lo in range(0, len(X), rows)]
-        return cls.of_moments(sum(blocks[1:], blocks[0]), center)
 
     @classmethod
     def of_moments(cls, total: Moments, center: bool = True) -> Scaling:
