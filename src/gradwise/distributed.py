@@ -6,7 +6,7 @@ engines), and each chunk is computed once and kept on a worker. Then:
 
 * a full pass at θ maps :func:`gradwise._chunks.chunk_sums` over the chunks (the fused
   kernel on each worker, on its own rows) and adds the sums in a tree of fan-in
-  :data:`SPLIT_EVERY`; only d + 2 numbers per chunk cross the network (the standardisation
+  :data:`SPLIT_EVERY`; only d + 3 numbers per chunk cross the network (the standardisation
   pass and the CLI's metrics fold their own small sums the same way);
 * a mini-batch epoch is a chain of tasks, one per chunk, each running
   :func:`gradwise._chunks.run_chunk` where its chunk lives and passing the small

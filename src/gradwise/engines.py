@@ -157,9 +157,7 @@ def _open(engine: str, data: Any, target: str | None, features: list[str] | None
 
     if engine == "stream" and isinstance(data, (str, Path)):
         return stream.FileEngine(Path(data), target, features, chunk_rows)
-    engine_of_arrays = stream.MemoryEngine(data, target, features, chunk_rows)
-    engine_of_arrays.name = engine
-    return engine_of_arrays
+    return stream.MemoryEngine(data, target, features, chunk_rows, name=engine)
 
 
 def _check(engine: str, chunk_rows: Any) -> None:

@@ -87,13 +87,13 @@ class MemoryEngine(_ChunkedEngine):
         target: the target column when ``data`` is a path.
         features: the feature columns when ``data`` is a path.
         chunk_rows: R.
+        name: the engine's name in results: ``memory``, or ``stream`` for arrays given to
+            the stream engine (they are already in memory: the same chunks).
     """
 
-    name = "memory"
-
     def __init__(self, data: Any, target: str | None, features: Sequence[str] | None,
-                 chunk_rows: int) -> None:
-        self.names = None
+                 chunk_rows: int, name: str = "memory") -> None:
+        self.name, self.names = name, None
         if isinstance(data, (str, Path)):
             X, y, self.names = _load(data, target, features)
         else:

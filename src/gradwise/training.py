@@ -211,10 +211,12 @@ def train(engine: Engine, settings: Settings, *, standardize: bool = False,
     settings = settings.checked()
     tick = tick or _ignore
     d = engine.features
+    point = None if start is None else _point(start, d)  # checked before any pass
     scaling = Scaling.none(d)
     if standardize:
         scaling = Scaling.of_moments(engine.fold(chunk_moments, tick), settings.fit_intercept)
-    theta = _start(start, d, scaling, settings.seed)
+    theta = default_start(d, settings.seed) if point is None else np.append(
+        *scaling.to_scaled(point[:-1], float(point[-1])))
     job = _job(settings, scaling if standardize else None)
     loop = _Loop(settings, job, Walk(theta, job.optimizer.init(tuple(theta.tolist()))))
     for epoch in range(settings.max_epochs + 1):
@@ -253,10 +255,8 @@ def _job(settings: Settings, scaling: Scaling | None) -> Job:
                settings.shuffle, seed, settings.backend)
 
 
-def _start(start: Any, d: int, scaling: Scaling, seed: int | None) -> np.ndarray:
-    """θ₀ in training coordinates, from ``start`` in the features' own units."""
-    if start is None:
-        return default_start(d, seed)
+def _point(start: Any, d: int) -> np.ndarray:
+    """``start`` as d + 1 finite floats, or an InputError saying what was expected."""
     try:
         point = np.asarray(start, dtype=np.float64).ravel()
     except (TypeError, ValueError):
@@ -264,7 +264,7 @@ def _start(start: Any, d: int, scaling: Scaling, seed: int | None) -> np.ndarray
     if point.shape != (d + 1,) or not np.isfinite(point).all():
         raise InputError(f"start must be {d + 1} finite numbers (w1, ..., w{d}, b) for "
                          f"{d} feature(s); received {start!r}")
-    return np.append(*scaling.to_scaled(point[:-1], float(point[-1])))
+    return point
 
 
 def _ignore(rows: int) -> None:
