@@ -225,9 +225,14 @@ def test_progress_bar_appears_only_for_long_runs():
 
     console = Console(file=io.StringIO(), force_terminal=True, width=80)
     with _Bar(10, enabled=True, console=console) as bar:
+        bar.read(70_000)
+        assert bar.progress is None  # quiet so far
         bar.began -= 1.0  # pretend the run has taken a second
         bar.update(3, 0.5)
         assert bar.progress is not None
+        bar.read(5_000)  # one long pass over a big file still moves the bar
+        task = bar.progress.tasks[0]
+        assert task.completed == 3 and task.fields == {"cost": "0.5", "rows": "75,000"}
     quiet = _Bar(10, enabled=True, console=console)
     quiet.update(3, 0.5)
     assert quiet.progress is None

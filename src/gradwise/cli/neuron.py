@@ -82,7 +82,7 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
         point = _start(start, source.names or []) if start else None
         with _Bar(max_epochs, enabled=not as_json) as bar:
             fit = train_loop(source, settings, standardize=not no_standardize, start=point,
-                             callback=bar.update)
+                             callback=bar.update, tick=bar.read)
         model = _model(fit, source.names or [], target, activation, settings)
         document = _document(fit, model, source)
         # the pictures of the data need the rows in memory; streamed runs draw the cost only
@@ -164,7 +164,11 @@ def _start(text: str, features: list[str]) -> Any:
 
 
 class _Bar:
-    """A Rich progress bar on stderr that shows itself only after ``PROGRESS_AFTER_S``."""
+    """A Rich progress bar on stderr that shows itself only after ``PROGRESS_AFTER_S``.
+
+    It advances by epochs (``update``, the loop's callback) and counts the rows read
+    (``read``, the engines' tick), so one long pass over a big file shows progress too.
+    """
 
     def __init__(self, epochs: int, enabled: bool, console: Any = None) -> None:
         from rich.console import Console
@@ -174,22 +178,33 @@ class _Bar:
         self.epochs, self.began = epochs, time.monotonic()
         self.progress: Any = None
         self.task: Any = None
+        self.rows = 0
 
     def __enter__(self) -> _Bar:
         return self
 
     def update(self, epoch: int, cost: float) -> None:
+        if self._shown():
+            self.progress.update(self.task, completed=epoch, cost=f"{cost:.6g}")
+
+    def read(self, rows: int) -> None:
+        self.rows += rows
+        if self._shown():
+            self.progress.update(self.task, rows=f"{self.rows:,}")
+
+    def _shown(self) -> bool:
         if not self.enabled:
-            return
+            return False
         if self.progress is None and time.monotonic() - self.began >= PROGRESS_AFTER_S:
             from rich.progress import Progress
 
             self.progress = Progress(*Progress.get_default_columns(), "cost {task.fields[cost]}",
-                                     console=self.console, transient=True)
+                                     "rows read {task.fields[rows]}", console=self.console,
+                                     transient=True)
             self.progress.start()
-            self.task = self.progress.add_task("training", total=self.epochs, cost="")
-        if self.progress is not None:
-            self.progress.update(self.task, completed=epoch, cost=f"{cost:.6g}")
+            self.task = self.progress.add_task("training", total=self.epochs, cost="",
+                                               rows=f"{self.rows:,}")
+        return self.progress is not None
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
