@@ -341,3 +341,17 @@ def test_plot_of_a_streamed_run_is_its_cost_curve(table, tmp_path, monkeypatch):
 def test_plot_path_is_checked_before_training(notes, tmp_path):
     result = run("train", notes, "--target", "y", "--plot", tmp_path / "train.txt")
     assert result.exit_code == 2 and "cannot tell the picture's format" in result.output
+
+
+def test_metrics_of_chunks_add_up_to_the_metrics_of_all_rows(table):
+    from gradwise.model import Model, metrics
+
+    _, X, y = table
+    model = Model(("a", "b"), "label", "sigmoid", "squared_error", (2.0, -1.0), 0.5)
+    whole = metrics(model, [(X, y)])
+    chunked = metrics(model, [(X[lo : lo + 64], y[lo : lo + 64]) for lo in range(0, 200, 64)])
+    assert chunked == pytest.approx(whole, rel=1e-12) and set(whole) == {"mse", "mae", "r2",
+                                                                         "accuracy"}
+    predicted = 1 / (1 + np.exp(-(X @ [2.0, -1.0] + 0.5)))
+    assert whole["mse"] == pytest.approx(np.mean((predicted - y) ** 2), rel=1e-12)
+    assert whole["accuracy"] == np.mean((predicted >= 0.5) == (y == 1.0))

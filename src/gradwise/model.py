@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,15 @@ def errors(model: Model, X: np.ndarray, y: np.ndarray) -> Errors:
     return Errors(len(y), float(error @ error), float(np.abs(error).sum()), float(y.sum()),
                   float(y @ y), int(((error + y >= 0.5) == (y == 1.0)).sum()),
                   bool(np.isin(y, (0.0, 1.0)).all()))
+
+
+def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk.
+
+    Engines fold :func:`errors` themselves; this is the same for chunks in hand.
+    """
+    parts = [errors(model, X, y) for X, y in chunks]
+    return sum(parts[1:], parts[0]).metrics()
 
 
 def _floats(values: Any) -> tuple[float, ...] | None:
