@@ -9,8 +9,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -102,6 +104,32 @@ def test_a_full_pool_answers_503_at_once():
         slow.join()
 
 
+def scratch_folders(pid: int) -> list[Path]:
+    return list(Path(tempfile.gettempdir()).glob(f"gradwise-worker-{pid}-*"))
+
+
+def test_a_train_request_over_the_time_limit_is_killed_and_the_server_keeps_serving():
+    """Stochastic steps on 2,000 rows for 10,000 epochs: millions of steps, stopped at 3 s."""
+    limits = WorkerLimits(timeout=3.0)
+    rows = "".join(f"{i % 17},{(i * 7) % 11}\n" for i in range(2000))
+    slow = {"csv": "x,y\n" + rows, "target": "y", "batch_size": 1, "epochs": 10_000,
+            "learning_rate": 1e-6}
+    with WorkerPool(size=1, limits=limits) as pool, \
+            served(create_app(Settings(limits=limits), pool)) as http:
+        (first,) = pool.pids()
+        assert len(scratch_folders(first)) == 1
+        start = time.monotonic()
+        response = http.post("/api/train", json=slow)
+        assert response.status_code == 422, response.text
+        assert response.json()["limit"] == "time"
+        assert time.monotonic() - start < limits.timeout + 1.5
+        assert not alive(first) and scratch_folders(first) == []
+        assert wait_until(lambda: len(pool.pids()) == 1, 30)
+        assert http.post("/api/gradient", json={"expr": "x^2"}).status_code == 200
+        quick = http.post("/api/train", json={**slow, "batch_size": None, "epochs": 3})
+        assert quick.status_code == 200 and len(quick.json()["history"]) == 4
+
+
 # -- the pool itself ------------------------------------------------------------------------
 
 def test_a_timeout_kills_the_worker_and_replaces_it():
@@ -181,11 +209,13 @@ def test_killing_the_server_leaves_no_workers():
         assert len(workers) == 2
         guardians = [pid for worker in workers for pid in children_of(worker)]
         assert len(guardians) == 2
+        assert all(len(scratch_folders(pid)) == 1 for pid in workers)
         server.send_signal(signal.SIGKILL)
         server.wait()
         left = [*workers, *guardians]
         assert wait_until(lambda: not any(alive(pid) for pid in left), 5), \
             [pid for pid in left if alive(pid)]
+        assert wait_until(lambda: not any(scratch_folders(pid) for pid in workers), 5)
 
 
 def test_killing_the_server_mid_computation_leaves_no_workers(tmp_path):

@@ -15,11 +15,20 @@ from gradwise.cli._common import (
     handle_errors,
     write_atomically,
 )
+from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
 from gradwise.descent.optimizers import METHODS
+from gradwise.errors import InputError
 from gradwise.expressions import parse
 
 TABLE_HEAD = 10  # a long run shows its first points, '⋮', and its last ones
 TABLE_TAIL = 5
+
+PANELS = 5
+"""``lr --plot`` compares at most this many runs: one row of panels."""
+
+FACTORS = (0.1, 0.5, 0.9, 1.0, 1.1)
+"""Without --sweep, ``lr --plot`` runs η = factor × 2/λ: well inside the stable range, the
+fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (divergence)."""
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)
@@ -42,10 +51,11 @@ TABLE_TAIL = 5
 @click.option("--explain", is_flag=True, help="Write each step as the notes do.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file.")
+@plot_option
 @handle_errors
 def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: float, method: str,
             schedule: str | None, line_search: bool, ascent: bool, exact: bool, explain: bool,
-            as_json: bool, csv_path: str | None) -> None:
+            as_json: bool, csv_path: str | None, plot_path: str | None) -> None:
     """Gradient descent (or ascent) on EXPR, step by step, with a diagnosis.
 
     \b
@@ -54,10 +64,16 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
       gradwise descend "(1 - w)^2" --start w=3 --lr 1 --ascent --steps 1
       gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
         --method adam --lr 0.02
+      gradwise descend "x^2 + 3y^2" --start x=2,y=1 --lr 0.3 --plot run.gif
+
+    --plot draws the run: in one variable the curve, tangents and steps; in two the
+    contours and the path; in more, f and |∇f| per step (.png, .svg, .pdf only).
     """
     from gradwise.descent.run import maximize, minimize
 
     f = parse(check_expression(expr))
+    if plot_path:
+        check_plot_variables(plot_path, f, progress=True)
     run = maximize if ascent else minimize
     result = run(f, start, learning_rate, method, max_steps=max_steps, tol=tol, exact=exact,
                  schedule=schedule, line_search=line_search)
@@ -67,6 +83,8 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
         emit_json(descent_document(result))
     else:
         _print_run(result, explain)
+    if plot_path:
+        write_plot(plot_path, result)
 
 
 def descent_document(result: Any) -> dict[str, Any]:
@@ -170,35 +188,68 @@ def _print_table(result: Any) -> None:
 @click.option("--sweep", "sweep_spec", metavar="FROM:TO:COUNT",
               help="Also run COUNT learning rates from FROM to TO at once, e.g. 0.01:2:50.")
 @click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
-              help="Steps per learning rate in the sweep.")
+              help="Steps per learning rate in the sweep and the --plot runs.")
 @click.option("--tol", type=float, default=1e-8, show_default=True)
 @click.option("--ascent", is_flag=True, help="Advice for gradient ascent (maximizing).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@plot_option_for(*STILL, description="Also draw the runs side by side into FILE (.png, .svg "
+                 "or .pdf), each panel titled with η, status and findings: with --sweep, "
+                 f"{PANELS} of its rates evenly spaced from FROM to TO (both ends included); "
+                 "else η = " + ", ".join(f"{x:g}" for x in FACTORS) + " × 2/λ.")
 @handle_errors
 def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float, ascent: bool,
-       as_json: bool) -> None:
+       as_json: bool, plot_path: str | None) -> None:
     """Which learning rate? The stable range 0 < η < 2/λ from the curvature λ.
 
     \b
     Examples:
       gradwise lr "(1 - w)^2" --start w=3
       gradwise lr "(1 - w)^2" --start w=3 --sweep 0.01:2:50
+      gradwise lr "(1 - w)^2" --start w=3 --plot rates.png
     """
     from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
 
     f = parse(check_expression(expr))
+    if plot_path:
+        check_plot_variables(plot_path, f)
     advice = advise_learning_rate(f, start, ascent=ascent)
-    rows = None
-    if sweep_spec:
-        rows = sweep(f, start, parse_range(sweep_spec), max_steps=max_steps, tol=tol,
-                     ascent=ascent)
+    rates = parse_range(sweep_spec) if sweep_spec else None
+    rows = None if rates is None else sweep(f, start, rates, max_steps=max_steps, tol=tol,
+                                            ascent=ascent)
+    shown = plot_rates(advice, rates) if plot_path else []
     if as_json:
         emit_json(lr_document(advice, rows))
-        return
-    click.echo(str(f))
-    click.secho(str(advice), bold=True)
-    if rows is not None:
-        _print_sweep(rows)
+    else:
+        click.echo(str(f))
+        click.secho(str(advice), bold=True)
+        if rows is not None:
+            _print_sweep(rows)
+    if plot_path:
+        _plot_runs(plot_path, f, start, shown, max_steps=max_steps, tol=tol, ascent=ascent)
+
+
+def plot_rates(advice: Any, swept: list[float] | None) -> list[float]:
+    """The learning rates ``lr --plot`` compares: a sample of the sweep, else factors of 2/λ.
+
+    Raises:
+        InputError: no sweep, and no positive curvature to scale by.
+    """
+    if swept is not None:
+        n = len(swept)
+        if n <= PANELS:
+            return list(swept)
+        return [swept[round(i * (n - 1) / (PANELS - 1))] for i in range(PANELS)]
+    if advice.max_stable is None:
+        raise InputError("no positive curvature here, so no stable range to pick learning "
+                         "rates from for --plot; name them with --sweep FROM:TO:COUNT")
+    return [factor * advice.max_stable for factor in FACTORS]
+
+
+def _plot_runs(plot_path: str, f: Any, start: str, rates: list[float], **options: Any) -> None:
+    from gradwise.descent.run import maximize, minimize
+
+    run = maximize if options.pop("ascent") else minimize
+    write_plot(plot_path, [run(f, start, eta, **options) for eta in rates])
 
 
 def lr_document(advice: Any, rows: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ A command gains ``--plot`` in two lines::
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +31,8 @@ from gradwise.cli._common import (
 )
 from gradwise.errors import GradwiseError, InputError
 
-__all__ = ["plot", "plot_option", "write_plot", "save", "check_plot_path", "FORMATS"]
+__all__ = ["plot", "plot_option", "plot_option_for", "write_plot", "save", "check_plot_path",
+           "check_plot_variables", "FORMATS", "STILL"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,25 +40,37 @@ FORMATS = {"png": "picture", "svg": "picture", "pdf": "picture", "gif": "animati
            "mp4": "animation", "html": "interactive"}
 """Extension -> what is drawn: a still picture, an animation of a descent, or a Plotly page."""
 
+STILL = ("png", "svg", "pdf")
+"""The formats of a still picture, the only ones for runs compared side by side."""
+
 DPI = 120
 FPS = 6
 
 
-def check_plot_path(path: str | Path) -> str:
+def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
+                    what: str = "this picture") -> str:
     """The format named by ``path``'s extension, after checking the file can be written.
 
+    Args:
+        path: the file to write.
+        formats: the extensions allowed (by default every one in ``FORMATS``).
+        what: what is drawn, for the message when a known format is not allowed.
+
     Raises:
-        InputError: an unknown extension, a missing folder, a directory, or mp4 without
-            ffmpeg.
+        InputError: an unknown or disallowed extension, a missing folder, a directory, or
+            mp4 without ffmpeg.
     """
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{str(target)!r} is a directory; give a file name such as "
                          f"{str(target / 'picture.png')!r}")
     extension = target.suffix.lower().lstrip(".")
-    if extension not in FORMATS:
+    if extension in FORMATS and extension not in formats:
+        raise InputError(f"{what} is drawn as {_listing(formats)}, not .{extension}; "
+                         f"write {str(target.with_suffix('.' + formats[0]))!r}, say")
+    if extension not in formats:
         raise InputError(f"cannot tell the picture's format from {str(path)!r}: end the file "
-                         "name in .png, .svg, .pdf, .gif, .mp4 or .html")
+                         f"name in {_listing(formats)}")
     if not target.parent.exists():
         raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
     if extension == "mp4" and shutil.which("ffmpeg") is None:
@@ -66,20 +79,57 @@ def check_plot_path(path: str | Path) -> str:
     return extension
 
 
+def check_plot_variables(path: str | Path, f: Any, *, progress: bool = False) -> None:
+    """Refuse, before any work, a function of more variables than ``path``'s format shows.
+
+    Pictures, animations and pages show functions of one or two variables; with
+    ``progress=True`` (a descent) a still picture of more is f and |∇f| per step instead.
+    No variables at all is left for the command itself to refuse.
+
+    Raises:
+        InputError: f has more than two variables and the format cannot show that.
+    """
+    n = len(f.variables)
+    extension = Path(path).suffix.lower().lstrip(".")
+    if n <= 2 or (progress and FORMATS.get(extension) == "picture"):
+        return
+    instead = "; write .png, .svg or .pdf for f and |∇f| per step" if progress else ""
+    raise InputError(f"a .{extension} shows a function of 1 or 2 variables, but {f.text!r} has "
+                     f"{n} ({', '.join(f.names)}){instead}")
+
+
 def plot_option(command: F) -> F:
     """Add ``--plot FILE`` (passed as ``plot_path``), refusing a bad path before any work."""
+    return plot_option_for(*FORMATS)(command)
+
+
+def plot_option_for(*extensions: str, description: str | None = None) -> Callable[[F], F]:
+    """``--plot FILE`` for a command that draws only these formats, e.g. ``*STILL``.
+
+    Args:
+        *extensions: the formats the command can draw; any other is refused before any
+            work, naming the ones it can.
+        description: the option's help text (by default, the formats).
+    """
 
     def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value is not None:
             try:
-                check_plot_path(value)
+                check_plot_path(value, extensions, what=f"{ctx.info_name}'s picture")
             except InputError as error:
                 fail(str(error))
         return value
 
-    return click.option("--plot", "plot_path", metavar="FILE", callback=check,
-                        help="Also draw a picture into FILE: .png, .svg, .pdf, .gif or .mp4 "
-                        "(an animation of a descent), or .html (interactive).")(command)
+    if description is None:
+        description = "Also draw a picture into FILE: .png, .svg, .pdf, .gif or .mp4 (an " \
+            "animation of a descent), or .html (interactive)." if set(extensions) == \
+            set(FORMATS) else f"Also draw a picture into FILE: {_listing(extensions)}."
+
+    def decorate(command: F) -> F:
+        return click.option("--plot", "plot_path", metavar="FILE", callback=check,
+                            help=description)(command)
+
+    return decorate
 
 
 def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
@@ -108,6 +158,12 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
     except ModuleNotFoundError as error:
         raise GradwiseError(str(error)) from None
     click.secho(f"picture written to {path}", dim=True, err=True)
+
+
+def _listing(extensions: Sequence[str]) -> str:
+    """``.png, .svg or .pdf``."""
+    named = [f".{e}" for e in extensions]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
 
 
 def save(picture: Any, path: str | Path) -> None:

@@ -6,20 +6,25 @@ the configuration, each later line a request ``{"task": name, "args": {...}}``; 
 one line, ``{"ok": document}`` or ``{"error": {"status": code, "error": message, ...}}``.
 
 The worker never outlives the server: the kernel sends it SIGKILL when the server's spawning
-thread dies (``PR_SET_PDEATHSIG``), a watchdog thread exits when the parent changes, and the
-request loop ends at end of file on its standard input.
+thread dies (``PR_SET_PDEATHSIG``), a guardian process kills its process group when the server
+has gone, and the request loop ends at end of file on its standard input. Its temporary files
+go to the private scratch folder the server made for it (``tempfile`` and ``TMPDIR`` point
+there), which the server removes with the worker, or the guardian when the server has died.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib
 import json
 import math
 import os
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 from typing import Any, BinaryIO
 
 _PR_SET_PDEATHSIG = 1
@@ -30,7 +35,9 @@ def main() -> None:
     protocol_in = sys.stdin.buffer
     config = json.loads(protocol_in.readline() or b"{}")
     _die_with_parent(int(config["parent"]))
-    _start_guardian(int(config["lifeline"]))
+    scratch = str(config["scratch"])
+    tempfile.tempdir = os.environ["TMPDIR"] = scratch
+    _start_guardian(int(config["lifeline"]), scratch)
     protocol_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print goes to stderr instead of corrupting the protocol
     _limit_memory(int(config["memory_bytes"]))
@@ -119,14 +126,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _start_guardian(lifeline: int) -> None:
-    """Fork a small guardian that kills this worker's whole process group when the server dies.
+def _start_guardian(lifeline: int, scratch: str) -> None:
+    """Fork a small guardian that kills this worker's whole process group when the server dies,
+    and removes the worker's scratch folder.
 
     PR_SET_PDEATHSIG reaches only this process; a computation may have started others (the
     critical-point solver does). The guardian blocks on a pipe whose only writer is the server,
     so end of file means the server is gone, however it died; it holds no protocol pipe, so a
     dead worker still shows as end of file to the server.
     """
+    worker = os.getpid()
     if os.fork() != 0:
         os.close(lifeline)
         return
@@ -138,6 +147,9 @@ def _start_guardian(lifeline: int) -> None:
         while os.read(lifeline, 1):
             pass
     finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)  # first, so nothing writes to the folder meanwhile
+        shutil.rmtree(scratch, ignore_errors=True)
         os.killpg(os.getpgrp(), signal.SIGKILL)
         os._exit(0)
 

@@ -42,7 +42,9 @@ class Settings:
         workers: worker processes (None: the CPU count, at least 4 and at most 8).
         limits: per-request time, CPU and memory limits.
         max_body: bytes of a JSON request body (413 past it).
-        max_upload: bytes of a request that carries a data file (``/api/train``).
+        max_upload: bytes of a request that carries a data file (``/api/train``): room for
+            a CSV of ``schema.MAX_CSV`` bytes after JSON escaping (each line break becomes two
+            characters, a quote two) and the other fields.
         max_waiting: requests that may wait for a worker (503 past it).
         queue_timeout: seconds a request may wait for a worker (503 past it).
     """
@@ -50,7 +52,7 @@ class Settings:
     workers: int | None = None
     limits: WorkerLimits = WorkerLimits()
     max_body: int = 128 * 1024
-    max_upload: int = 1024 * 1024 + 64 * 1024
+    max_upload: int = 2 * schema.MAX_CSV + 64 * 1024
     max_waiting: int = 64
     queue_timeout: float = 10.0
 
@@ -112,7 +114,7 @@ async def _endpoint(name: str, request: Request) -> Response:
     try:
         args = schema.check(name, body)
     except schema.SchemaError as error:
-        raise ApiError(400, str(error)) from None
+        raise ApiError(error.status, str(error), **error.extra) from None
     pool: WorkerPool = request.app.state.pool
     timeout = schema.ENDPOINTS[name].timeout
     try:

@@ -1,8 +1,9 @@
 """The JSON API's requests: one table of fields and endpoints, used to check bodies and to
 write the OpenAPI document, so the documentation cannot drift from what is checked.
 
-Only the shape is checked here (known names, JSON types, string lengths); what the values
-mean (the expression, the point) is checked by the library in the worker, through ``parse``.
+Only the shape is checked here (known names, JSON types, string lengths, closed choices); what
+the values mean (the expression, the point, the CSV) is checked by the library in the worker,
+through ``parse`` and the data loader.
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ from gradwise import __version__
 
 MAX_STEPS = 10_000  # a page's path; the library allows more from Python
 MAX_BUDGET = 5.0  # seconds for a critical-point search (the CLI's default)
+MAX_CSV = 1024 * 1024  # UTF-8 bytes of an uploaded CSV (the page checks the same number)
+MAX_EPOCHS = 10_000
+ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softplus")
 
 
 @dataclass(frozen=True)
 class Field:
     """One request field: its JSON type, a description with an example, and a length cap."""
 
-    kind: str  # "string", "boolean", "integer", "number", "numbers", "value" (number or string)
+    kind: str  # "string", "boolean", "integer", "number", "numbers", "strings", "value"
     description: str
-    max_length: int = 2_000
+    max_length: int = 2_000  # characters of a string, items of an array
+    choices: tuple[str, ...] = ()  # a closed choice: the only strings allowed
+    upload: bool = False  # a file's text: capped in UTF-8 bytes, and past the cap 413
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,8 @@ FIELDS = {
     "resolution": Field("integer", "grid points per axis (2 to 150)"),
     "arrows": Field("integer", "gradient arrows per axis (0 to 25)"),
     "start": Field("string", "where descent starts, e.g. `w=3` or `x=-1.2,y=1`"),
-    "learning_rate": Field("value", "η > 0, a number or text such as `1/10` (read exactly)"),
+    "learning_rate": Field("value", "η > 0, a number or text such as `1/10` (read exactly; "
+                           "a number or decimal text for `/api/train`)"),
     "steps": Field("integer", f"the most updates to take (1 to {MAX_STEPS:,})"),
     "tol": Field("number", "converged when |∇f| <= tol"),
     "method": Field("string", "`gd`, `momentum`, `nesterov`, `adagrad`, `rmsprop` or `adam`"),
@@ -63,6 +70,19 @@ FIELDS = {
     "within": Field("string", "a box, e.g. `x=-5:5,y=-5:5`: only points in it, plus f's "
                     "global minimum and maximum over it"),
     "budget": Field("number", f"seconds for the whole search (at most {MAX_BUDGET:g})"),
+    "csv": Field("string", f"the data file's text: CSV with a header line, at most "
+                 f"{MAX_CSV:,} bytes (UTF-8); read by the data loader, never as a path",
+                 MAX_CSV, upload=True),
+    "filename": Field("string", "the uploaded file's name, used only to label error messages",
+                      255),
+    "target": Field("string", "the column to predict, y"),
+    "features": Field("strings", "the feature columns in order, e.g. `[\"x1\", \"x2\"]` "
+                      "(default: every column but the target)", 1_000),
+    "activation": Field("string", "φ in ŷ = φ(w·x + b)", choices=ACTIVATIONS),
+    "epochs": Field("integer", f"the most passes over the data (1 to {MAX_EPOCHS:,}; default "
+                    "100)"),
+    "batch_size": Field("integer", "rows per step (1: stochastic; default: all rows, one step "
+                        "an epoch)"),
 }
 
 ENDPOINTS = {
@@ -83,14 +103,28 @@ ENDPOINTS = {
     "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
                          "prints.", ("expr",), ("within", "budget"),
                          timeout=MAX_BUDGET + 3),
+    "train": Endpoint("The neuron ŷ = φ(w·x + b) trained by gradient descent on an uploaded "
+                      "CSV (its text in `csv`); the document `gradwise train --json` prints.",
+                      ("csv", "target"), ("filename", "features", "activation",
+                                          "learning_rate", "epochs", "batch_size", "method")),
 }
 
 _JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer",
-               "number": "number", "numbers": "array", "value": ["number", "string"]}
+               "number": "number", "numbers": "array", "strings": "array",
+               "value": ["number", "string"]}
+
+
+_ITEM_LENGTH = 2_000  # characters of one string in a "strings" field
 
 
 class SchemaError(ValueError):
-    """A request body that does not have the endpoint's shape (HTTP 400)."""
+    """A request body that does not have the endpoint's shape: HTTP ``status`` (400, or 413
+    for an upload over its cap), with ``extra`` fields for the error document."""
+
+    def __init__(self, message: str, status: int = 400, **extra: object) -> None:
+        super().__init__(message)
+        self.status = status
+        self.extra = extra
 
 
 def check(name: str, body: Any) -> dict[str, Any]:
@@ -108,24 +142,43 @@ def check(name: str, body: Any) -> dict[str, Any]:
         if key not in body:
             raise SchemaError(f"missing field {key!r}: {FIELDS[key].description}")
     for key, value in body.items():
-        _check_value(key, value, FIELDS[key])
+        _check_value(key, value, FIELDS[key], key in endpoint.required)
     return {key: value for key, value in body.items() if value is not None}
 
 
-def _check_value(key: str, value: Any, field: Field) -> None:
-    if value is None and FIELDS[key].kind != "boolean" and key not in ("expr", "start"):
-        return
+def _check_value(key: str, value: Any, field: Field, required: bool) -> None:
+    if value is None and field.kind != "boolean" and not required:
+        return  # null is an optional field left out
     if not _is(value, field.kind):
         raise SchemaError(f"field {key!r} must be {_a(field.kind)}; received "
                           f"{_json_type(value)} {_clip(value)}: {field.description}")
-    if field.kind in ("string", "numbers") and len(value) > field.max_length:
+    if field.upload:
+        _check_upload(key, value, field)
+    elif field.kind in ("string", "numbers", "strings") and len(value) > field.max_length:
         raise SchemaError(f"field {key!r} has length {len(value):,}; at most "
                           f"{field.max_length:,} is allowed")
+    if field.choices and value not in field.choices:
+        raise SchemaError(f"field {key!r} must be one of {', '.join(field.choices)}; received "
+                          f"{_clip(value)}")
+    for item in value if field.kind == "strings" else ():
+        if len(item) > _ITEM_LENGTH:
+            raise SchemaError(f"field {key!r} has an item of length {len(item):,}; at most "
+                              f"{_ITEM_LENGTH:,} is allowed")
+
+
+def _check_upload(key: str, text: str, field: Field) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > field.max_length:
+        raise SchemaError(f"field {key!r} holds {size:,} bytes; at most {field.max_length:,} "
+                          "are allowed; upload a smaller file (fewer rows)", status=413,
+                          limit=field.max_length)
 
 
 def _is(value: Any, kind: str) -> bool:
     if kind == "numbers":
         return isinstance(value, list) and all(_is(v, "number") for v in value)
+    if kind == "strings":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
@@ -136,7 +189,8 @@ def _is(value: Any, kind: str) -> bool:
 
 
 def _a(kind: str) -> str:
-    return {"numbers": "an array of numbers", "integer": "an integer",
+    return {"numbers": "an array of numbers", "strings": "an array of strings",
+            "integer": "an integer",
             "value": "a number or a string"}.get(kind, f"a {kind}")
 
 
@@ -182,7 +236,8 @@ def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str
         "responses": {
             "200": {"description": "the document", "content": {"application/json": {}}},
             "400": {**error, "description": "invalid input: " + error["description"]},
-            "413": {**error, "description": "the request body is too large"},
+            "413": {**error, "description": "the request body (or an uploaded file in it) is "
+                    "too large; `limit` is the cap in bytes"},
             "422": {**error, "description": "valid input whose computation failed or was "
                     "stopped at a limit"},
             "503": {**error, "description": "every worker is busy; retry"},
@@ -192,9 +247,11 @@ def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str
 
 def _property(field: Field) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": _JSON_TYPES[field.kind], "description": field.description}
-    if field.kind == "numbers":
-        schema["items"] = {"type": "number"}
+    if field.kind in ("numbers", "strings"):
+        schema["items"] = {"type": field.kind[:-1]}
         schema["maxItems"] = field.max_length
     elif field.kind == "string":
-        schema["maxLength"] = field.max_length
+        schema["maxLength"] = field.max_length  # for an upload, bytes >= characters
+    if field.choices:
+        schema["enum"] = list(field.choices)
     return schema

@@ -1,5 +1,7 @@
 """What the workers compute: one function per API endpoint, each a dict of arguments -> document.
 
+The neuron's ``train`` lives in ``web.neuron`` (an upload, a temporary file, the estimator).
+
 These run inside the sandboxed workers (``_child``), never in the server. Each reuses the CLI's
 document builders, so ``POST /api/gradient`` answers exactly what ``gradwise grad --json``
 prints. Arguments arrive checked for type and size by ``schema``; everything about their
@@ -21,6 +23,7 @@ from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_d
 from gradwise.errors import InputError
 from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
+from gradwise.web.neuron import train
 from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
 
 MAX_RESOLUTION = 150
@@ -205,6 +208,7 @@ TASKS = {
     "descend": descend,
     "lr": lr,
     "critical": critical,
+    "train": train,
 }
 
 

@@ -4,7 +4,9 @@ Each worker is a pre-started ``python -m gradwise.web._child`` (starting Python 
 about half a second, too slow per request) in a session and process group of its own. It caps
 its own address space (``RLIMIT_AS``) and, per request, its CPU time (``RLIMIT_CPU``); the pool
 enforces a wall-clock timeout and, when it passes, kills the worker's whole process group and
-starts a replacement. Workers die with the server, with whatever they started (see ``_child``:
+starts a replacement. Each worker has a private scratch folder (mode 0700, the home of its
+temporary files) that goes with it: removed when the pool kills it, or by its guardian when the
+server dies. Workers die with the server, with whatever they started (see ``_child``:
 ``PR_SET_PDEATHSIG`` and a guardian on a lifeline pipe), and are spawned from one long-lived
 thread because ``PR_SET_PDEATHSIG`` fires when the *thread* that forked them ends.
 
@@ -21,9 +23,11 @@ import json
 import os
 import queue
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -75,11 +79,12 @@ class OverLimit(TaskError):
 
 
 class _Worker:
-    """One child process and its pipes; used by one thread at a time."""
+    """One child process, its pipes and its scratch folder; used by one thread at a time."""
 
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
         self.pid = process.pid
+        self.scratch = tempfile.mkdtemp(prefix=f"gradwise-worker-{self.pid}-")
 
     def send(self, document: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -123,6 +128,7 @@ class _Worker:
             if stream is not None:
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)  # what a killed task left behind
         return code
 
 
@@ -306,7 +312,7 @@ class WorkerPool:
         with self._lock:
             self._live.add(worker)
         worker.send({"parent": os.getpid(), "lifeline": self._lifeline[0], "tasks": self.tasks,
-                     "cpu_seconds": self.limits.cpu_seconds,
+                     "scratch": worker.scratch, "cpu_seconds": self.limits.cpu_seconds,
                      "memory_bytes": self.limits.memory_bytes})
         return worker
 

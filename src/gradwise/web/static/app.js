@@ -402,6 +402,17 @@ async function animatePath(run, key) {
   }
 }
 
+// ---- tabs ----------------------------------------------------------------------------
+
+function showTab(name) {
+  state.tab = $(`tab-${name}`) ? name : "descent";
+  for (const button of document.querySelectorAll(".tab")) {
+    const shown = button.dataset.tab === state.tab;
+    button.setAttribute("aria-selected", String(shown));
+    $(`tab-${button.dataset.tab}`).hidden = !shown;
+  }
+}
+
 // ---- start-up ------------------------------------------------------------------------
 
 function showEta() {
@@ -427,6 +438,10 @@ function init() {
   if ([...method.options].some((o) => o.value === state.method)) method.value = state.method;
   method.addEventListener("change", () => { state.method = method.value; writeUrl(); runDescentSoon(); });
   $("steps").addEventListener("change", runDescentSoon);
+  for (const button of document.querySelectorAll(".tab")) {
+    button.addEventListener("click", () => { showTab(button.dataset.tab); writeUrl(); });
+  }
+  showTab(state.tab);
   refresh();
 }
 
