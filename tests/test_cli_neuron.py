@@ -338,9 +338,14 @@ def test_plot_of_a_streamed_run_is_its_cost_curve(table, tmp_path, monkeypatch):
     assert cost.tolist() == strict_json(result.stdout)["history"]
 
 
-def test_plot_path_is_checked_before_training(notes, tmp_path):
-    result = run("train", notes, "--target", "y", "--plot", tmp_path / "train.txt")
-    assert result.exit_code == 2 and "cannot tell the picture's format" in result.output
+@pytest.mark.parametrize(("name", "message"), [
+    ("train.txt", "cannot tell the picture's format from"),
+    ("train.gif", "train's picture is drawn as .png, .svg or .pdf, not .gif"),
+])
+def test_plot_path_is_checked_before_training(notes, tmp_path, name, message):
+    result = run("train", notes, "--target", "y", "--plot", tmp_path / name)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / name).exists()
 
 
 def test_metrics_of_chunks_add_up_to_the_metrics_of_all_rows(table):

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from gradwise.cli._common import emit_json, handle_errors, write_atomically
-from gradwise.cli.plot import plot_option, write_plot
+from gradwise.cli.plot import STILL, plot_option_for, write_plot
 
 PROGRESS_AFTER_S = 0.5
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
@@ -51,7 +51,9 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--stream", is_flag=True, help="The same as --engine stream.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--save", type=click.Path(dir_okay=False), help="Write the model here (JSON).")
-@plot_option
+@plot_option_for(*STILL, description="Also draw the cost per epoch into FILE (.png, .svg or "
+                 ".pdf); with one feature and --engine memory also the data with the fitted "
+                 "curve and C(w, b) with the training path.")
 @handle_errors
 def train(file: str, target: str, features: str | None, activation: str, cost: str,
           learning_rate: float, max_epochs: int, batch_size: int | None, method: str,
