@@ -144,7 +144,7 @@ def _document(fit: Any, model: Any, source: Any) -> dict[str, Any]:
         "metrics": {"cost": fit.history[-1], **scores},
         "gradient_norms": list(fit.gradient_norms), "epochs": fit.n_epochs,
         "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
-        "target": model.target, "engine": fit.engine, "rows": fit.rows,
+        "target": model.target,
     }
 
 
