@@ -3,9 +3,11 @@
 The same float64 regression data (N rows × d features, y = X·w + noise), the identity
 neuron and its squared error, plain SGD with a constant learning rate, shuffled:
 
-* gradwise ``training.train``: kernel gradient per batch, the descent's ``gd`` update per step,
-  plus the full-data cost and gradient recorded at the start and the end (two fused passes)
-  and the findings; "epoch only" subtracts a zero-epoch run (those extras alone);
+* gradwise ``gradwise.train`` (the one training loop, memory engine, one chunk of 2²⁰ rows so
+  the shuffle is global as in the peers): kernel gradient per batch, the descent's ``gd``
+  update per step, plus the full-data cost and gradient recorded at the start and the end
+  (two fused passes) and the findings; "epoch only" subtracts a zero-epoch run (those extras
+  alone);
 * gradwise ``NeuronRegressor.fit`` (adds validation and standardising X);
 * scikit-learn ``SGDRegressor(max_iter=1)``: its Cython epoch, one sample per step (it has no
   mini-batches), a different algorithm, shown as the usual peer;
@@ -29,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradwise.training import Settings, array_source, train
+from gradwise.engines import train
 
 BATCH, RATE = 256, 0.01
 
@@ -50,12 +52,9 @@ def mse(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
 
 
 def gradwise_train(X: np.ndarray, y: np.ndarray, epochs: int = 1) -> Callable[[], float]:
-    settings = Settings("identity", learning_rate=RATE, max_epochs=epochs, batch_size=BATCH,
-                        tol=None, seed=0)
-    start = np.zeros(X.shape[1] + 1)
-
     def run() -> float:
-        fit = train(array_source(X, y, BATCH, True), (X[:10_000], y[:10_000]), start, settings)
+        fit = train((X, y), activation="identity", learning_rate=RATE, max_epochs=epochs,
+                    batch_size=BATCH, tol=None, seed=0, chunk_rows=len(y))
         return mse(X, y, fit.weights, fit.bias)
 
     return run
@@ -68,6 +67,7 @@ def gradwise_estimator(X: np.ndarray, y: np.ndarray) -> Callable[[], float] | No
 
     def run() -> float:
         neuron = NeuronRegressor(learning_rate=RATE, max_epochs=1, batch_size=BATCH, tol=None,
+                                 chunk_rows=len(y),
                                  start=np.zeros(X.shape[1] + 1)).fit(X, y)
         return mse(X, y, neuron.weights_, neuron.bias_)
 

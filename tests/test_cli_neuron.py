@@ -225,9 +225,14 @@ def test_progress_bar_appears_only_for_long_runs():
 
     console = Console(file=io.StringIO(), force_terminal=True, width=80)
     with _Bar(10, enabled=True, console=console) as bar:
+        bar.read(70_000)
+        assert bar.progress is None  # quiet so far
         bar.began -= 1.0  # pretend the run has taken a second
         bar.update(3, 0.5)
         assert bar.progress is not None
+        bar.read(5_000)  # one long pass over a big file still moves the bar
+        task = bar.progress.tasks[0]
+        assert task.completed == 3 and task.fields == {"cost": "0.5", "rows": "75,000"}
     quiet = _Bar(10, enabled=True, console=console)
     quiet.update(3, 0.5)
     assert quiet.progress is None
@@ -242,3 +247,118 @@ def test_train_as_a_real_process_without_scikit_learn(notes):
     assert done.returncode == 0, done.stderr
     assert math.isfinite(strict_json(done.stdout)["weights"]["x"])
     assert done.stderr.strip().endswith("False")
+
+
+# -- engines and pictures ----------------------------------------------------------------------
+
+def test_engine_stream_is_the_memory_run_bit_for_bit_and_stream_is_its_alias(table, tmp_path):
+    path, model = table[0], tmp_path / "model.json"
+    args = ("train", path, "--target", "label", "--epochs", "12", "--batch-size", "16",
+            "--chunk-rows", "50", "--json", "--save", model)
+    runs, engines = [], []
+    for extra in ((), ("--engine", "stream"), ("--stream",)):
+        runs.append(strict_json(run(*args, *extra).output))
+        engines.append(json.loads(model.read_text())["training"]["engine"])
+    assert engines == ["memory", "stream", "stream"]
+    assert runs[0]["weights"] == runs[1]["weights"] == runs[2]["weights"]
+    assert runs[0]["history"] == runs[1]["history"] and runs[0]["steps"] == 12 * 4 * 4
+    assert set(runs[1]) >= {"weights", "bias", "history", "status", "findings", "metrics"}
+    assert runs[1]["metrics"] == runs[0]["metrics"]  # metrics folded over the streamed chunks
+
+
+def test_stream_and_another_engine_contradict(table):
+    result = run("train", table[0], "--target", "label", "--stream", "--engine", "dask")
+    assert result.exit_code == 2
+    assert "--stream means --engine stream, but --engine dask was also given" in result.output
+
+
+def test_chunk_rows_must_be_positive(table):
+    result = run("train", table[0], "--target", "label", "--chunk-rows", "0")
+    assert result.exit_code == 2
+    assert "chunk_rows must be a whole number >= 1; received 0" in result.output
+
+
+def test_engine_dask_trains_a_parquet_file_to_the_memory_numbers(tmp_path, table):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    _, X, y = table
+    path = tmp_path / "table.parquet"
+    pq.write_table(pa.table({"a": X[:, 0], "b": X[:, 1], "label": y}), path, row_group_size=70)
+    args = ("train", path, "--target", "label", "--epochs", "5", "--chunk-rows", "64", "--json")
+    memory = strict_json(run(*args).output)
+    dask = strict_json(run(*args, "--engine", "dask").output)
+    assert dask["steps"] == memory["steps"] == 5
+    for name in ("a", "b"):
+        assert dask["weights"][name] == pytest.approx(memory["weights"][name], rel=1e-12)
+    assert dask["history"] == pytest.approx(memory["history"], rel=1e-12)
+    assert dask["metrics"] == pytest.approx(memory["metrics"], rel=1e-12)
+
+
+def test_plot_draws_the_cost_per_epoch_the_data_and_the_fit(notes, tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    picture = tmp_path / "train.svg"
+    result = run("train", notes, "--target", "y", *NOTES, "--epochs", "3", "--tol", "0",
+                 "--json", "--plot", picture)
+    assert result.exit_code == 0, result.output
+    history = strict_json(result.stdout)["history"]
+    assert history == pytest.approx([4.0, 2.56, 1.6384, 1.048576], rel=1e-15)
+    svg = picture.read_text()
+    for gid in ("cost", "data", "fit", "path"):  # cost per epoch, data and curve, C(w, b)
+        assert f'id="{gid}"' in svg, gid
+
+
+def test_plot_of_a_streamed_run_is_its_cost_curve(table, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gradwise.cli import plot as cli_plot
+
+    drawn = {}
+    original = cli_plot.write_plot
+
+    def spy(path, subject, **options):
+        drawn.update(subject=subject, **options)
+        original(path, subject, **options)
+
+    monkeypatch.setattr("gradwise.cli.neuron.write_plot", spy)
+    picture = tmp_path / "train.png"
+    result = run("train", table[0], "--target", "label", "--epochs", "7", "--stream", "--json",
+                 "--plot", picture)
+    assert result.exit_code == 0, result.output
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert drawn["X"] is None and drawn["y"] is None  # rows not in memory: the cost only
+    from gradwise.plotting.neuron import plot_cost
+
+    _, cost = [a for a in plot_cost(drawn["subject"]).get_children()
+               if a.get_gid() == "cost"][0].get_data()
+    assert cost.tolist() == strict_json(result.stdout)["history"]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("train.txt", "cannot tell the picture's format from"),
+    ("train.gif", "train's picture is drawn as .png, .svg or .pdf, not .gif"),
+])
+def test_plot_path_is_checked_before_training(notes, tmp_path, name, message):
+    result = run("train", notes, "--target", "y", "--plot", tmp_path / name)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / name).exists()
+
+
+def test_metrics_of_chunks_add_up_to_the_metrics_of_all_rows(table):
+    from gradwise.model import Model, metrics
+
+    _, X, y = table
+    model = Model(("a", "b"), "label", "sigmoid", "squared_error", (2.0, -1.0), 0.5)
+    whole = metrics(model, [(X, y)])
+    chunked = metrics(model, [(X[lo : lo + 64], y[lo : lo + 64]) for lo in range(0, 200, 64)])
+    assert chunked == pytest.approx(whole, rel=1e-12) and set(whole) == {"mse", "mae", "r2",
+                                                                         "accuracy"}
+    predicted = 1 / (1 + np.exp(-(X @ [2.0, -1.0] + 0.5)))
+    assert whole["mse"] == pytest.approx(np.mean((predicted - y) ** 2), rel=1e-12)
+    assert whole["accuracy"] == np.mean((predicted >= 0.5) == (y == 1.0))

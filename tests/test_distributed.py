@@ -52,7 +52,7 @@ def same_fit(a, b):
     np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
     assert a.bias == pytest.approx(b.bias, rel=1e-12, abs=1e-15)
     np.testing.assert_allclose(a.history, b.history, rtol=1e-12)
-    assert a.steps == b.steps and a.rows == b.rows
+    assert a.n_steps == b.n_steps and a.rows == b.rows and a.status == b.status
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
@@ -131,3 +131,17 @@ def test_a_worker_killed_mid_training_changes_nothing(tmp_path):
             assert victim not in two.run(os.getpid)  # it really died
             same_fit(fit, train((X, y), **settings))
             two.wait_for_workers(2, timeout=60)
+
+
+@pytest.mark.parametrize("batch_size", [None, 64])
+def test_the_estimator_on_dask_makes_the_memory_updates(client, batch_size):
+    from gradwise.neuron import NeuronClassifier
+
+    X, y = data()
+    options = dict(max_epochs=4, tol=None, batch_size=batch_size, chunk_rows=700, seed=3)
+    memory = NeuronClassifier(**options).fit(X, y)
+    dask = NeuronClassifier(engine="dask", scheduler=client.scheduler.address, **options).fit(X, y)
+    np.testing.assert_allclose(dask.weights_, memory.weights_, rtol=1e-12)
+    assert dask.bias_ == pytest.approx(memory.bias_, rel=1e-12)
+    np.testing.assert_allclose(dask.history_["cost"], memory.history_["cost"], rtol=1e-12)
+    assert dask.n_steps_ == memory.n_steps_ and dask.status_ == memory.status_

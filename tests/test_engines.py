@@ -1,13 +1,15 @@
-"""Tests for gradwise.engines and gradwise._chunks: hand-worked steps, a naive loop, rules."""
+"""Tests for gradwise.train (engines.py) on the one loop: hand-worked steps, a naive loop, rules."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gradwise._chunks import Moments, moments
-from gradwise.engines import Fit, train
+from gradwise.descent.optimizers import Optimizer
+from gradwise.engines import train
 from gradwise.errors import InputError
+from gradwise.scaling import Moments, Scaling, moments
+from gradwise.training import Fit
 
 
 def data(rows=1003, d=3, seed=0):
@@ -27,12 +29,14 @@ def naive_sigmoid_gradient(X, y, w, b):
 def test_two_hand_worked_steps_of_the_notes_rule():
     # identity φ, X = [1, 2], y = [1, 0], η = 0.1, from w = b = 0:
     # step 1: δ = 2(z − y) = [−2, 0], ∂C/∂w = −1, ∂C/∂b = −1, so w = b = 0.1, C = 0.5;
-    # step 2: z = [0.2, 0.3], δ = [−1.6, 0.6], ∂C/∂w = −0.2, ∂C/∂b = −0.5, C = 0.365.
+    # step 2: z = [0.2, 0.3], δ = [−1.6, 0.6], ∂C/∂w = −0.2, ∂C/∂b = −0.5, C = 0.365;
+    # then w = 0.12, b = 0.15: z = [0.27, 0.39], C = (0.73² + 0.39²) / 2 = 0.3425.
     fit = train((np.array([[1.0], [2.0]]), np.array([1.0, 0.0])), activation="identity",
                 learning_rate=0.1, max_epochs=2)
-    assert isinstance(fit, Fit) and fit.status == "max_epochs" and fit.engine == "memory"
+    assert isinstance(fit, Fit) and fit.status == "max_steps" and fit.engine == "memory"
     assert fit.weights == pytest.approx([0.12]) and fit.bias == pytest.approx(0.15)
-    assert fit.history == pytest.approx((0.5, 0.365)) and fit.steps == 2 and fit.rows == 2
+    assert fit.history == pytest.approx((0.5, 0.365, 0.3425))
+    assert fit.n_steps == fit.n_epochs == 2 and fit.rows == 2
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 97, 1003, 5000])
@@ -43,6 +47,7 @@ def test_full_batch_matches_a_naive_loop_whatever_the_chunks(chunk_rows):
         cost, gw, gb = naive_sigmoid_gradient(X, y, w, b)
         costs.append(cost)
         w, b = w - 0.05 * gw, b - 0.05 * gb
+    costs.append(naive_sigmoid_gradient(X, y, w, b)[0])
     fit = train((X, y), learning_rate=0.05, max_epochs=5, chunk_rows=chunk_rows)
     np.testing.assert_allclose(fit.weights, w, rtol=1e-12)
     assert fit.bias == pytest.approx(b, rel=1e-12) and fit.history == pytest.approx(costs)
@@ -61,7 +66,7 @@ def test_mini_batch_follows_the_documented_order():
                 _, gw, gb = naive_sigmoid_gradient(Xc[rows], yc[rows], w, b)
                 w, b, step = w - eta * gw, b - eta * gb, step + 1
     fit = train((X, y), learning_rate=eta, max_epochs=2, batch_size=B, chunk_rows=R, seed=7)
-    assert fit.steps == step == 2 * (4 + 4 + 2)
+    assert fit.n_steps == step == 2 * (4 + 4 + 2)
     np.testing.assert_allclose(fit.weights, w, rtol=1e-10)
     assert fit.bias == pytest.approx(b, rel=1e-10)
 
@@ -78,7 +83,7 @@ def test_chan_merge_of_chunk_moments_equals_numpy():
     merged = sum((moments(X[lo : lo + 100]) for lo in range(100, 1003, 100)), moments(X[:100]))
     assert isinstance(merged, Moments) and merged.rows == 1003
     np.testing.assert_allclose(merged.mean, X.mean(axis=0), rtol=1e-13)
-    np.testing.assert_allclose(merged.scale(), X.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(Scaling.of_moments(merged).scale, X.std(axis=0), rtol=1e-12)
 
 
 def test_standardize_trains_on_standardised_features():
@@ -87,37 +92,37 @@ def test_standardize_trains_on_standardised_features():
     plain = train((Z, y), max_epochs=3, learning_rate=0.5)
     scaled = train((X, y), max_epochs=3, learning_rate=0.5, standardize=True, chunk_rows=64)
     np.testing.assert_allclose(scaled.weights, plain.weights, rtol=1e-10)
-    np.testing.assert_allclose(scaled.mean, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaled.scaling.offset, X.mean(axis=0), rtol=1e-12)
+    raw = Z[:5] @ scaled.weights + scaled.bias
+    w, b = scaled.scaling.to_raw(scaled.weights, scaled.bias)
+    np.testing.assert_allclose(X[:5] @ w + b, raw, rtol=1e-10)  # the same neuron, raw units
     X[:, 1] = 4.0  # a constant column keeps scale 1 rather than dividing by zero
-    assert train((X, y), max_epochs=1, standardize=True).scale[1] == 1.0
+    assert train((X, y), max_epochs=1, standardize=True).scaling.scale[1] == 1.0
 
 
 def test_a_schedule_and_an_optimizer_of_the_descent_shape_are_used():
-    class HalfStep:
-        def init(self, point):
-            return 0
-
-        def update(self, gradient, state, learning_rate):
-            return tuple(-learning_rate * g / 2 for g in gradient), state + 1
-
+    half_step = Optimizer("half", lambda point: 0, lambda gradient, state, learning_rate: (
+        tuple(-learning_rate * g / 2 for g in gradient), state + 1))
     X, y = np.array([[1.0], [2.0]]), np.array([1.0, 0.0])
-    fit = train((X, y), activation="identity", optimizer=HalfStep(), max_epochs=1,
+    fit = train((X, y), activation="identity", method=half_step, max_epochs=2,
                 learning_rate=lambda k: 0.2 / (k + 1))
-    assert fit.weights == pytest.approx([0.1]) and fit.bias == pytest.approx(0.1)
+    # step 0: η = 0.2, Δ = −0.2·(−1, −1)/2; step 1 uses η_1 = 0.1
+    assert fit.trace.coordinates[0][:2] == pytest.approx((0.0, 0.1))
+    assert fit.trace.learning_rates == pytest.approx((0.2, 0.1))
 
 
 def test_divergence_is_a_result_not_an_exception():
     X, y = data()
     fit = train((X * 100, y), activation="identity", learning_rate=10.0, max_epochs=50)
-    assert fit.status == "diverged" and fit.epochs < 50
+    assert fit.status == "diverged" and fit.n_epochs < 50
 
 
 def test_start_and_callback():
     X, y = data()
     seen = []
-    fit = train((X, y), max_epochs=3, start=(np.ones(3), 0.5),
+    fit = train((X, y), max_epochs=3, start=[1.0, 1.0, 1.0, 0.5],
                 callback=lambda epoch, cost: seen.append((epoch, cost)))
-    assert [e for e, _ in seen] == [0, 1, 2] and [c for _, c in seen] == list(fit.history)
+    assert [e for e, _ in seen] == [0, 1, 2, 3] and [c for _, c in seen] == list(fit.history)
     assert fit.history[0] == pytest.approx(naive_sigmoid_gradient(X, y, np.ones(3), 0.5)[0])
 
 
@@ -130,20 +135,41 @@ def test_progress_bar_goes_to_stderr(capsys):
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"engine": "gpu"}, "engine must be one of 'memory', 'stream', 'dask'; received 'gpu'"),
-    ({"max_epochs": 0}, "max_epochs must be a whole number >= 1; received 0"),
-    ({"batch_size": 2.5}, "batch_size must be a whole number >= 1, or None"),
-    ({"seed": -1}, "seed must be a whole number >= 0; received -1"),
+    ({"max_epochs": -1}, "max_epochs must be an integer >= 0; received -1"),
+    ({"batch_size": 2.5}, "batch_size must be an integer >= 1; received 2.5"),
+    ({"seed": -1}, "seed must be an integer >= 0; received -1"),
     ({"chunk_rows": True}, "chunk_rows must be a whole number >= 1; received True"),
-    ({"learning_rate": 0}, "learning_rate must be a positive finite number"),
-    ({"optimizer": "adam"}, "optimizer must have init(point) and update("),
-    ({"start": ([1.0], 0.0)}, "start must be (weights, bias) with 3 finite weights"),
+    ({"learning_rate": 0}, "learning_rate must be a positive number; received 0"),
+    ({"method": "sgd"}, "unknown method 'sgd'; choose one of gd, momentum"),
+    ({"backend": "gpu"}, "backend must be one of 'auto', 'numba', 'numpy'; received 'gpu'"),
+    ({"start": ([1.0], 0.0)}, "start must be 4 finite numbers (w1, ..., w3, b) for 3 feature"),
     ({"scheduler": "tcp://x:1"}, "scheduler and client are for engine='dask'"),
-    ({"engine": "stream"}, "engine='stream' reads a file: data must be the path"),
 ])
 def test_invalid_settings_say_what_and_how_to_fix(kwargs, message):
     with pytest.raises(InputError) as error:
         train(data(), **kwargs)
     assert message in str(error.value)
+
+
+def test_max_epochs_zero_records_the_start_only():
+    fit = train(data(), max_epochs=0, start=[1.0, 1.0, 1.0, 0.5])
+    assert fit.n_epochs == fit.n_steps == 0 and len(fit.history) == 1
+    assert fit.history[0] == pytest.approx(naive_sigmoid_gradient(*data(), np.ones(3), 0.5)[0])
+
+
+def test_arrays_given_to_the_stream_engine_are_cut_as_in_memory():
+    settings = {"max_epochs": 2, "batch_size": 40, "chunk_rows": 300, "seed": 2}
+    streamed, in_memory = (train(data(), engine=e, **settings) for e in ("stream", "memory"))
+    assert streamed.engine == "stream" and streamed.weights.tolist() == in_memory.weights.tolist()
+
+
+def test_convergence_stops_early_with_the_loops_rule():
+    X = np.array([[0.0], [1.0], [2.0]])
+    fit = train((X, 2 * X[:, 0] + 1), activation="identity", learning_rate=0.3, max_epochs=5000)
+    assert fit.status == "converged" and fit.n_epochs < 5000
+    assert max(fit.gradient_norms[-5:]) <= 1e-4 < fit.gradient_norms[-6]
+    assert fit.weights == pytest.approx([2.0], abs=1e-3)
+    assert fit.bias == pytest.approx(1.0, abs=1e-3)
 
 
 @pytest.mark.parametrize(("pair", "message"), [

@@ -16,10 +16,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from gradwise.descent.run import minimize
+from gradwise.engines import train
 from gradwise.errors import InputError, ParseError
 from gradwise.neuron import NeuronClassifier, NeuronRegressor
-from gradwise.scaling import Scaling
-from gradwise.training import Settings, array_source, file_source, train
 
 ONE = np.array([[1.0]]), np.array([1.0])  # the notes' single sample x = 1, y = 1
 
@@ -158,30 +157,44 @@ def test_fit_intercept_false_keeps_b_at_its_start(regression):
     assert neuron.bias_ == 0.5
 
 
-def test_streaming_a_file_in_chunks_gives_the_in_memory_run(tmp_path, regression):
-    from gradwise.data import iter_batches
-
+@pytest.mark.parametrize("batch_size", [None, 5])
+def test_the_estimator_makes_the_updates_of_a_file_streamed_in_chunks(tmp_path, regression,
+                                                                      batch_size):
+    # one loop, one chunk rule: the estimator on arrays and gradwise.train streaming a CSV
+    # (chunks of 7 rows, shuffled within each chunk) take the same steps, bit for bit
     X, y = regression
     path = tmp_path / "train.csv"
     lines = (",".join(repr(float(v)) for v in [*x, t]) for x, t in zip(X, y, strict=True))
-    rows = ["a,b,c,d,y", *lines]
-    path.write_text("\n".join(rows) + "\n")
-    scaling = Scaling.of_chunks(X for X, _ in iter_batches(path, "y", rows=7))
-    np.testing.assert_allclose(scaling.offset, Scaling.of(X).offset, rtol=1e-12)
-    np.testing.assert_allclose(scaling.scale, Scaling.of(X).scale, rtol=1e-12)
-    settings, start = Settings(max_epochs=20, tol=None), np.zeros(5)
-    streamed = train(file_source(lambda: iter_batches(path, "y", rows=7), scaling, None, True),
-                     (X, y), start, settings)
-    Xs = scaling.apply(X)
-    in_memory = train(array_source(Xs, y, None, True), (Xs, y), start, settings)
-    np.testing.assert_allclose(streamed.weights, in_memory.weights, rtol=1e-12)
-    # mini-batches of 7 cut from chunks of 7 rows, unshuffled: the same steps as in memory
-    settings = Settings(max_epochs=3, tol=None, batch_size=7, shuffle=False)
-    streamed = train(file_source(lambda: iter_batches(path, "y", rows=7), scaling, 7, False),
-                     (X, y), start, settings)
-    in_memory = train(array_source(Xs, y, 7, False), (Xs, y), start, settings)
-    assert streamed.n_steps == in_memory.n_steps == 3 * math.ceil(300 / 7)
-    np.testing.assert_allclose(streamed.weights, in_memory.weights, rtol=1e-12)
+    path.write_text("\n".join(["a,b,c,d,y", *lines]) + "\n")
+    options = dict(max_epochs=6, tol=None, batch_size=batch_size, seed=4, start=np.zeros(5))
+    neuron = NeuronRegressor(chunk_rows=7, **options).fit(X, y)
+    streamed = train(path, "y", engine="stream", chunk_rows=7, activation="identity",
+                     standardize=True, **options)
+    assert streamed.engine == "stream" and streamed.n_steps == neuron.n_steps_
+    assert neuron.n_steps_ == 6 * (1 if batch_size is None else 43 * 2)  # 300 = 42·7 + 6
+    weights, bias = streamed.scaling.to_raw(streamed.weights, streamed.bias)
+    assert weights.tolist() == neuron.weights_.tolist() and bias == neuron.bias_
+    assert list(streamed.history) == neuron.history_["cost"].tolist()
+
+
+def test_mini_batches_shuffle_within_chunks_by_the_documented_seeds(regression):
+    # chunk k of epoch e is shuffled by default_rng([seed, e, k]); batches stop at its end
+    X, y = regression
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    neuron = NeuronRegressor(max_epochs=2, tol=None, batch_size=16, seed=9, chunk_rows=100,
+                             standardize=False, start=np.zeros(5), learning_rate=0.05).fit(X, y)
+    theta = np.zeros(5)
+    for epoch in range(2):
+        for chunk in range(3):
+            Xc, yc = X[100 * chunk : 100 * (chunk + 1)], y[100 * chunk : 100 * (chunk + 1)]
+            order = np.random.default_rng([9, epoch, chunk]).permutation(100)
+            for lo in range(0, 100, 16):
+                rows = order[lo : lo + 16]
+                delta = 2 * (Xc[rows] @ theta[:-1] + theta[-1] - yc[rows])  # δ = 2(ŷ − y)
+                theta = theta - 0.05 * np.append(Xc[rows].T @ delta, delta.sum()) / len(rows)
+    assert neuron.n_steps_ == 2 * 3 * 7
+    np.testing.assert_allclose(neuron.weights_, theta[:-1], rtol=1e-12)
+    assert neuron.bias_ == pytest.approx(theta[-1], rel=1e-12)
 
 
 def test_custom_activation_goes_through_the_safe_parser(regression):
@@ -245,9 +258,9 @@ def test_scikit_learn_conventions(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.neuron", "gradwise.saturation",
-                                  "gradwise.scaling", "gradwise.model", "gradwise.kernel",
-                                  "gradwise.derivation"])
+@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.engines", "gradwise.neuron",
+                                  "gradwise.saturation", "gradwise.scaling", "gradwise.model",
+                                  "gradwise.kernel", "gradwise.derivation"])
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

@@ -90,17 +90,13 @@ def test_regressor_fit_is_its_prediction(notes):
 
 
 def test_fitted_neuron_from_a_training_run_matches_the_estimator():
-    from gradwise.scaling import Scaling
-    from gradwise.training import Settings, array_source, train
+    from gradwise.engines import train
 
     X, y = np.array([[0.0], [1.0], [2.0], [4.0]]), np.array([1.0, 3.0, 5.0, 9.0])
-    scaling = Scaling.of(X)
-    settings = Settings(max_epochs=40, tol=None)
-    Xs = scaling.apply(X)
-    fit = train(array_source(Xs, y, None, True), (Xs, y), np.array([0.5, 0.0]), settings)
-    view = FittedNeuron.from_fit(fit, scaling, "identity", "squared_error")
-    estimator = NeuronRegressor(max_epochs=40, tol=None, start=scaling.to_raw(
-        np.array([0.5]), 0.0)[0].tolist() + [scaling.to_raw(np.array([0.5]), 0.0)[1]]).fit(X, y)
+    options = dict(max_epochs=40, tol=None, start=[0.5, 0.0])
+    fit = train((X, y), activation="identity", standardize=True, **options)
+    view = FittedNeuron.from_fit(fit, fit.scaling, "identity", "squared_error")
+    estimator = NeuronRegressor(**options).fit(X, y)
     np.testing.assert_allclose(view.weights_, estimator.weights_)
     np.testing.assert_allclose(training_path(view), training_path(estimator))
     assert len(plot_training(view, X, y).axes) == 3  # cost, fit, surface

@@ -45,7 +45,8 @@ SETTINGS = [
 
 def same_fit(a, b):
     assert np.array_equal(a.weights, b.weights) and a.bias == b.bias  # bit for bit
-    assert a.history == b.history and a.steps == b.steps and a.rows == b.rows
+    assert a.history == b.history and a.n_steps == b.n_steps and a.rows == b.rows
+    assert a.status == b.status and a.gradient_norms == b.gradient_norms
 
 
 @pytest.mark.parametrize("settings", SETTINGS)

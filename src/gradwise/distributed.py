@@ -4,12 +4,16 @@ The data become two Dask arrays, X (N, d) and y (N,), cut into chunks of ``chunk
 rows (rechunked if they come otherwise, so chunk k holds the same rows as in the other
 engines), and each chunk is computed once and kept on a worker. Then:
 
-* a full-batch step maps :func:`gradwise._chunks.chunk_sums` over the chunks (the fused
+* a full pass at θ maps :func:`gradwise._chunks.chunk_sums` over the chunks (the fused
   kernel on each worker, on its own rows) and adds the sums in a tree of fan-in
-  :data:`SPLIT_EVERY`; only d + 3 numbers per chunk cross the network;
+  :data:`SPLIT_EVERY`; only d + 3 numbers per chunk cross the network (the standardisation
+  pass and the CLI's metrics fold their own small sums the same way);
 * a mini-batch epoch is a chain of tasks, one per chunk, each running
   :func:`gradwise._chunks.run_chunk` where its chunk lives and passing the small
-  :class:`~gradwise._chunks.Walk` (weights, bias, optimizer state) to the next.
+  :class:`~gradwise._chunks.Walk` (θ, optimizer state, step) to the next.
+
+The loop itself (:func:`gradwise.training.train`: recording, stopping rules, full-batch
+steps) runs on the client, as it does for the other engines.
 
 Every chunk keeps its lineage (read from Parquet, or cut from an array), so when a worker
 is lost Dask recomputes its chunks elsewhere and reruns the lost tasks; the tasks are pure,
@@ -28,7 +32,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from gradwise import _tables, data, stream
-from gradwise._chunks import Job, Moments, Sums, Walk, chunk_sums, moments, run_chunk
+from gradwise._chunks import Job, Walk, run_chunk
 from gradwise.errors import InputError
 
 SPLIT_EVERY = 8  # tree fan-in: log₈(chunks) rounds of small additions
@@ -50,12 +54,12 @@ def open_engine(data: Any, target: str | None, features: list[str] | None, chunk
         client: an existing ``distributed.Client`` (kept open afterwards).
     """
     da, distributed = _dask()
-    X, y = _arrays(da, data, target, features)
+    X, y, names = _arrays(da, data, target, features)
     owned: list[Any] = []
     if client is None:
         client = _connect(distributed, scheduler, owned)
     try:
-        return DaskEngine(client, X, y, chunk_rows, owned)
+        return DaskEngine(client, X, y, chunk_rows, owned, names)
     except BaseException:
         _close(owned)
         raise
@@ -72,36 +76,38 @@ class DaskEngine:
         owned: clients and clusters to close with the engine.
     """
 
+    name = "dask"
     rows: int | None
     features: int
 
-    def __init__(self, client: Any, X: Any, y: Any, chunk_rows: int, owned: list[Any]) -> None:
-        self.client, self.owned = client, owned
+    def __init__(self, client: Any, X: Any, y: Any, chunk_rows: int, owned: list[Any],
+                 names: list[str] | None = None) -> None:
+        self.client, self.owned, self.names = client, owned, names
         self.rows, self.features = int(X.shape[0]), int(X.shape[1])
         X = X.astype(np.float64).rechunk({0: chunk_rows, 1: -1})
         y = y.astype(np.float64).rechunk(chunk_rows)
         self.xs = client.compute(list(X.to_delayed()[:, 0]))
         self.ys = client.compute(list(y.to_delayed()))
 
-    def moments(self, tick: Any) -> Moments:
-        total = self._tree(self.client.map(moments, self.xs, pure=False))
+    def fold(self, work: Any, tick: Any) -> Any:
+        """``work(X, y)`` of every chunk, on the chunk's worker, added up in a tree."""
+        total = self._tree(self.client.map(work, self.xs, self.ys, pure=False))
         tick(self.rows)
-        return total  # type: ignore[no-any-return]
-
-    def sums(self, weights: np.ndarray, bias: float, job: Job, tick: Any) -> Sums:
-        parts = self.client.map(chunk_sums, self.xs, self.ys, weights=weights, bias=bias,
-                                job=job, pure=False)
-        total = self._tree(parts)
-        tick(self.rows)
-        return total  # type: ignore[no-any-return]
+        return total
 
     def epoch(self, walk: Walk, job: Job, epoch: int, tick: Any) -> Walk:
+        """One mini-batch epoch: a chain of tasks, one per chunk, handing on the Walk."""
         state: Any = walk
         for chunk, (X, y) in enumerate(zip(self.xs, self.ys, strict=True)):
             state = self.client.submit(run_chunk, X, y, state, job, epoch, chunk, pure=False)
         walk = state.result()
         tick(self.rows)
         return walk
+
+    def sample(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``rows`` first rows of the first chunk, raw, fetched to the client."""
+        first = self.client.submit(_head, self.xs[0], self.ys[0], rows, pure=False)
+        return first.result()  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Release the chunks, and close the client and cluster if this engine made them."""
@@ -117,6 +123,10 @@ class DaskEngine:
 
 def _total(*parts: Any) -> Any:
     return functools.reduce(operator.add, parts)
+
+
+def _head(X: np.ndarray, y: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    return X[:rows].copy(), y[:rows].copy()
 
 
 def local_cluster(workers: int | None = None, processes: bool = True) -> Any:
@@ -155,7 +165,7 @@ def _close(owned: list[Any]) -> None:
 
 
 def _arrays(da: Any, data: Any, target: str | None,
-            features: list[str] | None) -> tuple[Any, Any]:
+            features: list[str] | None) -> tuple[Any, Any, list[str] | None]:
     if isinstance(data, (str, Path)):
         return _parquet(da, Path(data), target, features)
     if not (isinstance(data, tuple) and len(data) == 2):
@@ -165,11 +175,11 @@ def _arrays(da: Any, data: Any, target: str | None,
     if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0] or X.shape[0] == 0:
         raise InputError(f"X must have shape (N, d) with N >= 1 and y shape (N,); received X "
                          f"{X.shape} and y {y.shape}. Fix: y = y.ravel()")
-    return X, y
+    return X, y, None
 
 
 def _parquet(da: Any, path: Path, target: str | None,
-             features: list[str] | None) -> tuple[Any, Any]:
+             features: list[str] | None) -> tuple[Any, Any, list[str]]:
     """X and y as Dask arrays with one piece per Parquet row group, in file order."""
     import dask
 
@@ -189,7 +199,7 @@ def _parquet(da: Any, path: Path, target: str | None,
             Xs.append(da.from_delayed(piece[0], shape=(rows, len(used) - 1), dtype=np.float64))
             ys.append(da.from_delayed(piece[1], shape=(rows,), dtype=np.float64))
             first += rows
-    return da.concatenate(Xs), da.concatenate(ys)
+    return da.concatenate(Xs), da.concatenate(ys), used[:-1]
 
 
 def _row_groups(path: Path) -> list[int]:

@@ -143,20 +143,59 @@ def finite_or_null(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Errors:
+    """Sums over rows of the prediction errors, from which :meth:`metrics` follow.
+
+    They add up chunk by chunk (``+``), so any training engine can fold them over its data.
+    """
+
+    rows: int
+    squared: float
+    absolute: float
+    target: float
+    target_squared: float
+    correct: int
+    binary: bool
+
+    def __add__(self, other: Errors) -> Errors:
+        return Errors(self.rows + other.rows, self.squared + other.squared,
+                      self.absolute + other.absolute, self.target + other.target,
+                      self.target_squared + other.target_squared, self.correct + other.correct,
+                      self.binary and other.binary)
+
+    def metrics(self) -> dict[str, float]:
+        """mse, mae and r2 (and accuracy for 0/1 targets)."""
+        n = self.rows
+        spread = self.target_squared - self.target * self.target / n
+        result = {"mse": self.squared / n, "mae": self.absolute / n,
+                  "r2": 1 - self.squared / spread if spread > 0 else math.nan}
+        if self.binary:
+            result["accuracy"] = self.correct / n
+        return result
+
+
+def errors(model: Model, X: np.ndarray, y: np.ndarray) -> Errors:
+    """The :class:`Errors` of the model's predictions on these rows (raw features).
+
+    Example:
+        >>> m = Model(("x",), "y", "identity", "squared_error", (1.0,), 0.0)
+        >>> errors(m, np.array([[0.0], [1.0]]), np.array([0.0, 0.0])).metrics()
+        {'mse': 0.5, 'mae': 0.5, 'r2': nan, 'accuracy': 0.5}
+    """
+    error = model.predict(X) - y
+    return Errors(len(y), float(error @ error), float(np.abs(error).sum()), float(y.sum()),
+                  float(y @ y), int(((error + y >= 0.5) == (y == 1.0)).sum()),
+                  bool(np.isin(y, (0.0, 1.0)).all()))
+
+
 def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk."""
-    n, sse, sae, total, squares, correct, binary = 0, 0.0, 0.0, 0.0, 0.0, 0, True
-    for X, y in chunks:
-        error = model.predict(X) - y
-        n, sse, sae = n + len(y), sse + float(error @ error), sae + float(np.abs(error).sum())
-        total, squares = total + float(y.sum()), squares + float(y @ y)
-        binary = binary and bool(np.isin(y, (0.0, 1.0)).all())
-        correct += int(((error + y >= 0.5) == (y == 1.0)).sum())
-    spread = squares - total * total / n
-    result = {"mse": sse / n, "mae": sae / n, "r2": 1 - sse / spread if spread > 0 else math.nan}
-    if binary:
-        result["accuracy"] = correct / n
-    return result
+    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk.
+
+    Engines fold :func:`errors` themselves; this is the same for chunks in hand.
+    """
+    parts = [errors(model, X, y) for X, y in chunks]
+    return sum(parts[1:], parts[0]).metrics()
 
 
 def _floats(values: Any) -> tuple[float, ...] | None:

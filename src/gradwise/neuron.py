@@ -3,9 +3,12 @@
 Two classes, because scikit-learn's conventions differ by task: ``NeuronRegressor`` predicts
 φ(w·x + b) itself (``score`` is R²); ``NeuronClassifier`` is binary (one neuron, one
 probability), encodes the two labels as 0 and 1, and predicts the second where φ >= 0.5
-(``score`` is accuracy). Both train by :func:`gradwise.training.train`: the gradient comes
-from δ = ∂C/∂z, derived once by SymPy, compiled into the kernel (:mod:`gradwise.kernel`),
-and the steps from the descent's optimizers.
+(``score`` is accuracy). Both train by :func:`gradwise.training.train`, the one loop that
+also runs ``gradwise train`` and :func:`gradwise.train`, on any of its engines: the
+gradient comes from δ = ∂C/∂z, derived once by SymPy, compiled into the kernel
+(:mod:`gradwise.kernel`), and the steps from the descent's optimizers. Mini-batches follow
+the engines' rule: chunk k is rows [k·R, (k + 1)·R) for ``chunk_rows`` R, batches never
+cross a chunk, and chunk k of epoch e is shuffled by ``default_rng([seed, e, k])``.
 
 scikit-learn is an optional dependency (``pip install 'gradwise[sklearn]'``); this module is
 imported only when a ``Neuron*`` name is used.
@@ -26,19 +29,10 @@ except ModuleNotFoundError as error:  # pragma: no cover - depends on the enviro
                               "'gradwise[sklearn]'") from error
 
 from gradwise.derivation import CostName, derive
+from gradwise.engines import CHUNK_ROWS, open_engine
 from gradwise.errors import InputError
 from gradwise.kernel import phi_cost_delta
-from gradwise.scaling import Scaling
-from gradwise.training import (
-    Settings,
-    array_source,
-    default_start,
-    resolve_activation,
-    train,
-)
-
-SAMPLE_ROWS = 10_000
-"""Rows on which the saturation check (``vanishing_gradient``) is measured."""
+from gradwise.training import Settings, resolve_activation, train
 
 
 class _Neuron(BaseEstimator):
@@ -49,7 +43,8 @@ class _Neuron(BaseEstimator):
                  batch_size: int | None = None, shuffle: bool = True, tol: float | None = 1e-4,
                  n_iter_no_change: int = 5, method: str = "gd", seed: int | None = 0,
                  standardize: bool = True, fit_intercept: bool = True,
-                 start: Any = None) -> None:
+                 start: Any = None, engine: str = "memory", scheduler: str | None = None,
+                 chunk_rows: int = CHUNK_ROWS) -> None:
         self.activation = activation
         self.cost = cost
         self.learning_rate = learning_rate
@@ -63,6 +58,9 @@ class _Neuron(BaseEstimator):
         self.standardize = standardize
         self.fit_intercept = fit_intercept
         self.start = start
+        self.engine = engine
+        self.scheduler = scheduler
+        self.chunk_rows = chunk_rows
 
     def _settings(self) -> Settings:
         return Settings(resolve_activation(self.activation), self.cost, self.learning_rate,
@@ -72,30 +70,16 @@ class _Neuron(BaseEstimator):
 
     def _fit_numeric(self, X: np.ndarray, y: np.ndarray) -> None:
         settings = self._settings()
-        d = X.shape[1]
-        scaling = Scaling.of(X, center=self.fit_intercept) if self.standardize \
-            else Scaling.none(d)
-        Xs = scaling.apply(X)
-        start = self._start(d, scaling)
-        fit = train(array_source(Xs, y, settings.batch_size, settings.shuffle),
-                    (Xs[:SAMPLE_ROWS], y[:SAMPLE_ROWS]), start, settings)
-        self.weights_, self.bias_ = scaling.to_raw(fit.weights, fit.bias)
-        self.scaling_ = scaling
+        with open_engine(self.engine, (X, y), chunk_rows=self.chunk_rows,
+                         scheduler=self.scheduler) as engine:
+            fit = train(engine, settings, standardize=self.standardize, start=self.start)
+        self.weights_, self.bias_ = fit.scaling.to_raw(fit.weights, fit.bias)
+        self.scaling_ = fit.scaling
         self.history_ = {"cost": np.array(fit.history),
                          "gradient_norm": np.array(fit.gradient_norms)}
         self.status_, self.findings_, self.trace_ = fit.status, fit.findings, fit.trace
         self.derivation_ = derive(settings.activation, settings.cost)
         self.n_iter_, self.n_steps_ = fit.n_epochs, fit.n_steps
-
-    def _start(self, d: int, scaling: Scaling) -> np.ndarray:
-        """θ₀ = (w, b) in training coordinates: ``start`` is given in the features' units."""
-        if self.start is None:
-            return default_start(d, self.seed)
-        point = np.asarray(self.start, dtype=np.float64).ravel()
-        if point.shape != (d + 1,) or not np.isfinite(point).all():
-            raise InputError(f"start must be {d + 1} finite numbers (w1, ..., w{d}, b) for "
-                             f"{d} feature(s); received {self.start!r}")
-        return np.append(*scaling.to_scaled(point[:-1], float(point[-1])))
 
     def _output(self, X: Any) -> np.ndarray:
         """φ(X·w + b) on the raw features, shape (N,)."""
@@ -121,7 +105,7 @@ class NeuronRegressor(RegressorMixin, _Neuron):
         learning_rate: η in θ ← θ − η·∇C (for ``gd``).
         max_epochs: the most passes over the data.
         batch_size: ``None`` full batch (one step an epoch), 1 stochastic, k mini-batches.
-        shuffle: reshuffle the rows every epoch (mini-batches only).
+        shuffle: reshuffle each chunk's rows every epoch (mini-batches only).
         tol: converged when |∇C| <= tol for ``n_iter_no_change`` epochs running; ``None``
             runs all ``max_epochs``.
         n_iter_no_change: see ``tol``.
@@ -133,6 +117,15 @@ class NeuronRegressor(RegressorMixin, _Neuron):
             do not saturate φ. Off reproduces hand calculations on the raw features.
         fit_intercept: learn b; ``False`` keeps b at its start (0 by default).
         start: (w₁, …, w_d, b) to start from, raw units; ``None`` draws w ~ N(0, 1/d), b = 0.
+        engine: where the chunks are worked on: ``memory`` (default), ``stream`` (for arrays
+            the same chunks as ``memory``; files stream through :func:`gradwise.train` or
+            ``gradwise train --engine stream``) or ``dask`` (``pip install
+            'gradwise[dask]'``). Every engine makes the same updates.
+        scheduler: ``engine="dask"`` only: a scheduler address such as
+            ``tcp://10.0.0.5:8786``; ``None`` starts a LocalCluster for the fit.
+        chunk_rows: R, the rows per chunk. Mini-batches never cross a chunk, and chunk k of
+            epoch e is shuffled by ``default_rng([seed, e, k])``, so R is the shuffle window
+            (one global shuffle an epoch when N <= R).
 
     Attributes:
         weights_: w, shape (d,).  bias_: b.
@@ -181,12 +174,14 @@ class NeuronClassifier(ClassifierMixin, _Neuron):
                  batch_size: int | None = None, shuffle: bool = True, tol: float | None = 1e-4,
                  n_iter_no_change: int = 5, method: str = "gd", seed: int | None = 0,
                  standardize: bool = True, fit_intercept: bool = True,
-                 start: Any = None) -> None:
+                 start: Any = None, engine: str = "memory", scheduler: str | None = None,
+                 chunk_rows: int = CHUNK_ROWS) -> None:
         # scikit-learn reads the parameters from this signature, so it is spelled out again
         super().__init__(activation, cost=cost, learning_rate=learning_rate,
                          max_epochs=max_epochs, batch_size=batch_size, shuffle=shuffle, tol=tol,
                          n_iter_no_change=n_iter_no_change, method=method, seed=seed,
-                         standardize=standardize, fit_intercept=fit_intercept, start=start)
+                         standardize=standardize, fit_intercept=fit_intercept, start=start,
+                         engine=engine, scheduler=scheduler, chunk_rows=chunk_rows)
 
     def fit(self, X: Any, y: Any) -> NeuronClassifier:
         """Train on X (N, d) and two distinct labels y (N,)."""

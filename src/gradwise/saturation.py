@@ -63,10 +63,11 @@ def saturation(trace: Trace, sample: tuple[np.ndarray, np.ndarray], activation: 
     """``vanishing_gradient`` if the activation passes on < 1/20 of the error at the start or end.
 
     Example:
-        >>> from gradwise.training import Settings, array_source, train
+        >>> from gradwise.stream import MemoryEngine
+        >>> from gradwise.training import Settings, train
         >>> X, y = np.array([[1.0]]), np.array([1.0])
-        >>> fit = train(array_source(X, y, None, True), (X, y), np.array([3.0, 0.0]),
-        ...             Settings("sigmoid", max_epochs=1, fit_intercept=False))
+        >>> fit = train(MemoryEngine((X, y), None, None, 65536),
+        ...             Settings("sigmoid", max_epochs=1, fit_intercept=False), start=[3, 0])
         >>> saturation(fit.trace, (X, y), "sigmoid", "squared_error").message[:48]
         'at the start (w = 3, b = 0), the error reached t'
     """

@@ -5,14 +5,45 @@ Gradient descent's stable learning rates depend on the features' scale
 push a sigmoid into saturation, where its gradient vanishes. Training on standardised
 features makes one η work across data sets. The map is affine, so a neuron on x' is exactly a
 neuron on x: w = w'/scale, b = b' − Σ w'·offset/scale, and :class:`Scaling` converts both ways.
+
+The statistics come from :class:`Moments` of chunks of rows, merged pairwise, so every
+training engine (one process, a file streamed, Dask workers) computes them the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Row count, mean (d,) and M2 = Σ(x − mean)² (d,) of some rows of the features.
+
+    Example:
+        >>> m = moments(np.array([[1.0], [3.0]])) + moments(np.array([[5.0]]))
+        >>> m.rows, m.mean.tolist(), m.m2.tolist()
+        (3, [3.0], [8.0])
+    """
+
+    rows: int
+    mean: np.ndarray
+    m2: np.ndarray
+
+    def __add__(self, other: Moments) -> Moments:
+        # Chan, Golub & LeVeque: δ = mean_b − mean_a, M2 = M2_a + M2_b + δ²·n_a·n_b / n
+        rows = self.rows + other.rows
+        delta = other.mean - self.mean
+        mean = self.mean + delta * (other.rows / rows)
+        m2 = self.m2 + other.m2 + delta**2 * (self.rows * other.rows / rows)
+        return Moments(rows, mean, m2)
+
+
+def moments(X: np.ndarray) -> Moments:
+    """The moments of one chunk of rows, X of shape (n, d) with n >= 1."""
+    mean = X.mean(axis=0)
+    return Moments(X.shape[0], mean, ((X - mean) ** 2).sum(axis=0))
 
 
 @dataclass(frozen=True)
@@ -20,7 +51,7 @@ class Scaling:
     """Per-column offset and scale; a constant column keeps scale 1 (it cannot be divided).
 
     Example:
-        >>> s = Scaling.of(np.array([[1.0, 5.0], [3.0, 5.0]]))
+        >>> s = Scaling.of_moments(moments(np.array([[1.0, 5.0], [3.0, 5.0]])))
         >>> s.offset.tolist(), s.scale.tolist(), s.apply(np.array([[3.0, 5.0]])).tolist()
         ([2.0, 5.0], [1.0, 1.0], [[1.0, 0.0]])
     """
@@ -34,28 +65,13 @@ class Scaling:
         return cls(np.zeros(d), np.ones(d))
 
     @classmethod
-    def of(cls, X: np.ndarray, center: bool = True) -> Scaling:
-        """Mean and standard deviation of each column (without ``center``: offset 0)."""
-        rows = max(1, (1 << 19) // max(X.shape[1], 1))  # blocks: temporaries stay ~4 MB
-        return cls.of_chunks((X[lo : lo + rows] for lo in range(0, len(X), rows)), center)
-
-    @classmethod
-    def of_chunks(cls, chunks: Iterable[np.ndarray], center: bool = True) -> Scaling:
-        """As :meth:`of`, over chunks read one at a time (Chan's pairwise update of M₂)."""
-        n, mean, m2 = 0, np.zeros(0), np.zeros(0)
-        for X in chunks:
-            k, chunk_mean = len(X), X.mean(axis=0)
-            chunk_m2 = ((X - chunk_mean) ** 2).sum(axis=0)
-            if n == 0:
-                n, mean, m2 = k, chunk_mean, chunk_m2
-                continue
-            shift = chunk_mean - mean
-            mean = mean + shift * k / (n + k)
-            m2 = m2 + chunk_m2 + shift**2 * n * k / (n + k)
-            n += k
-        std = np.sqrt(m2 / n)
+    def of_moments(cls, total: Moments, center: bool = True) -> Scaling:
+        """Offset = mean and scale = standard deviation; without ``center``, offset 0 and
+        scale the root mean square (a neuron without b must not have its z moved)."""
+        std = np.sqrt(total.m2 / total.rows)
+        mean = total.mean
         offset = mean if center else np.zeros_like(mean)
-        scale = std if center else np.sqrt(std**2 + mean**2)  # root mean square
+        scale = std if center else np.sqrt(std**2 + mean**2)
         return cls(offset, np.where(scale > 1e-12 * (1 + np.abs(mean)), scale, 1.0))
 
     def apply(self, X: np.ndarray) -> np.ndarray:

@@ -12,56 +12,71 @@ boundaries, so chunk k is rows [k·R, (k + 1)·R) of the concatenated files, exa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow.parquet as pq
 
 from gradwise import _tables, data
-from gradwise._chunks import Job, Moments, Sums, Walk, chunk_sums, moments, run_chunk
+from gradwise._chunks import Job, Walk, run_chunk
 from gradwise.errors import DataError, InputError
 
 Chunks = Iterator[tuple[np.ndarray, np.ndarray]]
+Tick = Callable[[int], None]
+T = TypeVar("T")
 
 
 class _ChunkedEngine:
-    """Folds the per-chunk work of :mod:`gradwise._chunks` over ``chunks()``, in order."""
+    """Runs the per-chunk work of :mod:`gradwise._chunks` over ``chunks()``, in order.
 
+    Attributes:
+        name: the engine's name.
+        rows: N, once known (a CSV's after the first pass).
+        features: d.
+        names: the feature columns, when the data came from a file.
+        chunk_rows: R.
+    """
+
+    name: str
     rows: int | None
     features: int
+    names: list[str] | None
+    chunk_rows: int
 
     def chunks(self) -> Chunks:
         raise NotImplementedError
 
-    def moments(self, tick: Callable[[int], None]) -> Moments:
-        return self._fold(lambda X, y: moments(X), tick)
-
-    def sums(self, weights: np.ndarray, bias: float, job: Job,
-             tick: Callable[[int], None]) -> Sums:
-        return self._fold(lambda X, y: chunk_sums(X, y, weights, bias, job), tick)
-
-    def epoch(self, walk: Walk, job: Job, epoch: int, tick: Callable[[int], None]) -> Walk:
-        for chunk, (X, y) in enumerate(self.chunks()):
-            walk = run_chunk(X, y, walk, job, epoch, chunk)
-            tick(len(y))
-            if walk.diverged:
-                break
-        return walk
-
-    def close(self) -> None:
-        """Nothing to release: every pass opens and closes its own readers."""
-
-    def _fold(self, work: Callable[[np.ndarray, np.ndarray], Any],
-              tick: Callable[[int], None]) -> Any:
-        total, rows = None, 0
+    def fold(self, work: Callable[[np.ndarray, np.ndarray], T], tick: Tick) -> T:
+        """``work(X, y)`` of every chunk, added up in chunk order."""
+        total: Any = None
+        rows = 0
         for X, y in self.chunks():
             part = work(X, y)
             total = part if total is None else total + part
             rows += len(y)
             tick(len(y))
         self.rows = rows
-        return total
+        return total  # type: ignore[no-any-return]
+
+    def epoch(self, walk: Walk, job: Job, epoch: int, tick: Tick) -> Walk:
+        """One mini-batch epoch from ``walk``, chunk after chunk."""
+        for chunk, (X, y) in enumerate(self.chunks()):
+            walk = run_chunk(X, y, walk, job, epoch, chunk)
+            tick(len(y))
+            if walk.status is not None:
+                break
+        return walk
+
+    def sample(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``rows`` first rows, raw (the saturation check measures on them)."""
+        taken = list(islice(self.chunks(), max(1, -(-rows // self.chunk_rows))))
+        X = np.concatenate([X for X, _ in taken])[:rows]
+        return X, np.concatenate([y for _, y in taken])[:rows]
+
+    def close(self) -> None:
+        """Nothing to release: every pass opens and closes its own readers."""
 
 
 class MemoryEngine(_ChunkedEngine):
@@ -72,11 +87,17 @@ class MemoryEngine(_ChunkedEngine):
         target: the target column when ``data`` is a path.
         features: the feature columns when ``data`` is a path.
         chunk_rows: R.
+        name: the engine's name in results: ``memory``, or ``stream`` for arrays given to
+            the stream engine (they are already in memory: the same chunks).
     """
 
     def __init__(self, data: Any, target: str | None, features: Sequence[str] | None,
-                 chunk_rows: int) -> None:
-        X, y = _load(data, target, features) if isinstance(data, (str, Path)) else _arrays(data)
+                 chunk_rows: int, name: str = "memory") -> None:
+        self.name, self.names = name, None
+        if isinstance(data, (str, Path)):
+            X, y, self.names = _load(data, target, features)
+        else:
+            X, y = _arrays(data)
         self.X, self.y, self.chunk_rows = X, y, chunk_rows
         self.rows, self.features = X.shape
 
@@ -98,18 +119,20 @@ class FileEngine(_ChunkedEngine):
         DataError: no such file, an empty directory, a missing column.
     """
 
+    name = "stream"
+
     def __init__(self, path: Path, target: str | None, features: Sequence[str] | None,
                  chunk_rows: int) -> None:
         self.files = files(path)
         self.target = _target(target, path)
-        self.columns = columns(self.files[0], self.target, features)
+        self.names = columns(self.files[0], self.target, features)
         self.chunk_rows = chunk_rows
-        self.features = len(self.columns)
+        self.features = len(self.names)
         self.rows = parquet_rows(self.files)
 
     def chunks(self) -> Chunks:
         parts = (part for path in self.files
-                 for part in data.iter_batches(path, self.target, self.columns, self.chunk_rows))
+                 for part in data.iter_batches(path, self.target, self.names, self.chunk_rows))
         return exact_chunks(parts, self.chunk_rows)
 
 
@@ -170,14 +193,15 @@ def _target(target: str | None, path: Path) -> str:
 
 
 def _load(path: str | Path, target: str | None,
-          features: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+          features: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     paths = files(Path(path))
     target = _target(target, Path(path))
     used = columns(paths[0], target, features)
     loaded = [data.load(p, target, used) for p in paths]
     if len(loaded) == 1:
-        return loaded[0].X, loaded[0].y
-    return np.concatenate([d.X for d in loaded]), np.concatenate([d.y for d in loaded])
+        return loaded[0].X, loaded[0].y, used
+    return (np.concatenate([d.X for d in loaded]), np.concatenate([d.y for d in loaded]),
+            used)
 
 
 def _arrays(pair: Any) -> tuple[np.ndarray, np.ndarray]:

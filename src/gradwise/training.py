@@ -1,14 +1,21 @@
-"""The neuron's training loop: epochs of descent steps on C(w, b), each gradient from the kernel.
+"""The neuron's one training loop: epochs of descent steps on C(w, b), on any engine.
 
-One loop serves the estimator (:mod:`gradwise.neuron`) and the CLI (``gradwise train``), in
-memory or streaming a file. Each epoch ``k = 0, 1, …`` it evaluates the full-data cost
-C(θ_k) and gradient ∇C(θ_k) (θ = (w₁, …, w_d, b)), records them, checks the stopping rules,
-and then steps:
+One loop serves the estimators (:mod:`gradwise.neuron`), the CLI (``gradwise train``) and
+:func:`gradwise.train`. The data stay behind an :class:`Engine` (rows in memory, a file
+streamed chunk by chunk, or chunks on Dask workers: :mod:`gradwise.stream`,
+:mod:`gradwise.distributed`), which answers two questions, chunk by chunk in the one way
+:mod:`gradwise._chunks` defines: *a full pass at θ* (the sums of c and ∇c over every row)
+and *one mini-batch epoch from this state*. Everything else happens here, on the calling
+process. Each epoch ``k = 0, 1, …`` the loop takes a full pass for C(θ_k) and ∇C(θ_k)
+(θ = (w₁, …, w_d, b)), records them, checks the stopping rules, and then steps:
 
 * full batch (``batch_size=None``): one step θ ← θ + Δ with Δ from the optimizer
   (plain ``gd``: Δ = −η·∇C, the notes' rule), using the gradient just recorded;
-* mini-batch (``batch_size=k``; 1 is stochastic): one step per batch of k rows, each batch's
-  gradient ∇w = Xᵀδ/k, ∂C/∂b = mean(δ) from the same kernel on that slice.
+* mini-batch (``batch_size=k``; 1 is stochastic): the engine's epoch, one step per batch of
+  k rows, each batch's gradient ∇w = Xᵀδ/k, ∂C/∂b = mean(δ) from the same kernel. Chunk j
+  is rows [j·R, (j + 1)·R) for ``chunk_rows`` R, a batch never crosses a chunk, and chunk j
+  of epoch e is shuffled by ``default_rng([seed, e, j])``, so every engine makes the same
+  updates.
 
 So n epochs give n + 1 recorded points, as a descent run of n steps does. Stopping, in the
 descent's vocabulary: ``non_finite`` (a cost or gradient is nan/inf), ``diverged`` (past
@@ -20,41 +27,68 @@ start), ``converged`` (|∇C| <= tol for ``n_iter_no_change`` epochs running), e
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from gradwise._chunks import Job, Sums, Walk, chunk_moments, chunk_sums, norm, step
 from gradwise.derivation import ACTIVATIONS, CostName, derive
 from gradwise.descent.optimizers import Optimizer, make
 from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Finding, Status, Trace
 from gradwise.errors import InputError
 from gradwise.expressions import parse
-from gradwise.kernel import cost_and_gradient
 from gradwise.saturation import neuron_findings
 from gradwise.scaling import Scaling
 
-Rows = Iterable[tuple[np.ndarray, np.ndarray]]
-Progress = Callable[[int, float], None]
+T = TypeVar("T")
+Tick = Callable[[int], None]
+Callback = Callable[[int, float], None]
+BACKENDS = ("auto", "numba", "numpy")
+
+SAMPLE_ROWS = 10_000
+"""Rows on which the saturation check (``vanishing_gradient``) is measured."""
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where the rows come from, two ways: big chunks for the full passes, batches for steps.
+class Engine(Protocol):
+    """Where the rows are; what the loop asks of them, chunk by chunk (see the module text).
 
     Attributes:
-        chunks: ``chunks()`` yields every row once, in (X, y) pieces as large as fit in memory.
-        batches: ``batches(rng)`` yields one epoch's mini-batches (reshuffled by ``rng``).
+        name: ``memory``, ``stream`` or ``dask``.
+        rows: N, when known (a CSV's only after the first pass).
+        features: d.
+        names: the feature columns, when the data came from a file.
     """
 
-    chunks: Callable[[], Rows]
-    batches: Callable[[np.random.Generator], Rows]
+    name: str
+    rows: int | None
+    features: int
+    names: list[str] | None
+
+    def fold(self, work: Callable[[np.ndarray, np.ndarray], T], tick: Tick) -> T:
+        """``work(X, y)`` of every chunk of raw rows, added up (``+``)."""
+        ...
+
+    def epoch(self, walk: Walk, job: Job, epoch: int, tick: Tick) -> Walk:
+        """:func:`gradwise._chunks.run_chunk` over the chunks in order, from ``walk``."""
+        ...
+
+    def sample(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``rows`` first raw rows."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds (Dask: its chunks, and a cluster it started)."""
+        ...
 
 
 @dataclass(frozen=True)
 class Settings:
     """How to train: the hyper-parameters of :class:`~gradwise.neuron.NeuronRegressor`.
+
+    ``learning_rate`` is η, or a schedule η_k of the step k (``gradwise.descent.schedules``);
+    ``backend`` picks the kernel's back end (``auto``, ``numba`` or ``numpy``).
 
     Example:
         >>> Settings(activation="sigmoid", learning_rate=0.5).checked().method
@@ -63,7 +97,7 @@ class Settings:
 
     activation: Any = "identity"
     cost: CostName = "squared_error"
-    learning_rate: float = 0.1
+    learning_rate: float | Callable[[int], float] = 0.1
     max_epochs: int = 1000
     batch_size: int | None = None
     shuffle: bool = True
@@ -72,19 +106,41 @@ class Settings:
     method: str | Optimizer = "gd"
     seed: int | None = 0
     fit_intercept: bool = True
+    backend: str = "auto"
 
     def checked(self) -> Settings:
         """These settings, or an InputError naming the first bad one and what it expects."""
-        _positive_number("learning_rate", self.learning_rate)
+        if not callable(self.learning_rate):
+            _positive_number("learning_rate", self.learning_rate)
         _count("max_epochs", self.max_epochs, low=0)
         if self.batch_size is not None:
             _count("batch_size", self.batch_size, low=1)
         if self.tol is not None:
             _positive_number("tol", self.tol, zero=True)
         _count("n_iter_no_change", self.n_iter_no_change, low=1)
+        if self.seed is not None:
+            _count("seed", self.seed, low=0)
+        if self.backend not in BACKENDS:
+            raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
+                             f"received {self.backend!r}")
         derive(self.activation, self.cost)  # InputError for an unknown activation or cost
         make(self.method)
         return self
+
+    def rate(self) -> Callable[[int], float]:
+        """η_k as a function of the step k (a constant η as a picklable callable)."""
+        return self.learning_rate if callable(self.learning_rate) else _Constant(
+            float(self.learning_rate))
+
+
+@dataclass(frozen=True)
+class _Constant:
+    """η_k = η (picklable, so Dask workers can run it)."""
+
+    learning_rate: float
+
+    def __call__(self, step: int) -> float:
+        return self.learning_rate
 
 
 @dataclass(frozen=True)
@@ -92,7 +148,8 @@ class Fit:
     """The outcome of :func:`train`, in the coordinates training used.
 
     Attributes:
-        weights: w after the last epoch, shape (d,).
+        weights: w after the last epoch, shape (d,), for the standardised features when
+            ``scaling`` is not the identity (``scaling.to_raw(weights, bias)`` maps back).
         bias: b after the last epoch.
         history: C at the start and after each epoch (n epochs: n + 1 values).
         gradient_norms: |∇C| at the same points.
@@ -100,6 +157,9 @@ class Fit:
         findings: what the diagnostics noticed (codes of ``descent.diagnostics.CODES``).
         trace: the descent :class:`~gradwise.descent.trace.Trace` of those points.
         n_steps: the updates taken (one per epoch at full batch, one per batch otherwise).
+        scaling: the standardisation trained under (the identity map without one).
+        rows: N, the rows trained on.
+        engine: the engine's name.
     """
 
     weights: np.ndarray
@@ -110,6 +170,9 @@ class Fit:
     findings: tuple[Finding, ...]
     trace: Trace
     n_steps: int
+    scaling: Scaling
+    rows: int
+    engine: str
 
     @property
     def n_epochs(self) -> int:
@@ -117,177 +180,150 @@ class Fit:
         return len(self.history) - 1
 
 
-def train(source: Source, sample: tuple[np.ndarray, np.ndarray], start: np.ndarray,
-          settings: Settings, progress: Progress | None = None) -> Fit:
-    """Run the epochs from ``start`` = (w₁, …, w_d, b) on the rows of ``source``.
+def train(engine: Engine, settings: Settings, *, standardize: bool = False,
+          start: Any = None, callback: Callback | None = None,
+          tick: Tick | None = None) -> Fit:
+    """Run the epochs on the rows behind ``engine``, from ``start``.
 
     Args:
-        source: the rows (X float64 (n, d), y (n,)): each full pass accumulates the chunks'
-            costs and gradients, weighted by their rows; mini-batch steps take its batches.
-        sample: up to a few thousand rows, for the saturation check of the findings.
-        start: θ₀, shape (d + 1,).
+        engine: the data (:mod:`gradwise.stream`, :mod:`gradwise.distributed`).
         settings: the hyper-parameters, checked here.
-        progress: called as ``progress(epoch, cost)`` after each recorded point.
+        standardize: train on (x − mean)/std (or x/rms without an intercept), from one
+            first pass over the data.
+        start: θ₀ = (w₁, …, w_d, b) in the features' own units; ``None`` draws
+            w ~ N(0, 1/d) on the training features and b = 0 (:func:`default_start`).
+        callback: called as ``callback(epoch, cost)`` after each recorded point.
+        tick: called with the number of rows each chunk of work has read (progress bars).
 
     Returns:
         The :class:`Fit`. Divergence and nan are statuses there, never exceptions.
 
+    Raises:
+        InputError: a bad setting or start.
+
     Example:
-        >>> X, y = np.array([[1.0]]), np.array([1.0])
-        >>> fit = train(array_source(X, y, None, True), (X, y), np.array([3.0, 0.0]),
-        ...             Settings(max_epochs=2, fit_intercept=False))
+        >>> from gradwise.stream import MemoryEngine
+        >>> notes = MemoryEngine((np.array([[1.0]]), np.array([1.0])), None, None, 65536)
+        >>> fit = train(notes, Settings(max_epochs=2, fit_intercept=False), start=[3.0, 0.0])
         >>> [round(w, 6) for w in fit.trace.coordinates[0]], [round(c, 6) for c in fit.history]
         ([3.0, 2.6, 2.28], [4.0, 2.56, 1.6384])
     """
     settings = settings.checked()
-    rng = np.random.default_rng(settings.seed)
-    optimizer = make(settings.method)
-    loop = _Loop(settings, optimizer, np.array(start, dtype=np.float64))
+    tick = tick or _ignore
+    d = engine.features
+    point = None if start is None else _point(start, d)  # checked before any pass
+    scaling = Scaling.none(d)
+    if standardize:
+        scaling = Scaling.of_moments(engine.fold(chunk_moments, tick), settings.fit_intercept)
+    theta = default_start(d, settings.seed) if point is None else np.append(
+        *scaling.to_scaled(point[:-1], float(point[-1])))
+    job = _job(settings, scaling if standardize else None)
+    loop = _Loop(settings, job, Walk(theta, job.optimizer.init(tuple(theta.tolist()))))
     for epoch in range(settings.max_epochs + 1):
-        cost, gradient = _full_pass(source.chunks(), loop.theta, settings)
+        sums: Sums = engine.fold(_FullPass(loop.walk.theta, job), tick)
+        cost, gradient = sums.means()
         loop.record(cost, gradient)
-        if progress is not None:
-            progress(epoch, cost)
+        if callback is not None:
+            callback(epoch, cost)
         if loop.status is not None or epoch == settings.max_epochs:
             break
         if settings.batch_size is None:
-            loop.step(gradient)
+            loop.walk = step(loop.walk, gradient, job)
         else:
-            loop.mini_batch_epoch(source.batches(rng))
-    return loop.result(sample)
+            loop.mini_batch_epoch(engine.epoch(loop.walk, job, epoch, tick))
+    X, y = engine.sample(SAMPLE_ROWS)
+    return loop.result(scaling, (scaling.apply(X), y), engine.rows or sums.rows, engine.name)
+
+
+@dataclass(frozen=True)
+class _FullPass:
+    """``chunk_sums`` at a fixed θ, as a picklable callable of the chunk."""
+
+    theta: np.ndarray
+    job: Job
+
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> Sums:
+        return chunk_sums(X, y, self.theta, self.job)
+
+
+def _job(settings: Settings, scaling: Scaling | None) -> Job:
+    seed = settings.seed
+    if seed is None:  # no seed: a fresh one, fixed for this run so every chunk agrees
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    return Job(settings.activation, settings.cost, settings.fit_intercept, scaling,
+               make(settings.method), settings.rate(), settings.batch_size or 0,
+               settings.shuffle, seed, settings.backend)
+
+
+def _point(start: Any, d: int) -> np.ndarray:
+    """``start`` as d + 1 finite floats, or an InputError saying what was expected."""
+    try:
+        point = np.asarray(start, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        point = np.array([])
+    if point.shape != (d + 1,) or not np.isfinite(point).all():
+        raise InputError(f"start must be {d + 1} finite numbers (w1, ..., w{d}, b) for "
+                         f"{d} feature(s); received {start!r}")
+    return point
+
+
+def _ignore(rows: int) -> None:
+    """No progress to show."""
 
 
 class _Loop:
-    """θ, the optimizer's state, the recorded columns and the stopping rules of one run."""
+    """The walk (θ, optimizer state, steps), the recorded columns and the stopping rules."""
 
-    def __init__(self, settings: Settings, optimizer: Optimizer, theta: np.ndarray) -> None:
-        self.settings, self.optimizer, self.theta = settings, optimizer, theta
-        self.state = optimizer.init(tuple(theta.tolist()))
+    def __init__(self, settings: Settings, job: Job, walk: Walk) -> None:
+        self.settings, self.job, self.walk = settings, job, walk
         self.points: list[np.ndarray] = []
         self.costs: list[float] = []
         self.gradients: list[np.ndarray] = []
+        self.rates: list[float] = []
         self.status: Status | None = None
-        self.n_steps = self.rises = self.calm = 0
+        self.rises = self.calm = 0
 
     def record(self, cost: float, gradient: np.ndarray) -> None:
-        norm = float(np.sqrt(gradient @ gradient))
-        previous = (self.costs[-1], _norm(self.gradients[-1])) if self.costs else None
-        self.points.append(self.theta.copy())
+        previous = (self.costs[-1], norm(self.gradients[-1])) if self.costs else None
+        self.points.append(self.walk.theta.copy())
         self.costs.append(cost)
         self.gradients.append(gradient)
+        self.rates.append(float(self.job.rate(self.walk.step)))
         if self.status is None:
-            self.status = self._verdict(cost, norm, previous)
+            self.status = self._verdict(cost, norm(gradient), previous)
 
-    def _verdict(self, cost: float, norm: float, previous: tuple | None) -> Status | None:
-        if not (math.isfinite(cost) and math.isfinite(norm)):
+    def _verdict(self, cost: float, size: float, previous: tuple | None) -> Status | None:
+        if not (math.isfinite(cost) and math.isfinite(size)):
             return "non_finite"
-        if abs(cost) > DIVERGENCE_LIMIT or norm > DIVERGENCE_LIMIT:
+        if abs(cost) > DIVERGENCE_LIMIT or size > DIVERGENCE_LIMIT:
             return "diverged"
-        rising = previous is not None and cost > previous[0] and norm > previous[1]
+        rising = previous is not None and cost > previous[0] and size > previous[1]
         self.rises = self.rises + 1 if rising else 0
         if self.rises >= DIVERGENCE_PATIENCE and cost > self.costs[0]:
             return "diverged"
         tol = self.settings.tol
-        self.calm = self.calm + 1 if tol is not None and norm <= tol else 0
+        self.calm = self.calm + 1 if tol is not None and size <= tol else 0
         return "converged" if self.calm >= self.settings.n_iter_no_change else None
 
-    def step(self, gradient: np.ndarray) -> None:
-        delta, self.state = self.optimizer.update(tuple(gradient.tolist()), self.state,
-                                                  self.settings.learning_rate)
-        self.theta = self.theta + np.asarray(delta, dtype=np.float64)
-        self.n_steps += 1
+    def mini_batch_epoch(self, walk: Walk) -> None:
+        self.walk = walk
+        if walk.status is not None:
+            self.status = walk.status  # θ is the last finite point; the next record says why
 
-    def mini_batch_epoch(self, batches: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
-        for X, y in batches:
-            cost, gradient = _pass(X, y, self.theta, self.settings)
-            if not (math.isfinite(cost) and np.isfinite(gradient).all()):
-                self.status = "non_finite"  # keep the last finite θ; the record says why
-                return
-            if abs(cost) > DIVERGENCE_LIMIT or _norm(gradient) > DIVERGENCE_LIMIT:
-                self.status = "diverged"
-                return
-            self.step(gradient)
-
-    def result(self, sample: tuple[np.ndarray, np.ndarray]) -> Fit:
+    def result(self, scaling: Scaling, sample: tuple[np.ndarray, np.ndarray], rows: int,
+               engine: str) -> Fit:
         status: Status = self.status or "max_steps"
-        d = len(self.theta) - 1
+        theta = self.walk.theta
+        d = len(theta) - 1
         names = ("w", "b") if d == 1 else (*(f"w{j + 1}" for j in range(d)), "b")
         trace = Trace(names, tuple(map(tuple, np.array(self.points).T.tolist())),
                       tuple(self.costs), tuple(map(tuple, np.array(self.gradients).T.tolist())),
-                      (self.settings.learning_rate,) * (len(self.costs) - 1), status,
-                      tol=float(self.settings.tol or 0.0))
+                      tuple(self.rates[:-1]), status, tol=float(self.settings.tol or 0.0))
         findings = neuron_findings(trace, sample, self.settings,
                                    full_batch=self.settings.batch_size is None)
-        return Fit(self.theta[:-1].copy(), float(self.theta[-1]), tuple(self.costs),
-                   tuple(_norm(g) for g in self.gradients), status, findings, trace,
-                   self.n_steps)
-
-
-def _pass(X: np.ndarray, y: np.ndarray, theta: np.ndarray,
-          settings: Settings) -> tuple[float, np.ndarray]:
-    """C and ∇C = (∇w, ∂C/∂b) over these rows, from the one kernel."""
-    cost, grad_w, grad_b = cost_and_gradient(X, y, theta[:-1], float(theta[-1]),
-                                             settings.activation, cost=settings.cost)
-    # without an intercept b is a constant, not a variable: its component is 0, so it stays put
-    return float(cost), np.append(grad_w, grad_b if settings.fit_intercept else 0.0)
-
-
-def _full_pass(chunks: Iterable[tuple[np.ndarray, np.ndarray]], theta: np.ndarray,
-               settings: Settings) -> tuple[float, np.ndarray]:
-    """C and ∇C over every row, accumulated chunk by chunk, each weighted by its row count."""
-    total_cost, total_gradient, rows = 0.0, np.zeros(len(theta)), 0
-    for X, y in chunks:
-        cost, gradient = _pass(X, y, theta, settings)
-        total_cost += cost * len(y)
-        total_gradient += gradient * len(y)
-        rows += len(y)
-    return total_cost / rows, total_gradient / rows
-
-
-def _norm(gradient: np.ndarray) -> float:
-    return float(np.sqrt(gradient @ gradient))
-
-
-def array_source(X: np.ndarray, y: np.ndarray, batch_size: int | None,
-                 shuffle: bool) -> Source:
-    """Arrays in memory: one chunk, and mini-batches reshuffled each epoch.
-
-    Example:
-        >>> source = array_source(np.zeros((5, 1)), np.arange(5.0), 2, shuffle=False)
-        >>> [y.tolist() for X, y in source.batches(np.random.default_rng(0))]
-        [[0.0, 1.0], [2.0, 3.0], [4.0]]
-    """
-    return Source(lambda: [(X, y)], lambda rng: _mini_batches(X, y, batch_size or len(y),
-                                                              shuffle, rng))
-
-
-def file_source(chunks: Callable[[], Rows], scaling: Scaling, batch_size: int | None,
-                shuffle: bool) -> Source:
-    """A file read afresh for every pass, chunk by chunk; mini-batches shuffled within a chunk.
-
-    ``chunks()`` yields the raw (X, y) chunks in file order, e.g. from
-    :func:`gradwise.data.iter_batches`; each is standardised by ``scaling`` as it arrives.
-    """
-
-    def scaled() -> Rows:
-        return ((scaling.apply(X), y) for X, y in chunks())
-
-    def batches(rng: np.random.Generator) -> Rows:
-        for X, y in scaled():
-            yield from _mini_batches(X, y, batch_size or len(y), shuffle, rng)
-
-    return Source(scaled, batches)
-
-
-def _mini_batches(X: np.ndarray, y: np.ndarray, size: int, shuffle: bool,
-                  rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    order = rng.permutation(len(y)) if shuffle else None
-    for lo in range(0, len(y), size):
-        if order is None:
-            yield X[lo : lo + size], y[lo : lo + size]
-        else:
-            rows = order[lo : lo + size]  # take copies batch x d values (3x faster than X[rows])
-            yield np.take(X, rows, axis=0), np.take(y, rows)
+        return Fit(theta[:-1].copy(), float(theta[-1]), tuple(self.costs),
+                   tuple(norm(g) for g in self.gradients), status, findings, trace,
+                   self.walk.step, scaling, rows, engine)
 
 
 def default_start(d: int, seed: int | None) -> np.ndarray:

@@ -6,19 +6,19 @@ NumPy, pyarrow and Rich load inside the commands, so ``gradwise grad`` never pay
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
 
 from gradwise.cli._common import emit_json, handle_errors, write_atomically
+from gradwise.cli.plot import STILL, plot_option_for, write_plot
 
 PROGRESS_AFTER_S = 0.5
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--target", required=True, help="The column to predict, y.")
 @click.option("--features", metavar="A,B,...", help="Feature columns in order (default: all "
               "but the target).")
@@ -41,111 +41,115 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--no-intercept", is_flag=True, help="Keep b at its start instead of learning it.")
 @click.option("--start", metavar="W1,...,WD,B", help="Start from these weights and bias (raw "
               "units); default: w ~ N(0, 1/d), b = 0.")
-@click.option("--stream", is_flag=True, help="Read the file in chunks every epoch instead of "
-              "loading it (for files larger than memory).")
+@click.option("--engine", type=click.Choice(["memory", "stream", "dask"]), default=None,
+              help="memory (default): load FILE; stream: read it a chunk at a time on every "
+              "pass (files larger than memory); dask: chunks on a Dask cluster (Parquet).")
+@click.option("--scheduler", metavar="ADDRESS", help="--engine dask: the scheduler, e.g. "
+              "tcp://10.0.0.5:8786 (default: a LocalCluster on this machine).")
+@click.option("--chunk-rows", type=int, default=65536, show_default=True, help="Rows per "
+              "chunk: mini-batches never cross one, and each is shuffled on its own.")
+@click.option("--stream", is_flag=True, help="The same as --engine stream.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--save", type=click.Path(dir_okay=False), help="Write the model here (JSON).")
+@plot_option_for(*STILL, description="Also draw the cost per epoch into FILE (.png, .svg or "
+                 ".pdf); with one feature and --engine memory also the data with the fitted "
+                 "curve and C(w, b) with the training path.")
 @handle_errors
 def train(file: str, target: str, features: str | None, activation: str, cost: str,
           learning_rate: float, max_epochs: int, batch_size: int | None, method: str,
           tol: float, seed: int, no_standardize: bool, no_intercept: bool, start: str | None,
-          stream: bool, as_json: bool, save: str | None) -> None:
-    """Train the neuron ŷ = φ(w·x + b) on FILE (CSV, .csv.gz or Parquet) by gradient descent.
+          engine: str | None, scheduler: str | None, chunk_rows: int, stream: bool,
+          as_json: bool, save: str | None, plot_path: str | None) -> None:
+    """Train the neuron ŷ = φ(w·x + b) on FILE (CSV, .csv.gz, Parquet, or a directory of
+    Parquet files) by gradient descent.
 
     \b
     Examples:
       gradwise train data.csv --target y --activation sigmoid --lr 0.5 --epochs 200
-      gradwise train big.parquet --target y --batch-size 256 --method adam --stream
+      gradwise train big.parquet --target y --batch-size 256 --method adam --engine stream
+      gradwise train dataset/ --target y --engine dask --scheduler tcp://10.0.0.5:8786
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
+    from gradwise.engines import open_engine
+    from gradwise.stream import MemoryEngine
     from gradwise.training import Settings, resolve_activation
+    from gradwise.training import train as train_loop
 
     settings = Settings(resolve_activation(activation), cost, learning_rate,  # type: ignore
                         max_epochs, batch_size, True, tol, 5, method, seed,
                         not no_intercept).checked()
     names = [n.strip() for n in features.split(",")] if features else None
-    run = _Run(file, target, names, settings, not no_standardize, stream)
-    run.start = _start(start, len(run.features), run) if start else None
-    with _Bar(max_epochs, enabled=not as_json) as bar:
-        fit = run.train(bar.update)
-    document = run.document(fit, activation)
+    with open_engine(_engine(engine, stream), file, target, names, chunk_rows,
+                     scheduler) as source:
+        point = _start(start, source.names or []) if start else None
+        with _Bar(max_epochs, enabled=not as_json) as bar:
+            fit = train_loop(source, settings, standardize=not no_standardize, start=point,
+                             callback=bar.update, tick=bar.read)
+        model = _model(fit, source.names or [], target, activation, settings)
+        document = _document(fit, model, source)
+        # the pictures of the data need the rows in memory; streamed runs draw the cost only
+        data = (source.X, source.y) if isinstance(source, MemoryEngine) else (None, None)
     if save:
-        write_atomically(save, run.model(fit, activation).to_json())
+        write_atomically(save, model.to_json())
     if as_json:
         from gradwise.model import finite_or_null
 
         emit_json(finite_or_null(document))
     else:
         _print_training(document, settings)
+    if plot_path:
+        from gradwise.plotting.neuron import FittedNeuron
+
+        neuron = FittedNeuron.from_fit(fit, fit.scaling, activation, settings.cost)
+        write_plot(plot_path, neuron, X=data[0], y=data[1])
 
 
-class _Run:
-    """The data of one ``train``: in memory or streamed, standardised, and what it yields."""
+def _engine(engine: str | None, stream: bool) -> str:
+    """--engine, with --stream as its alias; a contradiction is refused."""
+    if stream and engine not in (None, "stream"):
+        from gradwise.errors import InputError
 
-    def __init__(self, file: str, target: str, features: list[str] | None, settings: Any,
-                 standardize: bool, stream: bool) -> None:
-        from gradwise import data
-        from gradwise.scaling import Scaling
-
-        self.file, self.target, self.settings, self.stream = file, target, settings, stream
-        self.chunks: Callable[[], Iterable[tuple[Any, Any]]]
-        if stream:
-            self.features = features or [n for n in data.columns(file) if n != target]
-            self.chunks = lambda: data.iter_batches(file, target, self.features)
-        else:
-            loaded = data.load(file, target, features)
-            self.features, self.X, self.y = list(loaded.feature_names), loaded.X, loaded.y
-            self.chunks = lambda: [(self.X, self.y)]
-        raw = (X for X, _ in self.chunks())
-        d = len(self.features)
-        center = settings.fit_intercept  # without b, centring would move the neuron's z
-        self.scaling = Scaling.of_chunks(raw, center) if standardize else Scaling.none(d)
-        self.start: Any = None
-
-    def train(self, progress: Any) -> Any:
-        from gradwise.training import array_source, default_start, file_source, train
-
-        s = self.settings
-        if self.stream:
-            source = file_source(self.chunks, self.scaling, s.batch_size, s.shuffle)
-            X, y = next(iter(self.chunks()))
-        else:
-            X, y = self.X, self.y
-            source = array_source(self.scaling.apply(X), y, s.batch_size, s.shuffle)
-        sample = (self.scaling.apply(X[:10_000]), y[:10_000])
-        start = default_start(len(self.features), s.seed) if self.start is None else self.start
-        return train(source, sample, start, s, progress)
-
-    def model(self, fit: Any, activation: str) -> Any:
-        from gradwise.model import Model
-
-        weights, bias = self.scaling.to_raw(fit.weights, fit.bias)
-        training = {"status": fit.status, "findings": [f.code for f in fit.findings],
-                    "epochs": fit.n_epochs, "learning_rate": self.settings.learning_rate,
-                    "method": str(self.settings.method), "batch_size": self.settings.batch_size}
-        return Model(tuple(self.features), self.target, activation, self.settings.cost,
-                     tuple(weights.tolist()), bias, tuple(self.scaling.offset.tolist()),
-                     tuple(self.scaling.scale.tolist()), training)
-
-    def document(self, fit: Any, activation: str) -> dict[str, Any]:
-        from gradwise.model import metrics
-
-        model = self.model(fit, activation)
-        finite = fit.status in ("converged", "max_steps")
-        return {
-            "weights": dict(zip(model.features, model.weights, strict=True)),
-            "bias": model.bias, "history": list(fit.history), "status": fit.status,
-            "findings": [f.code for f in fit.findings],
-            "metrics": {"cost": fit.history[-1], **(metrics(model, self.chunks()) if finite
-                                                    else {})},
-            "gradient_norms": list(fit.gradient_norms), "epochs": fit.n_epochs,
-            "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
-            "target": self.target,
-        }
+        raise InputError(f"--stream means --engine stream, but --engine {engine} was also "
+                         "given. Fix: keep one of them")
+    return "stream" if stream else engine or "memory"
 
 
-def _start(text: str, d: int, run: _Run) -> Any:
-    """--start in raw units, mapped to the coordinates training uses."""
+def _model(fit: Any, features: list[str], target: str, activation: str, settings: Any) -> Any:
+    """The trained neuron in the features' own units, as ``--save`` writes it."""
+    from gradwise.model import Model
+
+    weights, bias = fit.scaling.to_raw(fit.weights, fit.bias)
+    training = {"status": fit.status, "findings": [f.code for f in fit.findings],
+                "epochs": fit.n_epochs, "learning_rate": settings.learning_rate,
+                "method": str(settings.method), "batch_size": settings.batch_size,
+                "engine": fit.engine}
+    return Model(tuple(features), target, activation, settings.cost, tuple(weights.tolist()),
+                 bias, tuple(fit.scaling.offset.tolist()), tuple(fit.scaling.scale.tolist()),
+                 training)
+
+
+def _document(fit: Any, model: Any, source: Any) -> dict[str, Any]:
+    """``train --json``: the model, the run, and metrics on the training data (one more pass)."""
+    from functools import partial
+
+    from gradwise.model import errors
+
+    scores = {}
+    if fit.status in ("converged", "max_steps"):
+        scores = source.fold(partial(errors, model), lambda rows: None).metrics()
+    return {
+        "weights": dict(zip(model.features, model.weights, strict=True)),
+        "bias": model.bias, "history": list(fit.history), "status": fit.status,
+        "findings": [f.code for f in fit.findings],
+        "metrics": {"cost": fit.history[-1], **scores},
+        "gradient_norms": list(fit.gradient_norms), "epochs": fit.n_epochs,
+        "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
+        "target": model.target,
+    }
+
+
+def _start(text: str, features: list[str]) -> Any:
+    """--start in raw units, one number per feature and then b."""
     import numpy as np
 
     from gradwise.errors import InputError
@@ -154,14 +158,19 @@ def _start(text: str, d: int, run: _Run) -> Any:
         point = np.array([float(v) for v in text.split(",")])
     except ValueError:
         point = np.array([])
+    d = len(features)
     if point.shape != (d + 1,) or not np.isfinite(point).all():
-        raise InputError(f"--start must be {d + 1} numbers (w for {', '.join(run.features)}, "
+        raise InputError(f"--start must be {d + 1} numbers (w for {', '.join(features)}, "
                          f"then b), comma-separated; received {text!r}")
-    return np.append(*run.scaling.to_scaled(point[:-1], float(point[-1])))
+    return point
 
 
 class _Bar:
-    """A Rich progress bar on stderr that shows itself only after ``PROGRESS_AFTER_S``."""
+    """A Rich progress bar on stderr that shows itself only after ``PROGRESS_AFTER_S``.
+
+    It advances by epochs (``update``, the loop's callback) and counts the rows read
+    (``read``, the engines' tick), so one long pass over a big file shows progress too.
+    """
 
     def __init__(self, epochs: int, enabled: bool, console: Any = None) -> None:
         from rich.console import Console
@@ -171,22 +180,33 @@ class _Bar:
         self.epochs, self.began = epochs, time.monotonic()
         self.progress: Any = None
         self.task: Any = None
+        self.rows = 0
 
     def __enter__(self) -> _Bar:
         return self
 
     def update(self, epoch: int, cost: float) -> None:
+        if self._shown():
+            self.progress.update(self.task, completed=epoch, cost=f"{cost:.6g}")
+
+    def read(self, rows: int) -> None:
+        self.rows += rows
+        if self._shown():
+            self.progress.update(self.task, rows=f"{self.rows:,}")
+
+    def _shown(self) -> bool:
         if not self.enabled:
-            return
+            return False
         if self.progress is None and time.monotonic() - self.began >= PROGRESS_AFTER_S:
             from rich.progress import Progress
 
             self.progress = Progress(*Progress.get_default_columns(), "cost {task.fields[cost]}",
-                                     console=self.console, transient=True)
+                                     "rows read {task.fields[rows]}", console=self.console,
+                                     transient=True)
             self.progress.start()
-            self.task = self.progress.add_task("training", total=self.epochs, cost="")
-        if self.progress is not None:
-            self.progress.update(self.task, completed=epoch, cost=f"{cost:.6g}")
+            self.task = self.progress.add_task("training", total=self.epochs, cost="",
+                                               rows=f"{self.rows:,}")
+        return self.progress is not None
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
