@@ -13,8 +13,8 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -114,14 +114,18 @@ def vanishing_gradient(trace: Trace) -> Finding | None:
                        "moved the point very little, yet no stationary point was near (the "
                        "gradient was not shrinking towards 0)", 0)
     rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
-    for begin, end in _stretches(rising):  # steps begin..end rose: points begin..end + 1
-        low, high = norms[begin], norms[end + 1]
-        if end + 1 - begin >= VANISH_STRETCH and high >= VANISH_GROWTH * low > 0:
-            return Finding("vanishing_gradient", f"|∇f| was only {low:.3g} at "
-                           f"{_where(trace, begin)}, yet grew to {high:.3g} by step {end + 1} "
-                           "as f fell: that start was on a plateau, not near a minimum, so "
-                           "the steps were tiny", begin)
-    return None
+    begins, ends = _stretches(rising)  # steps begin..end rose: points begin..end + 1
+    low, high = norms[begins], norms[ends + 1]
+    plateaus = np.flatnonzero((ends + 1 - begins >= VANISH_STRETCH) &
+                              (high >= VANISH_GROWTH * low) & (VANISH_GROWTH * low > 0))
+    if not len(plateaus):
+        return None
+    first = plateaus[0]
+    begin, end = int(begins[first]), int(ends[first])
+    return Finding("vanishing_gradient", f"|∇f| was only {low[first]:.3g} at "
+                   f"{_where(trace, begin)}, yet grew to {high[first]:.3g} by step {end + 1} "
+                   "as f fell: that start was on a plateau, not near a minimum, so the steps "
+                   "were tiny", begin)
 
 
 def _creeping(trace: Trace, view: _View) -> bool:
@@ -132,11 +136,22 @@ def _creeping(trace: Trace, view: _View) -> bool:
     """
     if trace.status != "max_steps" or trace.n_steps < VANISH_STRETCH or view.norms[0] == 0:
         return False
-    rates = np.abs(np.array(trace.learning_rates, dtype=float))
+    if not (view.norms[-1] >= view.norms[0] / 2 and _median_below(view.norms, TINY_GRADIENT)):
+        return False
+    rates = np.abs(np.asarray(trace.learning_rates, dtype=float))
     moves = rates * view.norms[:-1]
     scale = np.maximum(1.0, np.abs(view.points[:, :-1]).max(axis=0))
-    return bool(np.median(moves / scale) < CREEP and view.norms[-1] >= view.norms[0] / 2
-                and np.median(view.norms) < TINY_GRADIENT)
+    return _median_below(moves / scale, CREEP)
+
+
+def _median_below(x: np.ndarray, bound: float) -> bool:
+    """``np.median(x) < bound``, found by counting (a median needs a partial sort)."""
+    if np.isnan(x).any():
+        return False  # the median is NaN
+    below, half = int(np.count_nonzero(x < bound)), len(x) / 2
+    if below != half:  # more than half below: both middle values are; fewer: neither is
+        return below > half
+    return bool(np.median(x) < bound)
 
 
 def slow(trace: Trace) -> Finding | None:
@@ -199,21 +214,38 @@ def _view(trace: Trace) -> _View:
     """The trace as float arrays, computed once per trace for all the checks."""
     if _last and _last[0][0] is trace:
         return _last[0][1]
-    points = np.array(trace.coordinates, dtype=float)
-    gradients = np.array(trace.gradients, dtype=float)
-    objective = trace.sign * np.array(trace.values, dtype=float)
-    norms = np.abs(np.hypot.reduce(gradients, axis=0))  # hypot: no overflow for |∇f| > 1e154
+    points = _matrix(trace.coordinates)
+    gradients = _matrix(trace.gradients)
+    objective = trace.sign * np.asarray(trace.values, dtype=float)
+    norms = _norms(gradients)
     view = _View(points, gradients, objective, norms, _period(points),
                  _flips(points, gradients, trace.sign))
     _last[:] = [(trace, view)]
     return view
 
 
+def _matrix(columns: tuple[Sequence[Any], ...]) -> np.ndarray:
+    """(variables, points) floats; one variable's float column is read in place, not copied."""
+    if len(columns) == 1:
+        return np.asarray(columns[0], dtype=float)[np.newaxis]
+    return np.array([np.asarray(c, dtype=float) for c in columns])
+
+
+def _norms(gradients: np.ndarray) -> np.ndarray:
+    """|∇f| at each point, by hypot: no overflow for |∇f| > 1e154."""
+    norms = np.abs(gradients[0])
+    for column in gradients[1:]:
+        norms = np.hypot(norms, column)  # as np.hypot.reduce does, in the same order
+    return norms
+
+
 def _flips(points: np.ndarray, gradients: np.ndarray, sign: int) -> np.ndarray:
     """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
     delta = np.diff(points, axis=1)
-    before = sign * np.sum(gradients[:, :-1] * delta, axis=0)
-    after = sign * np.sum(gradients[:, 1:] * delta, axis=0)
+    before = sum(g[:-1] * d for g, d in zip(gradients, delta))  # ∇f(x_k)·Δ_k
+    after = sum(g[1:] * d for g, d in zip(gradients, delta))  # ∇f(x_k+1)·Δ_k
+    if sign < 0:  # the objective −f has the opposite slopes
+        return np.flatnonzero((before > 0) & (after < 0))
     return np.flatnonzero((before < 0) & (after > 0))
 
 
@@ -236,11 +268,10 @@ def _period(points: np.ndarray) -> int | None:
     return None
 
 
-def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) index of each run of True in ``mask``."""
+def _stretches(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last index of each run of True in ``mask``."""
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1).tolist(),
-                    (np.flatnonzero(edges == -1) - 1).tolist()))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
 
 
 def _where(trace: Trace, k: int) -> str:
