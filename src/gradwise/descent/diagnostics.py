@@ -13,8 +13,8 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -113,7 +113,8 @@ def vanishing_gradient(trace: Trace) -> Finding | None:
                        f"{norms[-1]:.3g} at the end) while the run ran out of steps: each step "
                        "moved the point very little, yet no stationary point was near (the "
                        "gradient was not shrinking towards 0)", 0)
-    rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
+    objective = view.objective
+    rising = (norms[1:] > norms[:-1]) & (objective[1:] < objective[:-1])  # no float temporaries
     begins, ends = _stretches(rising)  # steps begin..end rose: points begin..end + 1
     low, high = norms[begins], norms[ends + 1]
     plateaus = np.flatnonzero((ends + 1 - begins >= VANISH_STRETCH) &
@@ -140,7 +141,7 @@ def _creeping(trace: Trace, view: _View) -> bool:
         return False
     rates = np.abs(np.asarray(trace.learning_rates, dtype=float))
     moves = rates * view.norms[:-1]
-    scale = np.maximum(1.0, np.abs(view.points[:, :-1]).max(axis=0))
+    scale = np.maximum.reduce([np.abs(x[:-1]) for x in view.points] + [np.ones(len(moves))])
     return _median_below(moves / scale, CREEP)
 
 
@@ -199,8 +200,8 @@ CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
 # -- helpers ---------------------------------------------------------------------------
 
 class _View(NamedTuple):
-    points: np.ndarray  # (variables, points)
-    gradients: np.ndarray  # (variables, points)
+    points: tuple[np.ndarray, ...]  # one array per variable, over the points
+    gradients: tuple[np.ndarray, ...]  # one array per variable, over the points
     objective: np.ndarray  # sign·f at each point
     norms: np.ndarray  # |∇f| at each point
     period: int | None  # the last points repeat with this period
@@ -214,9 +215,12 @@ def _view(trace: Trace) -> _View:
     """The trace as float arrays, computed once per trace for all the checks."""
     if _last and _last[0][0] is trace:
         return _last[0][1]
-    points = _matrix(trace.coordinates)
-    gradients = _matrix(trace.gradients)
-    objective = trace.sign * np.asarray(trace.values, dtype=float)
+    # a float trace's columns are read in place; 100,000-point temporaries are few, as
+    # each one costs fresh pages from the system
+    points = tuple(np.asarray(c, dtype=float) for c in trace.coordinates)
+    gradients = tuple(np.asarray(c, dtype=float) for c in trace.gradients)
+    values = np.asarray(trace.values, dtype=float)
+    objective = values if trace.sign > 0 else -values
     norms = _norms(gradients)
     view = _View(points, gradients, objective, norms, _period(points),
                  _flips(points, gradients, trace.sign))
@@ -224,34 +228,35 @@ def _view(trace: Trace) -> _View:
     return view
 
 
-def _matrix(columns: tuple[Sequence[Any], ...]) -> np.ndarray:
-    """(variables, points) floats; one variable's float column is read in place, not copied."""
-    if len(columns) == 1:
-        return np.asarray(columns[0], dtype=float)[np.newaxis]
-    return np.array([np.asarray(c, dtype=float) for c in columns])
-
-
-def _norms(gradients: np.ndarray) -> np.ndarray:
-    """|∇f| at each point, by hypot: no overflow for |∇f| > 1e154."""
-    norms = np.abs(gradients[0])
-    for column in gradients[1:]:
-        norms = np.hypot(norms, column)  # as np.hypot.reduce does, in the same order
+def _norms(gradients: tuple[np.ndarray, ...]) -> np.ndarray:
+    """|∇f| at each point, by hypot: no overflow for |∇f| > 1e154 (as np.hypot.reduce)."""
+    if len(gradients) == 1:
+        return np.abs(gradients[0])
+    norms = np.hypot(gradients[0], gradients[1])
+    for column in gradients[2:]:
+        np.hypot(norms, column, out=norms)
     return norms
 
 
-def _flips(points: np.ndarray, gradients: np.ndarray, sign: int) -> np.ndarray:
+def _flips(points: tuple[np.ndarray, ...], gradients: tuple[np.ndarray, ...],
+           sign: int) -> np.ndarray:
     """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
-    delta = np.diff(points, axis=1)
-    before = sum(g[:-1] * d for g, d in zip(gradients, delta))  # ∇f(x_k)·Δ_k
-    after = sum(g[1:] * d for g, d in zip(gradients, delta))  # ∇f(x_k+1)·Δ_k
+    steps = len(points[0]) - 1
+    before, after = np.zeros(steps), np.zeros(steps)  # ∇f(x_k)·Δ_k and ∇f(x_k+1)·Δ_k
+    delta, term = np.empty(steps), np.empty(steps)
+    for x, g in zip(points, gradients):
+        np.subtract(x[1:], x[:-1], out=delta)
+        before += np.multiply(g[:-1], delta, out=term)
+        after += np.multiply(g[1:], delta, out=term)
     if sign < 0:  # the objective −f has the opposite slopes
         return np.flatnonzero((before > 0) & (after < 0))
     return np.flatnonzero((before < 0) & (after > 0))
 
 
-def _period(points: np.ndarray) -> int | None:
+def _period(points: tuple[np.ndarray, ...]) -> int | None:
     """The smallest p in 2..MAX_PERIOD with x_k ≈ x_k−p over the last 2p points, if moving."""
-    tail = points[:, -3 * MAX_PERIOD - 1:].T.tolist()  # small: plain Python is quicker
+    # small: plain Python is quicker
+    tail = list(zip(*(x[-3 * MAX_PERIOD - 1:].tolist() for x in points)))
     last = tail[-1]
     near = REPEAT_TOL * (1 + math.hypot(*last))
     for p in range(2, MAX_PERIOD + 1):
