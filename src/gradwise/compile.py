@@ -7,7 +7,7 @@ executed once. Three kinds:
 
 * :func:`scalar_kernel` - ``(x0, x1, ...) -> (f, (∂f/∂x0, ...))`` on floats, ``math`` module;
 * :func:`descent_loop` - the whole plain gradient-descent loop with the trace kept, the
-  same arithmetic inlined, for the common case (about 0.5 µs a step in 1-D), in Python or,
+  same arithmetic inlined, for the common case (about 0.3 µs a step in 1-D), in Python or,
   with ``backend="numba"``, the same source compiled by numba (:mod:`gradwise._numba_loop`);
 * :func:`array_kernel` - the same as :func:`scalar_kernel` on NumPy arrays, for sweeps.
 
