@@ -159,6 +159,26 @@ def test_flips_are_the_summed_slopes_changing_sign(rows, sign):
         assert found.tolist() == np.flatnonzero((before < 0) & (after > 0)).tolist()
 
 
+@pytest.mark.parametrize("sign", [1, -1])
+def test_flips_are_found_across_blocks(sign):
+    rng = np.random.default_rng(7)
+    size = 3 * diagnostics.BLOCK + 5
+    points, gradients = rng.standard_normal((2, size)), rng.standard_normal((2, size))
+    delta = np.diff(points, axis=1)
+    before = sign * np.sum(gradients[:, :-1] * delta, axis=0)
+    after = sign * np.sum(gradients[:, 1:] * delta, axis=0)
+    expected = np.flatnonzero((before < 0) & (after > 0))
+    assert len(expected) > 1000
+    assert diagnostics._flips(points, gradients, sign).tolist() == expected.tolist()
+
+
+def test_stretches_are_the_runs_of_true():
+    mask = np.array([True, True, False, True, False, False, True])
+    begins, ends = diagnostics._stretches(mask)
+    assert begins.tolist() == [0, 3, 6] and ends.tolist() == [1, 3, 6]
+    assert [a.tolist() for a in diagnostics._stretches(np.zeros(3, dtype=bool))] == [[], []]
+
+
 def _vanishing_by_loop(norms, objective):
     """The plateau rule one stretch at a time, as the check read before it was vectorised."""
     rising = (np.diff(norms) > 0) & (np.diff(objective) < 0)

@@ -40,6 +40,7 @@ VANISH_GROWTH = 3.0  # |∇f| grew this much on a stretch where the objective fe
 VANISH_STRETCH = 5  # ... for at least this many steps running
 CREEP = 1e-3  # a step moving the point by less than this fraction of its scale is a creep
 TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-learning practice uses)
+BLOCK = 8192  # points per block where a check would make many full-length temporaries
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
@@ -242,15 +243,21 @@ def _flips(points: tuple[np.ndarray, ...], gradients: tuple[np.ndarray, ...],
            sign: int) -> np.ndarray:
     """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
     steps = len(points[0]) - 1
-    before, after = np.zeros(steps), np.zeros(steps)  # ∇f(x_k)·Δ_k and ∇f(x_k+1)·Δ_k
-    delta, term = np.empty(steps), np.empty(steps)
-    for x, g in zip(points, gradients):
-        np.subtract(x[1:], x[:-1], out=delta)
-        before += np.multiply(g[:-1], delta, out=term)
-        after += np.multiply(g[1:], delta, out=term)
-    if sign < 0:  # the objective −f has the opposite slopes
-        return np.flatnonzero((before > 0) & (after < 0))
-    return np.flatnonzero((before < 0) & (after > 0))
+    found = [np.empty(0, dtype=np.intp)]
+    for a in range(0, steps, BLOCK):  # blocks: the temporaries stay in the cache
+        b = min(a + BLOCK, steps)
+        before = after = np.empty(0)  # ∇f(x_k)·Δ_k and ∇f(x_k+1)·Δ_k over the variables
+        for i, (x, g) in enumerate(zip(points, gradients)):
+            delta = x[a + 1:b + 1] - x[a:b]
+            if i == 0:
+                before, after = g[a:b] * delta, g[a + 1:b + 1] * delta
+            else:
+                before += g[a:b] * delta
+                after += g[a + 1:b + 1] * delta
+        # the objective −f (sign < 0) has the opposite slopes
+        hits = (before > 0) & (after < 0) if sign < 0 else (before < 0) & (after > 0)
+        found.append(np.flatnonzero(hits) + a)
+    return np.concatenate(found)
 
 
 def _period(points: tuple[np.ndarray, ...]) -> int | None:
@@ -275,8 +282,9 @@ def _period(points: tuple[np.ndarray, ...]) -> int | None:
 
 def _stretches(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The first and the last index of each run of True in ``mask``."""
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    # where the mask changes, False outside it: a run's first index, then one past its last
+    edges = np.flatnonzero(np.diff(mask, prepend=False, append=False))
+    return edges[::2], edges[1::2] - 1
 
 
 def _where(trace: Trace, k: int) -> str:
