@@ -176,6 +176,7 @@ def hessian_kernel(f: Expression) -> Callable[..., list[list[float]]]:
     return _hessian_kernel(*_key(f))
 
 
+@lru_cache(maxsize=256)  # finding the free symbols walks the expression: once per function
 def _key(f: Expression) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     extra = f.expr.free_symbols - set(f.variables)
     if extra:
