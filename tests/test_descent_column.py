@@ -122,6 +122,14 @@ def test_gradient_norms_are_the_square_root_of_the_sum_of_squares():
     assert trace.float_values() == [float(v) for v in trace.values]
 
 
+def test_gradient_norms_overflow_to_inf_without_a_warning():
+    trace = Trace(("x", "y"), (Column([0.0, 1.0]), Column([0.0, 1.0])), Column([1.0, 2.0]),
+                  (Column([1e200, math.inf]), Column([-1e200, math.nan])), Column([0.1]),
+                  "diverged")
+    assert trace.gradient_norms()[0] == math.inf and math.isnan(trace.gradient_norms()[1])
+    assert "divergence" in [f.code for f in diagnostics.diagnose(trace)]
+
+
 # -- the vectorised diagnostics against the loops they replace ----------------------------
 
 finite = st.floats(-1e200, 1e200, allow_nan=False)

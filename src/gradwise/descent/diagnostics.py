@@ -223,8 +223,9 @@ def _view(trace: Trace) -> _View:
     values = np.asarray(trace.values, dtype=float)
     objective = values if trace.sign > 0 else -values
     norms = _norms(gradients)
-    view = _View(points, gradients, objective, norms, _period(points),
-                 _flips(points, gradients, trace.sign))
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN compare as False
+        flips = _flips(points, gradients, trace.sign)
+    view = _View(points, gradients, objective, norms, _period(points), flips)
     _last[:] = [(trace, view)]
     return view
 

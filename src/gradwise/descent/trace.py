@@ -134,7 +134,8 @@ class Trace:
     def gradient_norms(self) -> list[float]:
         """|∇f| at every point, as floats: sqrt(g₀² + g₁² + ...), summed in variable order."""
         columns = [np.asarray(column, dtype=float) for column in self.gradients]
-        return np.sqrt(sum((g * g for g in columns), np.zeros(len(self)))).tolist()
+        with np.errstate(over="ignore", invalid="ignore"):  # inf, as float arithmetic gives
+            return np.sqrt(sum((g * g for g in columns), np.zeros(len(self)))).tolist()
 
     def _repr_html_(self) -> str:
         from gradwise.notebook import trace_html
