@@ -40,8 +40,9 @@ class Column(Sequence[float]):
     __slots__ = ("_array",)
 
     def __init__(self, values: Iterable[float] | np.ndarray, *, copy: bool = True) -> None:
-        if isinstance(values, np.ndarray):
-            array = np.array(values, dtype=np.float64, copy=copy or None)
+        if isinstance(values, np.ndarray):  # (copy=None in np.array needs NumPy 2)
+            array = np.array(values, dtype=np.float64) if copy else \
+                np.asarray(values, dtype=np.float64)
         else:
             array = np.fromiter(values, dtype=np.float64)
         if array.ndim != 1:
