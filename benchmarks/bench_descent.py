@@ -181,6 +181,7 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
     """One run from fresh in-memory caches; numba's disk cache is ``cache_dir``."""
     from gradwise import compile as kernels
     from gradwise import minimize
+    from gradwise.descent import problem
 
     if backend == "numba":
         if find_spec("numba") is None:
@@ -190,7 +191,8 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
         _numba_loop._loaded.clear()
         os.environ["GRADWISE_CACHE_DIR"] = cache_dir or tempfile.mkdtemp()
     for cache in (kernels._scalar_kernel, kernels._descent_loop, kernels._hessian_kernel,
-                  kernels._numba_source):
+                  kernels._numba_source, kernels._key, problem._parsed, problem._gradient,
+                  problem._check_defined):
         cache.cache_clear()
     start = time.perf_counter()
     minimize(text.replace("f(x, y)", "g(x, y)").replace("C(w)", "D(w)"), STARTS[text],

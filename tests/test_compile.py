@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from gradwise.calculus import gradient, value_at
@@ -14,6 +15,7 @@ from gradwise.compile import (
     numba_loop_source,
     scalar_kernel,
 )
+from gradwise.descent.run import minimize
 from gradwise.errors import InputError
 from gradwise.expressions import parse
 
@@ -84,10 +86,15 @@ def test_loop_status_for_non_finite():
 
 def test_every_number_a_kernel_records_is_a_float():
     # relu's slope and a constant partial derivative were ints (1, not 1.0) before
-    status, xs, values, gs = descent_loop(parse("relu(x) + 3y"))((2.0, 1.0), 0.1, 1.0, 0.0, 2,
-                                                                  1e100, 10)
-    assert all(type(v) is float for column in (*xs, values, *gs) for v in column)
-    assert gs == ([1.0, 1.0, 1.0], [3.0, 3.0, 3.0])
+    f = parse("relu(x) + 3y")
+    value, grad = scalar_kernel(f).evaluate(2.0, 1.0)
+    assert all(type(v) is float for v in (value, *grad))
+    status, xs, values, gs = descent_loop(f)((2.0, 1.0), 0.1, 1.0, 0.0, 2, 1e100, 10)
+    assert all(c.dtype == np.float64 for c in (*xs, values, *gs))  # the loop's columns
+    assert [g.tolist() for g in gs] == [[1.0, 1.0, 1.0], [3.0, 3.0, 3.0]]
+    trace = minimize(f, {"x": 2, "y": 1}, learning_rate=0.1, max_steps=2).trace
+    columns = (*trace.coordinates, trace.values, *trace.gradients, trace.learning_rates)
+    assert all(type(v) is float for column in columns for v in column)
 
 
 def test_the_numba_loop_is_the_python_loop_with_powers_through_pow():

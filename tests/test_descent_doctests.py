@@ -7,7 +7,7 @@ import pytest
 
 MODULES = ["gradwise.compile", "gradwise.descent.optimizers", "gradwise.descent.schedules",
            "gradwise.descent.run", "gradwise.descent.diagnostics", "gradwise.descent.explain",
-           "gradwise.descent.advice", "gradwise.descent.backend"]
+           "gradwise.descent.advice", "gradwise.descent.backend", "gradwise.descent.column"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -309,6 +309,17 @@ def test_start_naming_an_unknown_variable():
 def test_start_where_f_is_undefined(text, start):
     with pytest.raises(DomainError, match="cannot start"):
         minimize(text, start)
+    with pytest.raises(DomainError, match="cannot start"):  # a failed check is not cached
+        minimize(text, start)
+
+
+def test_a_function_run_again_gives_the_same_result_from_the_caches():
+    first = minimize("ln(x) + 1/x", {"x": 3}, learning_rate=0.5)
+    again = minimize("ln(x) + 1/x", {"x": 3}, learning_rate=0.5)
+    assert again.trace == first.trace and again.findings == first.findings
+    assert again.function == first.function
+    with pytest.raises(DomainError, match="cannot start"):  # same function, bad start
+        minimize("ln(x) + 1/x", {"x": 0})
 
 
 def test_unknown_method_and_hyper_parameters():

@@ -42,7 +42,8 @@ _loaded: dict[str, Callable[..., tuple[Any, ...]]] = {}
 
 def loop(source: str) -> Callable[..., tuple[Any, ...]]:
     """The loop compiled from ``source``, called as the Python loop is (see
-    :func:`gradwise.compile.descent_loop`); numba compiles or loads it on the first call."""
+    :func:`gradwise.compile.descent_loop`), its columns float64 arrays rather than lists;
+    numba compiles or loads it on the first call."""
     name = stem("gradwise_loop", source)
     if name not in _loaded:
         _loaded[name] = _wrap(import_file(write(source, name), name).loop)
@@ -82,7 +83,13 @@ def _wrap(kernel: Callable[..., str]) -> Callable[..., tuple[Any, ...]]:
         except RUNTIME_ERRORS:
             status = "non_finite"
         m = int(count[0])
-        return (status, tuple(tuple(c[:m].tolist()) for c in xs), tuple(values[:m].tolist()),
-                tuple(tuple(c[:m].tolist()) for c in gs))
+        return status, tuple(_kept(c, m) for c in xs), _kept(values, m), \
+            tuple(_kept(c, m) for c in gs)
 
     return run
+
+
+def _kept(column: Any, m: int) -> Any:
+    """The first m entries: the array itself when full, else a copy (a run that stopped
+    early must not hold on to room for a million steps)."""
+    return column if m == len(column) else column[:m].copy()

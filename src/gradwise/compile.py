@@ -7,7 +7,7 @@ executed once. Three kinds:
 
 * :func:`scalar_kernel` - ``(x0, x1, ...) -> (f, (∂f/∂x0, ...))`` on floats, ``math`` module;
 * :func:`descent_loop` - the whole plain gradient-descent loop with the trace kept, the
-  same arithmetic inlined, for the common case (about 0.5 µs a step in 1-D), in Python or,
+  same arithmetic inlined, for the common case (about 0.3 µs a step in 1-D), in Python or,
   with ``backend="numba"``, the same source compiled by numba (:mod:`gradwise._numba_loop`);
 * :func:`array_kernel` - the same as :func:`scalar_kernel` on NumPy arrays, for sweeps.
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,7 +132,8 @@ def descent_loop(f: Expression, backend: Literal["python", "numba"] = "python"
     """The plain gradient-descent loop for f, with the trace kept (see ``descent.run``).
 
     ``loop(start, learning_rate, sign, tol, max_steps, limit, patience)`` returns
-    ``(status, coordinate columns, values, gradient columns)``; the rules for stopping are
+    ``(status, coordinate columns, values, gradient columns)``, each column a float64
+    array of one number per point recorded; the rules for stopping are
     those of ``gradwise.descent.run``, written out once more for speed. Both back ends run
     the same generated source and record the same floats, bit for bit.
 
@@ -142,8 +144,10 @@ def descent_loop(f: Expression, backend: Literal["python", "numba"] = "python"
 
     Example:
         >>> from gradwise.expressions import parse
-        >>> descent_loop(parse("(1 - w)^2"))((3.0,), 0.1, 1.0, 0.0, 1, 1e100, 10)
-        ('max_steps', ([3.0, 2.6],), [4.0, 2.5600000000000005], ([4.0, 3.2],))
+        >>> status, xs, values, gs = descent_loop(parse("(1 - w)^2"))((3.0,), 0.1, 1.0, 0.0,
+        ...                                                          1, 1e100, 10)
+        >>> status, xs[0].tolist(), values.tolist(), gs[0].tolist()
+        ('max_steps', [3.0, 2.6], [4.0, 2.5600000000000005], [4.0, 3.2])
     """
     if backend == "numba":
         from gradwise import _numba_loop
@@ -172,6 +176,7 @@ def hessian_kernel(f: Expression) -> Callable[..., list[list[float]]]:
     return _hessian_kernel(*_key(f))
 
 
+@lru_cache(maxsize=256)  # finding the free symbols walks the expression: once per function
 def _key(f: Expression) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     extra = f.expr.free_symbols - set(f.variables)
     if extra:
@@ -282,15 +287,23 @@ def _descent_loop(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
     kernel = _compile(source, "loop")
 
     def loop(start, learning_rate, sign, tol, max_steps, limit, patience):
-        xs, values, gs = tuple([] for _ in range(n)), [], tuple([] for _ in range(n))
+        # array("d") appends as fast as a list, and NumPy reads it without a copy
+        xs, gs = tuple(array("d") for _ in range(n)), tuple(array("d") for _ in range(n))
+        values = array("d")
         try:
             status = kernel(start, learning_rate, sign, tol, max_steps, limit, patience, 1.0,
                             xs, values, gs, None)
         except RUNTIME_ERRORS:
             status = "non_finite"
-        return status, xs, values, gs
+        return status, tuple(map(_floats, xs)), _floats(values), tuple(map(_floats, gs))
 
     return loop
+
+
+def _floats(column: array) -> Any:
+    import numpy as np
+
+    return np.frombuffer(column, dtype=np.float64)
 
 
 @lru_cache(maxsize=64)

@@ -19,6 +19,7 @@ import sympy
 from gradwise.calculus import hessian
 from gradwise.compile import RUNTIME_ERRORS, array_kernel
 from gradwise.descent import diagnostics
+from gradwise.descent.column import Column
 from gradwise.descent.problem import from_expression
 from gradwise.descent.run import eigenvalues, maximize, minimize
 from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Trace
@@ -184,13 +185,15 @@ def _stop(mask: Any, name: str, length_value: int, status: Any, length: Any,
 
 def _row(names: tuple[str, ...], record: dict[str, Any], j: int, eta: float, ascent: bool,
          tol: float) -> SweepRow:
+    import numpy as np
+
     size = int(record["length"][j])
     status = str(record["status"][j])
-    coords = tuple(tuple(c[:size, j].tolist()) for c in record["coords"])
-    grads = tuple(tuple(c[:size, j].tolist()) for c in record["grads"])
-    values = tuple(record["values"][:size, j].tolist())
-    trace = Trace(names, coords, values, grads, (eta,) * (size - 1), status,  # type: ignore
-                  ascent, tol)
+    coords = tuple(Column(c[:size, j]) for c in record["coords"])
+    grads = tuple(Column(c[:size, j]) for c in record["grads"])
+    values = Column(record["values"][:size, j])
+    trace = Trace(names, coords, values, grads, Column(np.broadcast_to(eta, size - 1), copy=False),
+                  status, ascent, tol)  # type: ignore[arg-type]
     codes = tuple(f.code for f in diagnostics.diagnose(trace))
     return SweepRow(eta, status, codes, values[-1], trace.point(-1), size - 1)
 

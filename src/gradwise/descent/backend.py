@@ -2,7 +2,7 @@
 
 Both run the same generated source and record the same floats (see
 :func:`gradwise.compile.descent_loop`), so the choice is only about time. numba's loop
-takes a few hundredths of a µs a step where Python takes about half a µs, but it costs
+takes a few hundredths of a µs a step where Python takes about a third of a µs, but it costs
 time before its first step. ``"auto"`` takes numba when that cost, estimated from what this
 process and the disk cache already hold, is less than what ``max_steps`` steps would save.
 
@@ -45,7 +45,7 @@ BACKENDS: tuple[str, ...] = ("auto", "python", "numba")
 
 SAVING_PER_STEP = 0.2e-6
 """Seconds a step of a whole run takes in Python less what it takes in numba (trace and
-diagnosis included): about 0.1e-6 in 1-D, 0.7e-6 on 2-D Rosenbrock; the middle, rounded down."""
+diagnosis included): about 0.25e-6 in 1-D, 0.5e-6 on 2-D Rosenbrock; rounded down."""
 
 IMPORT_SECONDS = 0.5  # import numba
 WARMUP_SECONDS = 0.5  # the first numba loop of a process: LLVM and numba's code generator

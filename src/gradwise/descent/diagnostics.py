@@ -40,6 +40,7 @@ VANISH_GROWTH = 3.0  # |∇f| grew this much on a stretch where the objective fe
 VANISH_STRETCH = 5  # ... for at least this many steps running
 CREEP = 1e-3  # a step moving the point by less than this fraction of its scale is a creep
 TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-learning practice uses)
+BLOCK = 8192  # points per block where a check would make many full-length temporaries
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
@@ -113,15 +114,20 @@ def vanishing_gradient(trace: Trace) -> Finding | None:
                        f"{norms[-1]:.3g} at the end) while the run ran out of steps: each step "
                        "moved the point very little, yet no stationary point was near (the "
                        "gradient was not shrinking towards 0)", 0)
-    rising = (np.diff(norms) > 0) & (np.diff(view.objective) < 0)
-    for begin, end in _stretches(rising):  # steps begin..end rose: points begin..end + 1
-        low, high = norms[begin], norms[end + 1]
-        if end + 1 - begin >= VANISH_STRETCH and high >= VANISH_GROWTH * low > 0:
-            return Finding("vanishing_gradient", f"|∇f| was only {low:.3g} at "
-                           f"{_where(trace, begin)}, yet grew to {high:.3g} by step {end + 1} "
-                           "as f fell: that start was on a plateau, not near a minimum, so "
-                           "the steps were tiny", begin)
-    return None
+    objective = view.objective
+    rising = (norms[1:] > norms[:-1]) & (objective[1:] < objective[:-1])  # no float temporaries
+    begins, ends = _stretches(rising)  # steps begin..end rose: points begin..end + 1
+    low, high = norms[begins], norms[ends + 1]
+    plateaus = np.flatnonzero((ends + 1 - begins >= VANISH_STRETCH) &
+                              (high >= VANISH_GROWTH * low) & (VANISH_GROWTH * low > 0))
+    if not len(plateaus):
+        return None
+    first = plateaus[0]
+    begin, end = int(begins[first]), int(ends[first])
+    return Finding("vanishing_gradient", f"|∇f| was only {low[first]:.3g} at "
+                   f"{_where(trace, begin)}, yet grew to {high[first]:.3g} by step {end + 1} "
+                   "as f fell: that start was on a plateau, not near a minimum, so the steps "
+                   "were tiny", begin)
 
 
 def _creeping(trace: Trace, view: _View) -> bool:
@@ -132,11 +138,22 @@ def _creeping(trace: Trace, view: _View) -> bool:
     """
     if trace.status != "max_steps" or trace.n_steps < VANISH_STRETCH or view.norms[0] == 0:
         return False
-    rates = np.abs(np.array(trace.learning_rates, dtype=float))
+    if not (view.norms[-1] >= view.norms[0] / 2 and _median_below(view.norms, TINY_GRADIENT)):
+        return False
+    rates = np.abs(np.asarray(trace.learning_rates, dtype=float))
     moves = rates * view.norms[:-1]
-    scale = np.maximum(1.0, np.abs(view.points[:, :-1]).max(axis=0))
-    return bool(np.median(moves / scale) < CREEP and view.norms[-1] >= view.norms[0] / 2
-                and np.median(view.norms) < TINY_GRADIENT)
+    scale = np.maximum.reduce([np.abs(x[:-1]) for x in view.points] + [np.ones(len(moves))])
+    return _median_below(moves / scale, CREEP)
+
+
+def _median_below(x: np.ndarray, bound: float) -> bool:
+    """``np.median(x) < bound``, found by counting (a median needs a partial sort)."""
+    if np.isnan(x).any():
+        return False  # the median is NaN
+    below, half = int(np.count_nonzero(x < bound)), len(x) / 2
+    if below != half:  # more than half below: both middle values are; fewer: neither is
+        return below > half
+    return bool(np.median(x) < bound)
 
 
 def slow(trace: Trace) -> Finding | None:
@@ -184,8 +201,8 @@ CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
 # -- helpers ---------------------------------------------------------------------------
 
 class _View(NamedTuple):
-    points: np.ndarray  # (variables, points)
-    gradients: np.ndarray  # (variables, points)
+    points: tuple[np.ndarray, ...]  # one array per variable, over the points
+    gradients: tuple[np.ndarray, ...]  # one array per variable, over the points
     objective: np.ndarray  # sign·f at each point
     norms: np.ndarray  # |∇f| at each point
     period: int | None  # the last points repeat with this period
@@ -199,27 +216,55 @@ def _view(trace: Trace) -> _View:
     """The trace as float arrays, computed once per trace for all the checks."""
     if _last and _last[0][0] is trace:
         return _last[0][1]
-    points = np.array(trace.coordinates, dtype=float)
-    gradients = np.array(trace.gradients, dtype=float)
-    objective = trace.sign * np.array(trace.values, dtype=float)
-    norms = np.abs(np.hypot.reduce(gradients, axis=0))  # hypot: no overflow for |∇f| > 1e154
-    view = _View(points, gradients, objective, norms, _period(points),
-                 _flips(points, gradients, trace.sign))
+    # a float trace's columns are read in place; 100,000-point temporaries are few, as
+    # each one costs fresh pages from the system
+    points = tuple(np.asarray(c, dtype=float) for c in trace.coordinates)
+    gradients = tuple(np.asarray(c, dtype=float) for c in trace.gradients)
+    values = np.asarray(trace.values, dtype=float)
+    objective = values if trace.sign > 0 else -values
+    norms = _norms(gradients)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN compare as False
+        flips = _flips(points, gradients, trace.sign)
+    view = _View(points, gradients, objective, norms, _period(points), flips)
     _last[:] = [(trace, view)]
     return view
 
 
-def _flips(points: np.ndarray, gradients: np.ndarray, sign: int) -> np.ndarray:
+def _norms(gradients: tuple[np.ndarray, ...]) -> np.ndarray:
+    """|∇f| at each point, by hypot: no overflow for |∇f| > 1e154 (as np.hypot.reduce)."""
+    if len(gradients) == 1:
+        return np.abs(gradients[0])
+    norms = np.hypot(gradients[0], gradients[1])
+    for column in gradients[2:]:
+        np.hypot(norms, column, out=norms)
+    return norms
+
+
+def _flips(points: tuple[np.ndarray, ...], gradients: tuple[np.ndarray, ...],
+           sign: int) -> np.ndarray:
     """Steps k where the objective's slope along Δ_k was downhill at x_k and uphill at x_k+1."""
-    delta = np.diff(points, axis=1)
-    before = sign * np.sum(gradients[:, :-1] * delta, axis=0)
-    after = sign * np.sum(gradients[:, 1:] * delta, axis=0)
-    return np.flatnonzero((before < 0) & (after > 0))
+    steps = len(points[0]) - 1
+    found = [np.empty(0, dtype=np.intp)]
+    for a in range(0, steps, BLOCK):  # blocks: the temporaries stay in the cache
+        b = min(a + BLOCK, steps)
+        before = after = np.empty(0)  # ∇f(x_k)·Δ_k and ∇f(x_k+1)·Δ_k over the variables
+        for i, (x, g) in enumerate(zip(points, gradients)):
+            delta = x[a + 1:b + 1] - x[a:b]
+            if i == 0:
+                before, after = g[a:b] * delta, g[a + 1:b + 1] * delta
+            else:
+                before += g[a:b] * delta
+                after += g[a + 1:b + 1] * delta
+        # the objective −f (sign < 0) has the opposite slopes
+        hits = (before > 0) & (after < 0) if sign < 0 else (before < 0) & (after > 0)
+        found.append(np.flatnonzero(hits) + a)
+    return np.concatenate(found)
 
 
-def _period(points: np.ndarray) -> int | None:
+def _period(points: tuple[np.ndarray, ...]) -> int | None:
     """The smallest p in 2..MAX_PERIOD with x_k ≈ x_k−p over the last 2p points, if moving."""
-    tail = points[:, -3 * MAX_PERIOD - 1:].T.tolist()  # small: plain Python is quicker
+    # small: plain Python is quicker
+    tail = list(zip(*(x[-3 * MAX_PERIOD - 1:].tolist() for x in points)))
     last = tail[-1]
     near = REPEAT_TOL * (1 + math.hypot(*last))
     for p in range(2, MAX_PERIOD + 1):
@@ -236,11 +281,11 @@ def _period(points: np.ndarray) -> int | None:
     return None
 
 
-def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) index of each run of True in ``mask``."""
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1).tolist(),
-                    (np.flatnonzero(edges == -1) - 1).tolist()))
+def _stretches(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last index of each run of True in ``mask``."""
+    # where the mask changes, False outside it: a run's first index, then one past its last
+    edges = np.flatnonzero(np.diff(mask, prepend=False, append=False))
+    return edges[::2], edges[1::2] - 1
 
 
 def _where(trace: Trace, k: int) -> str:

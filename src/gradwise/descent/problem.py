@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -47,7 +48,7 @@ class Problem:
 
 def from_expression(f: Expression | str | sympy.Expr, start: Any, exact: bool) -> Problem:
     """A problem from a parsed (or parseable) function; ``start`` may also fix parameters."""
-    f = calculus.as_expression(f)
+    f = _parsed(f) if isinstance(f, str) else calculus.as_expression(f)
     if not f.variables:
         raise InputError(f"{f.text!r} has no variables to optimize over")
     point = calculus.resolve_point(f, start, what="start")
@@ -96,11 +97,26 @@ def too_long(point: tuple[Any, ...]) -> bool:
     return any(abs(x.p) > limit or x.q > limit for x in point)
 
 
+# Expressions are immutable, so work done once per function (and per start) is kept: a
+# training loop calling minimize again and again pays for parsing and SymPy only once.
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> Expression:
+    return calculus.as_expression(text)
+
+
+@lru_cache(maxsize=256)
+def _gradient(f: Expression) -> calculus.Gradient:
+    return calculus.gradient(f)
+
+
+@lru_cache(maxsize=1024)
 def _check_defined(f: Expression, begin: tuple[Any, ...]) -> None:
+    """Raise DomainError where f or ∇f is undefined at the start (exactly, in SymPy)."""
     where = dict(zip(f.names, begin))
     try:
         calculus.value_at(f, where)
-        calculus.gradient(f).at(where)
+        _gradient(f).at(where)
     except DomainError as error:
         listed = ", ".join(f"{n}={v}" for n, v in where.items())
         raise DomainError(f"cannot start at ({listed}): {error}; choose another start") from None
@@ -119,7 +135,7 @@ def _check_exact(f: Expression, begin: tuple[Any, ...]) -> None:
 
 
 def _exact_evaluator(f: Expression) -> Evaluate:
-    components = calculus.gradient(f).components
+    components = _gradient(f).components
     variables = f.variables
 
     def evaluate(point: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:

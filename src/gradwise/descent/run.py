@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
+import numpy as np
 import sympy
 
 from gradwise.compile import RUNTIME_ERRORS, descent_loop
 from gradwise.descent import backend as backends
 from gradwise.descent import diagnostics
+from gradwise.descent.column import Column, as_column
 from gradwise.descent.optimizers import Optimizer, make
 from gradwise.descent.problem import (
     EXACT_DIGITS,
@@ -203,8 +205,11 @@ def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float,
     loop = descent_loop(problem.expression, backend)
     status, xs, values, gs = loop(problem.start, eta, float(sign), tol, steps,
                                   DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE)
-    return Trace(problem.names, tuple(map(tuple, xs)), tuple(values), tuple(map(tuple, gs)),
-                 (eta,) * max(len(values) - 1, 0), cast(Status, status), sign < 0, tol)
+    rates = np.broadcast_to(eta, max(len(values) - 1, 0))  # one η, stored once (read-only)
+    # the loop's arrays are the trace's: nothing else holds them, so no copy
+    xs, gs = (tuple(Column(c, copy=False) for c in group) for group in (xs, gs))
+    return Trace(problem.names, xs, Column(values, copy=False), gs, Column(rates, copy=False),
+                 cast(Status, status), sign < 0, tol)
 
 
 def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, steps: int,
@@ -238,9 +243,10 @@ def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, st
             raise InputError(f"exact arithmetic needs more than {EXACT_DIGITS:,} digits by "
                              f"step {k + 1}; run fewer steps or drop exact")
         k += 1
-    return Trace(problem.names, tuple(map(tuple, columns.coordinates)), tuple(columns.values),
-                 tuple(map(tuple, columns.gradients)), tuple(columns.rates),
-                 cast(Status, status), sign < 0, float(tol))
+    return Trace(problem.names, tuple(as_column(c, exact) for c in columns.coordinates),
+                 as_column(columns.values, exact),
+                 tuple(as_column(c, exact) for c in columns.gradients),
+                 as_column(columns.rates, exact), cast(Status, status), sign < 0, float(tol))
 
 
 def _backtrack(problem: Problem, point: tuple[Any, ...], objective: Any, sign: int,

@@ -1,8 +1,9 @@
 """What a run leaves behind: every point, value and gradient, why it stopped, what was found.
 
 :class:`Trace` stores columns (one sequence per coordinate), so a run of 100,000 steps
-costs a few appends a step; :class:`Step` objects are built only when asked for. Numbers
-are floats, or exact SymPy rationals in exact mode.
+costs a few stores a step; :class:`Step` objects are built only when asked for. A float
+run's columns are :class:`~gradwise.descent.column.Column` objects (read-only float64
+arrays that read as tuples of Python floats); an exact run's are tuples of SymPy rationals.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import numpy as np
 
 Status = Literal["converged", "max_steps", "diverged", "non_finite"]
 
@@ -60,6 +63,11 @@ class Step:
 @dataclass(frozen=True)
 class Trace:
     """Every point of a run from the start (step 0) to the end, as columns.
+
+    Each column is a :class:`~gradwise.descent.column.Column` of floats (read-only;
+    ``np.asarray(column)`` is its array, not a copy) or, in exact mode, a tuple of
+    rationals. Two traces are equal when every field is: the same numbers in the same
+    places, a NaN matching a NaN in a float column.
 
     Attributes:
         names: the variables' names.
@@ -121,12 +129,13 @@ class Trace:
         return list(zip(*self.coordinates))
 
     def float_values(self) -> list[float]:
-        return [float(v) for v in self.values]
+        return np.asarray(self.values, dtype=float).tolist()
 
     def gradient_norms(self) -> list[float]:
-        """|∇f| at every point, as floats."""
-        columns = [[float(g) for g in column] for column in self.gradients]
-        return [math.sqrt(sum(g * g for g in row)) for row in zip(*columns)]
+        """|∇f| at every point, as floats: sqrt(g₀² + g₁² + ...), summed in variable order."""
+        columns = [np.asarray(column, dtype=float) for column in self.gradients]
+        with np.errstate(over="ignore", invalid="ignore"):  # inf, as float arithmetic gives
+            return np.sqrt(sum((g * g for g in columns), np.zeros(len(self)))).tolist()
 
     def _repr_html_(self) -> str:
         from gradwise.notebook import trace_html
