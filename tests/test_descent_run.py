@@ -353,3 +353,23 @@ def test_a_python_function_needs_its_gradient():
 def test_the_public_names():
     assert gradwise.minimize is minimize and gradwise.maximize is maximize
     assert callable(gradwise.advise_learning_rate) and callable(gradwise.sweep)
+
+
+def test_a_result_names_the_critical_point_it_reached():
+    from gradwise import minimize as run
+
+    rosenbrock = run("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+                     method="adam", learning_rate=0.02, max_steps=5000)
+    reached = rosenbrock.reached()
+    assert rosenbrock.converged and reached.kind == "minimum"
+    assert reached.coordinates == "(1, 1)"
+    saddle = run("x^2 - y^2", {"x": 1, "y": 0}).reached()
+    assert saddle.kind == "saddle" and saddle.coordinates == "(0, 0)"
+    assert run("(1 - w)^2", {"w": 3}, learning_rate=1.1).reached() is None  # diverged
+
+
+def test_a_python_function_has_no_named_critical_point():
+    from gradwise import minimize as run
+
+    result = run(lambda w: (1 - w) ** 2, 3, gradient=lambda w: 2 * w - 2, learning_rate=0.1)
+    assert result.converged and result.reached() is None

@@ -118,7 +118,17 @@ def descent_document(result: Any) -> dict[str, Any]:
         "steps": steps,
         "final": {n: float(x) for n, x in result.point.items()},
         "final_value": float(result.value),
+        "reached": _reached_document(result),
     }
+
+
+def _reached_document(result: Any) -> dict[str, Any] | None:
+    """The critical point a converged run reached: point, exact, value and kind."""
+    point = result.reached()
+    if point is None:
+        return None
+    document = point.as_dict()
+    return {key: document[key] for key in ("point", "exact", "value", "kind")}
 
 
 def _csv_text(result: Any) -> str:
@@ -158,6 +168,10 @@ def _print_run(result: Any, explain: bool) -> None:
                 f"{f.name} = {number_text(result.value)}", fg=color, bold=True)
     for finding in result.findings:
         click.echo(f"  {finding}")
+    reached = result.reached()
+    if reached is not None:
+        click.echo(f"reached: a {reached.kind} at {reached.coordinates}, "
+                   f"{f.name} = {number_text(reached.value)}")
 
 
 def _print_table(result: Any) -> None:

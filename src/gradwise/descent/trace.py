@@ -219,6 +219,25 @@ class Result:
     def n_steps(self) -> int:
         return self.trace.n_steps
 
+    def reached(self, radius: float = 1.0) -> Any:
+        """The critical point this run converged to, classified, or None.
+
+        Newton's method polishes the end point (``gradwise.nearest_critical_point``) and the
+        Hessian names its kind: a run can end on a saddle, not only a minimum. None for a
+        Python function, a run that did not converge, or no critical point within ``radius``.
+
+        Example:
+            >>> from gradwise import minimize
+            >>> point = minimize("x^2 - y^2", {"x": 1, "y": 0}).reached()
+            >>> point.kind, point.coordinates
+            ('saddle', '(0, 0)')
+        """
+        if self.function is None or not self.converged:
+            return None
+        from gradwise.critical import nearest_critical_point
+
+        return nearest_critical_point(self.function, [float(v) for v in self.x], radius)
+
     def plot(self, **options: Any) -> Any:
         """The run drawn on its function (``gradwise.plotting.plot_result``); returns Axes."""
         from gradwise.plotting import plot_result
