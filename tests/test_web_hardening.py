@@ -280,3 +280,28 @@ def test_a_slow_critical_point_solve_answers_within_its_budget(client):
     assert response.status_code == 200
     assert response.json()["complete"] is False
     assert elapsed < 2 + 2.0
+
+
+def test_a_slow_request_runs_at_the_lowest_priority_then_is_restored():
+    import threading
+
+    with hostile_pool(timeout=10, demote_after=0.2) as pool:
+        (pid,) = pool.pids()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+        done = threading.Event()
+        threading.Thread(target=lambda: (pool.run("sleep", {"seconds": 1.0}), done.set()),
+                         daemon=True).start()
+        assert wait_until(lambda: os.getpriority(os.PRIO_PROCESS, pid) == 19, timeout=5)
+        assert done.wait(10)
+        # root may raise the priority again; anyone else gets a fresh worker instead
+        if os.geteuid() == 0:
+            assert pool.pids() == [pid] and os.getpriority(os.PRIO_PROCESS, pid) == 0
+        else:
+            assert wait_until(lambda: pool.pids() and pool.pids() != [pid], timeout=30)
+
+
+def test_a_quick_request_keeps_its_priority():
+    with hostile_pool(timeout=10, demote_after=0.5) as pool:
+        (pid,) = pool.pids()
+        assert pool.run("echo", {"a": 1})["pid"] == pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 0

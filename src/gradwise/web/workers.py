@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import queue
 import select
@@ -48,11 +49,15 @@ class WorkerLimits:
         timeout: wall-clock seconds, enforced by the pool (kill and replace).
         cpu_seconds: CPU seconds, enforced by the kernel (``RLIMIT_CPU``, whole seconds).
         memory_bytes: the worker's address space (``RLIMIT_AS``), imports included.
+        demote_after: wall-clock seconds after which a request's worker runs at the lowest
+            CPU priority (nice 19), so slow requests cannot starve quick ones on a busy
+            machine; the worker is restored (or, without the right to, replaced) afterwards.
     """
 
     timeout: float = 5.0
     cpu_seconds: int = 5
     memory_bytes: int = 2 * 1024**3
+    demote_after: float = 0.25
 
 
 class TaskError(Exception):
@@ -85,23 +90,49 @@ class _Worker:
         self.process = process
         self.pid = process.pid
         self.scratch = tempfile.mkdtemp(prefix=f"gradwise-worker-{self.pid}-")
+        self.demoted = False
+
+    def demote(self) -> None:
+        """Run the worker's whole process group at nice 19: quick requests go first."""
+        self.demoted = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PGRP, self.pid, 19)
+
+    def restore(self) -> bool:
+        """Back to normal priority; False where that needs a right we lack (not root)."""
+        try:
+            os.setpriority(os.PRIO_PGRP, self.pid, 0)
+        except PermissionError:
+            return False
+        except OSError:  # the group is gone: the worker died meanwhile
+            return False
+        self.demoted = False
+        return True
 
     def send(self, document: dict[str, Any]) -> None:
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(document).encode() + b"\n")
         self.process.stdin.flush()
 
-    def receive(self, deadline: float) -> dict[str, Any] | None:
-        """The next reply, or None at end of file (the worker died); TimeoutError past deadline."""
+    def receive(self, deadline: float, slow_at: float = math.inf) -> dict[str, Any] | None:
+        """The next reply, or None at end of file (the worker died); TimeoutError past deadline.
+
+        Past ``slow_at`` the worker is demoted to the lowest CPU priority (see ``demote``).
+        """
         assert self.process.stdout is not None
         fd = self.process.stdout.fileno()
         poller = select.poll()
         poller.register(fd, select.POLLIN | select.POLLHUP)
         data = bytearray()
         while not data.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not poller.poll(remaining * 1000):
+            now = time.monotonic()
+            if now >= deadline:
                 raise TimeoutError
+            if not self.demoted and now >= slow_at:
+                self.demote()
+            wake = deadline if self.demoted else min(deadline, slow_at)
+            if not poller.poll(max(wake - now, 0.0) * 1000):
+                continue
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 return None
@@ -244,7 +275,7 @@ class WorkerPool:
         started = time.monotonic()
         try:
             worker.send({"task": task, "args": args})
-            reply = worker.receive(started + timeout)
+            reply = worker.receive(started + timeout, started + self.limits.demote_after)
         except TimeoutError:
             self._replace(worker)
             raise OverLimit("time", f"the computation took longer than {timeout:g} s and was "
@@ -263,14 +294,21 @@ class WorkerPool:
         if reply is None:
             raise self._died(worker)
         if "ok" in reply:
-            self._idle.put(worker)
+            self._release(worker)
             return reply["ok"]
         error = reply["error"]
         if "limit" in error:  # the worker ends itself after a MemoryError
             self._replace(worker, grace=1.0)
             raise OverLimit(error["limit"], error["error"])
-        self._idle.put(worker)
+        self._release(worker)
         raise TaskError(int(error.pop("status")), error)
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle queue at normal priority, or replaced where that cannot be had."""
+        if worker.demoted and not worker.restore():
+            self._replace(worker)
+            return
+        self._idle.put(worker)
 
     def _died(self, worker: _Worker) -> TaskError:
         code = self._replace(worker, grace=1.0)
