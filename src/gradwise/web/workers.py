@@ -347,6 +347,8 @@ class WorkerPool:
             stdout=subprocess.PIPE, env=self._env, start_new_session=True, close_fds=True,
             pass_fds=self._lifeline[:1])
         worker = _Worker(process)
+        if os.geteuid() == 0:  # start-up (~1 CPU-second of imports) must not starve requests;
+            worker.demote()    # only root may raise the priority back once it is ready
         with self._lock:
             self._live.add(worker)
         worker.send({"parent": os.getpid(), "lifeline": self._lifeline[0], "tasks": self.tasks,
@@ -360,8 +362,9 @@ class WorkerPool:
         except (TimeoutError, OverLimit, ValueError):
             reply = None
         if reply and "ready" in reply and not self._closed:
-            self._idle.put(worker)
-            return
+            if not worker.demoted or worker.restore():
+                self._idle.put(worker)
+                return
         with self._lock:
             self._live.discard(worker)
         code = worker.kill()
