@@ -361,10 +361,10 @@ class WorkerPool:
             reply = worker.receive(time.monotonic() + 60)
         except (TimeoutError, OverLimit, ValueError):
             reply = None
-        if reply and "ready" in reply and not self._closed:
-            if not worker.demoted or worker.restore():
-                self._idle.put(worker)
-                return
+        ready = bool(reply) and "ready" in reply and not self._closed  # type: ignore[operator]
+        if ready and (not worker.demoted or worker.restore()):
+            self._idle.put(worker)
+            return
         with self._lock:
             self._live.discard(worker)
         code = worker.kill()
