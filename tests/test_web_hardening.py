@@ -271,15 +271,19 @@ def test_exact_descent_whose_numbers_explode_is_refused_with_400(client):
     assert time.monotonic() - start < 2
 
 
-def test_a_slow_critical_point_solve_answers_within_its_budget(client):
-    """SymPy's solve is stopped by the library at the budget: the answer says it is partial."""
+def test_a_slow_critical_point_solve_is_a_422_within_its_budget(client):
+    """SymPy's solve is stopped by the library at the budget: 422, with the partial answer."""
     expr = "x^7 y^5 + 3 x^3 y^2 - sin(x y) + cos(x^2 y) + exp(x y^3) - x^5 + y^9 - 7 x y"
     start = time.monotonic()
     response = client.post("/api/critical", json={"expr": expr, "budget": 2})
     elapsed = time.monotonic() - start
-    assert response.status_code == 200
-    assert response.json()["complete"] is False
+    assert response.status_code == 422
+    answer = response.json()
+    assert "did not finish within the 2 s budget" in answer["error"]
+    assert answer["partial"]["complete"] is False and answer["partial"]["out_of_time"] is True
     assert elapsed < 2 + 2.0
+    quick = client.post("/api/critical", json={"expr": "x^2 + y^2"})
+    assert quick.status_code == 200 and quick.json()["out_of_time"] is False
 
 
 def test_a_slow_request_runs_at_the_lowest_priority_then_is_restored():

@@ -46,7 +46,8 @@ def search(f: Expression, box: Box | None, started: float, budget: float,
     points = tuple(classify(f, h.matrix, values, exact) for values, exact in candidates)
     points = tuple(sorted(points, key=lambda p: p.point))
     d = discriminant(h.matrix) if len(f.variables) == 2 else None
-    return CriticalPoints(f, points, complete, note, box, d, time.monotonic() - started)
+    return CriticalPoints(f, points, complete, note, box, d, time.monotonic() - started,
+                          out_of_time=answer is None)
 
 
 def classify(f: Expression, matrix: sympy.Matrix, values: list[sympy.Expr],

@@ -93,6 +93,8 @@ class CriticalPoints:
         within: the box searched, as exact bounds per variable, or None.
         discriminant: D = f_xx·f_yy − f_xy² for two variables, else None.
         seconds: the wall time the call took.
+        out_of_time: True when the exact solve was stopped at the budget (the list may then
+            hold only what the numeric search found).
     """
 
     function: Expression
@@ -102,6 +104,7 @@ class CriticalPoints:
     within: Box | None = None
     discriminant: sympy.Expr | None = None
     seconds: float = 0.0
+    out_of_time: bool = False
 
     def __iter__(self) -> Iterator[CriticalPoint]:
         return iter(self.points)
@@ -118,6 +121,7 @@ class CriticalPoints:
         return {"function": self.function.text, "variables": list(self.function.names),
                 "points": [p.as_dict() for p in self.points], "complete": self.complete,
                 "note": self.note, "seconds": round(self.seconds, 3),
+                "out_of_time": self.out_of_time,
                 "within": None if self.within is None else
                 {n: [float(lo), float(hi)] for n, (lo, hi) in self.within.items()}}
 

@@ -70,7 +70,10 @@ def _answer(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
         return {"error": {"status": 400, "error": error.reason, "column": error.column,
                           "text": error.text}}
     except DomainError as error:
-        return _error(422, str(error))
+        answer = _error(422, str(error))
+        if getattr(error, "partial", None) is not None:  # e.g. a solve stopped at its budget
+            answer["error"]["partial"] = error.partial  # type: ignore[attr-defined]
+        return answer
     except GradwiseError as error:
         return _error(400, str(error))
     except RecursionError:

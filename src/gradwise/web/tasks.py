@@ -20,7 +20,7 @@ import sympy
 
 from gradwise import calculus
 from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document
-from gradwise.errors import InputError
+from gradwise.errors import DomainError, InputError
 from gradwise.expressions import Expression, parse
 from gradwise.functions import standard_form
 from gradwise.web.neuron import train
@@ -127,7 +127,20 @@ def critical(args: dict[str, Any]) -> dict[str, Any]:
     if not 0 < budget <= MAX_BUDGET:
         raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
                          f"received {budget!r}")
-    return _critical_document(args["expr"], args.get("within"), float(budget))
+    document = _critical_document(args["expr"], args.get("within"), float(budget))
+    if document["out_of_time"]:
+        raise OutOfTime(f"the exact solve of ∇f = 0 did not finish within the {budget:g} s "
+                        "budget; 'partial' holds what was found; give a smaller box "
+                        "(within) or a simpler function", document)
+    return document
+
+
+class OutOfTime(DomainError):
+    """A computation stopped at its budget: HTTP 422, with the partial answer attached."""
+
+    def __init__(self, message: str, partial: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 @functools.lru_cache(maxsize=256)
