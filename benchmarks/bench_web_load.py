@@ -60,7 +60,8 @@ def benign_request(rng: random.Random) -> tuple[str, dict]:
         return kind, {"expr": f, "start": start, "learning_rate": f"{eta:.3g}", "steps": 100}
     if kind == "lr":
         return kind, {"expr": f, "start": start}
-    return kind, {"expr": f, "budget": 1}
+    within = ",".join(f"{n}=-3:3" for n in names)  # as the page asks: its plot's box, 2 s
+    return kind, {"expr": f, "within": within, "budget": 2}
 
 
 class Connection:

@@ -128,10 +128,12 @@ def critical(args: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
                          f"received {budget!r}")
     document = _critical_document(args["expr"], args.get("within"), float(budget))
-    if document["out_of_time"]:
+    # With a box, the box's numeric search is an answer (200, complete: false); without one,
+    # nothing bounded the search, so a solve stopped at its budget is a 422 (issue 7).
+    if document["out_of_time"] and not args.get("within"):
         raise OutOfTime(f"the exact solve of ∇f = 0 did not finish within the {budget:g} s "
-                        "budget; 'partial' holds what was found; give a smaller box "
-                        "(within) or a simpler function", document)
+                        "budget; 'partial' holds what was found; give a box (within) to "
+                        "search, or a simpler function", document)
     return document
 
 

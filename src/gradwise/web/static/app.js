@@ -230,8 +230,10 @@ async function drawCriticalPoints(generation) {
     `${name}=${view.box[2 * i]}:${view.box[2 * i + 1]}`).join(",");
   const answer = await api("critical", { expr: state.expr, within, budget: 2 });
   if (generation !== view.generation || !view.surface) return;
-  if (!answer.ok) { $("critical-note").textContent = answer.document.error; return; }
-  const points = answer.document.points;
+  // a solve stopped at its budget is a 422 that still carries what was found: draw that
+  const result = answer.ok ? answer.document : answer.document.partial;
+  if (!result) { $("critical-note").textContent = answer.document.error; return; }
+  const points = result.points;
   const coordinate = (p, i) => p.point[view.variables[i]];
   const trace = {
     type: "scatter", mode: "markers", name: "critical points",
@@ -245,7 +247,7 @@ async function drawCriticalPoints(generation) {
   await setTrace(2, trace);
   $("critical-note").textContent = `critical points: ${points.length}` +
     (points.length ? " (" + points.map((p) => p.kind).join(", ") + ")" : "") +
-    (answer.document.complete ? "" : "; " + answer.document.note);
+    (result.complete ? "" : "; " + result.note);
 }
 
 // Traces by index: 0 the function, 1 the descent path, 2 the critical points.
