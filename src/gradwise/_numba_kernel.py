@@ -74,12 +74,29 @@ _sum_helper = njit(cache=True, fastmath={"reassoc"}, error_model="numpy")
 
 @_sum_helper
 def row_dots(X, lo, m, w, b, zs):  # pragma: no cover - compiled
-    """zs[i] = b + X[lo + i]·w for the m rows of a block; X in X's dtype, zs float64."""
-    for i in range(m):
-        z = X.dtype.type(0)
-        for j in range(X.shape[1]):
-            z += X[lo + i, j] * w[j]
-        zs[i] = b + z
+    """zs[i] = b + X[lo + i]·w for the m rows of a block; X in X's dtype, zs float64.
+
+    Four rows at a time: four independent sums in flight instead of one per row, whose d
+    terms LLVM otherwise adds across vector lanes (measured 4.6 → 2.8 ns a row in float64,
+    3.5 → 2.8 in float32, d = 10)."""
+    d, zero = X.shape[1], X.dtype.type(0)
+    i = 0
+    while i + 4 <= m:
+        r = lo + i
+        z0 = z1 = z2 = z3 = zero
+        for j in range(d):
+            wj = w[j]
+            z0 += X[r, j] * wj
+            z1 += X[r + 1, j] * wj
+            z2 += X[r + 2, j] * wj
+            z3 += X[r + 3, j] * wj
+        zs[i], zs[i + 1], zs[i + 2], zs[i + 3] = b + z0, b + z1, b + z2, b + z3
+        i += 4
+    for k in range(i, m):
+        z = zero
+        for j in range(d):
+            z += X[lo + k, j] * w[j]
+        zs[k] = b + z
 
 
 @_sum_helper
@@ -102,13 +119,24 @@ def total(values, m):  # pragma: no cover - compiled
 
 @_sum_helper
 def add_row_products(X, lo, m, deltas, acc, block_sums):  # pragma: no cover - compiled
-    """acc[j] += Σ_i δ_i·X[lo + i, j]: a block's sums in X's dtype, then added to float64 acc."""
+    """acc[j] += Σ_i δ_i·X[lo + i, j]: a block's sums in X's dtype, then added to float64 acc.
+
+    Four rows at a time, each a contiguous axpy into the d sums (measured faster than one
+    row at a time, and than four columns at a time down the block)."""
     d = X.shape[1]
     block_sums[:] = 0
-    for i in range(m):  # each row a contiguous axpy into the d sums (measured faster than
-        di, row = deltas[i], lo + i  # four columns at a time down the block)
+    i = 0
+    while i + 4 <= m:
+        r, d0, d1, d2, d3 = lo + i, deltas[i], deltas[i + 1], deltas[i + 2], deltas[i + 3]
         for j in range(d):
-            block_sums[j] += di * X[row, j]
+            block_sums[j] += (d0 * X[r, j] + d1 * X[r + 1, j]) + (
+                d2 * X[r + 2, j] + d3 * X[r + 3, j]
+            )
+        i += 4
+    for k in range(i, m):
+        dk, row = deltas[k], lo + k
+        for j in range(d):
+            block_sums[j] += dk * X[row, j]
     for j in range(d):
         acc[j] += block_sums[j]
 
