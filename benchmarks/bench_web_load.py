@@ -8,7 +8,8 @@ descend, lr, critical):
 2. the same, with ``--pathological`` slow-but-valid requests spread over the phase (an exact
    Hessian that passes the time limit): goal a 4xx for each, and a benign p99 <= 500 ms.
 
-A warm-up of ``--warm-up`` seconds comes first and is not scored. Then it stops the server
+A warm-up of ``--warm-up`` seconds (8: each of the 8+ workers meets each function and starts
+its exact solver once) comes first and is not scored. Then it stops the server
 (SIGINT) and counts the worker processes left (goal 0). Each client waits about ``--think``
 seconds between requests (0.25 s: the page's debounce, so a person at the page sends at most a
 few requests a second); ``--think 0`` gives a closed-loop stress run instead.
@@ -214,7 +215,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--think", type=float, default=0.25,
                         help="seconds a client waits between requests (the page's debounce)")
-    parser.add_argument("--warm-up", type=float, default=3.0)
+    parser.add_argument("--warm-up", type=float, default=8.0)
     parser.add_argument("--pathological", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--timeout", type=float, default=2.0,

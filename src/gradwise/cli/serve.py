@@ -13,7 +13,7 @@ from gradwise.cli._common import fail
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Sandboxed worker processes [default: CPU count, 4 to 8].")
+              help="Sandboxed worker processes [default: 4 per CPU, 8 to 16].")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
               help="Wall-clock seconds one computation may take.")
 def serve(host: str, port: int, workers: int | None, timeout: float) -> None:

@@ -39,7 +39,7 @@ class Settings:
     """How the server runs.
 
     Attributes:
-        workers: worker processes (None: the CPU count, at least 4 and at most 8).
+        workers: worker processes (None: 4 per CPU, at least 8 and at most 16).
         limits: per-request time, CPU and memory limits.
         max_body: bytes of a JSON request body (413 past it).
         max_upload: bytes of a request that carries a data file (``/api/train``): room for

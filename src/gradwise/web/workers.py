@@ -168,7 +168,8 @@ class WorkerPool:
 
     Args:
         tasks: the module whose ``TASKS`` dict (name -> function of a dict) the workers serve.
-        size: the number of workers (default: the CPU count, at least 4 and at most 8).
+        size: the number of workers (default: 4 per CPU, at least 8 and at most 16: a slow
+            request runs demoted and holds its worker, so quick ones need spare workers).
         limits: per-request limits.
         max_waiting: requests that may wait for a worker; past it ``run`` raises PoolBusy (503).
         queue_timeout: seconds a request may wait for a worker before PoolBusy.
@@ -181,7 +182,7 @@ class WorkerPool:
         self.tasks = tasks
         # more workers than cores on small machines: a long request then holds one worker
         # while short ones go on in the others
-        self.size = size or min(8, max(4, os.cpu_count() or 1))
+        self.size = size or min(16, max(8, 4 * (os.cpu_count() or 1)))
         self.limits = limits or WorkerLimits()
         self.queue_timeout = queue_timeout
         self._env = {**os.environ, **_THREADS_ONE, **(env or {})}
