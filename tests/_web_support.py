@@ -126,3 +126,4 @@ def served(app):
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+

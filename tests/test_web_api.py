@@ -10,23 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import gradwise
-from _web_support import served
 from gradwise.cli import main
 from gradwise.web import schema
-from gradwise.web.app import create_app
-from gradwise.web.workers import WorkerPool
-
-
-@pytest.fixture(scope="module")
-def pool():
-    with WorkerPool(size=2) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def client(pool):
-    with served(create_app(pool=pool)) as http:
-        yield http
 
 
 def cli_json(*args):

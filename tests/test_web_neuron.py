@@ -14,23 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 import gradwise
-from _web_support import served
 from gradwise.cli import main
 from gradwise.web import schema
-from gradwise.web.app import Settings, create_app
-from gradwise.web.workers import WorkerPool
-
-
-@pytest.fixture(scope="module")
-def pool():
-    with WorkerPool(size=2) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def client(pool):
-    with served(create_app(pool=pool)) as http:
-        yield http
+from gradwise.web.app import Settings
 
 
 def separable_csv(rows: int = 40, seed: int = 1) -> str:
