@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from gradwise.cli import main
 from gradwise.cli.neuron import _Bar
+from test_data import BAD_CSV as LOADER_CASES
 
 
 def run(*args):
@@ -126,18 +127,7 @@ def test_predict_names_missing_and_extra_columns(table, tmp_path, header, messag
 
 
 BAD_CSV = [  # the loader's cases (tests/test_data.py), now through the command line
-    (b"x1,x2,y\n1,2,0\n3,4\n", "line 3", "has 2 values, the header has 3: '3,4'"),
-    (b"x1,x2,y\n1,2,0\n3,4,1,7\n", "line 3", "has 4 values, the header has 3"),
-    (b"x1,x2,y\n1,2,0\n3,abc,1\n", "line 3, column 2 ('x2')", "found 'abc'"),
-    (b"x1,x2,y\n1,2,0\n3,,1\n", "line 3, column 2 ('x2')", "found an empty cell"),
-    (b"x1,x2,y\n1,2,0\n\n3,4,1\n", "line 3, column 1 ('x1')", "found an empty cell"),
-    (b"x1,x2,y\n1,2,0\n3,4,nan\n", "line 3, column 3 ('y')", "found nan"),
-    (b"x1,x2,y\n1,2,0\n3,4,1\n-inf,1,1\n", "line 4, column 1 ('x1')", "found -inf"),
-    (b"x1,x2,y\n1,2,0\n3,\xff\xfe,1\n", "line 3, column 2 ('x2')",
-     r"b'\xff\xfe' that are not UTF-8"),
-    (b"x1,\xffx2,y\n1,2,0\n", "line 1, column 2", "are not UTF-8"),
-    (b"x1,x1,y\n1,2,0\n", "line 1", "column 2 repeats the name 'x1' of column 1"),
-    (b"x1,,y\n1,2,0\n", "line 1", "column 2 has no name"),
+    *LOADER_CASES,
     (b"x1,x2,y\n", "", "has a header but no data rows"),
     (b"", "", "is empty; expected a header line"),
 ]

@@ -48,23 +48,24 @@ def test_parquet_reads_ints_and_floats(tmp_path):
     assert data.X.tolist() == [[1, 0.5], [2, 1.5]] and data.y.tolist() == [0, 1]
 
 
-@pytest.mark.parametrize(
-    ("content", "where", "found"),
-    [
-        (b"x1,x2,y\n1,2,0\n3,4\n", "line 3", "has 2 values, the header has 3: '3,4'"),
-        (b"x1,x2,y\n1,2,0\n3,4,1,7\n", "line 3", "has 4 values, the header has 3"),
-        (b"x1,x2,y\n1,2,0\n3,abc,1\n", "line 3, column 2 ('x2')", "found 'abc'"),
-        (b"x1,x2,y\n1,2,0\n3,,1\n", "line 3, column 2 ('x2')", "found an empty cell"),
-        (b"x1,x2,y\n1,2,0\n\n3,4,1\n", "line 3, column 1 ('x1')", "found an empty cell"),
-        (b"x1,x2,y\n1,2,0\n3,4,nan\n", "line 3, column 3 ('y')", "found nan"),
-        (b"x1,x2,y\n1,2,0\n3,4,1\n-inf,1,1\n", "line 4, column 1 ('x1')", "found -inf"),
-        (b"x1,x2,y\n1,2,0\n3,\xff\xfe,1\n", "line 3, column 2 ('x2')",
-         r"b'\xff\xfe' that are not UTF-8"),
-        (b"x1,\xffx2,y\n1,2,0\n", "line 1, column 2", "are not UTF-8"),
-        (b"x1,x1,y\n1,2,0\n", "line 1", "column 2 repeats the name 'x1' of column 1"),
-        (b"x1,,y\n1,2,0\n", "line 1", "column 2 has no name"),
-    ],
-)
+# Malformed CSV files: (content, where, what was found). tests/test_cli_neuron.py reuses them.
+BAD_CSV = [
+    (b"x1,x2,y\n1,2,0\n3,4\n", "line 3", "has 2 values, the header has 3: '3,4'"),
+    (b"x1,x2,y\n1,2,0\n3,4,1,7\n", "line 3", "has 4 values, the header has 3"),
+    (b"x1,x2,y\n1,2,0\n3,abc,1\n", "line 3, column 2 ('x2')", "found 'abc'"),
+    (b"x1,x2,y\n1,2,0\n3,,1\n", "line 3, column 2 ('x2')", "found an empty cell"),
+    (b"x1,x2,y\n1,2,0\n\n3,4,1\n", "line 3, column 1 ('x1')", "found an empty cell"),
+    (b"x1,x2,y\n1,2,0\n3,4,nan\n", "line 3, column 3 ('y')", "found nan"),
+    (b"x1,x2,y\n1,2,0\n3,4,1\n-inf,1,1\n", "line 4, column 1 ('x1')", "found -inf"),
+    (b"x1,x2,y\n1,2,0\n3,\xff\xfe,1\n", "line 3, column 2 ('x2')",
+     r"b'\xff\xfe' that are not UTF-8"),
+    (b"x1,\xffx2,y\n1,2,0\n", "line 1, column 2", "are not UTF-8"),
+    (b"x1,x1,y\n1,2,0\n", "line 1", "column 2 repeats the name 'x1' of column 1"),
+    (b"x1,,y\n1,2,0\n", "line 1", "column 2 has no name"),
+]
+
+
+@pytest.mark.parametrize(("content", "where", "found"), BAD_CSV)
 def test_malformed_csv_names_line_column_and_what_was_found(tmp_path, content, where, found):
     path = write(tmp_path, content)
     for read in (lambda: load(path, "y"), lambda: list(iter_batches(path, "y", rows=1))):
