@@ -32,8 +32,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from gradwise.distributed import local_cluster
-from gradwise.engines import train
+from gradwise.neuron.api import train
+from gradwise.neuron.engines.dask import local_cluster
 
 GOAL = 1.3
 CHUNKS = (2_000_000, 500_000, 125_000)
@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.parquet"
         write(path, args.rows, args.features)
-        from gradwise.data import load
+        from gradwise.neuron.data import load
 
         data = load(path, "y")
         print(f"{args.rows:,} rows x {args.features} features "

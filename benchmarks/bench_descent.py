@@ -66,8 +66,8 @@ def gradwise_per_step(text: str, repeat: int, backend: str = "python") -> float 
 def lambdify_floor(text: str, repeat: int) -> float:
     import sympy
 
-    from gradwise.expressions import parse
-    from gradwise.functions import standard_form
+    from gradwise.language.expressions import parse
+    from gradwise.language.functions import standard_form
 
     f = parse(text)
     grads = [sympy.lambdify(f.variables, standard_form(sympy.diff(f.expr, v)), "math")
@@ -179,14 +179,14 @@ def jax_scan_end_to_end(text: str, steps: int) -> float | None:
 def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
                         cache_dir: str | None = None) -> float | None:
     """One run from fresh in-memory caches; numba's disk cache is ``cache_dir``."""
-    from gradwise import compile as kernels
     from gradwise import minimize
     from gradwise.descent import problem
+    from gradwise.numeric import compile as kernels
 
     if backend == "numba":
         if find_spec("numba") is None:
             return None
-        from gradwise import _numba_loop
+        from gradwise.descent import _numba_loop
 
         _numba_loop._loaded.clear()
         os.environ["GRADWISE_CACHE_DIR"] = cache_dir or tempfile.mkdtemp()
@@ -205,8 +205,8 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
 # numba's start-up in a fresh process: import numba, then the first call of one loop
 _START_UP = """
 import json, sys, time
-from gradwise.compile import descent_loop
-from gradwise.expressions import parse
+from gradwise.numeric.compile import descent_loop
+from gradwise.language.expressions import parse
 f = parse(sys.argv[1])
 t0 = time.perf_counter()
 import numba
@@ -219,7 +219,7 @@ print(json.dumps([t1 - t0, time.perf_counter() - t1]))
 def numba_start_up(repeat: int) -> tuple[float, float, float] | None:
     """Median seconds for: import numba; compile a new loop; load a loop from the disk cache.
 
-    Each in a fresh process, with the helpers of ``gradwise._numba_math`` already cached
+    Each in a fresh process, with the helpers of ``gradwise.numeric._numba_math`` already cached
     (as after any earlier numba run).
     """
     if find_spec("numba") is None:

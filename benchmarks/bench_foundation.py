@@ -46,7 +46,7 @@ def rosenbrock_text(n: int) -> str:
 
 
 def rosenbrock(repeat: int) -> None:
-    from gradwise.calculus import gradient
+    from gradwise.calculus.gradients import gradient
 
     text = rosenbrock_text(100)
     point = {f"x{i}": 0.5 + i / 1000 for i in range(1, 101)}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradwise.kernel import cost_and_gradient
+from gradwise.neuron.kernel import cost_and_gradient
 
 GOALS = {"jax": 1.0, "torch eager": 0.5, "X.sum() (read floor)": 2.5}
 

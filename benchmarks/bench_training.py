@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradwise.engines import train
+from gradwise.neuron.api import train
 
 BATCH, RATE = 256, 0.01
 
@@ -63,7 +63,7 @@ def gradwise_train(X: np.ndarray, y: np.ndarray, epochs: int = 1) -> Callable[[]
 def gradwise_estimator(X: np.ndarray, y: np.ndarray) -> Callable[[], float] | None:
     if importlib.util.find_spec("sklearn") is None:
         return None
-    from gradwise.neuron import NeuronRegressor
+    from gradwise.neuron.estimators import NeuronRegressor
 
     def run() -> float:
         neuron = NeuronRegressor(learning_rate=RATE, max_epochs=1, batch_size=BATCH, tol=None,

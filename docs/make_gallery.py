@@ -81,7 +81,7 @@ def neuron_training() -> Any:
     """A sigmoid neuron learning one feature: cost per epoch, the fit, the path on C(w, b)."""
     import numpy as np
 
-    from gradwise.neuron import NeuronClassifier
+    from gradwise.neuron.estimators import NeuronClassifier
     from gradwise.plotting import plot_training
 
     rng = np.random.default_rng(7)

@@ -14,7 +14,7 @@ from gradwise import (
     parse,
     value_at,
 )
-from gradwise._builder import FUNCTION_NAMES
+from gradwise.language._builder import FUNCTION_NAMES
 
 # -- the lecture notes, exactly ---------------------------------------------------------
 

@@ -341,7 +341,7 @@ def test_plot_path_is_checked_before_training(notes, tmp_path, name, message):
 
 
 def test_metrics_of_chunks_add_up_to_the_metrics_of_all_rows(table):
-    from gradwise.model import Model, metrics
+    from gradwise.neuron.model import Model, metrics
 
     _, X, y = table
     model = Model(("a", "b"), "label", "sigmoid", "squared_error", (2.0, -1.0), 0.5)

@@ -5,8 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from gradwise.calculus import gradient, value_at
-from gradwise.compile import (
+from gradwise.calculus.gradients import gradient, value_at
+from gradwise.descent.run import minimize
+from gradwise.errors import InputError
+from gradwise.language.expressions import parse
+from gradwise.numeric.compile import (
     _body,
     _key,
     array_kernel,
@@ -15,9 +18,6 @@ from gradwise.compile import (
     numba_loop_source,
     scalar_kernel,
 )
-from gradwise.descent.run import minimize
-from gradwise.errors import InputError
-from gradwise.expressions import parse
 
 CASES = [("(1 - w)^2", {"w": 3}), ("sigmoid(w x + b)", {"w": 0.3, "x": -2, "b": 0.5}),
          ("softplus(z) + relu(z - 1)", {"z": 2.5}),

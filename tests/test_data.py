@@ -1,4 +1,4 @@
-"""Tests for gradwise.data: every malformed file names its line and column and what it found."""
+"""Tests for gradwise.neuron.data: every malformed file names its line, column and what it found."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from gradwise.data import Dataset, iter_batches, load
 from gradwise.errors import DataError
+from gradwise.neuron.data import Dataset, iter_batches, load
 
 GOOD = b"x1,x2,y\n1,2,0\n3,4.5,1\n-1e3, 6 ,0\n"
 

@@ -7,9 +7,9 @@ from importlib.util import find_spec
 import pytest
 
 from gradwise import InputError, minimize
-from gradwise.compile import numba_loop_source
 from gradwise.descent import backend
-from gradwise.expressions import parse
+from gradwise.language.expressions import parse
+from gradwise.numeric.compile import numba_loop_source
 
 NUMBA = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")
 COST = "(1 - w)^2"
@@ -66,7 +66,7 @@ def test_a_short_run_in_a_fresh_process_never_imports_numba():
 ])
 def test_auto_weighs_the_start_up_cost_against_the_steps(monkeypatch, numba_imported, warm,
                                                          cached, steps, expected):
-    from gradwise import _numba_loop
+    from gradwise.descent import _numba_loop
 
     monkeypatch.setattr(backend, "numba_installed", lambda: True)
     monkeypatch.setattr(_numba_loop, "is_loaded", lambda source: False)
@@ -91,7 +91,7 @@ def test_auto_takes_a_loop_already_loaded_for_all_but_tiny_runs():
 
 @NUMBA
 def test_the_compiled_loop_is_kept_on_disk_for_the_next_process(monkeypatch, tmp_path):
-    from gradwise import _numba_loop
+    from gradwise.descent import _numba_loop
 
     monkeypatch.setenv("GRADWISE_CACHE_DIR", str(tmp_path))
     source = numba_loop_source(parse("(3 - w)^2 + w/7"))

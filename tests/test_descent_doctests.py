@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gradwise.compile", "gradwise.descent.optimizers", "gradwise.descent.schedules",
+MODULES = ["gradwise.numeric.compile", "gradwise.descent.optimizers", "gradwise.descent.schedules",
            "gradwise.descent.run", "gradwise.descent.diagnostics", "gradwise.descent.explain",
            "gradwise.descent.advice", "gradwise.descent.backend", "gradwise.descent.column"]
 

@@ -1,4 +1,4 @@
-"""Tests for gradwise.distributed: Dask trains as one machine does, and survives a lost worker."""
+"""Tests for gradwise.neuron.engines.dask: Dask trains as one machine does, and survives loss."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ pytest.importorskip("distributed", reason="the dask extra is not installed")
 import dask.array as da  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 
-from gradwise.distributed import local_cluster  # noqa: E402
-from gradwise.engines import train  # noqa: E402
 from gradwise.errors import DataError, InputError  # noqa: E402
+from gradwise.neuron.api import train  # noqa: E402
+from gradwise.neuron.engines.dask import local_cluster  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_training_changes_nothing(tmp_path):
 
 @pytest.mark.parametrize("batch_size", [None, 64])
 def test_the_estimator_on_dask_makes_the_memory_updates(client, batch_size):
-    from gradwise.neuron import NeuronClassifier
+    from gradwise.neuron.estimators import NeuronClassifier
 
     X, y = data()
     options = dict(max_epochs=4, tol=None, batch_size=batch_size, chunk_rows=700, seed=3)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from gradwise.descent.optimizers import Optimizer
-from gradwise.engines import train
 from gradwise.errors import InputError
-from gradwise.scaling import Moments, Scaling, moments
-from gradwise.training import Fit
+from gradwise.neuron.api import train
+from gradwise.neuron.scaling import Moments, Scaling, moments
+from gradwise.neuron.training import Fit
 
 
 def data(rows=1003, d=3, seed=0):

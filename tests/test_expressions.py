@@ -5,7 +5,7 @@ import sympy
 
 from gradwise import Limits, ParseError, parse
 from gradwise.errors import InputError
-from gradwise.expressions import exact_number, parse_assignments, parse_value
+from gradwise.language.expressions import exact_number, parse_assignments, parse_value
 
 x, y, z, w, b = sympy.symbols("x y z w b", real=True)
 

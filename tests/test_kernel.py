@@ -1,4 +1,4 @@
-"""Tests for gradwise.kernel and gradwise.derivation: hand-worked numbers first, then oracles."""
+"""Tests for gradwise.neuron.kernel and .derivation: hand-worked numbers first, then oracles."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import sympy
 
-from gradwise.derivation import derive
 from gradwise.errors import InputError
-from gradwise.functions import sigmoid
-from gradwise.kernel import cost_and_gradient, phi_delta_source
+from gradwise.language.functions import sigmoid
+from gradwise.neuron.derivation import derive
+from gradwise.neuron.kernel import cost_and_gradient, phi_delta_source
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "softplus"]
 NUMBA = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")

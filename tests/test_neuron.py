@@ -16,9 +16,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from gradwise.descent.run import minimize
-from gradwise.engines import train
 from gradwise.errors import InputError, ParseError
-from gradwise.neuron import NeuronClassifier, NeuronRegressor
+from gradwise.neuron.api import train
+from gradwise.neuron.estimators import NeuronClassifier, NeuronRegressor
 
 ONE = np.array([[1.0]]), np.array([1.0])  # the notes' single sample x = 1, y = 1
 
@@ -258,9 +258,8 @@ def test_scikit_learn_conventions(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("name", ["gradwise.training", "gradwise.engines", "gradwise.neuron",
-                                  "gradwise.saturation", "gradwise.scaling", "gradwise.model",
-                                  "gradwise.kernel", "gradwise.derivation"])
+@pytest.mark.parametrize("name", [f"gradwise.neuron.{m}" for m in (
+    "training", "api", "estimators", "saturation", "scaling", "model", "kernel", "derivation")])
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

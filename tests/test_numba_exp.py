@@ -1,4 +1,4 @@
-"""Tests for gradwise._numba_exp: the vectorisable e^x against numpy.exp over every float."""
+"""Tests for gradwise.numeric._numba_exp: the vectorisable e^x against numpy.exp, every float."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from gradwise._numba_exp import exp  # noqa: E402
-from gradwise._numba_kernel import sigmoid  # noqa: E402
+from gradwise.neuron._numba_kernel import sigmoid  # noqa: E402
+from gradwise.numeric._numba_exp import exp  # noqa: E402
 
 TINY = np.finfo(np.float64).tiny  # the smallest normal float
 MAX_RELATIVE_ERROR = 5.6e-16  # 2.5 ulp; the module docstring's bound (measured: 4.7e-16)
@@ -87,7 +87,7 @@ def test_nan_stays_nan():
 
 
 def test_the_kernel_sigmoid_matches_its_sympy_definition_everywhere():
-    # σ(z) = 1/(1 + e^(−z)) = e^z/(1 + e^z), the definition gradwise.functions.sigmoid
+    # σ(z) = 1/(1 + e^(−z)) = e^z/(1 + e^z), the definition gradwise.language.functions.sigmoid
     # differentiates, each form where its e^(...) cannot overflow
     z = np.concatenate([np.linspace(-800.0, 800.0, 200_001), [-np.inf, np.inf, 0.0, -0.0]])
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):

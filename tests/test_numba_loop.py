@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradwise import maximize, minimize
-from gradwise.compile import RUNTIME_ERRORS, descent_loop
+from gradwise.numeric.compile import RUNTIME_ERRORS, descent_loop
 
 pytestmark = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")
 
@@ -117,14 +117,14 @@ def outcome(function, *args):
                                          "sqrt", "sin", "cos", "tan", "asin", "acos", "atan",
                                          "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"}))
 def test_each_function_raises_where_cpython_raises_and_agrees_elsewhere(name):
-    from gradwise import _numba_math
+    from gradwise.numeric import _numba_math
 
     for x in SPECIAL:
         assert outcome(getattr(_numba_math, name), x) == outcome(getattr(math, name), x), x
 
 
 def test_pow_is_cpythons_float_pow_including_ties_where_x_times_x_differs():
-    from gradwise._numba_math import _pow
+    from gradwise.numeric._numba_math import _pow
 
     for v in SPECIAL:
         for w in [*SPECIAL, 2, 3, -1, -2, 1 / 3, 2.5]:
@@ -134,6 +134,7 @@ def test_pow_is_cpythons_float_pow_including_ties_where_x_times_x_differs():
 
 
 def test_every_function_the_printer_may_call_is_provided():
-    from gradwise import _numba_loop, _numba_math
+    from gradwise.descent import _numba_loop
+    from gradwise.numeric import _numba_math
 
     assert all(callable(getattr(_numba_math, name)) for name in _numba_loop.FUNCTIONS)

@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 from gradwise.cli.plot import write_plot  # noqa: E402
 from gradwise.errors import InputError  # noqa: E402
-from gradwise.neuron import NeuronClassifier, NeuronRegressor  # noqa: E402
+from gradwise.neuron.estimators import NeuronClassifier, NeuronRegressor  # noqa: E402
 from gradwise.plotting.neuron import (  # noqa: E402
     FittedNeuron,
     cost_grid,
@@ -90,7 +90,7 @@ def test_regressor_fit_is_its_prediction(notes):
 
 
 def test_fitted_neuron_from_a_training_run_matches_the_estimator():
-    from gradwise.engines import train
+    from gradwise.neuron.api import train
 
     X, y = np.array([[0.0], [1.0], [2.0], [4.0]]), np.array([1.0, 3.0, 5.0, 9.0])
     options = dict(max_epochs=40, tol=None, start=[0.5, 0.0])

@@ -35,3 +35,28 @@ def test_grad_command_does_not_import_numpy():
             "assert r.exit_code == 0, r.output; print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_old_module_paths_are_the_new_modules_with_a_warning():
+    """Until 0.3 each old top-level path imports as its new module, saying where it went."""
+    import importlib
+
+    import pytest
+
+    from gradwise._moved import MOVED
+
+    for old, new in MOVED.items():
+        sys.modules.pop(old, None)
+        with pytest.warns(DeprecationWarning, match=new.replace(".", r"\.")):
+            module = importlib.import_module(old)
+        assert module is importlib.import_module(new)
+
+
+def test_packages_that_replaced_modules_keep_their_names():
+    from gradwise.calculus import gradient
+    from gradwise.critical import critical_points
+
+    assert gradient is gradwise.gradient and critical_points is gradwise.critical_points
+    code = "import sys; from gradwise.neuron import NeuronRegressor; print(NeuronRegressor.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "NeuronRegressor"

@@ -25,14 +25,37 @@ def test_ci_runs_the_readme_test_command():
     assert match and match.group(1) == quick_start_commands()[1]
 
 
-def test_architecture_lists_every_module():
+def architecture_tree():
+    """The paths the README's architecture tree names under src/gradwise/, folders ending in /."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```text", 1)[1].split("```", 1)[0]
+    lines = block.strip().splitlines()
+    assert lines[0].startswith("src/gradwise/")
+    paths, folders = set(), []
+    for line in lines[1:]:
+        if not line.startswith(("├", "└", "│", " ")):
+            break  # tests/, benchmarks/: outside the package
+        name = line.lstrip("│├└─ ").split()[0]
+        depth = (len(line) - len(line.lstrip("│├└─ "))) // 4 - 1
+        del folders[depth:]
+        paths.add("".join(folders) + name)
+        if name.endswith("/"):
+            folders.append(name)
+    return paths
+
+
+def test_architecture_tree_is_the_package():
+    """Every module and folder of src/gradwise has its line in the tree, and no line is stale."""
     package = ROOT / "src" / "gradwise"
-    for path in sorted(package.rglob("*.py")):
+    actual = set()
+    for path in package.rglob("*.py"):
         relative = path.relative_to(package).as_posix()
-        if relative == "__main__.py" or relative.endswith("/__init__.py"):
+        if relative.startswith(("cli/", "web/")):  # thin front ends: one line for the folder
+            actual.add(relative.split("/")[0] + "/")
             continue
-        if relative.startswith(("cli/", "web/")):  # thin front ends: one row for the folder
-            relative = relative.split("/")[0] + "/"
-        assert f"src/gradwise/{relative}" in section, relative
+        parts = relative.split("/")
+        actual |= {"/".join(parts[:i]) + "/" for i in range(1, len(parts))}
+        if parts[-1] != "__init__.py" or len(parts) == 1:
+            actual.add(relative)
+    assert architecture_tree() == actual

@@ -1,4 +1,4 @@
-"""Tests for gradwise.stream: files read a chunk at a time train exactly as arrays in memory."""
+"""Tests for gradwise.neuron.engines.local: files read a chunk at a time train as arrays do."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from gradwise.engines import train
 from gradwise.errors import DataError, InputError
-from gradwise.stream import exact_chunks
+from gradwise.neuron.api import train
+from gradwise.neuron.engines.local import exact_chunks
 
 FEATURES = ["x0", "x1", "x2"]
 
@@ -122,7 +122,7 @@ def test_exact_chunks_recut_pieces_without_losing_or_reordering_rows():
 
 CHILD = textwrap.dedent("""
     import json, re, sys
-    from gradwise.engines import train
+    from gradwise.neuron.api import train
     fit = train(sys.argv[1], "y", engine="stream", **json.loads(sys.argv[2]))
     # VmHWM, this process's peak RSS; not ru_maxrss, which a child inherits from a forked
     # parent across exec (here the test process, holding X).

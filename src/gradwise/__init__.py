@@ -14,13 +14,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from gradwise import _moved
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "parse": "gradwise.expressions",
-    "Expression": "gradwise.expressions",
-    "Limits": "gradwise.expressions",
+    "parse": "gradwise.language.expressions",
+    "Expression": "gradwise.language.expressions",
+    "Limits": "gradwise.language.expressions",
     "gradient": "gradwise.calculus",
     "hessian": "gradwise.calculus",
     "value_at": "gradwise.calculus",
@@ -29,24 +31,24 @@ _EXPORTS = {
     "GradientValue": "gradwise.calculus",
     "Hessian": "gradwise.calculus",
     "HessianValue": "gradwise.calculus",
-    "show": "gradwise.notation",
-    "load": "gradwise.data",
-    "iter_batches": "gradwise.data",
-    "Dataset": "gradwise.data",
-    "derive": "gradwise.derivation",
-    "Derivation": "gradwise.derivation",
-    "cost_and_gradient": "gradwise.kernel",
+    "show": "gradwise.language.notation",
+    "load": "gradwise.neuron.data",
+    "iter_batches": "gradwise.neuron.data",
+    "Dataset": "gradwise.neuron.data",
+    "derive": "gradwise.neuron.derivation",
+    "Derivation": "gradwise.neuron.derivation",
+    "cost_and_gradient": "gradwise.neuron.kernel",
     "critical_points": "gradwise.critical",
     "classify_point": "gradwise.critical",
     "nearest_critical_point": "gradwise.critical",
     "CriticalPoint": "gradwise.critical",
     "CriticalPoints": "gradwise.critical",
-    "extrema": "gradwise.global_extrema",
-    "Extrema": "gradwise.global_extrema",
-    "NeuronRegressor": "gradwise.neuron",
-    "NeuronClassifier": "gradwise.neuron",
-    "Model": "gradwise.model",
-    "train": "gradwise.engines",
+    "extrema": "gradwise.critical.extrema",
+    "Extrema": "gradwise.critical.extrema",
+    "NeuronRegressor": "gradwise.neuron.estimators",
+    "NeuronClassifier": "gradwise.neuron.estimators",
+    "Model": "gradwise.neuron.model",
+    "train": "gradwise.neuron.api",
     "GradwiseError": "gradwise.errors",
     "ParseError": "gradwise.errors",
     "DomainError": "gradwise.errors",
@@ -65,6 +67,8 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+_moved.install()  # old module paths (gradwise.expressions, ...) until 0.3
 
 
 def __getattr__(name: str) -> Any:

@@ -61,7 +61,7 @@ def sweep_html(rows: Sequence[Any]) -> str:
 
 def critical_latex(points: Any) -> str:
     """Critical points as a LaTeX array: point, f there, kind, and the test that decided it."""
-    from gradwise.notation import function_latex
+    from gradwise.language.notation import function_latex
 
     lines = [r"\text{point} & " + points.function.name + r" & \text{kind} & \text{test}"]
     for p in points.points:

@@ -8,13 +8,13 @@ import click
 import sympy
 
 from gradwise import calculus as calc
-from gradwise.calculus import Gradient
+from gradwise.calculus.gradients import Gradient
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
 from gradwise.cli.plot import plot_option, write_plot
 from gradwise.errors import InputError
-from gradwise.expressions import Expression, parse
-from gradwise.functions import standard_form
-from gradwise.notation import show, vector_text
+from gradwise.language.expressions import Expression, parse
+from gradwise.language.functions import standard_form
+from gradwise.language.notation import show, vector_text
 
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
          sympy.asin, sympy.acos, sympy.atan)

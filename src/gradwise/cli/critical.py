@@ -35,7 +35,7 @@ def critical(expr: str, within: str | None, budget: float, as_json: bool,
     """
     text = check_expression(expr)
     if plot_path:
-        from gradwise.expressions import parse
+        from gradwise.language.expressions import parse
 
         check_plot_variables(plot_path, parse(text))
     result, extremes = compute_critical(text, within, budget)
@@ -57,8 +57,8 @@ def _print_critical(result: Any, extremes: Any) -> None:
 
 def compute_critical(text: Any, within: str | None, budget: float) -> tuple[Any, Any]:
     """What ``critical`` computes, shared with the web API: (critical points, extrema or None)."""
-    from gradwise.critical import critical_points
-    from gradwise.global_extrema import extrema
+    from gradwise.critical.extrema import extrema
+    from gradwise.critical.points import critical_points
 
     extremes = extrema(text, within, budget=budget) if within else None
     result = extremes.critical if extremes else critical_points(text, budget=budget)

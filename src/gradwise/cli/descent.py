@@ -18,7 +18,7 @@ from gradwise.cli._common import (
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
 from gradwise.descent.optimizers import METHODS
 from gradwise.errors import InputError
-from gradwise.expressions import parse
+from gradwise.language.expressions import parse
 
 TABLE_HEAD = 10  # a long run shows its first points, '⋮', and its last ones
 TABLE_TAIL = 5

@@ -70,10 +70,10 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train dataset/ --target y --engine dask --scheduler tcp://10.0.0.5:8786
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
-    from gradwise.engines import open_engine
-    from gradwise.stream import MemoryEngine
-    from gradwise.training import Settings, resolve_activation
-    from gradwise.training import train as train_loop
+    from gradwise.neuron.api import open_engine
+    from gradwise.neuron.engines.local import MemoryEngine
+    from gradwise.neuron.training import Settings, resolve_activation
+    from gradwise.neuron.training import train as train_loop
 
     settings = Settings(resolve_activation(activation), cost, learning_rate,  # type: ignore
                         max_epochs, batch_size, True, tol, 5, method, seed,
@@ -92,7 +92,7 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
     if save:
         write_atomically(save, model.to_json())
     if as_json:
-        from gradwise.model import finite_or_null
+        from gradwise.neuron.model import finite_or_null
 
         emit_json(finite_or_null(document))
     else:
@@ -116,7 +116,7 @@ def _engine(engine: str | None, stream: bool) -> str:
 
 def _model(fit: Any, features: list[str], target: str, activation: str, settings: Any) -> Any:
     """The trained neuron in the features' own units, as ``--save`` writes it."""
-    from gradwise.model import Model
+    from gradwise.neuron.model import Model
 
     weights, bias = fit.scaling.to_raw(fit.weights, fit.bias)
     training = {"status": fit.status, "findings": [f.code for f in fit.findings],
@@ -132,7 +132,7 @@ def _document(fit: Any, model: Any, source: Any) -> dict[str, Any]:
     """``train --json``: the model, the run, and metrics on the training data (one more pass)."""
     from functools import partial
 
-    from gradwise.model import errors
+    from gradwise.neuron.model import errors
 
     scores = {}
     if fit.status in ("converged", "max_steps"):
@@ -214,7 +214,7 @@ class _Bar:
 
 
 def _print_training(document: dict[str, Any], settings: Any) -> None:
-    from gradwise.derivation import derive
+    from gradwise.neuron.derivation import derive
 
     for line in derive(settings.activation, settings.cost).explain():
         click.echo(line)
@@ -244,8 +244,8 @@ def predict(model_path: str, file: str, out: str | None) -> None:
     Example:
       gradwise predict model.json new.csv --out predictions.csv
     """
-    from gradwise import data
-    from gradwise.model import Model
+    from gradwise.neuron import data
+    from gradwise.neuron.model import Model
 
     model = Model.load(model_path)
     model.check_columns(data.columns(file), file)

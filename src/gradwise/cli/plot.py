@@ -268,13 +268,13 @@ def plot(expr: str, output: str, within: str | None, point: str | None, find_cri
       gradwise plot "x^2 - y^2" --surface -o saddle.svg
       gradwise plot "x^2 + y^2" -o bowl.html
     """
-    from gradwise.expressions import parse
+    from gradwise.language.expressions import parse
 
     check_plot_path(output)
     f = parse(check_expression(expr), degrees=degrees, constants=constants)
     critical = None
     if find_critical:
-        from gradwise.critical import critical_points
+        from gradwise.critical.points import critical_points
 
         critical = critical_points(f, within)
     write_plot(output, f, within=within, at=point, critical=critical, surface=surface,

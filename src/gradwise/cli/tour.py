@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import click
 
-from gradwise.calculus import gradient, value_at
+from gradwise.calculus.gradients import gradient, value_at
 from gradwise.descent.advice import advise_learning_rate, sweep
 from gradwise.descent.explain import explain_step, number_text
 from gradwise.descent.run import maximize, minimize
-from gradwise.expressions import parse
+from gradwise.language.expressions import parse
 
 COST = "C(w) = (1 - w)^2"
 

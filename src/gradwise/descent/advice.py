@@ -16,15 +16,15 @@ from typing import Any
 
 import sympy
 
-from gradwise.calculus import hessian
-from gradwise.compile import RUNTIME_ERRORS, array_kernel
+from gradwise.calculus.gradients import hessian
 from gradwise.descent import diagnostics
 from gradwise.descent.column import Column
 from gradwise.descent.problem import from_expression
 from gradwise.descent.run import eigenvalues, maximize, minimize
 from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Trace
 from gradwise.errors import InputError
-from gradwise.expressions import exact_number
+from gradwise.language.expressions import exact_number
+from gradwise.numeric.compile import RUNTIME_ERRORS, array_kernel
 
 __all__ = ["Advice", "SweepRow", "advise_learning_rate", "sweep", "parse_range", "MAX_SWEEP_CELLS"]
 

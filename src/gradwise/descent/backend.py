@@ -1,7 +1,7 @@
 """Which loop runs plain float gradient descent: the Python loop or the same loop in numba.
 
 Both run the same generated source and record the same floats (see
-:func:`gradwise.compile.descent_loop`), so the choice is only about time. numba's loop
+:func:`gradwise.numeric.compile.descent_loop`), so the choice is only about time. numba's loop
 takes a few hundredths of a µs a step where Python takes about a third of a µs, but it costs
 time before its first step. ``"auto"`` takes numba when that cost, estimated from what this
 process and the disk cache already hold, is less than what ``max_steps`` steps would save.
@@ -23,7 +23,7 @@ start or compile: a run is at most 1,000,000 steps, which saves about 0.2 s. Ask
 ``backend="numba"`` to pay once for many long runs; the machine code stays on disk.
 
 Example:
-    >>> from gradwise.expressions import parse
+    >>> from gradwise.language.expressions import parse
     >>> choose("auto", parse("(1 - w)^2"), max_steps=10)
     'python'
 """
@@ -34,9 +34,9 @@ import importlib.util
 import sys
 from typing import Literal
 
-from gradwise.compile import numba_loop_source
 from gradwise.errors import InputError
-from gradwise.expressions import Expression
+from gradwise.language.expressions import Expression
+from gradwise.numeric.compile import numba_loop_source
 
 __all__ = ["Backend", "BACKENDS", "choose", "check", "one_time_cost", "SAVING_PER_STEP"]
 
@@ -74,7 +74,7 @@ def choose(backend: Backend, f: Expression, max_steps: int) -> Literal["python",
 
     Raises:
         InputError: ``backend="numba"`` and f needs something the numba loop cannot
-            compute as CPython does (see :func:`gradwise.compile.numba_loop_source`).
+            compute as CPython does (see :func:`gradwise.numeric.compile.numba_loop_source`).
     """
     if backend == "numba":
         numba_loop_source(f)  # fails here, at the edge, rather than inside numba
@@ -93,7 +93,7 @@ def choose(backend: Backend, f: Expression, max_steps: int) -> Literal["python",
 
 def one_time_cost(source: str) -> float:
     """Estimated seconds before the numba loop for ``source`` takes its first step."""
-    from gradwise import _numba_loop
+    from gradwise.descent import _numba_loop
 
     if _numba_loop.is_loaded(source):
         return CALL_SECONDS

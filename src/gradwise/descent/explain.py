@@ -13,9 +13,9 @@ from typing import Any
 
 import sympy
 
-from gradwise.calculus import gradient
+from gradwise.calculus.gradients import gradient
 from gradwise.descent.trace import Result
-from gradwise.notation import show
+from gradwise.language.notation import show
 
 __all__ = ["explain_step", "explain", "number_text"]
 

@@ -17,9 +17,9 @@ from typing import Any
 import sympy
 
 from gradwise import calculus
-from gradwise.compile import RUNTIME_ERRORS, hessian_kernel, scalar_kernel
 from gradwise.errors import DomainError, InputError
-from gradwise.expressions import Expression, exact_number
+from gradwise.language.expressions import Expression, exact_number
+from gradwise.numeric.compile import RUNTIME_ERRORS, hessian_kernel, scalar_kernel
 
 Evaluate = Callable[[tuple[Any, ...]], tuple[Any, tuple[Any, ...]]]
 

@@ -7,7 +7,7 @@ Each point: evaluate f and ∇f; stop with ``non_finite`` if either is not a fin
 record the point; stop with ``converged`` if |∇f| <= tol, with ``diverged`` if the objective
 (sign·f) and |∇f| have risen for ``DIVERGENCE_PATIENCE`` steps running above the start (or
 passed ``DIVERGENCE_LIMIT``); stop with ``max_steps`` after max_steps updates; else update.
-The plain float case runs a compiled copy of this loop (``gradwise.compile.descent_loop``),
+The plain float case runs a compiled copy of this loop (``gradwise.numeric.compile.descent_loop``),
 in Python or in numba (``backend=``, chosen by ``gradwise.descent.backend``).
 """
 
@@ -21,7 +21,6 @@ from typing import Any, Literal, cast
 import numpy as np
 import sympy
 
-from gradwise.compile import RUNTIME_ERRORS, descent_loop
 from gradwise.descent import backend as backends
 from gradwise.descent import diagnostics
 from gradwise.descent.column import Column, as_column
@@ -42,7 +41,8 @@ from gradwise.descent.trace import (
     Trace,
 )
 from gradwise.errors import InputError, ParseError
-from gradwise.expressions import exact_number
+from gradwise.language.expressions import exact_number
+from gradwise.numeric.compile import RUNTIME_ERRORS, descent_loop
 
 __all__ = ["minimize", "maximize", "MAX_STEPS", "MAX_EXACT_STEPS"]
 

@@ -248,7 +248,7 @@ def _fix_parameters(f: Any, at: Any) -> tuple[Any, tuple[float, ...]]:
     So ``at="x=1, y=1, b=0, w=3"`` on a function of (w, b) with parameters x and y draws
     the function of (w, b) with x = 1 and y = 1.
     """
-    from gradwise.calculus import resolve_point
+    from gradwise.calculus.gradients import resolve_point
 
     values = resolve_point(f, at)
     fixed = {s.name: v for s, v in values.items() if s not in f.variables}
@@ -258,7 +258,7 @@ def _fix_parameters(f: Any, at: Any) -> tuple[Any, tuple[float, ...]]:
 
 
 def _tangent_at(ax: Axes, f: Any, x0: float) -> None:
-    from gradwise.calculus import gradient
+    from gradwise.calculus.gradients import gradient
 
     slope = gradient(f).at([x0], exact=False).values[0]
     y0 = float(sampling.evaluate(f, np.array([x0]))[0][0])
@@ -274,7 +274,7 @@ def _tangent_at(ax: Axes, f: Any, x0: float) -> None:
 
 def _arrow_at(ax: Axes, f: Any, point: tuple[float, ...],
               bounds: Sequence[tuple[float, float]]) -> None:
-    from gradwise.calculus import gradient
+    from gradwise.calculus.gradients import gradient
 
     value = gradient(f).at(list(point), exact=False)
     u, v = value.values

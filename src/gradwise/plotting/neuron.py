@@ -51,7 +51,7 @@ class FittedNeuron:
 
     @classmethod
     def from_fit(cls, fit: Any, scaling: Any, activation: Any, cost: str) -> FittedNeuron:
-        """From ``gradwise.training.train``'s Fit and the Scaling it trained under."""
+        """From ``gradwise.neuron.training.train``'s Fit and the Scaling it trained under."""
         weights, bias = scaling.to_raw(fit.weights, fit.bias)
         history = {"cost": np.array(fit.history), "gradient_norm": np.array(fit.gradient_norms)}
         return cls(weights, bias, history, fit.trace, scaling, fit.status, fit.findings,
@@ -148,8 +148,8 @@ def training_path(neuron: Any) -> np.ndarray:
 def cost_grid(neuron: Any, x: np.ndarray, y: np.ndarray, w: np.ndarray,
               b: np.ndarray) -> np.ndarray:
     """C(w, b) = mean over rows of c(y, φ(w·x + b)) at each grid point, one grid row at a time."""
-    from gradwise.kernel import phi_cost_delta
-    from gradwise.training import resolve_activation
+    from gradwise.neuron.kernel import phi_cost_delta
+    from gradwise.neuron.training import resolve_activation
 
     activation = resolve_activation(neuron.activation)
     out = np.empty(w.shape)
@@ -163,8 +163,8 @@ def cost_grid(neuron: Any, x: np.ndarray, y: np.ndarray, w: np.ndarray,
 
 def predict(neuron: Any, X: np.ndarray) -> np.ndarray:
     """φ(X·w + b) on raw features (for a classifier: the probability of ``classes_[1]``)."""
-    from gradwise.kernel import phi_cost_delta
-    from gradwise.training import resolve_activation
+    from gradwise.neuron.kernel import phi_cost_delta
+    from gradwise.neuron.training import resolve_activation
 
     z = X @ np.asarray(neuron.weights_, dtype=float) + float(neuron.bias_)
     return phi_cost_delta(z, np.zeros_like(z), resolve_activation(neuron.activation),

@@ -1,6 +1,6 @@
 """What to draw and where: the function behind an object, the window, f and ∇f on a grid.
 
-Grids are evaluated by ``gradwise.compile.array_kernel``, which lambdifies the SymPy
+Grids are evaluated by ``gradwise.numeric.compile.array_kernel``, which lambdifies the SymPy
 expression that ``parse`` built (never user text). Where f or ∇f is undefined or not
 real (``log`` of a negative number) the grid holds NaN, and the picture leaves a gap.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradwise.errors import InputError
-from gradwise.expressions import Expression
+from gradwise.language.expressions import Expression
 
 __all__ = ["function_of", "check_dimension", "window", "around", "evaluate", "DEFAULT_WINDOW"]
 
@@ -27,7 +27,7 @@ ASPECT = 0.6      # the shorter side of a 2-D window, at least, as a share of th
 
 def function_of(subject: Any) -> Expression:
     """The expression behind text, an Expression, a Gradient, CriticalPoints or a Result."""
-    from gradwise.calculus import as_expression
+    from gradwise.calculus.gradients import as_expression
 
     if isinstance(subject, str | Expression):
         return as_expression(subject)
@@ -67,7 +67,7 @@ def window(f: Expression, within: Mapping[str, Any] | str | None = None,
         points: points that must be visible (a path, critical points), in variable order.
     """
     if within is not None:
-        from gradwise.critical import parse_box
+        from gradwise.critical.points import parse_box
 
         box = parse_box(within, f)
         bounds = [(float(lo), float(hi)) for lo, hi in box.values()]
@@ -107,7 +107,7 @@ def evaluate(f: Expression, *coordinates: np.ndarray) -> tuple[np.ndarray, list[
         ``(values, [∂f/∂v for each variable])``, float arrays of the coordinates' shape,
         NaN where a value is undefined or not real.
     """
-    from gradwise.compile import array_kernel
+    from gradwise.numeric.compile import array_kernel
 
     kernel = array_kernel(f)
     shape = np.shape(coordinates[0])

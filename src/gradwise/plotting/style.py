@@ -66,7 +66,7 @@ def new_axes(ax: Axes | None, projection: str | None = None,
 
 def title(f: Any, detail: str | None = None) -> str:
     """The function as the notes write it (``f(w) = (1 − w)²``), then an optional second line."""
-    from gradwise.notation import function_text
+    from gradwise.language.notation import function_text
 
     text = function_text(f)
     return f"{text}\n{detail}" if detail else text

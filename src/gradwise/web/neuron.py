@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gradwise.data import Dataset, load
 from gradwise.errors import DataError, InputError
+from gradwise.neuron.data import Dataset, load
 from gradwise.web.schema import MAX_EPOCHS
 
 UNNAMED = "the uploaded CSV"
@@ -43,7 +43,7 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
         DataError: the CSV cannot be used; the message names the line and column.
         InputError: a setting out of range (epochs, learning rate, batch size, method).
     """
-    from gradwise.neuron import NeuronRegressor
+    from gradwise.neuron.estimators import NeuronRegressor
 
     epochs = args.get("epochs", 100)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
@@ -60,7 +60,7 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
 
 def load_upload(text: str, target: str, features: list[str] | None = None,
                 filename: str | None = None) -> Dataset:
-    """Load CSV text with :func:`gradwise.data.load`, through a private file deleted at once.
+    """Load CSV text with :func:`gradwise.neuron.data.load`, through a private file deleted at once.
 
     Args:
         text: the CSV, header line first.
@@ -90,7 +90,7 @@ def train_document(neuron: Any, dataset: Dataset) -> dict[str, Any]:
         neuron: fitted on ``dataset.X`` and ``dataset.y``.
         dataset: the loaded data (feature names, target, X and y for the metrics).
     """
-    from gradwise.model import Model, finite_or_null, metrics
+    from gradwise.neuron.model import Model, finite_or_null, metrics
 
     weights = [float(w) for w in neuron.weights_]
     history = neuron.history_["cost"].tolist()

@@ -21,8 +21,8 @@ import sympy
 from gradwise import calculus
 from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document
 from gradwise.errors import DomainError, InputError
-from gradwise.expressions import Expression, parse
-from gradwise.functions import standard_form
+from gradwise.language.expressions import Expression, parse
+from gradwise.language.functions import standard_form
 from gradwise.web.neuron import train
 from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
 

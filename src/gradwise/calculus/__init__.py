@@ -1,0 +1,21 @@
+"""Exact differentiation: gradients, Hessians and their values at a point.
+
+The names below are re-exported from :mod:`gradwise.calculus.gradients`, so
+``from gradwise.calculus import gradient`` keeps working.
+"""
+
+from gradwise.calculus.gradients import (
+    Gradient,
+    GradientValue,
+    Hessian,
+    HessianValue,
+    as_expression,
+    directional_derivative,
+    gradient,
+    hessian,
+    resolve_point,
+    value_at,
+)
+
+__all__ = ["Gradient", "GradientValue", "Hessian", "HessianValue", "as_expression",
+           "directional_derivative", "gradient", "hessian", "resolve_point", "value_at"]

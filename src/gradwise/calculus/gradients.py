@@ -1,0 +1,271 @@
+"""Exact calculus on parsed expressions: gradient, Hessian, values at a point.
+
+No printing happens here (see ``notation``) and no loops over steps (see ``descent``).
+Values at a point are exact SymPy numbers first; floats are derived from them, and a
+component that is undefined or not real there is a :class:`DomainError` naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from gradwise.errors import DomainError, InputError
+from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
+
+__all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
+           "as_expression", "resolve_point", "value_at", "directional_derivative"]
+
+PointLike = Mapping[str, Any] | Sequence[Any] | str
+
+_BAD = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def as_expression(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None,
+                  degrees: bool = False) -> Expression:
+    """Accept an Expression, text (parsed safely) or a SymPy expression built in code."""
+    if isinstance(f, str):
+        expression = parse(f, degrees=degrees)
+    elif isinstance(f, Expression):
+        expression = f
+    elif isinstance(f, sympy.Expr):
+        ordered = tuple(sorted(f.free_symbols, key=lambda s: s.name))
+        expression = Expression(str(f), f, ordered, symbols=ordered)
+    else:
+        raise InputError(f"expected an expression (text or gradwise.parse(...)), got "
+                         f"{type(f).__name__}")
+    return expression.with_variables(wrt) if wrt is not None else expression
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """∇f: one partial derivative per variable, exact.
+
+    Attributes:
+        function: the differentiated expression.
+        components: ∂f/∂v for each variable v, in the function's variable order.
+    """
+
+    function: Expression
+    components: tuple[sympy.Expr, ...]
+
+    @property
+    def variables(self) -> tuple[sympy.Symbol, ...]:
+        return self.function.variables
+
+    def at(self, point: PointLike, exact: bool = True) -> GradientValue:
+        """∇f at a point, e.g. ``{"x": 2, "y": 2}``, ``[2, 2]`` or ``"x=2, y=2"``."""
+        values = resolve_point(self.function, point, exact)
+        exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function)
+                       for c, v in zip(self.components, self.variables, strict=True))
+        _checked(self.function.expr, values, self.function.name, self.function)
+        return GradientValue(self, values, exacts)
+
+    def __str__(self) -> str:
+        from gradwise.language.notation import gradient_text
+
+        return gradient_text(self)
+
+    @property
+    def latex(self) -> str:
+        from gradwise.language.notation import gradient_latex
+
+        return gradient_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex}$"
+
+
+@dataclass(frozen=True)
+class GradientValue:
+    """∇f at one point: exact components, floats, magnitude and direction of steepest ascent."""
+
+    gradient: Gradient
+    point: dict[sympy.Symbol, sympy.Expr]
+    exact: tuple[sympy.Expr, ...]
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(_float(c) for c in self.exact)
+
+    @property
+    def magnitude(self) -> sympy.Expr:
+        """|∇f|, exact."""
+        return sympy.sqrt(sum(c**2 for c in self.exact))
+
+    @property
+    def direction(self) -> tuple[sympy.Expr, ...]:
+        """The unit vector of steepest ascent ∇f/|∇f|; an error where ∇f = 0."""
+        size = self.magnitude
+        if size == 0:
+            raise DomainError("the gradient is zero here, so there is no direction of steepest "
+                              "ascent (this is a critical point)")
+        return tuple(c / size for c in self.exact)
+
+    def __str__(self) -> str:
+        from gradwise.language.notation import gradient_value_text
+
+        return gradient_value_text(self)
+
+
+@dataclass(frozen=True)
+class Hessian:
+    """The matrix of second partial derivatives H[i][j] = ∂²f/∂vᵢ∂vⱼ, exact."""
+
+    function: Expression
+    matrix: sympy.Matrix
+
+    @property
+    def variables(self) -> tuple[sympy.Symbol, ...]:
+        return self.function.variables
+
+    @property
+    def rows(self) -> list[list[sympy.Expr]]:
+        return self.matrix.tolist()
+
+    def at(self, point: PointLike, exact: bool = True) -> HessianValue:
+        values = resolve_point(self.function, point, exact)
+        _checked(self.function.expr, values, self.function.name, self.function)
+        names = self.function.names
+        matrix = sympy.Matrix(len(names), len(names), lambda i, j: _checked(
+            self.matrix[i, j], values, f"∂²{self.function.name}/∂{names[i]}∂{names[j]}",
+            self.function))
+        return HessianValue(self, values, matrix)
+
+    def __str__(self) -> str:
+        from gradwise.language.notation import hessian_text
+
+        return hessian_text(self)
+
+    def _repr_latex_(self) -> str:
+        from gradwise.language.notation import hessian_latex
+
+        return f"${hessian_latex(self)}$"
+
+
+@dataclass(frozen=True)
+class HessianValue:
+    """The Hessian at one point, exact, with float values."""
+
+    hessian: Hessian
+    point: dict[sympy.Symbol, sympy.Expr]
+    exact: sympy.Matrix
+
+    @property
+    def values(self) -> list[list[float]]:
+        return [[_float(c) for c in row] for row in self.exact.tolist()]
+
+    def __str__(self) -> str:
+        from gradwise.language.notation import hessian_value_text
+
+        return hessian_value_text(self)
+
+
+def gradient(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None) -> Gradient:
+    """The exact gradient ∇f.
+
+    Args:
+        f: an expression, or text to parse.
+        wrt: differentiate with respect to these names only; the others are constants.
+
+    Example:
+        >>> str(gradient("x^2 + y^2"))
+        '∇f(x, y) = 2x î + 2y ĵ'
+    """
+    expression = as_expression(f, wrt)
+    if not expression.variables:
+        raise InputError(f"{expression.text!r} has no variables to differentiate with respect to")
+    return Gradient(expression, tuple(sympy.diff(expression.expr, v)
+                                      for v in expression.variables))
+
+
+def hessian(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None) -> Hessian:
+    """The exact Hessian matrix of second partial derivatives (symmetric).
+
+    Example:
+        >>> hessian("x^2 + 3x y").rows
+        [[2, 3], [3, 0]]
+    """
+    grad = gradient(f, wrt)
+    variables = grad.variables
+    n = len(variables)
+    cells: dict[tuple[int, int], sympy.Expr] = {}
+    for i in range(n):
+        for j in range(i, n):
+            cells[i, j] = cells[j, i] = sympy.diff(grad.components[i], variables[j])
+    return Hessian(grad.function, sympy.Matrix(n, n, lambda i, j: cells[i, j]))
+
+
+def value_at(f: Expression | str, point: PointLike, exact: bool = True) -> sympy.Expr:
+    """f at a point, exact (or a SymPy Float with ``exact=False``)."""
+    expression = as_expression(f)
+    values = resolve_point(expression, point, exact)
+    return _checked(expression.expr, values, expression.name, expression)
+
+
+def directional_derivative(f: Expression | str, point: PointLike,
+                           direction: Mapping[str, Any] | Sequence[Any]) -> sympy.Expr:
+    """D_u f = ∇f · u with u the unit vector along ``direction``, exact."""
+    grad = gradient(f)
+    vector = resolve_point(grad.function, direction, exact=True, what="direction")
+    u = [vector[v] for v in grad.variables]
+    size = sympy.sqrt(sum(c**2 for c in u))
+    if size == 0:
+        raise InputError("the direction must not be the zero vector")
+    slope = sum(g * c for g, c in zip(grad.at(point).exact, u, strict=True)) / size
+    return slope
+
+
+def resolve_point(f: Expression, point: PointLike, exact: bool = True,
+                  what: str = "point") -> dict[sympy.Symbol, sympy.Expr]:
+    """Map every free symbol of ``f`` to an exact number, with clear errors.
+
+    A sequence gives the variables in order; a mapping or ``"x=2, y=2"`` names them
+    and may also give parameters (the other names).
+    """
+    if isinstance(point, str):
+        given = parse_assignments(point, degrees=f.degrees)
+    elif isinstance(point, Mapping):
+        given = {str(k): exact_number(v, str(k)) for k, v in point.items()}
+    else:
+        items = list(point)
+        if len(items) != len(f.variables):
+            raise InputError(f"the {what} has {len(items)} coordinates but {f.name} has "
+                             f"{len(f.variables)} variables ({', '.join(f.names)})")
+        given = {v.name: exact_number(x, v.name) for v, x in zip(f.variables, items, strict=True)}
+    known = {s.name: s for s in f.symbols}
+    unknown = [n for n in given if n not in known]
+    if unknown:
+        raise InputError(f"the {what} names {unknown[0]!r}, which is not in {f.text!r}; its "
+                         f"names are {', '.join(known) or '(none)'}")
+    missing = [n for n in known if n not in given]
+    if missing:
+        raise InputError(f"the {what} gives no value for {missing[0]!r}; add {missing[0]}=... "
+                         "(or fix it as a constant)")
+    if not exact:
+        return {known[n]: sympy.Float(v, 17) for n, v in given.items()}
+    return {known[n]: v for n, v in given.items()}
+
+
+def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label: str,
+             f: Expression) -> sympy.Expr:
+    value = expr.xreplace(dict(values))
+    where = ", ".join(f"{s.name}={v}" for s, v in values.items())
+    if value.has(*_BAD) or value.has(sympy.DiracDelta):
+        raise DomainError(f"{label} is undefined at ({where})")
+    try:
+        number = complex(value.evalf(30))
+    except (TypeError, ValueError):
+        raise DomainError(f"{label} is undefined at ({where})") from None
+    if number.imag != 0 and abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+        raise DomainError(f"{label} is not real at ({where}): it is {value}")
+    if number.real != number.real or abs(number.real) == float("inf"):
+        raise DomainError(f"{label} is too large to represent at ({where})")
+    return value
+
+
+def _float(value: sympy.Expr) -> float:
+    return float(complex(value.evalf(17)).real)

@@ -1,0 +1,1 @@
+"""Text ⇄ SymPy: the one door from user text (parser, builder, functions, notation, numbers)."""

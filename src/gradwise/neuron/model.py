@@ -1,0 +1,207 @@
+"""A trained neuron as a JSON document: what ``gradwise train --save`` writes and ``predict`` reads.
+
+The document holds the feature columns in order, the target, the activation (its name, or
+its expression text, read back through the safe parser), the cost, w and b in the raw units
+of the features, the standardisation used while training, and a format version::
+
+    {"format": "gradwise.neuron", "version": 1, "features": ["x"], "target": "y",
+     "activation": "sigmoid", "cost": "squared_error", "weights": {"x": 3.0}, "bias": 0.0,
+     "standardization": {"offset": [0.0], "scale": [1.0]}, "training": {...}}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gradwise.errors import DataError, InputError
+from gradwise.neuron.derivation import CostName
+from gradwise.neuron.kernel import phi_cost_delta
+from gradwise.neuron.training import resolve_activation
+
+FORMAT, VERSION = "gradwise.neuron", 1
+
+
+@dataclass(frozen=True)
+class Model:
+    """ŷ = φ(w·x + b) over named feature columns.
+
+    Example:
+        >>> m = Model(("x",), "y", "identity", "squared_error", (2.0,), 1.0)
+        >>> m.predict(np.array([[3.0]])).tolist(), Model.from_json(m.to_json()) == m
+        ([7.0], True)
+    """
+
+    features: tuple[str, ...]
+    target: str
+    activation: str
+    cost: CostName
+    weights: tuple[float, ...]
+    bias: float
+    offset: tuple[float, ...] | None = None
+    scale: tuple[float, ...] | None = None
+    training: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """φ(X·w + b) for X (N, d) with the columns of ``features`` in order."""
+        z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        return phi_cost_delta(z, np.zeros_like(z), resolve_activation(self.activation),
+                              self.cost)[0]
+
+    def check_columns(self, names: Sequence[str], path: str | Path) -> None:
+        """Raise DataError unless the file's columns are the model's features (and the target).
+
+        Args:
+            names: the data file's column names.
+            path: the data file, for the message.
+        """
+        missing = [n for n in self.features if n not in names]
+        extra = [n for n in names if n not in self.features and n != self.target]
+        if not (missing or extra):
+            return
+        parts = [f"missing {_listed(missing)}" if missing else "",
+                 f"extra {_listed(extra)}" if extra else ""]
+        raise DataError(f"{path}: its columns disagree with the model's {len(self.features)} "
+                        f"feature(s): {'; '.join(p for p in parts if p)}. Fix: give a file with "
+                        "exactly the model's feature columns (its target column may stay), or "
+                        "train a model on these columns")
+
+    def to_json(self) -> str:
+        """The JSON document (UTF-8 text, ending in a newline)."""
+        document = {
+            "format": FORMAT, "version": VERSION, "features": list(self.features),
+            "target": self.target, "activation": self.activation, "cost": self.cost,
+            "weights": dict(zip(self.features, self.weights, strict=True)),
+            "bias": self.bias,
+            "standardization": None if self.offset is None else
+            {"offset": list(self.offset), "scale": list(self.scale or ())},
+            "training": self.training,
+        }
+        return json.dumps(finite_or_null(document), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, path: str | Path = "<model>") -> Model:
+        """Read a document written by :meth:`to_json`; InputError says what is wrong with it."""
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}: not a JSON model ({error.msg} at line {error.lineno}, "
+                             f"column {error.colno}). Fix: give a file written by "
+                             "'gradwise train --save'") from None
+        return cls._from_document(document, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        """Read a model file."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: cannot read the model ({error}). Fix: check the path") \
+                from None
+        return cls.from_json(text, path)
+
+    @classmethod
+    def _from_document(cls, document: Any, path: str | Path) -> Model:
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise InputError(f"{path}: not a gradwise neuron model (expected \"format\": "
+                             f"{FORMAT!r}). Fix: give a file written by 'gradwise train --save'")
+        if document.get("version") != VERSION:
+            raise InputError(f"{path}: model format version {document.get('version')!r}; this "
+                             f"gradwise reads version {VERSION}. Fix: retrain with this version")
+        try:
+            features = tuple(str(n) for n in document["features"])
+            weights = tuple(float(document["weights"][n]) for n in features)
+            scaling = document.get("standardization") or {}
+            model = cls(features, str(document["target"]), str(document["activation"]),
+                        document.get("cost", "squared_error"), weights, float(document["bias"]),
+                        _floats(scaling.get("offset")), _floats(scaling.get("scale")),
+                        dict(document.get("training") or {}))
+        except (KeyError, TypeError, ValueError) as error:
+            raise InputError(f"{path}: the model is incomplete or malformed ({error!r}). Fix: "
+                             "retrain and save it again") from None
+        if not all(math.isfinite(v) for v in (*weights, model.bias)):
+            raise InputError(f"{path}: the model's weights are not all finite numbers (was its "
+                             "training diverged?). Fix: retrain with a smaller learning rate")
+        resolve_activation(model.activation)  # the text goes through the safe parser
+        return model
+
+
+def finite_or_null(value: Any) -> Any:
+    """The same JSON-ready structure with nan and ±inf replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_null(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Errors:
+    """Sums over rows of the prediction errors, from which :meth:`metrics` follow.
+
+    They add up chunk by chunk (``+``), so any training engine can fold them over its data.
+    """
+
+    rows: int
+    squared: float
+    absolute: float
+    target: float
+    target_squared: float
+    correct: int
+    binary: bool
+
+    def __add__(self, other: Errors) -> Errors:
+        return Errors(self.rows + other.rows, self.squared + other.squared,
+                      self.absolute + other.absolute, self.target + other.target,
+                      self.target_squared + other.target_squared, self.correct + other.correct,
+                      self.binary and other.binary)
+
+    def metrics(self) -> dict[str, float]:
+        """mse, mae and r2 (and accuracy for 0/1 targets)."""
+        n = self.rows
+        spread = self.target_squared - self.target * self.target / n
+        result = {"mse": self.squared / n, "mae": self.absolute / n,
+                  "r2": 1 - self.squared / spread if spread > 0 else math.nan}
+        if self.binary:
+            result["accuracy"] = self.correct / n
+        return result
+
+
+def errors(model: Model, X: np.ndarray, y: np.ndarray) -> Errors:
+    """The :class:`Errors` of the model's predictions on these rows (raw features).
+
+    Example:
+        >>> m = Model(("x",), "y", "identity", "squared_error", (1.0,), 0.0)
+        >>> errors(m, np.array([[0.0], [1.0]]), np.array([0.0, 0.0])).metrics()
+        {'mse': 0.5, 'mae': 0.5, 'r2': nan, 'accuracy': 0.5}
+    """
+    error = model.predict(X) - y
+    return Errors(len(y), float(error @ error), float(np.abs(error).sum()), float(y.sum()),
+                  float(y @ y), int(((error + y >= 0.5) == (y == 1.0)).sum()),
+                  bool(np.isin(y, (0.0, 1.0)).all()))
+
+
+def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk.
+
+    Engines fold :func:`errors` themselves; this is the same for chunks in hand.
+    """
+    parts = [errors(model, X, y) for X, y in chunks]
+    return sum(parts[1:], parts[0]).metrics()
+
+
+def _floats(values: Any) -> tuple[float, ...] | None:
+    return None if values is None else tuple(float(v) for v in values)
+
+
+def _listed(names: Sequence[str], most: int = 8) -> str:
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")

@@ -1,0 +1,358 @@
+"""The neuron's one training loop: epochs of descent steps on C(w, b), on any engine.
+
+One loop serves the estimators (:mod:`gradwise.neuron`), the CLI (``gradwise train``) and
+:func:`gradwise.train`. The data stay behind an :class:`Engine` (rows in memory, a file
+streamed chunk by chunk, or chunks on Dask workers: :mod:`gradwise.neuron.engines.local`,
+:mod:`gradwise.neuron.engines.dask`), which answers two questions, chunk by chunk in the one way
+:mod:`gradwise.neuron.chunks` defines: *a full pass at θ* (the sums of c and ∇c over every row)
+and *one mini-batch epoch from this state*. Everything else happens here, on the calling
+process. Each epoch ``k = 0, 1, …`` the loop takes a full pass for C(θ_k) and ∇C(θ_k)
+(θ = (w₁, …, w_d, b)), records them, checks the stopping rules, and then steps:
+
+* full batch (``batch_size=None``): one step θ ← θ + Δ with Δ from the optimizer
+  (plain ``gd``: Δ = −η·∇C, the notes' rule), using the gradient just recorded;
+* mini-batch (``batch_size=k``; 1 is stochastic): the engine's epoch, one step per batch of
+  k rows, each batch's gradient ∇w = Xᵀδ/k, ∂C/∂b = mean(δ) from the same kernel. Chunk j
+  is rows [j·R, (j + 1)·R) for ``chunk_rows`` R, a batch never crosses a chunk, and chunk j
+  of epoch e is shuffled by ``default_rng([seed, e, j])``, so every engine makes the same
+  updates.
+
+So n epochs give n + 1 recorded points, as a descent run of n steps does. Stopping, in the
+descent's vocabulary: ``non_finite`` (a cost or gradient is nan/inf), ``diverged`` (past
+``DIVERGENCE_LIMIT``, or C and |∇C| rose for ``DIVERGENCE_PATIENCE`` epochs running above the
+start), ``converged`` (|∇C| <= tol for ``n_iter_no_change`` epochs running), else
+``max_steps`` after ``max_epochs`` epochs. Optimizers are the descent's own (init, update) pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+
+from gradwise.descent.optimizers import Optimizer, make
+from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Finding, Status, Trace
+from gradwise.errors import InputError
+from gradwise.language.expressions import parse
+from gradwise.neuron.chunks import Job, Sums, Walk, chunk_moments, chunk_sums, norm, step
+from gradwise.neuron.derivation import ACTIVATIONS, CostName, derive
+from gradwise.neuron.saturation import neuron_findings
+from gradwise.neuron.scaling import Scaling
+
+T = TypeVar("T")
+Tick = Callable[[int], None]
+Callback = Callable[[int, float], None]
+BACKENDS = ("auto", "numba", "numpy")
+
+SAMPLE_ROWS = 10_000
+"""Rows on which the saturation check (``vanishing_gradient``) is measured."""
+
+
+class Engine(Protocol):
+    """Where the rows are; what the loop asks of them, chunk by chunk (see the module text).
+
+    Attributes:
+        name: ``memory``, ``stream`` or ``dask``.
+        rows: N, when known (a CSV's only after the first pass).
+        features: d.
+        names: the feature columns, when the data came from a file.
+    """
+
+    name: str
+    rows: int | None
+    features: int
+    names: list[str] | None
+
+    def fold(self, work: Callable[[np.ndarray, np.ndarray], T], tick: Tick) -> T:
+        """``work(X, y)`` of every chunk of raw rows, added up (``+``)."""
+        ...
+
+    def epoch(self, walk: Walk, job: Job, epoch: int, tick: Tick) -> Walk:
+        """:func:`gradwise.neuron.chunks.run_chunk` over the chunks in order, from ``walk``."""
+        ...
+
+    def sample(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``rows`` first raw rows."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds (Dask: its chunks, and a cluster it started)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to train: the hyper-parameters of :class:`~gradwise.neuron.NeuronRegressor`.
+
+    ``learning_rate`` is η, or a schedule η_k of the step k (``gradwise.descent.schedules``);
+    ``backend`` picks the kernel's back end (``auto``, ``numba`` or ``numpy``).
+
+    Example:
+        >>> Settings(activation="sigmoid", learning_rate=0.5).checked().method
+        'gd'
+    """
+
+    activation: Any = "identity"
+    cost: CostName = "squared_error"
+    learning_rate: float | Callable[[int], float] = 0.1
+    max_epochs: int = 1000
+    batch_size: int | None = None
+    shuffle: bool = True
+    tol: float | None = 1e-4
+    n_iter_no_change: int = 5
+    method: str | Optimizer = "gd"
+    seed: int | None = 0
+    fit_intercept: bool = True
+    backend: str = "auto"
+
+    def checked(self) -> Settings:
+        """These settings, or an InputError naming the first bad one and what it expects."""
+        if not callable(self.learning_rate):
+            _positive_number("learning_rate", self.learning_rate)
+        _count("max_epochs", self.max_epochs, low=0)
+        if self.batch_size is not None:
+            _count("batch_size", self.batch_size, low=1)
+        if self.tol is not None:
+            _positive_number("tol", self.tol, zero=True)
+        _count("n_iter_no_change", self.n_iter_no_change, low=1)
+        if self.seed is not None:
+            _count("seed", self.seed, low=0)
+        if self.backend not in BACKENDS:
+            raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
+                             f"received {self.backend!r}")
+        derive(self.activation, self.cost)  # InputError for an unknown activation or cost
+        make(self.method)
+        return self
+
+    def rate(self) -> Callable[[int], float]:
+        """η_k as a function of the step k (a constant η as a picklable callable)."""
+        return self.learning_rate if callable(self.learning_rate) else _Constant(
+            float(self.learning_rate))
+
+
+@dataclass(frozen=True)
+class _Constant:
+    """η_k = η (picklable, so Dask workers can run it)."""
+
+    learning_rate: float
+
+    def __call__(self, step: int) -> float:
+        return self.learning_rate
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The outcome of :func:`train`, in the coordinates training used.
+
+    Attributes:
+        weights: w after the last epoch, shape (d,), for the standardised features when
+            ``scaling`` is not the identity (``scaling.to_raw(weights, bias)`` maps back).
+        bias: b after the last epoch.
+        history: C at the start and after each epoch (n epochs: n + 1 values).
+        gradient_norms: |∇C| at the same points.
+        status: ``converged``, ``max_steps``, ``diverged`` or ``non_finite``.
+        findings: what the diagnostics noticed (codes of ``descent.diagnostics.CODES``).
+        trace: the descent :class:`~gradwise.descent.trace.Trace` of those points.
+        n_steps: the updates taken (one per epoch at full batch, one per batch otherwise).
+        scaling: the standardisation trained under (the identity map without one).
+        rows: N, the rows trained on.
+        engine: the engine's name.
+    """
+
+    weights: np.ndarray
+    bias: float
+    history: tuple[float, ...]
+    gradient_norms: tuple[float, ...]
+    status: Status
+    findings: tuple[Finding, ...]
+    trace: Trace
+    n_steps: int
+    scaling: Scaling
+    rows: int
+    engine: str
+
+    @property
+    def n_epochs(self) -> int:
+        """Epochs run: one fewer than the recorded points."""
+        return len(self.history) - 1
+
+
+def train(engine: Engine, settings: Settings, *, standardize: bool = False,
+          start: Any = None, callback: Callback | None = None,
+          tick: Tick | None = None) -> Fit:
+    """Run the epochs on the rows behind ``engine``, from ``start``.
+
+    Args:
+        engine: the data (:mod:`gradwise.neuron.engines.local` or ``.dask``).
+        settings: the hyper-parameters, checked here.
+        standardize: train on (x − mean)/std (or x/rms without an intercept), from one
+            first pass over the data.
+        start: θ₀ = (w₁, …, w_d, b) in the features' own units; ``None`` draws
+            w ~ N(0, 1/d) on the training features and b = 0 (:func:`default_start`).
+        callback: called as ``callback(epoch, cost)`` after each recorded point.
+        tick: called with the number of rows each chunk of work has read (progress bars).
+
+    Returns:
+        The :class:`Fit`. Divergence and nan are statuses there, never exceptions.
+
+    Raises:
+        InputError: a bad setting or start.
+
+    Example:
+        >>> from gradwise.neuron.engines.local import MemoryEngine
+        >>> notes = MemoryEngine((np.array([[1.0]]), np.array([1.0])), None, None, 65536)
+        >>> fit = train(notes, Settings(max_epochs=2, fit_intercept=False), start=[3.0, 0.0])
+        >>> [round(w, 6) for w in fit.trace.coordinates[0]], [round(c, 6) for c in fit.history]
+        ([3.0, 2.6, 2.28], [4.0, 2.56, 1.6384])
+    """
+    settings = settings.checked()
+    tick = tick or _ignore
+    d = engine.features
+    point = None if start is None else _point(start, d)  # checked before any pass
+    scaling = Scaling.none(d)
+    if standardize:
+        scaling = Scaling.of_moments(engine.fold(chunk_moments, tick), settings.fit_intercept)
+    theta = default_start(d, settings.seed) if point is None else np.append(
+        *scaling.to_scaled(point[:-1], float(point[-1])))
+    job = _job(settings, scaling if standardize else None)
+    loop = _Loop(settings, job, Walk(theta, job.optimizer.init(tuple(theta.tolist()))))
+    for epoch in range(settings.max_epochs + 1):
+        sums: Sums = engine.fold(_FullPass(loop.walk.theta, job), tick)
+        cost, gradient = sums.means()
+        loop.record(cost, gradient)
+        if callback is not None:
+            callback(epoch, cost)
+        if loop.status is not None or epoch == settings.max_epochs:
+            break
+        if settings.batch_size is None:
+            loop.walk = step(loop.walk, gradient, job)
+        else:
+            loop.mini_batch_epoch(engine.epoch(loop.walk, job, epoch, tick))
+    X, y = engine.sample(SAMPLE_ROWS)
+    return loop.result(scaling, (scaling.apply(X), y), engine.rows or sums.rows, engine.name)
+
+
+@dataclass(frozen=True)
+class _FullPass:
+    """``chunk_sums`` at a fixed θ, as a picklable callable of the chunk."""
+
+    theta: np.ndarray
+    job: Job
+
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> Sums:
+        return chunk_sums(X, y, self.theta, self.job)
+
+
+def _job(settings: Settings, scaling: Scaling | None) -> Job:
+    seed = settings.seed
+    if seed is None:  # no seed: a fresh one, fixed for this run so every chunk agrees
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    return Job(settings.activation, settings.cost, settings.fit_intercept, scaling,
+               make(settings.method), settings.rate(), settings.batch_size or 0,
+               settings.shuffle, seed, settings.backend)
+
+
+def _point(start: Any, d: int) -> np.ndarray:
+    """``start`` as d + 1 finite floats, or an InputError saying what was expected."""
+    try:
+        point = np.asarray(start, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        point = np.array([])
+    if point.shape != (d + 1,) or not np.isfinite(point).all():
+        raise InputError(f"start must be {d + 1} finite numbers (w1, ..., w{d}, b) for "
+                         f"{d} feature(s); received {start!r}")
+    return point
+
+
+def _ignore(rows: int) -> None:
+    """No progress to show."""
+
+
+class _Loop:
+    """The walk (θ, optimizer state, steps), the recorded columns and the stopping rules."""
+
+    def __init__(self, settings: Settings, job: Job, walk: Walk) -> None:
+        self.settings, self.job, self.walk = settings, job, walk
+        self.points: list[np.ndarray] = []
+        self.costs: list[float] = []
+        self.gradients: list[np.ndarray] = []
+        self.rates: list[float] = []
+        self.status: Status | None = None
+        self.rises = self.calm = 0
+
+    def record(self, cost: float, gradient: np.ndarray) -> None:
+        previous = (self.costs[-1], norm(self.gradients[-1])) if self.costs else None
+        self.points.append(self.walk.theta.copy())
+        self.costs.append(cost)
+        self.gradients.append(gradient)
+        self.rates.append(float(self.job.rate(self.walk.step)))
+        if self.status is None:
+            self.status = self._verdict(cost, norm(gradient), previous)
+
+    def _verdict(self, cost: float, size: float, previous: tuple | None) -> Status | None:
+        if not (math.isfinite(cost) and math.isfinite(size)):
+            return "non_finite"
+        if abs(cost) > DIVERGENCE_LIMIT or size > DIVERGENCE_LIMIT:
+            return "diverged"
+        rising = previous is not None and cost > previous[0] and size > previous[1]
+        self.rises = self.rises + 1 if rising else 0
+        if self.rises >= DIVERGENCE_PATIENCE and cost > self.costs[0]:
+            return "diverged"
+        tol = self.settings.tol
+        self.calm = self.calm + 1 if tol is not None and size <= tol else 0
+        return "converged" if self.calm >= self.settings.n_iter_no_change else None
+
+    def mini_batch_epoch(self, walk: Walk) -> None:
+        self.walk = walk
+        if walk.status is not None:
+            self.status = walk.status  # θ is the last finite point; the next record says why
+
+    def result(self, scaling: Scaling, sample: tuple[np.ndarray, np.ndarray], rows: int,
+               engine: str) -> Fit:
+        status: Status = self.status or "max_steps"
+        theta = self.walk.theta
+        d = len(theta) - 1
+        names = ("w", "b") if d == 1 else (*(f"w{j + 1}" for j in range(d)), "b")
+        trace = Trace(names, tuple(map(tuple, np.array(self.points).T.tolist())),
+                      tuple(self.costs), tuple(map(tuple, np.array(self.gradients).T.tolist())),
+                      tuple(self.rates[:-1]), status, tol=float(self.settings.tol or 0.0))
+        findings = neuron_findings(trace, sample, self.settings,
+                                   full_batch=self.settings.batch_size is None)
+        return Fit(theta[:-1].copy(), float(theta[-1]), tuple(self.costs),
+                   tuple(norm(g) for g in self.gradients), status, findings, trace,
+                   self.walk.step, scaling, rows, engine)
+
+
+def default_start(d: int, seed: int | None) -> np.ndarray:
+    """θ₀ = (w, 0) with w ~ N(0, 1/d) (LeCun's): on standardised features z starts ~ N(0, 1),
+    so a sigmoid or tanh starts unsaturated and about half of a ReLU's inputs are active."""
+    return np.append(np.random.default_rng(seed).normal(0, d**-0.5, d), 0.0)
+
+
+def resolve_activation(activation: Any) -> Any:
+    """A name (``sigmoid``) as it is; other text parsed by the safe parser into φ(z).
+
+    Example:
+        >>> resolve_activation("sigmoid"), resolve_activation("z/(1 + abs(z))")
+        ('sigmoid', z/(Abs(z) + 1))
+    """
+    if not isinstance(activation, str) or activation in ACTIVATIONS:
+        return activation
+    if activation.isidentifier():
+        return activation  # an unknown name: derive() says so and suggests the nearest
+    return parse(activation).expr  # the only door from user text to SymPy
+
+
+def _positive_number(name: str, value: Any, zero: bool = False) -> None:
+    ok = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        expected = "a number >= 0" if zero else "a positive number"
+        raise InputError(f"{name} must be {expected}; received {value!r}")
+
+
+def _count(name: str, value: Any, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise InputError(f"{name} must be an integer >= {low}; received {value!r}")

@@ -1,0 +1,1 @@
+"""SymPy → floats: the one place for speed (code printers, kernels, activations, disk cache)."""
