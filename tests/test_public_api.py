@@ -57,6 +57,6 @@ def test_packages_that_replaced_modules_keep_their_names():
     from gradwise.critical import critical_points
 
     assert gradient is gradwise.gradient and critical_points is gradwise.critical_points
-    code = "import sys; from gradwise.neuron import NeuronRegressor; print(NeuronRegressor.__name__)"
+    code = "from gradwise.neuron import NeuronRegressor; print(NeuronRegressor.__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "NeuronRegressor"
