@@ -4,7 +4,8 @@ import pytest
 import sympy
 
 from gradwise import explain_step, maximize, minimize
-from gradwise.descent.explain import explain, number_text
+from gradwise.descent.explain import explain
+from gradwise.language.numbers import number_text
 
 C = "C(w) = (1 - w)^2"
 

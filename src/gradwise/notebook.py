@@ -90,7 +90,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _number(x: Any) -> str:
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     return number_text(x)
 

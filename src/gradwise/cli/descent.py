@@ -147,7 +147,7 @@ def _csv_text(result: Any) -> str:
 
 def _print_run(result: Any, explain: bool) -> None:
     from gradwise.descent.explain import explain as explain_lines
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     trace = result.trace
     f = result.function
@@ -175,7 +175,7 @@ def _print_run(result: Any, explain: bool) -> None:
 
 
 def _print_table(result: Any) -> None:
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     trace = result.trace
     name = result.function.name
@@ -279,7 +279,7 @@ def lr_document(advice: Any, rows: Any) -> dict[str, Any]:
 
 
 def _print_sweep(rows: Any) -> None:
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     click.echo(f"{'η':>10}  {'status':<10}  {'steps':>6}  {'final value':>12}  findings")
     for r in rows:

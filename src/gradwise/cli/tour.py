@@ -11,9 +11,10 @@ import click
 
 from gradwise.calculus.gradients import gradient, value_at
 from gradwise.descent.advice import advise_learning_rate, sweep
-from gradwise.descent.explain import explain_step, number_text
+from gradwise.descent.explain import explain_step
 from gradwise.descent.run import maximize, minimize
 from gradwise.language.expressions import parse
+from gradwise.language.numbers import number_text
 
 COST = "C(w) = (1 - w)^2"
 

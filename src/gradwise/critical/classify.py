@@ -22,6 +22,7 @@ import sympy
 
 from gradwise.language.expressions import exact_number
 from gradwise.language.notation import show
+from gradwise.language.numbers import float_text
 
 __all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant"]
 
@@ -129,7 +130,7 @@ def _reason(at: sympy.Matrix, eigenvalues: tuple[float, ...], kind: Kind) -> str
 def _number(value: sympy.Expr) -> str:
     if value.is_Rational:
         return show(value)
-    return f"{float(sympy.re(value.evalf(17))):.6g}".replace("-", "−")
+    return float_text(float(sympy.re(value.evalf(17))))
 
 
 def _compare(value: sympy.Expr) -> str:

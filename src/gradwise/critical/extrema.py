@@ -19,6 +19,7 @@ import sympy
 from gradwise.calculus.gradients import as_expression
 from gradwise.critical.points import CriticalPoints, critical_points, parse_box
 from gradwise.language.expressions import Expression
+from gradwise.language.numbers import minus
 
 __all__ = ["Extremum", "Extrema", "extrema"]
 
@@ -40,7 +41,7 @@ class Extremum:
 
     def __str__(self) -> str:
         coordinates = ", ".join(f"{p:.6g}" for p in self.point)
-        return f"f({coordinates}) = {self.value:.6g}, {self.where}".replace("-", "−")
+        return minus(f"f({coordinates}) = {self.value:.6g}, {self.where}")
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,11 @@ class CriticalPoint:
     def coordinates(self) -> str:
         """``(−1/18, −1/108)`` when exact, else ``(3.58443, −1.84813)``."""
         from gradwise.language.notation import show
+        from gradwise.language.numbers import float_text
 
         if self.exact is not None:
             return "(" + ", ".join(show(e) for e in self.exact) + ")"
-        return "(" + ", ".join(f"{p:.6g}".replace("-", "−") for p in self.point) + ")"
+        return "(" + ", ".join(float_text(p) for p in self.point) + ")"
 
     def __str__(self) -> str:
         from gradwise.critical.text import point_text

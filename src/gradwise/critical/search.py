@@ -20,6 +20,7 @@ from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPo
 from gradwise.critical.symbolic import solve_gradient
 from gradwise.critical.text import describe_curves, enumerate_grid
 from gradwise.language.expressions import Expression, exact_number
+from gradwise.language.numbers import minus
 
 __all__ = ["search", "classify", "polish"]
 
@@ -101,8 +102,8 @@ def _where(f: Expression, box: Box | None) -> str:
     if box is not None:
         return "in the box"
     low, high = DEFAULT_BOX
-    return (f"in {', '.join(f.names)} ∈ [{low}, {high}] (give within= to search "
-            "elsewhere)").replace("-", "−")
+    return minus(f"in {', '.join(f.names)} ∈ [{low}, {high}] (give within= to search "
+                 "elsewhere)")
 
 
 def _bounds(f: Expression, box: Box | None) -> np.ndarray:

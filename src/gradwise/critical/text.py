@@ -16,6 +16,7 @@ import sympy
 from gradwise.errors import InputError, ParseError
 from gradwise.language.expressions import _NAME, _split_top_level, exact_number, parse_value
 from gradwise.language.notation import show
+from gradwise.language.numbers import float_text
 
 __all__ = ["read_box", "point_text", "critical_text", "enumerate_grid", "describe_curves"]
 
@@ -157,7 +158,7 @@ def point_text(p) -> str:
 def _value(p) -> str:
     if p.exact_value is not None and len(str(p.exact_value)) <= 30:
         return show(p.exact_value)
-    return f"{p.value:.6g}".replace("-", "−")
+    return float_text(p.value)
 
 
 def critical_text(result) -> str:

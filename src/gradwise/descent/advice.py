@@ -256,7 +256,7 @@ def _steps(max_steps: Any, count: int) -> int:
 
 
 def _text(exact: sympy.Expr | None, value: float | None) -> str:
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     if exact is not None and exact.is_Rational:
         return number_text(exact)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gradwise.descent.trace import Finding, Trace
+from gradwise.language.numbers import float_text
 
 __all__ = ["CODES", "CHECKS", "diagnose", "overshoot", "oscillation", "cycle", "divergence",
            "vanishing_gradient", "slow", "saddle", "rising"]
@@ -300,5 +301,4 @@ def _optimum(trace: Trace) -> str:
 
 
 def _num(x: object) -> str:
-    value = float(x)  # type: ignore[arg-type]
-    return f"{value:.6g}".replace("-", "−") if value != 0 else "0"
+    return float_text(float(x))  # type: ignore[arg-type]

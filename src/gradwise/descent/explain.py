@@ -16,8 +16,9 @@ import sympy
 from gradwise.calculus.gradients import gradient
 from gradwise.descent.trace import Result
 from gradwise.language.notation import show
+from gradwise.language.numbers import number_text
 
-__all__ = ["explain_step", "explain", "number_text"]
+__all__ = ["explain_step", "explain"]
 
 _PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
 
@@ -55,28 +56,6 @@ def explain(result: Result, limit: int = 12) -> list[str]:
     chosen = list(range(n)) if n <= limit else [*range(limit - 2), -1, n - 2, n - 1]
     return ["⋮" if k < 0 else f"step {k + 1}: " + explain_step(result, k).replace(
         "\n", "\n" + " " * len(f"step {k + 1}: ")) for k in chosen]
-
-
-def number_text(x: Any, digits: int = 6) -> str:
-    """A number for people: exact decimals or p/q for rationals, six digits for floats.
-
-    Example:
-        >>> number_text(sympy.Rational(13, 5)), number_text(2.5999999999999996)
-        ('2.6', '2.6')
-    """
-    if isinstance(x, sympy.Rational):
-        q = int(x.q)
-        while q % 2 == 0:
-            q //= 2
-        while q % 5 == 0:
-            q //= 5
-        if q == 1 and x.q != 1:
-            text = f"{sympy.Float(x, 40):.40f}".rstrip("0")
-            return text.replace("-", "−")
-        return show(x)
-    value = float(x)  # an irrational SymPy number (e, σ(1)) shows as a decimal too
-    text = f"{value:.{digits}g}" if value != 0 else "0"
-    return text.replace("-", "−")
 
 
 def _derivative_text(result: Result, k: int, i: int) -> str:

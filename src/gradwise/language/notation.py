@@ -13,6 +13,7 @@ from sympy import S
 from sympy.printing.str import StrPrinter
 
 from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.numbers import minus
 
 _UNITS = ("î", "ĵ", "k̂")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -33,13 +34,13 @@ class NotesPrinter(StrPrinter):
         return super().doprint(sympy.sympify(expr)) if not isinstance(expr, str) else expr
 
     def _print_Float(self, expr) -> str:
-        return f"{float(expr):.{self.digits}g}".replace("-", "−")
+        return minus(f"{float(expr):.{self.digits}g}")
 
     def _print_Rational(self, expr) -> str:
-        return f"{expr.p}/{expr.q}".replace("-", "−")
+        return minus(f"{expr.p}/{expr.q}")
 
     def _print_Integer(self, expr) -> str:
-        return str(expr.p).replace("-", "−")
+        return minus(str(expr.p))
 
     def _print_Pi(self, expr) -> str:
         return "π"

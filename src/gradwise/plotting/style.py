@@ -79,7 +79,7 @@ def axis_label(f: Any) -> str:
 
 def number(x: Any) -> str:
     """A number as short text: ``0.1``, ``2.6`` (also for 13/5), ``2.6e+03``, true minus sign."""
-    from gradwise.descent.explain import number_text
+    from gradwise.language.numbers import number_text
 
     return number_text(x, digits=4)
 
