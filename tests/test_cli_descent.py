@@ -30,6 +30,15 @@ def test_descend_json_has_the_documented_schema():
     assert doc["final"] == doc["steps"][-1]["point"]
 
 
+def test_descend_json_carries_the_findings_once_with_their_messages():
+    """Issue 11: `diagnosis` repeated `findings`; now one list of codes and one of messages."""
+    doc = json.loads(invoke("descend", "(1 - w)^2", "--start", "w=3", "--lr", "1", "--steps",
+                            "20", "--json").output)
+    assert "diagnosis" not in doc
+    assert doc["findings"] == ["cycle", "overshoot"]
+    assert len(doc["messages"]) == 2 and doc["messages"][0].startswith("the points repeat")
+
+
 def test_descend_ascent_and_exact_in_json():
     doc = json.loads(invoke("descend", "(1 - w)^2", "--start", "w=3", "--lr", "1", "--ascent",
                             "--steps", "1", "--json").output)

@@ -11,6 +11,7 @@ from gradwise.calculus.gradients import (
     HessianValue,
     as_expression,
     directional_derivative,
+    evaluate_gradient,
     gradient,
     hessian,
     resolve_point,
@@ -18,4 +19,5 @@ from gradwise.calculus.gradients import (
 )
 
 __all__ = ["Gradient", "GradientValue", "Hessian", "HessianValue", "as_expression",
-           "directional_derivative", "gradient", "hessian", "resolve_point", "value_at"]
+           "directional_derivative", "evaluate_gradient", "gradient", "hessian",
+           "resolve_point", "value_at"]

@@ -17,7 +17,8 @@ from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
 
 __all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
-           "as_expression", "resolve_point", "value_at", "directional_derivative"]
+           "as_expression", "resolve_point", "value_at", "directional_derivative",
+           "evaluate_gradient"]
 
 PointLike = Mapping[str, Any] | Sequence[Any] | str
 
@@ -217,6 +218,41 @@ def directional_derivative(f: Expression | str, point: PointLike,
         raise InputError("the direction must not be the zero vector")
     slope = sum(g * c for g, c in zip(grad.at(point).exact, u, strict=True)) / size
     return slope
+
+
+def evaluate_gradient(f: Expression | str, at: PointLike | None = None,
+                      along: str | Sequence[Any] | None = None
+                      ) -> tuple[Gradient, GradientValue | None, sympy.Expr | None]:
+    """∇f, and at a point its value and the directional derivative along a vector.
+
+    What ``gradwise grad`` and ``POST /api/gradient`` compute.
+
+    Args:
+        f: the function.
+        at: a point, or None for ∇f alone.
+        along: a direction (``"1,1"`` or a sequence), only with ``at``.
+
+    Returns:
+        ``(gradient, value at the point or None, directional derivative or None)``.
+
+    Raises:
+        InputError: ``along`` without ``at``.
+
+    Example:
+        >>> g, value, slope = evaluate_gradient("x^2 + y^2", "x=2, y=2", "1,0")
+        >>> str(value), slope
+        ('∇f(2, 2) = 4î + 4ĵ', 4)
+    """
+    g = gradient(f)
+    if along is not None and at is None:
+        raise InputError("'along' needs a point ('at'): a directional derivative is taken at "
+                         "a point")
+    value = g.at(at) if at is not None else None
+    slope = None
+    if along is not None:
+        direction = [s.strip() for s in along.split(",")] if isinstance(along, str) else along
+        slope = directional_derivative(g.function, at, direction)  # type: ignore[arg-type]
+    return g, value, slope
 
 
 def resolve_point(f: Expression, point: PointLike, exact: bool = True,

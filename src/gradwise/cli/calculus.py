@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 import sympy
 
@@ -11,9 +9,8 @@ from gradwise import calculus as calc
 from gradwise.calculus.gradients import Gradient
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
 from gradwise.cli.plot import plot_option, write_plot
-from gradwise.errors import InputError
+from gradwise.documents import gradient_document, hessian_document
 from gradwise.language.expressions import Expression, parse
-from gradwise.language.functions import standard_form
 from gradwise.language.notation import show, vector_text
 
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
@@ -40,23 +37,8 @@ def expression_options(command):
 
 
 def prepare(expr: str, wrt: str | None, constants: str | None, degrees: bool) -> Expression:
-    f = parse(check_expression(expr), degrees=degrees)
-    if constants:
-        f = f.substitute(constants)
-    return f.with_variables(wrt) if wrt else f
-
-
-def mode(f: Expression) -> str:
-    return "degrees" if f.degrees else "radians"
-
-
-def base_document(f: Expression) -> dict[str, Any]:
-    return {"function": f.text, "variables": list(f.names), "mode": mode(f)}
-
-
-def machine_text(expr: sympy.Expr) -> str:
-    """Text plain SymPy can parse back (σ, relu, softplus rewritten)."""
-    return str(standard_form(expr))
+    return parse(check_expression(expr), degrees=degrees, wrt=wrt or None,
+                 constants=constants or None)
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)
@@ -78,45 +60,13 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
     """
     if along and not point:
         raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
-    g, value, slope = compute_gradient(prepare(expr, wrt, constants, degrees), point, along)
+    g, value, slope = calc.evaluate_gradient(prepare(expr, wrt, constants, degrees), point, along)
     if as_json:
         emit_json(gradient_document(g, value, slope))
     else:
         _print_gradient(g, value, slope)
     if plot_path:
         write_plot(plot_path, g, at=point)
-
-
-def compute_gradient(f: Expression, point: str | None = None, along: str | None = None):
-    """What ``grad`` computes, shared with the web API: (gradient, value or None, slope or None).
-
-    Raises:
-        InputError: ``along`` without ``point``.
-    """
-    g = calc.gradient(f)
-    value = g.at(point) if point else None
-    slope = None
-    if along:
-        if not point:
-            raise InputError("'along' needs a point ('at'): a directional derivative is taken "
-                             "at a point")
-        slope = calc.directional_derivative(f, point, [s.strip() for s in along.split(",")])
-    return g, value, slope
-
-
-def gradient_document(g: Gradient, value, slope) -> dict[str, Any]:
-    """The ``grad --json`` document (the web API answers with the same shape)."""
-    document = base_document(g.function)
-    document["gradient"] = [machine_text(c) for c in g.components]
-    document["display"] = str(g)
-    if value is not None:
-        document["at"] = {s.name: str(v) for s, v in value.point.items()}
-        document["value"] = list(value.values)
-        document["exact"] = [machine_text(c) for c in value.exact]
-        document["magnitude"] = float(value.magnitude.evalf(17))
-    if slope is not None:
-        document["directional_derivative"] = float(slope.evalf(17))
-    return document
 
 
 def _print_gradient(g: Gradient, value, slope) -> None:
@@ -138,7 +88,7 @@ def _print_gradient(g: Gradient, value, slope) -> None:
     if slope is not None:
         click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
     if f.degrees or f.expr.has(*_TRIG) or "°" in f.text or "deg" in f.text:
-        click.secho(f"(angles in {mode(f)})", dim=True)
+        click.secho(f"(angles in {'degrees' if f.degrees else 'radians'})", dim=True)
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)
@@ -162,15 +112,3 @@ def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None
     click.secho(str(h), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
-
-
-
-def hessian_document(h, value) -> dict[str, Any]:
-    """The ``hessian --json`` document (the web API answers with the same shape)."""
-    document = base_document(h.function)
-    document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
-    if value is not None:
-        document["at"] = {s.name: str(v) for s, v in value.point.items()}
-        document["value"] = value.values
-        document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
-    return document

@@ -38,7 +38,10 @@ def critical(expr: str, within: str | None, budget: float, as_json: bool,
         from gradwise.language.expressions import parse
 
         check_plot_variables(plot_path, parse(text))
-    result, extremes = compute_critical(text, within, budget)
+    from gradwise.critical.extrema import points_and_extrema
+    from gradwise.documents import critical_document
+
+    result, extremes = points_and_extrema(text, within, budget)
     if as_json:
         emit_json(critical_document(result, extremes))
     else:
@@ -53,22 +56,3 @@ def _print_critical(result: Any, extremes: Any) -> None:
         click.secho("(the list may be incomplete: see the note above)", dim=True)
     if extremes:
         click.secho(str(extremes), fg="green")
-
-
-def compute_critical(text: Any, within: str | None, budget: float) -> tuple[Any, Any]:
-    """What ``critical`` computes, shared with the web API: (critical points, extrema or None)."""
-    from gradwise.critical.extrema import extrema
-    from gradwise.critical.points import critical_points
-
-    extremes = extrema(text, within, budget=budget) if within else None
-    result = extremes.critical if extremes else critical_points(text, budget=budget)
-    return result, extremes
-
-
-def critical_document(result: Any, extremes: Any) -> dict[str, Any]:
-    """The ``critical --json`` document (the web API answers with the same shape)."""
-    document = result.as_dict()
-    if extremes:
-        document["global_minimum"] = extremes.minimum.as_dict()
-        document["global_maximum"] = extremes.maximum.as_dict()
-    return document

@@ -17,6 +17,7 @@ from gradwise.cli._common import (
 )
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
 from gradwise.descent.optimizers import METHODS
+from gradwise.documents import descent_document, lr_document
 from gradwise.errors import InputError
 from gradwise.language.expressions import parse
 
@@ -85,50 +86,6 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
         _print_run(result, explain)
     if plot_path:
         write_plot(plot_path, result)
-
-
-def descent_document(result: Any) -> dict[str, Any]:
-    """The ``descend --json`` document (the web API answers with the same shape)."""
-    trace = result.trace
-    names = trace.names
-    steps = []
-    for k in range(len(trace)):
-        step: dict[str, Any] = {
-            "step": k,
-            "point": {n: float(x) for n, x in zip(names, trace.point(k))},
-            "value": float(trace.values[k]),
-            "gradient": {n: float(g) for n, g in zip(names, trace.gradient(k))},
-        }
-        if result.exact:
-            step["exact_point"] = {n: str(x) for n, x in zip(names, trace.point(k))}
-        steps.append(step)
-    return {
-        "function": result.function.text if result.function is not None else None,
-        "variables": list(names),
-        "method": result.method,
-        "learning_rate": float(result.learning_rate),
-        "schedule": result.schedule,
-        "ascent": trace.ascent,
-        "exact": result.exact,
-        "status": result.status,
-        "message": result.message,
-        "findings": result.codes,
-        "diagnosis": [{"code": f.code, "message": f.message, "step": f.step}
-                      for f in result.findings],
-        "steps": steps,
-        "final": {n: float(x) for n, x in result.point.items()},
-        "final_value": float(result.value),
-        "reached": _reached_document(result),
-    }
-
-
-def _reached_document(result: Any) -> dict[str, Any] | None:
-    """The critical point a converged run reached: point, exact, value and kind."""
-    point = result.reached()
-    if point is None:
-        return None
-    document = point.as_dict()
-    return {key: document[key] for key in ("point", "exact", "value", "kind")}
 
 
 def _csv_text(result: Any) -> str:
@@ -264,18 +221,6 @@ def _plot_runs(plot_path: str, f: Any, start: str, rates: list[float], **options
 
     run = maximize if options.pop("ascent") else minimize
     write_plot(plot_path, [run(f, start, eta, **options) for eta in rates])
-
-
-def lr_document(advice: Any, rows: Any) -> dict[str, Any]:
-    """The ``lr --json`` document (the web API answers with the same shape)."""
-    document: dict[str, Any] = {"curvature": advice.curvature,
-                                "max_stable": advice.max_stable,
-                                "optimal": advice.optimal, "exact": advice.exact}
-    if rows is not None:
-        document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
-                              "findings": list(r.findings), "final_value": r.final_value,
-                              "steps": r.n_steps} for r in rows]
-    return document
 
 
 def _print_sweep(rows: Any) -> None:

@@ -70,38 +70,34 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train dataset/ --target y --engine dask --scheduler tcp://10.0.0.5:8786
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
-    from gradwise.neuron.api import open_engine
-    from gradwise.neuron.engines.local import MemoryEngine
+    from gradwise.documents import train_document
+    from gradwise.neuron.api import train_model
     from gradwise.neuron.training import Settings, resolve_activation
-    from gradwise.neuron.training import train as train_loop
 
     settings = Settings(resolve_activation(activation), cost, learning_rate,  # type: ignore
                         max_epochs, batch_size, True, tol, 5, method, seed,
                         not no_intercept).checked()
     names = [n.strip() for n in features.split(",")] if features else None
-    with open_engine(_engine(engine, stream), file, target, names, chunk_rows,
-                     scheduler) as source:
-        point = _start(start, source.names or []) if start else None
-        with _Bar(max_epochs, enabled=not as_json) as bar:
-            fit = train_loop(source, settings, standardize=not no_standardize, start=point,
-                             callback=bar.update, tick=bar.read)
-        model = _model(fit, source.names or [], target, activation, settings)
-        document = _document(fit, model, source)
-        # the pictures of the data need the rows in memory; streamed runs draw the cost only
-        data = (source.X, source.y) if isinstance(source, MemoryEngine) else (None, None)
+    point = _start(start) if start else None
+    with _Bar(max_epochs, enabled=not as_json) as bar:
+        trained = train_model(file, target, names, settings, activation=activation,
+                              engine=_engine(engine, stream), chunk_rows=chunk_rows,
+                              scheduler=scheduler, standardize=not no_standardize, start=point,
+                              callback=bar.update, tick=bar.read)
     if save:
-        write_atomically(save, model.to_json())
+        write_atomically(save, trained.model.to_json())
+    document = train_document(trained)
     if as_json:
-        from gradwise.neuron.model import finite_or_null
-
-        emit_json(finite_or_null(document))
+        emit_json(document)
     else:
         _print_training(document, settings)
     if plot_path:
         from gradwise.plotting.neuron import FittedNeuron
 
+        fit = trained.fit
         neuron = FittedNeuron.from_fit(fit, fit.scaling, activation, settings.cost)
-        write_plot(plot_path, neuron, X=data[0], y=data[1])
+        X, y = trained.data or (None, None)
+        write_plot(plot_path, neuron, X=X, y=y)
 
 
 def _engine(engine: str | None, stream: bool) -> str:
@@ -114,55 +110,15 @@ def _engine(engine: str | None, stream: bool) -> str:
     return "stream" if stream else engine or "memory"
 
 
-def _model(fit: Any, features: list[str], target: str, activation: str, settings: Any) -> Any:
-    """The trained neuron in the features' own units, as ``--save`` writes it."""
-    from gradwise.neuron.model import Model
-
-    weights, bias = fit.scaling.to_raw(fit.weights, fit.bias)
-    training = {"status": fit.status, "findings": [f.code for f in fit.findings],
-                "epochs": fit.n_epochs, "learning_rate": settings.learning_rate,
-                "method": str(settings.method), "batch_size": settings.batch_size,
-                "engine": fit.engine}
-    return Model(tuple(features), target, activation, settings.cost, tuple(weights.tolist()),
-                 bias, tuple(fit.scaling.offset.tolist()), tuple(fit.scaling.scale.tolist()),
-                 training)
-
-
-def _document(fit: Any, model: Any, source: Any) -> dict[str, Any]:
-    """``train --json``: the model, the run, and metrics on the training data (one more pass)."""
-    from functools import partial
-
-    from gradwise.neuron.model import errors
-
-    scores = {}
-    if fit.status in ("converged", "max_steps"):
-        scores = source.fold(partial(errors, model), lambda rows: None).metrics()
-    return {
-        "weights": dict(zip(model.features, model.weights, strict=True)),
-        "bias": model.bias, "history": list(fit.history), "status": fit.status,
-        "findings": [f.code for f in fit.findings],
-        "metrics": {"cost": fit.history[-1], **scores},
-        "gradient_norms": list(fit.gradient_norms), "epochs": fit.n_epochs,
-        "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
-        "target": model.target,
-    }
-
-
-def _start(text: str, features: list[str]) -> Any:
-    """--start in raw units, one number per feature and then b."""
-    import numpy as np
-
+def _start(text: str) -> list[float]:
+    """--start in raw units: one number per feature, then b (the count is checked by training)."""
     from gradwise.errors import InputError
 
     try:
-        point = np.array([float(v) for v in text.split(",")])
+        return [float(v) for v in text.split(",")]
     except ValueError:
-        point = np.array([])
-    d = len(features)
-    if point.shape != (d + 1,) or not np.isfinite(point).all():
-        raise InputError(f"--start must be {d + 1} numbers (w for {', '.join(features)}, "
-                         f"then b), comma-separated; received {text!r}")
-    return point
+        raise InputError(f"--start must be numbers, one per feature and then b, "
+                         f"comma-separated; received {text!r}") from None
 
 
 class _Bar:
@@ -225,7 +181,8 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
     for name, weight in document["weights"].items():
         click.echo(f"  w[{name}] = {weight:.6g}")
     click.echo(f"  b = {document['bias']:.6g}")
-    metrics = ", ".join(f"{k} {v:.4g}" for k, v in document["metrics"].items())
+    metrics = ", ".join(f"{k} {'undefined' if v is None else format(v, '.4g')}"
+                        for k, v in document["metrics"].items())
     click.echo(f"on the training data: {metrics}")
     for message, code in zip(document["messages"], document["findings"], strict=True):
         click.secho(f"{code}: {message}", fg="yellow")

@@ -21,7 +21,7 @@ from gradwise.critical.points import CriticalPoints, critical_points, parse_box
 from gradwise.language.expressions import Expression
 from gradwise.language.numbers import minus
 
-__all__ = ["Extremum", "Extrema", "extrema"]
+__all__ = ["Extremum", "Extrema", "extrema", "points_and_extrema"]
 
 CRITICAL_SHARE = 0.7  # of the budget, for the interior; the faces get the rest
 
@@ -87,6 +87,21 @@ def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: flo
             if len(box) > 1 else "interior from critical_points; the ends evaluated exactly")
     return Extrema(Extremum(expression.names, *low), Extremum(expression.names, *high),
                    critical, note)
+
+
+def points_and_extrema(f: Expression | str, within: Mapping[str, Any] | str | None = None,
+                       budget: float = 5.0) -> tuple[CriticalPoints, Extrema | None]:
+    """The critical points, and over a box also the global extrema (``gradwise critical``).
+
+    Example:
+        >>> points, extremes = points_and_extrema("x^2 - 2x", "x=0:3")
+        >>> [p.coordinates for p in points], str(extremes.maximum)
+        (['(1)'], 'f(3) = 3, end x = 3')
+    """
+    if within is None:
+        return critical_points(f, budget=budget), None
+    extremes = extrema(f, within, budget=budget)
+    return extremes.critical, extremes
 
 
 def _faces(f: Expression, box) -> list[dict[sympy.Symbol, sympy.Expr]]:

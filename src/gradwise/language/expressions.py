@@ -142,10 +142,10 @@ def parse(
     found = _appearance_order(parsed.names, expr)
     variables = tuple(symbol(n) for n in signature) if signature else found
     result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
-    if wrt is not None:
-        result = result.with_variables(wrt)
     if constants is not None:
         result = result.substitute(constants)
+    if wrt is not None:
+        result = result.with_variables(wrt)
     return result
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -119,6 +121,51 @@ def train(
         with progress_bar(progress) as tick:
             return train_loop(source, settings, standardize=standardize, start=start,
                               callback=callback, tick=tick)
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A training run on data with named columns, as ``gradwise train`` and ``/api/train`` make it.
+
+    Attributes:
+        fit: the training loop's :class:`~gradwise.neuron.training.Fit`.
+        model: the neuron in the features' own units (what ``--save`` writes).
+        scores: mse, mae, r2 (and accuracy where it applies) on the training data; empty for
+            a run that diverged or stopped on NaN, whose metrics would be noise.
+        data: ``(X, y)`` when the rows were in memory (for pictures of the fit), else None.
+    """
+
+    fit: Fit
+    model: Any
+    scores: dict[str, float]
+    data: tuple[Any, Any] | None
+
+
+def train_model(data: Any, target: str, features: list[str] | None, settings: Settings, *,
+                activation: str, engine: str = "memory", chunk_rows: int = CHUNK_ROWS,
+                scheduler: str | None = None, standardize: bool = True, start: Any = None,
+                callback: Callback | None = None, tick: Tick | None = None) -> Trained:
+    """Train on a file (or ``(X, y)``), and return the run with its model and scores.
+
+    Args:
+        data, target, features, engine, chunk_rows, scheduler: as :func:`train`.
+        settings: the hyper-parameters.
+        activation: φ as the user wrote it, for the model document.
+        standardize, start, callback, tick: as :func:`gradwise.neuron.training.train`; ``start``
+            has one number per feature, then b, in the features' own units.
+    """
+    from gradwise.neuron.engines.local import MemoryEngine
+    from gradwise.neuron.model import Model, errors
+
+    with open_engine(engine, data, target, features, chunk_rows, scheduler) as source:
+        fit = train_loop(source, settings, standardize=standardize, start=start,
+                         callback=callback, tick=tick)
+        model = Model.from_fit(fit, source.names or [], target, activation, settings)
+        scores = {}
+        if fit.status in ("converged", "max_steps"):
+            scores = source.fold(partial(errors, model), lambda rows: None).metrics()
+        rows = (source.X, source.y) if isinstance(source, MemoryEngine) else None
+    return Trained(fit, model, scores, rows)
 
 
 @contextmanager

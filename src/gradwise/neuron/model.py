@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from gradwise.documents import finite_or_null
 from gradwise.errors import DataError, InputError
 from gradwise.neuron.derivation import CostName
 from gradwise.neuron.kernel import phi_cost_delta
@@ -47,6 +48,27 @@ class Model:
     offset: tuple[float, ...] | None = None
     scale: tuple[float, ...] | None = None
     training: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_fit(cls, fit: Any, features: Sequence[str], target: str, activation: str,
+                 settings: Any) -> Model:
+        """The trained neuron in the features' own units, with a summary of its training.
+
+        Args:
+            fit: the training loop's :class:`~gradwise.neuron.training.Fit`.
+            features: the feature columns, in order.
+            target: the column predicted.
+            activation: φ as the user named or wrote it (``sigmoid``, ``z/(1 + abs(z))``).
+            settings: the run's :class:`~gradwise.neuron.training.Settings`.
+        """
+        weights, bias = fit.scaling.to_raw(fit.weights, fit.bias)
+        training = {"status": fit.status, "findings": [f.code for f in fit.findings],
+                    "epochs": fit.n_epochs, "learning_rate": _rate_text(settings.learning_rate),
+                    "method": str(settings.method), "batch_size": settings.batch_size,
+                    "engine": fit.engine}
+        return cls(tuple(features), target, activation, settings.cost, tuple(weights.tolist()),
+                   float(bias), tuple(fit.scaling.offset.tolist()),
+                   tuple(fit.scaling.scale.tolist()), training)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """φ(X·w + b) for X (N, d) with the columns of ``features`` in order."""
@@ -132,17 +154,6 @@ class Model:
         return model
 
 
-def finite_or_null(value: Any) -> Any:
-    """The same JSON-ready structure with nan and ±inf replaced by None (JSON has neither)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite_or_null(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite_or_null(v) for v in value]
-    return value
-
-
 @dataclass(frozen=True)
 class Errors:
     """Sums over rows of the prediction errors, from which :meth:`metrics` follow.
@@ -196,6 +207,13 @@ def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> di
     """
     parts = [errors(model, X, y) for X, y in chunks]
     return sum(parts[1:], parts[0]).metrics()
+
+
+def _rate_text(learning_rate: Any) -> Any:
+    """η as JSON: the number, or a schedule's name."""
+    if isinstance(learning_rate, int | float):
+        return learning_rate
+    return getattr(learning_rate, "name", str(learning_rate))
 
 
 def _floats(values: Any) -> tuple[float, ...] | None:

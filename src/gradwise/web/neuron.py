@@ -7,8 +7,9 @@ file is deleted at once, before training starts. No path ever comes from the req
 user's file name only labels error messages. Column names stay data throughout: they are
 compared as strings by the loader and come back as the keys of ``weights``.
 
-Training is :class:`gradwise.NeuronRegressor` (scikit-learn is imported on the first request
-a worker serves), and the answer is the document ``gradwise train --json`` prints.
+Training is the one training loop on the loaded rows, as ``gradwise train`` runs it
+(:func:`gradwise.neuron.api.train_model`), and the answer is the document
+``gradwise train --json`` prints (:func:`gradwise.documents.train_document`).
 """
 
 from __future__ import annotations
@@ -43,19 +44,22 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
         DataError: the CSV cannot be used; the message names the line and column.
         InputError: a setting out of range (epochs, learning rate, batch size, method).
     """
-    from gradwise.neuron.estimators import NeuronRegressor
+    from gradwise.documents import train_document
+    from gradwise.neuron.api import train_model
+    from gradwise.neuron.training import Settings
 
     epochs = args.get("epochs", 100)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
         raise InputError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}; received "
                          f"{epochs!r}")
-    neuron = NeuronRegressor(args.get("activation", "identity"),
-                             learning_rate=_learning_rate(args.get("learning_rate", 0.1)),
-                             max_epochs=epochs, batch_size=args.get("batch_size"),
-                             method=args.get("method", "gd"), tol=1e-4, seed=0)
+    activation = args.get("activation", "identity")
+    settings = Settings(activation, "squared_error", _learning_rate(args.get("learning_rate", 0.1)),
+                        epochs, args.get("batch_size"), True, 1e-4, 5, args.get("method", "gd"),
+                        0, True).checked()
     dataset = load_upload(args["csv"], args["target"], args.get("features"),
                           args.get("filename"))
-    return train_document(neuron.fit(dataset.X, dataset.y), dataset)
+    return train_document(train_model(dataset, dataset.target, None, settings,
+                                      activation=activation))
 
 
 def load_upload(text: str, target: str, features: list[str] | None = None,
@@ -81,32 +85,6 @@ def load_upload(text: str, target: str, features: list[str] | None = None,
         raise DataError(str(error).replace(str(path), _label(filename))) from None
     finally:
         path.unlink(missing_ok=True)
-
-
-def train_document(neuron: Any, dataset: Dataset) -> dict[str, Any]:
-    """The ``gradwise train --json`` document of a fitted ``NeuronRegressor``.
-
-    Args:
-        neuron: fitted on ``dataset.X`` and ``dataset.y``.
-        dataset: the loaded data (feature names, target, X and y for the metrics).
-    """
-    from gradwise.neuron.model import Model, finite_or_null, metrics
-
-    weights = [float(w) for w in neuron.weights_]
-    history = neuron.history_["cost"].tolist()
-    model = Model(dataset.feature_names, dataset.target, neuron.activation, neuron.cost,
-                  tuple(weights), float(neuron.bias_))
-    finite = neuron.status_ in ("converged", "max_steps")  # metrics of a diverged run are noise
-    return finite_or_null({
-        "weights": dict(zip(dataset.feature_names, weights, strict=True)),
-        "bias": float(neuron.bias_), "history": history, "status": neuron.status_,
-        "findings": [f.code for f in neuron.findings_],
-        "metrics": {"cost": history[-1],
-                    **(metrics(model, [(dataset.X, dataset.y)]) if finite else {})},
-        "gradient_norms": neuron.history_["gradient_norm"].tolist(),
-        "epochs": int(neuron.n_iter_), "steps": int(neuron.n_steps_),
-        "messages": [f.message for f in neuron.findings_], "target": dataset.target,
-    })
 
 
 def _learning_rate(value: Any) -> float:

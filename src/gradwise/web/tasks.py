@@ -2,10 +2,11 @@
 
 The neuron's ``train`` lives in ``web.neuron`` (an upload, a temporary file, the estimator).
 
-These run inside the sandboxed workers (``_child``), never in the server. Each reuses the CLI's
-document builders, so ``POST /api/gradient`` answers exactly what ``gradwise grad --json``
-prints. Arguments arrive checked for type and size by ``schema``; everything about their
-meaning (the expression, the point) is checked here by the library, through ``parse``.
+These run inside the sandboxed workers (``_child``), never in the server. Each builds its answer
+with the builder the CLI uses (:mod:`gradwise.documents`), so ``POST /api/gradient`` answers
+exactly what ``gradwise grad --json`` prints. Arguments arrive checked for type and size by
+``schema``; everything about their meaning (the expression, the point) is checked here by the
+library, through ``parse``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ import numpy as np
 import sympy
 
 from gradwise import calculus
-from gradwise.cli.calculus import compute_gradient, gradient_document, hessian_document
+from gradwise.documents import (
+    critical_document,
+    descent_document,
+    gradient_document,
+    hessian_document,
+    lr_document,
+)
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, parse
 from gradwise.language.functions import standard_form
@@ -32,7 +39,8 @@ MAX_ARROWS = 25
 
 def gradient(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/gradient``: the ``grad --json`` document."""
-    g, value, slope = compute_gradient(_prepare(args), args.get("at"), args.get("along"))
+    g, value, slope = calculus.evaluate_gradient(_prepare(args), args.get("at"),
+                                                 args.get("along"))
     return gradient_document(g, value, slope)
 
 
@@ -84,7 +92,6 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
 
 def descend(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/descend``: the ``descend --json`` document, plus ``explanations`` if asked."""
-    from gradwise.cli.descent import descent_document
     from gradwise.descent.explain import explain_step
     from gradwise.descent.run import maximize, minimize
 
@@ -107,7 +114,6 @@ def descend(args: dict[str, Any]) -> dict[str, Any]:
 
 def lr(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/lr``: the ``lr --json`` document."""
-    from gradwise.cli.descent import lr_document
     from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
 
     f = parse(args["expr"])
@@ -148,18 +154,15 @@ class OutOfTime(DomainError):
 @functools.lru_cache(maxsize=256)
 def _critical_document(expr: str, within: str | None, budget: float) -> dict[str, Any]:
     """Remembered per worker: the page asks again for the same function and box."""
-    from gradwise.cli.critical import compute_critical, critical_document
+    from gradwise.critical.extrema import points_and_extrema
 
-    result, extremes = compute_critical(parse(expr), within, budget)
-    return critical_document(result, extremes)
+    return critical_document(*points_and_extrema(parse(expr), within, budget))
 
 
 def _prepare(args: dict[str, Any]) -> Expression:
     """The expression with its constants fixed and its variables chosen, as the CLI does it."""
-    f = parse(args["expr"], degrees=bool(args.get("degrees")))
-    if args.get("const"):
-        f = f.substitute(args["const"])
-    return f.with_variables(args["wrt"]) if args.get("wrt") else f
+    return parse(args["expr"], degrees=bool(args.get("degrees")), wrt=args.get("wrt") or None,
+                 constants=args.get("const") or None)
 
 
 def _numeric(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from gradwise.errors import DataError, InputError
 from gradwise.neuron import _tables, data
 from gradwise.neuron.chunks import Job, Walk, run_chunk
+from gradwise.neuron.data import Dataset
 
 Chunks = Iterator[tuple[np.ndarray, np.ndarray]]
 Tick = Callable[[int], None]
@@ -83,7 +84,8 @@ class MemoryEngine(_ChunkedEngine):
     """X and y in RAM, used as views of ``chunk_rows`` rows.
 
     Args:
-        data: ``(X, y)``, X of shape (N, d), y of shape (N,); or a path, loaded whole.
+        data: ``(X, y)``, X of shape (N, d), y of shape (N,); a path, loaded whole; or a
+            loaded :class:`~gradwise.neuron.data.Dataset` (its columns keep their names).
         target: the target column when ``data`` is a path.
         features: the feature columns when ``data`` is a path.
         chunk_rows: R.
@@ -96,6 +98,8 @@ class MemoryEngine(_ChunkedEngine):
         self.name, self.names = name, None
         if isinstance(data, (str, Path)):
             X, y, self.names = _load(data, target, features)
+        elif isinstance(data, Dataset):
+            X, y, self.names = data.X, data.y, list(data.feature_names)
         else:
             X, y = _arrays(data)
         self.X, self.y, self.chunk_rows = X, y, chunk_rows

@@ -310,10 +310,10 @@ function showStatus(run) {
   const last = run.steps.length - 1;
   $("status").textContent = `${run.message}; ${last} steps; f = ${fmt(run.final_value)}`;
   $("status").className = "status " + ({ converged: "converged", max_steps: "warn" }[run.status] || "bad");
-  $("diagnosis").replaceChildren(...run.diagnosis.map((finding) => {
+  $("diagnosis").replaceChildren(...run.findings.map((code, i) => {
     const item = document.createElement("li");
-    item.textContent = finding.message;
-    item.dataset.code = finding.code;
+    item.textContent = run.messages[i];
+    item.dataset.code = code;
     return item;
   }));
 }

@@ -1,0 +1,171 @@
+"""Every JSON document that ``--json`` prints and ``/api/`` answers: one builder each.
+
+The command line and the web playground both call these, so ``POST /api/gradient`` answers
+exactly what ``gradwise grad --json`` prints. Each builder takes library results (a
+``Gradient``, a descent ``Result``, ...) and returns plain JSON-ready data: exact values as
+text that SymPy parses back, floats as floats, and never NaN or infinity (``null`` instead).
+
+Example:
+    >>> import gradwise
+    >>> g = gradwise.gradient("x^2 + y^2")
+    >>> gradient_document(g, g.at("x=2, y=2"))["exact"]
+    ['4', '4']
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy
+
+from gradwise.language.expressions import Expression
+from gradwise.language.functions import standard_form
+
+__all__ = ["machine_text", "gradient_document", "hessian_document", "descent_document",
+           "lr_document", "critical_document", "train_document", "finite_or_null"]
+
+
+def machine_text(expr: sympy.Expr) -> str:
+    """Text plain SymPy parses back (σ, relu and softplus rewritten into exp, Max and log).
+
+    Example:
+        >>> from gradwise.language.functions import sigmoid
+        >>> machine_text(sigmoid(sympy.Symbol("z")))
+        '1/(1 + exp(-z))'
+    """
+    return str(standard_form(expr))
+
+
+def finite_or_null(value: Any) -> Any:
+    """The same JSON-ready structure with nan and ±inf replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_null(v) for v in value]
+    return value
+
+
+def _function(f: Expression) -> dict[str, Any]:
+    return {"function": f.text, "variables": list(f.names),
+            "mode": "degrees" if f.degrees else "radians"}
+
+
+def gradient_document(g: Any, value: Any = None, slope: Any = None) -> dict[str, Any]:
+    """``grad --json``: the function, ∇f as text, and with a point its exact and float values.
+
+    Args:
+        g: a :class:`~gradwise.calculus.gradients.Gradient`.
+        value: ``g.at(point)``, or None.
+        slope: the directional derivative at the point, or None.
+    """
+    document = _function(g.function)
+    document["gradient"] = [machine_text(c) for c in g.components]
+    document["display"] = str(g)
+    if value is not None:
+        document["at"] = {s.name: str(v) for s, v in value.point.items()}
+        document["value"] = list(value.values)
+        document["exact"] = [machine_text(c) for c in value.exact]
+        document["magnitude"] = float(value.magnitude.evalf(17))
+    if slope is not None:
+        document["directional_derivative"] = float(slope.evalf(17))
+    return document
+
+
+def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
+    """``hessian --json``: the matrix as text, and at a point its float and exact values."""
+    document = _function(h.function)
+    document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
+    if value is not None:
+        document["at"] = {s.name: str(v) for s, v in value.point.items()}
+        document["value"] = value.values
+        document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
+    return document
+
+
+def descent_document(result: Any) -> dict[str, Any]:
+    """``descend --json``: every point from the start, the status, the findings and their
+    messages (aligned, as in ``train --json``), and the critical point a converged run reached.
+    """
+    trace = result.trace
+    names = trace.names
+    return finite_or_null({
+        "function": result.function.text if result.function is not None else None,
+        "variables": list(names),
+        "method": result.method,
+        "learning_rate": float(result.learning_rate),
+        "schedule": result.schedule,
+        "ascent": trace.ascent,
+        "exact": result.exact,
+        "status": result.status,
+        "message": result.message,
+        "findings": result.codes,
+        "messages": [f.message for f in result.findings],
+        "steps": [_step(trace, k, result.exact) for k in range(len(trace))],
+        "final": {n: float(x) for n, x in result.point.items()},
+        "final_value": float(result.value),
+        "reached": _reached(result),
+    })
+
+
+def _step(trace: Any, k: int, exact: bool) -> dict[str, Any]:
+    names = trace.names
+    step: dict[str, Any] = {
+        "step": k,
+        "point": {n: float(x) for n, x in zip(names, trace.point(k), strict=True)},
+        "value": float(trace.values[k]),
+        "gradient": {n: float(g) for n, g in zip(names, trace.gradient(k), strict=True)},
+    }
+    if exact:
+        step["exact_point"] = {n: str(x) for n, x in zip(names, trace.point(k), strict=True)}
+    return step
+
+
+def _reached(result: Any) -> dict[str, Any] | None:
+    """The critical point a converged run reached: point, exact, value and kind."""
+    point = result.reached()
+    if point is None:
+        return None
+    document = point.as_dict()
+    return {key: document[key] for key in ("point", "exact", "value", "kind")}
+
+
+def lr_document(advice: Any, rows: Any = None) -> dict[str, Any]:
+    """``lr --json``: the curvature, the stable range, and a sweep's rows when there is one."""
+    document: dict[str, Any] = {"curvature": advice.curvature, "max_stable": advice.max_stable,
+                                "optimal": advice.optimal, "exact": advice.exact}
+    if rows is not None:
+        document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
+                              "findings": list(r.findings), "final_value": r.final_value,
+                              "steps": r.n_steps} for r in rows]
+    return finite_or_null(document)
+
+
+def critical_document(points: Any, extremes: Any = None) -> dict[str, Any]:
+    """``critical --json``: the points, whether the list is complete, and over a box the
+    global minimum and maximum."""
+    document = points.as_dict()
+    if extremes is not None:
+        document["global_minimum"] = extremes.minimum.as_dict()
+        document["global_maximum"] = extremes.maximum.as_dict()
+    return finite_or_null(document)
+
+
+def train_document(trained: Any) -> dict[str, Any]:
+    """``train --json``: the weights by feature, the run, and metrics on the training data.
+
+    Args:
+        trained: a :class:`~gradwise.neuron.api.Trained` (the fit, its model and scores).
+    """
+    fit, model = trained.fit, trained.model
+    return finite_or_null({
+        "weights": dict(zip(model.features, model.weights, strict=True)),
+        "bias": model.bias, "history": list(fit.history), "status": fit.status,
+        "findings": [f.code for f in fit.findings],
+        "metrics": {"cost": fit.history[-1], **trained.scores},
+        "gradient_norms": list(fit.gradient_norms), "epochs": fit.n_epochs,
+        "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
+        "target": model.target,
+    })
