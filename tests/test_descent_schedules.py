@@ -34,3 +34,28 @@ def test_parse_schedule(spec, rates):
 def test_bad_schedules(spec):
     with pytest.raises(InputError):
         parse_schedule(spec, 1.0, float)
+
+
+def test_a_schedule_can_be_the_learning_rate_as_in_train():
+    """One convention for minimize and train: learning_rate is η or a schedule η_k."""
+    import numpy as np
+
+    from gradwise import minimize, train
+    from gradwise.descent.schedules import exponential
+
+    as_rate = minimize("(1 - w)^2", {"w": 3}, learning_rate=exponential(0.25, 0.5), max_steps=4)
+    as_option = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.25, schedule="exponential:0.5",
+                         max_steps=4)
+    assert as_rate.trace == as_option.trace and as_rate.schedule == "exponential(0.5)"
+    assert as_rate.trace.learning_rates == (0.25, 0.125, 0.0625, 0.03125)
+    fit = train((np.array([[1.0]]), np.array([1.0])), learning_rate=exponential(0.5, 0.5),
+                max_epochs=2, standardize=False, start=[3.0, 0.0], fit_intercept=False)
+    assert fit.trace.learning_rates == (0.5, 0.25)
+
+
+def test_a_schedule_given_twice_is_refused():
+    from gradwise import minimize
+    from gradwise.descent.schedules import exponential
+
+    with pytest.raises(InputError, match="already a schedule"):
+        minimize("x^2", {"x": 1}, learning_rate=exponential(0.5), schedule="step:0.5:10")

@@ -1,4 +1,4 @@
-"""Tests for gradwise.train (engines.py) on the one loop: hand-worked steps, a naive loop, rules."""
+"""Tests for gradwise.train (neuron/api.py) on the one loop: hand-worked steps, a naive loop."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from gradwise.errors import InputError
 from gradwise.neuron.api import train
 from gradwise.neuron.scaling import Moments, Scaling, moments
 from gradwise.neuron.training import Fit
+
+RAW = {"standardize": False}
+"""Hand calculations work on the raw features (the default standardises them)."""
+SIGMOID_RAW = {"activation": "sigmoid", **RAW}
 
 
 def data(rows=1003, d=3, seed=0):
@@ -32,7 +36,7 @@ def test_two_hand_worked_steps_of_the_notes_rule():
     # step 2: z = [0.2, 0.3], δ = [−1.6, 0.6], ∂C/∂w = −0.2, ∂C/∂b = −0.5, C = 0.365;
     # then w = 0.12, b = 0.15: z = [0.27, 0.39], C = (0.73² + 0.39²) / 2 = 0.3425.
     fit = train((np.array([[1.0], [2.0]]), np.array([1.0, 0.0])), activation="identity",
-                learning_rate=0.1, max_epochs=2)
+                learning_rate=0.1, max_epochs=2, **RAW, start=[0.0, 0.0])
     assert isinstance(fit, Fit) and fit.status == "max_steps" and fit.engine == "memory"
     assert fit.weights == pytest.approx([0.12]) and fit.bias == pytest.approx(0.15)
     assert fit.history == pytest.approx((0.5, 0.365, 0.3425))
@@ -48,7 +52,8 @@ def test_full_batch_matches_a_naive_loop_whatever_the_chunks(chunk_rows):
         costs.append(cost)
         w, b = w - 0.05 * gw, b - 0.05 * gb
     costs.append(naive_sigmoid_gradient(X, y, w, b)[0])
-    fit = train((X, y), learning_rate=0.05, max_epochs=5, chunk_rows=chunk_rows)
+    fit = train((X, y), learning_rate=0.05, max_epochs=5, chunk_rows=chunk_rows, **SIGMOID_RAW,
+                start=np.zeros(4))
     np.testing.assert_allclose(fit.weights, w, rtol=1e-12)
     assert fit.bias == pytest.approx(b, rel=1e-12) and fit.history == pytest.approx(costs)
 
@@ -65,7 +70,8 @@ def test_mini_batch_follows_the_documented_order():
                 rows = order[start : start + B]
                 _, gw, gb = naive_sigmoid_gradient(Xc[rows], yc[rows], w, b)
                 w, b, step = w - eta * gw, b - eta * gb, step + 1
-    fit = train((X, y), learning_rate=eta, max_epochs=2, batch_size=B, chunk_rows=R, seed=7)
+    fit = train((X, y), learning_rate=eta, max_epochs=2, batch_size=B, chunk_rows=R, seed=7,
+                **SIGMOID_RAW, start=np.zeros(4))
     assert fit.n_steps == step == 2 * (4 + 4 + 2)
     np.testing.assert_allclose(fit.weights, w, rtol=1e-10)
     assert fit.bias == pytest.approx(b, rel=1e-10)
@@ -89,7 +95,7 @@ def test_chan_merge_of_chunk_moments_equals_numpy():
 def test_standardize_trains_on_standardised_features():
     X, y = data()
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
-    plain = train((Z, y), max_epochs=3, learning_rate=0.5)
+    plain = train((Z, y), max_epochs=3, learning_rate=0.5, standardize=False)
     scaled = train((X, y), max_epochs=3, learning_rate=0.5, standardize=True, chunk_rows=64)
     np.testing.assert_allclose(scaled.weights, plain.weights, rtol=1e-10)
     np.testing.assert_allclose(scaled.scaling.offset, X.mean(axis=0), rtol=1e-12)
@@ -105,7 +111,7 @@ def test_a_schedule_and_an_optimizer_of_the_descent_shape_are_used():
         tuple(-learning_rate * g / 2 for g in gradient), state + 1))
     X, y = np.array([[1.0], [2.0]]), np.array([1.0, 0.0])
     fit = train((X, y), activation="identity", method=half_step, max_epochs=2,
-                learning_rate=lambda k: 0.2 / (k + 1))
+                learning_rate=lambda k: 0.2 / (k + 1), **RAW, start=[0.0, 0.0])
     # step 0: η = 0.2, Δ = −0.2·(−1, −1)/2; step 1 uses η_1 = 0.1
     assert fit.trace.coordinates[0][:2] == pytest.approx((0.0, 0.1))
     assert fit.trace.learning_rates == pytest.approx((0.2, 0.1))
@@ -120,7 +126,7 @@ def test_divergence_is_a_result_not_an_exception():
 def test_start_and_callback():
     X, y = data()
     seen = []
-    fit = train((X, y), max_epochs=3, start=[1.0, 1.0, 1.0, 0.5],
+    fit = train((X, y), max_epochs=3, start=[1.0, 1.0, 1.0, 0.5], **SIGMOID_RAW,
                 callback=lambda epoch, cost: seen.append((epoch, cost)))
     assert [e for e, _ in seen] == [0, 1, 2, 3] and [c for _, c in seen] == list(fit.history)
     assert fit.history[0] == pytest.approx(naive_sigmoid_gradient(X, y, np.ones(3), 0.5)[0])
@@ -152,7 +158,7 @@ def test_invalid_settings_say_what_and_how_to_fix(kwargs, message):
 
 
 def test_max_epochs_zero_records_the_start_only():
-    fit = train(data(), max_epochs=0, start=[1.0, 1.0, 1.0, 0.5])
+    fit = train(data(), max_epochs=0, start=[1.0, 1.0, 1.0, 0.5], **SIGMOID_RAW)
     assert fit.n_epochs == fit.n_steps == 0 and len(fit.history) == 1
     assert fit.history[0] == pytest.approx(naive_sigmoid_gradient(*data(), np.ones(3), 0.5)[0])
 
@@ -165,7 +171,8 @@ def test_arrays_given_to_the_stream_engine_are_cut_as_in_memory():
 
 def test_convergence_stops_early_with_the_loops_rule():
     X = np.array([[0.0], [1.0], [2.0]])
-    fit = train((X, 2 * X[:, 0] + 1), activation="identity", learning_rate=0.3, max_epochs=5000)
+    fit = train((X, 2 * X[:, 0] + 1), activation="identity", learning_rate=0.3, max_epochs=5000,
+                **RAW)
     assert fit.status == "converged" and fit.n_epochs < 5000
     assert max(fit.gradient_norms[-5:]) <= 1e-4 < fit.gradient_norms[-6]
     assert fit.weights == pytest.approx([2.0], abs=1e-3)

@@ -12,6 +12,7 @@ import click
 
 from gradwise.cli._common import emit_json, handle_errors, write_atomically
 from gradwise.cli.plot import STILL, plot_option_for, write_plot
+from gradwise.neuron.settings import DEFAULTS
 
 PROGRESS_AFTER_S = 0.5
 """The progress bar appears only once a run has taken this long (short runs stay quiet)."""
@@ -22,21 +23,22 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--target", required=True, help="The column to predict, y.")
 @click.option("--features", metavar="A,B,...", help="Feature columns in order (default: all "
               "but the target).")
-@click.option("--activation", default="identity", show_default=True, help="identity, sigmoid, "
-              "tanh, relu, softplus, or an expression in z such as 'z/(1 + abs(z))'.")
+@click.option("--activation", default=DEFAULTS.activation, show_default=True,
+              help="identity, sigmoid, tanh, relu, softplus, or an expression in z such as "
+              "'z/(1 + abs(z))'.")
 @click.option("--cost", type=click.Choice(["squared_error", "log_loss"]),
-              default="squared_error", show_default=True)
-@click.option("--lr", "--eta", "--learning-rate", "learning_rate", type=float, default=0.1,
-              show_default=True, help="The learning rate η.")
-@click.option("--epochs", "max_epochs", type=int, default=100, show_default=True,
+              default=DEFAULTS.cost, show_default=True)
+@click.option("--lr", "--eta", "--learning-rate", "learning_rate", type=float,
+              default=DEFAULTS.learning_rate, show_default=True, help="The learning rate η.")
+@click.option("--epochs", "max_epochs", type=int, default=DEFAULTS.max_epochs, show_default=True,
               help="The most passes over the data.")
 @click.option("--batch-size", type=int, default=None, help="Rows per step (1: stochastic); "
               "default: the whole data, one step an epoch.")
-@click.option("--method", default="gd", show_default=True, help="gd, momentum, nesterov, "
-              "adagrad, rmsprop or adam.")
-@click.option("--tol", type=float, default=1e-4, show_default=True, help="Converged when "
-              "|∇C| <= tol for 5 epochs running.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--method", default=DEFAULTS.method, show_default=True,
+              help="gd, momentum, nesterov, adagrad, rmsprop or adam.")
+@click.option("--tol", type=float, default=DEFAULTS.tol, show_default=True, help="Converged "
+              f"when |∇C| <= tol for {DEFAULTS.n_iter_no_change} epochs running.")
+@click.option("--seed", type=int, default=DEFAULTS.seed, show_default=True)
 @click.option("--no-standardize", is_flag=True, help="Train on the raw features.")
 @click.option("--no-intercept", is_flag=True, help="Keep b at its start instead of learning it.")
 @click.option("--start", metavar="W1,...,WD,B", help="Start from these weights and bias (raw "
@@ -72,18 +74,18 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
     """
     from gradwise.documents import train_document
     from gradwise.neuron.api import train_model
-    from gradwise.neuron.training import Settings, resolve_activation
+    from gradwise.neuron.settings import Settings, resolve_activation
 
-    settings = Settings(resolve_activation(activation), cost, learning_rate,  # type: ignore
-                        max_epochs, batch_size, True, tol, 5, method, seed,
-                        not no_intercept).checked()
     names = [n.strip() for n in features.split(",")] if features else None
-    point = _start(start) if start else None
+    settings = Settings(activation=resolve_activation(activation), cost=cost,  # type: ignore
+                        learning_rate=learning_rate, max_epochs=max_epochs,
+                        batch_size=batch_size, tol=tol, method=method, seed=seed,
+                        standardize=not no_standardize, fit_intercept=not no_intercept,
+                        start=_start(start) if start else None).checked()
     with _Bar(max_epochs, enabled=not as_json) as bar:
         trained = train_model(file, target, names, settings, activation=activation,
                               engine=_engine(engine, stream), chunk_rows=chunk_rows,
-                              scheduler=scheduler, standardize=not no_standardize, start=point,
-                              callback=bar.update, tick=bar.read)
+                              scheduler=scheduler, callback=bar.update, tick=bar.read)
     if save:
         write_atomically(save, trained.model.to_json())
     document = train_document(trained)

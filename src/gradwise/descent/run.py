@@ -70,7 +70,9 @@ def minimize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
         f: text such as ``"(1 - w)^2"``, a parsed Expression, or a Python function of the
             coordinates (then ``gradient`` is required).
         start: ``{"w": 3}``, ``"w=3"`` or ``[3]``; a mapping may also fix parameters.
-        learning_rate: η > 0 (``"1/10"`` is read exactly).
+        learning_rate: η > 0 (``"1/10"`` is read exactly), or a schedule η_k of the step k
+            (``gradwise.descent.schedules.exponential(0.1, 0.99)``, or any callable of k),
+            the same convention as :func:`gradwise.train`.
         method: ``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop`` or ``adam``.
         max_steps: the most updates to take (1 to 1,000,000; 10,000 in exact mode).
         tol: stop as ``converged`` when |∇f| <= tol.
@@ -164,14 +166,13 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
          backend: Any, hyper: dict[str, Any]) -> Result:
     number = _exact if exact else _float
     engine = backends.check(backend)
-    eta = _learning_rate(learning_rate, number)
+    eta, rates = _rates(learning_rate, schedule, number)
     steps = _max_steps(max_steps, exact)
     tolerance = _tolerance(tol, number)
     optimizer = make(method, **{k: number(v, k) for k, v in hyper.items()})
     if exact and not optimizer.exact:
         raise InputError(f"{optimizer.name} takes square roots, so it cannot run exactly; "
                          "drop exact, or use gd, momentum or nesterov")
-    rates = _schedule(schedule, eta, number)
     problem = _problem(f, start, exact, gradient)
     plain = optimizer.name == "gd" and rates is None and not line_search and not exact
     if engine == "numba" and not (plain and problem.expression is not None):
@@ -304,6 +305,20 @@ def _problem(f: Any, start: Any, exact: bool, gradient: Any) -> Problem:
         raise InputError("gradient= is only for Python functions; for an expression "
                          "gradwise differentiates it exactly")
     return from_expression(f, start, exact)
+
+
+def _rates(learning_rate: Any, schedule: Any, number: Callable[..., Any]
+           ) -> tuple[Any, Schedule | None]:
+    """η₀ and the schedule: ``learning_rate`` is η, or itself a schedule η_k (as in ``train``)."""
+    if not callable(learning_rate) or isinstance(learning_rate, sympy.Basic):
+        eta = _learning_rate(learning_rate, number)
+        return eta, _schedule(schedule, eta, number)
+    if schedule is not None:
+        raise InputError("learning_rate is already a schedule, so schedule= would give it "
+                         f"twice; received schedule={schedule!r}. Fix: drop schedule=")
+    name = getattr(learning_rate, "name", "custom")
+    rates = Schedule(name, lambda k: _learning_rate(learning_rate(k), number))
+    return rates(0), rates
 
 
 def _learning_rate(learning_rate: Any, number: Callable[..., Any]) -> Any:

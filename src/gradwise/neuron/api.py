@@ -28,7 +28,8 @@ from typing import Any, Literal
 
 from gradwise.errors import InputError
 from gradwise.neuron.derivation import CostName
-from gradwise.neuron.training import Callback, Engine, Fit, Settings, Tick, resolve_activation
+from gradwise.neuron.settings import DEFAULTS, Settings, resolve_activation
+from gradwise.neuron.training import Callback, Engine, Fit, Tick
 from gradwise.neuron.training import train as train_loop
 
 EngineName = Literal["memory", "stream", "dask"]
@@ -43,21 +44,21 @@ def train(
     features: list[str] | None = None,
     *,
     engine: EngineName = "memory",
-    activation: Any = "sigmoid",
-    cost: CostName = "squared_error",
-    learning_rate: float | Callable[[int], float] = 0.1,
-    method: Any = "gd",
-    max_epochs: int = 100,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    tol: float | None = 1e-4,
-    n_iter_no_change: int = 5,
-    seed: int | None = 0,
+    activation: Any = DEFAULTS.activation,
+    cost: CostName = DEFAULTS.cost,
+    learning_rate: float | Callable[[int], float] = DEFAULTS.learning_rate,
+    method: Any = DEFAULTS.method,
+    max_epochs: int = DEFAULTS.max_epochs,
+    batch_size: int | None = DEFAULTS.batch_size,
+    shuffle: bool = DEFAULTS.shuffle,
+    tol: float | None = DEFAULTS.tol,
+    n_iter_no_change: int = DEFAULTS.n_iter_no_change,
+    seed: int | None = DEFAULTS.seed,
     chunk_rows: int = CHUNK_ROWS,
-    standardize: bool = False,
-    fit_intercept: bool = True,
-    start: Any = None,
-    backend: str = "auto",
+    standardize: bool = DEFAULTS.standardize,
+    fit_intercept: bool = DEFAULTS.fit_intercept,
+    start: Any = DEFAULTS.start,
+    backend: str = DEFAULTS.backend,
     progress: bool = False,
     callback: Callback | None = None,
     scheduler: str | None = None,
@@ -74,8 +75,8 @@ def train(
         activation: φ: ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``, or an
             expression in z (text through the safe parser, or SymPy).
         cost: ``squared_error`` (the notes' C, no ½) or ``log_loss``.
-        learning_rate: η, or η_k as a function of the step k (a ``gradwise.descent``
-            schedule works).
+        learning_rate: η, or a schedule η_k of the step k (``gradwise.descent.schedules``,
+            or any callable of k), as for :func:`gradwise.minimize`.
         method: ``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``, ``adam``, or an
             ``Optimizer`` of ``gradwise.descent.optimizers``; point = (w₁, …, w_d, b).
         max_epochs: the most passes over the data.
@@ -90,7 +91,8 @@ def train(
             ``default_rng([seed, e, k])``.
         standardize: train on (x − mean) / std, from one first pass over the data.
         fit_intercept: learn b; ``False`` keeps b at its start.
-        start: θ₀ = (w₁, …, w_d, b) in the features' own units; zeros by default.
+        start: θ₀ = (w₁, …, w_d, b) in the features' own units; ``None`` draws
+            w ~ N(0, 1/d) with ``seed`` and b = 0.
         backend: the kernel's back end, ``auto``, ``numba`` or ``numpy``.
         progress: draw a progress bar (rows read) on stderr.
         callback: ``callback(epoch, cost)`` after each recorded point (epoch 0 is the start).
@@ -108,19 +110,20 @@ def train(
     Example:
         >>> import numpy as np
         >>> X = np.array([[1.0], [2.0]]); y = np.array([1.0, 0.0])
-        >>> fit = train((X, y), activation="identity", learning_rate=0.1, max_epochs=2)
+        >>> fit = train((X, y), learning_rate=0.1, max_epochs=2, standardize=False,
+        ...             start=[0.0, 0.0])
         >>> fit.weights.round(6).tolist(), round(fit.bias, 6), [round(c, 6) for c in fit.history]
         ([0.12], 0.15, [0.5, 0.365, 0.3425])
     """
-    settings = Settings(resolve_activation(activation), cost, learning_rate, max_epochs,
-                        batch_size, shuffle, tol, n_iter_no_change, method, seed, fit_intercept,
-                        backend).checked()
-    with open_engine(engine, data, target, features, chunk_rows, scheduler, client) as source:
-        if start is None:
-            start = [0.0] * (source.features + 1)
-        with progress_bar(progress) as tick:
-            return train_loop(source, settings, standardize=standardize, start=start,
-                              callback=callback, tick=tick)
+    settings = Settings(activation=resolve_activation(activation), cost=cost,
+                        learning_rate=learning_rate, max_epochs=max_epochs,
+                        batch_size=batch_size, shuffle=shuffle, tol=tol,
+                        n_iter_no_change=n_iter_no_change, method=method, seed=seed,
+                        standardize=standardize, fit_intercept=fit_intercept, start=start,
+                        backend=backend).checked()
+    with open_engine(engine, data, target, features, chunk_rows, scheduler, client) as source, \
+            progress_bar(progress) as tick:
+        return train_loop(source, settings, callback=callback, tick=tick)
 
 
 @dataclass(frozen=True)
@@ -143,23 +146,22 @@ class Trained:
 
 def train_model(data: Any, target: str, features: list[str] | None, settings: Settings, *,
                 activation: str, engine: str = "memory", chunk_rows: int = CHUNK_ROWS,
-                scheduler: str | None = None, standardize: bool = True, start: Any = None,
-                callback: Callback | None = None, tick: Tick | None = None) -> Trained:
+                scheduler: str | None = None, callback: Callback | None = None,
+                tick: Tick | None = None) -> Trained:
     """Train on a file (or ``(X, y)``), and return the run with its model and scores.
 
     Args:
         data, target, features, engine, chunk_rows, scheduler: as :func:`train`.
-        settings: the hyper-parameters.
+        settings: the hyper-parameters (``start``: one number per feature, then b, in the
+            features' own units).
         activation: φ as the user wrote it, for the model document.
-        standardize, start, callback, tick: as :func:`gradwise.neuron.training.train`; ``start``
-            has one number per feature, then b, in the features' own units.
+        callback, tick: as :func:`gradwise.neuron.training.train`.
     """
     from gradwise.neuron.engines.local import MemoryEngine
     from gradwise.neuron.model import Model, errors
 
     with open_engine(engine, data, target, features, chunk_rows, scheduler) as source:
-        fit = train_loop(source, settings, standardize=standardize, start=start,
-                         callback=callback, tick=tick)
+        fit = train_loop(source, settings, callback=callback, tick=tick)
         model = Model.from_fit(fit, source.names or [], target, activation, settings)
         scores = {}
         if fit.status in ("converged", "max_steps"):

@@ -32,18 +32,23 @@ from gradwise.errors import InputError
 from gradwise.neuron.api import CHUNK_ROWS, open_engine
 from gradwise.neuron.derivation import CostName, derive
 from gradwise.neuron.kernel import phi_cost_delta
-from gradwise.neuron.training import Settings, resolve_activation, train
+from gradwise.neuron.settings import DEFAULTS, Settings, resolve_activation
+from gradwise.neuron.training import train
 
 
 class _Neuron(BaseEstimator):
     """What both estimators share: parameters, fit on 0/1 or real targets, the raw-unit map."""
 
-    def __init__(self, activation: str = "identity", *, cost: CostName = "squared_error",
-                 learning_rate: float = 0.1, max_epochs: int = 1000,
-                 batch_size: int | None = None, shuffle: bool = True, tol: float | None = 1e-4,
-                 n_iter_no_change: int = 5, method: str = "gd", seed: int | None = 0,
-                 standardize: bool = True, fit_intercept: bool = True,
-                 start: Any = None, engine: str = "memory", scheduler: str | None = None,
+    def __init__(self, activation: str = DEFAULTS.activation, *, cost: CostName = DEFAULTS.cost,
+                 learning_rate: float = DEFAULTS.learning_rate,  # type: ignore[assignment]
+                 max_epochs: int = DEFAULTS.max_epochs,
+                 batch_size: int | None = DEFAULTS.batch_size,
+                 shuffle: bool = DEFAULTS.shuffle, tol: float | None = DEFAULTS.tol,
+                 n_iter_no_change: int = DEFAULTS.n_iter_no_change,
+                 method: str = DEFAULTS.method, seed: int | None = DEFAULTS.seed,
+                 standardize: bool = DEFAULTS.standardize,
+                 fit_intercept: bool = DEFAULTS.fit_intercept, start: Any = DEFAULTS.start,
+                 engine: str = "memory", scheduler: str | None = None,
                  chunk_rows: int = CHUNK_ROWS) -> None:
         self.activation = activation
         self.cost = cost
@@ -63,16 +68,18 @@ class _Neuron(BaseEstimator):
         self.chunk_rows = chunk_rows
 
     def _settings(self) -> Settings:
-        return Settings(resolve_activation(self.activation), self.cost, self.learning_rate,
-                        self.max_epochs, self.batch_size, self.shuffle, self.tol,
-                        self.n_iter_no_change, self.method, self.seed,
-                        self.fit_intercept).checked()
+        return Settings(activation=resolve_activation(self.activation), cost=self.cost,
+                        learning_rate=self.learning_rate, max_epochs=self.max_epochs,
+                        batch_size=self.batch_size, shuffle=self.shuffle, tol=self.tol,
+                        n_iter_no_change=self.n_iter_no_change, method=self.method,
+                        seed=self.seed, standardize=self.standardize,
+                        fit_intercept=self.fit_intercept, start=self.start).checked()
 
     def _fit_numeric(self, X: np.ndarray, y: np.ndarray) -> None:
         settings = self._settings()
         with open_engine(self.engine, (X, y), chunk_rows=self.chunk_rows,
                          scheduler=self.scheduler) as engine:
-            fit = train(engine, settings, standardize=self.standardize, start=self.start)
+            fit = train(engine, settings)
         self.weights_, self.bias_ = fit.scaling.to_raw(fit.weights, fit.bias)
         self.scaling_ = fit.scaling
         self.history_ = {"cost": np.array(fit.history),
@@ -169,12 +176,16 @@ class NeuronClassifier(ClassifierMixin, _Neuron):
         (['a', 'b'], ['a', 'b'])
     """
 
-    def __init__(self, activation: str = "sigmoid", *, cost: CostName = "squared_error",
-                 learning_rate: float = 0.1, max_epochs: int = 1000,
-                 batch_size: int | None = None, shuffle: bool = True, tol: float | None = 1e-4,
-                 n_iter_no_change: int = 5, method: str = "gd", seed: int | None = 0,
-                 standardize: bool = True, fit_intercept: bool = True,
-                 start: Any = None, engine: str = "memory", scheduler: str | None = None,
+    def __init__(self, activation: str = "sigmoid", *, cost: CostName = DEFAULTS.cost,
+                 learning_rate: float = DEFAULTS.learning_rate,  # type: ignore[assignment]
+                 max_epochs: int = DEFAULTS.max_epochs,
+                 batch_size: int | None = DEFAULTS.batch_size,
+                 shuffle: bool = DEFAULTS.shuffle, tol: float | None = DEFAULTS.tol,
+                 n_iter_no_change: int = DEFAULTS.n_iter_no_change,
+                 method: str = DEFAULTS.method, seed: int | None = DEFAULTS.seed,
+                 standardize: bool = DEFAULTS.standardize,
+                 fit_intercept: bool = DEFAULTS.fit_intercept, start: Any = DEFAULTS.start,
+                 engine: str = "memory", scheduler: str | None = None,
                  chunk_rows: int = CHUNK_ROWS) -> None:
         # scikit-learn reads the parameters from this signature, so it is spelled out again
         super().__init__(activation, cost=cost, learning_rate=learning_rate,

@@ -24,7 +24,7 @@ from gradwise.documents import finite_or_null
 from gradwise.errors import DataError, InputError
 from gradwise.neuron.derivation import CostName
 from gradwise.neuron.kernel import phi_cost_delta
-from gradwise.neuron.training import resolve_activation
+from gradwise.neuron.settings import resolve_activation
 
 FORMAT, VERSION = "gradwise.neuron", 1
 

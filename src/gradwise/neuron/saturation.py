@@ -64,10 +64,12 @@ def saturation(trace: Trace, sample: tuple[np.ndarray, np.ndarray], activation: 
 
     Example:
         >>> from gradwise.neuron.engines.local import MemoryEngine
-        >>> from gradwise.neuron.training import Settings, train
+        >>> from gradwise.neuron.settings import Settings
+        >>> from gradwise.neuron.training import train
         >>> X, y = np.array([[1.0]]), np.array([1.0])
         >>> fit = train(MemoryEngine((X, y), None, None, 65536),
-        ...             Settings("sigmoid", max_epochs=1, fit_intercept=False), start=[3, 0])
+        ...             Settings(activation="sigmoid", max_epochs=1, fit_intercept=False,
+        ...                      standardize=False, start=[3, 0]))
         >>> saturation(fit.trace, (X, y), "sigmoid", "squared_error").message[:48]
         'at the start (w = 3, b = 0), the error reached t'
     """

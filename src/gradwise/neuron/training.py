@@ -33,19 +33,17 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from gradwise.descent.optimizers import Optimizer, make
+from gradwise.descent.optimizers import make
 from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Finding, Status, Trace
 from gradwise.errors import InputError
-from gradwise.language.expressions import parse
 from gradwise.neuron.chunks import Job, Sums, Walk, chunk_moments, chunk_sums, norm, step
-from gradwise.neuron.derivation import ACTIVATIONS, CostName, derive
 from gradwise.neuron.saturation import neuron_findings
 from gradwise.neuron.scaling import Scaling
+from gradwise.neuron.settings import Settings
 
 T = TypeVar("T")
 Tick = Callable[[int], None]
 Callback = Callable[[int, float], None]
-BACKENDS = ("auto", "numba", "numpy")
 
 SAMPLE_ROWS = 10_000
 """Rows on which the saturation check (``vanishing_gradient``) is measured."""
@@ -81,66 +79,6 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release what the engine holds (Dask: its chunks, and a cluster it started)."""
         ...
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How to train: the hyper-parameters of :class:`~gradwise.neuron.NeuronRegressor`.
-
-    ``learning_rate`` is η, or a schedule η_k of the step k (``gradwise.descent.schedules``);
-    ``backend`` picks the kernel's back end (``auto``, ``numba`` or ``numpy``).
-
-    Example:
-        >>> Settings(activation="sigmoid", learning_rate=0.5).checked().method
-        'gd'
-    """
-
-    activation: Any = "identity"
-    cost: CostName = "squared_error"
-    learning_rate: float | Callable[[int], float] = 0.1
-    max_epochs: int = 1000
-    batch_size: int | None = None
-    shuffle: bool = True
-    tol: float | None = 1e-4
-    n_iter_no_change: int = 5
-    method: str | Optimizer = "gd"
-    seed: int | None = 0
-    fit_intercept: bool = True
-    backend: str = "auto"
-
-    def checked(self) -> Settings:
-        """These settings, or an InputError naming the first bad one and what it expects."""
-        if not callable(self.learning_rate):
-            _positive_number("learning_rate", self.learning_rate)
-        _count("max_epochs", self.max_epochs, low=0)
-        if self.batch_size is not None:
-            _count("batch_size", self.batch_size, low=1)
-        if self.tol is not None:
-            _positive_number("tol", self.tol, zero=True)
-        _count("n_iter_no_change", self.n_iter_no_change, low=1)
-        if self.seed is not None:
-            _count("seed", self.seed, low=0)
-        if self.backend not in BACKENDS:
-            raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
-                             f"received {self.backend!r}")
-        derive(self.activation, self.cost)  # InputError for an unknown activation or cost
-        make(self.method)
-        return self
-
-    def rate(self) -> Callable[[int], float]:
-        """η_k as a function of the step k (a constant η as a picklable callable)."""
-        return self.learning_rate if callable(self.learning_rate) else _Constant(
-            float(self.learning_rate))
-
-
-@dataclass(frozen=True)
-class _Constant:
-    """η_k = η (picklable, so Dask workers can run it)."""
-
-    learning_rate: float
-
-    def __call__(self, step: int) -> float:
-        return self.learning_rate
 
 
 @dataclass(frozen=True)
@@ -180,18 +118,16 @@ class Fit:
         return len(self.history) - 1
 
 
-def train(engine: Engine, settings: Settings, *, standardize: bool = False,
-          start: Any = None, callback: Callback | None = None,
+def train(engine: Engine, settings: Settings, *, callback: Callback | None = None,
           tick: Tick | None = None) -> Fit:
     """Run the epochs on the rows behind ``engine``, from ``start``.
 
     Args:
         engine: the data (:mod:`gradwise.neuron.engines.local` or ``.dask``).
-        settings: the hyper-parameters, checked here.
-        standardize: train on (x − mean)/std (or x/rms without an intercept), from one
-            first pass over the data.
-        start: θ₀ = (w₁, …, w_d, b) in the features' own units; ``None`` draws
-            w ~ N(0, 1/d) on the training features and b = 0 (:func:`default_start`).
+        settings: the hyper-parameters, checked here; with ``standardize`` the loop trains
+            on (x − mean)/std (or x/rms without an intercept), from one first pass over the
+            data; ``start`` is θ₀ = (w₁, …, w_d, b) in the features' own units, or ``None``
+            for w ~ N(0, 1/d) on the training features and b = 0 (:func:`default_start`).
         callback: called as ``callback(epoch, cost)`` after each recorded point.
         tick: called with the number of rows each chunk of work has read (progress bars).
 
@@ -204,20 +140,22 @@ def train(engine: Engine, settings: Settings, *, standardize: bool = False,
     Example:
         >>> from gradwise.neuron.engines.local import MemoryEngine
         >>> notes = MemoryEngine((np.array([[1.0]]), np.array([1.0])), None, None, 65536)
-        >>> fit = train(notes, Settings(max_epochs=2, fit_intercept=False), start=[3.0, 0.0])
+        >>> fit = train(notes, Settings(max_epochs=2, fit_intercept=False, standardize=False,
+        ...                             start=[3.0, 0.0]))
         >>> [round(w, 6) for w in fit.trace.coordinates[0]], [round(c, 6) for c in fit.history]
         ([3.0, 2.6, 2.28], [4.0, 2.56, 1.6384])
     """
     settings = settings.checked()
     tick = tick or _ignore
     d = engine.features
+    start = settings.start
     point = None if start is None else _point(start, d)  # checked before any pass
     scaling = Scaling.none(d)
-    if standardize:
+    if settings.standardize:
         scaling = Scaling.of_moments(engine.fold(chunk_moments, tick), settings.fit_intercept)
     theta = default_start(d, settings.seed) if point is None else np.append(
         *scaling.to_scaled(point[:-1], float(point[-1])))
-    job = _job(settings, scaling if standardize else None)
+    job = _job(settings, scaling if settings.standardize else None)
     loop = _Loop(settings, job, Walk(theta, job.optimizer.init(tuple(theta.tolist()))))
     for epoch in range(settings.max_epochs + 1):
         sums: Sums = engine.fold(_FullPass(loop.walk.theta, job), tick)
@@ -330,29 +268,3 @@ def default_start(d: int, seed: int | None) -> np.ndarray:
     """θ₀ = (w, 0) with w ~ N(0, 1/d) (LeCun's): on standardised features z starts ~ N(0, 1),
     so a sigmoid or tanh starts unsaturated and about half of a ReLU's inputs are active."""
     return np.append(np.random.default_rng(seed).normal(0, d**-0.5, d), 0.0)
-
-
-def resolve_activation(activation: Any) -> Any:
-    """A name (``sigmoid``) as it is; other text parsed by the safe parser into φ(z).
-
-    Example:
-        >>> resolve_activation("sigmoid"), resolve_activation("z/(1 + abs(z))")
-        ('sigmoid', z/(Abs(z) + 1))
-    """
-    if not isinstance(activation, str) or activation in ACTIVATIONS:
-        return activation
-    if activation.isidentifier():
-        return activation  # an unknown name: derive() says so and suggests the nearest
-    return parse(activation).expr  # the only door from user text to SymPy
-
-
-def _positive_number(name: str, value: Any, zero: bool = False) -> None:
-    ok = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value < 0 or (value == 0 and not zero):
-        expected = "a number >= 0" if zero else "a positive number"
-        raise InputError(f"{name} must be {expected}; received {value!r}")
-
-
-def _count(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InputError(f"{name} must be an integer >= {low}; received {value!r}")

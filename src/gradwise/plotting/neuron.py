@@ -149,7 +149,7 @@ def cost_grid(neuron: Any, x: np.ndarray, y: np.ndarray, w: np.ndarray,
               b: np.ndarray) -> np.ndarray:
     """C(w, b) = mean over rows of c(y, φ(w·x + b)) at each grid point, one grid row at a time."""
     from gradwise.neuron.kernel import phi_cost_delta
-    from gradwise.neuron.training import resolve_activation
+    from gradwise.neuron.settings import resolve_activation
 
     activation = resolve_activation(neuron.activation)
     out = np.empty(w.shape)
@@ -164,7 +164,7 @@ def cost_grid(neuron: Any, x: np.ndarray, y: np.ndarray, w: np.ndarray,
 def predict(neuron: Any, X: np.ndarray) -> np.ndarray:
     """φ(X·w + b) on raw features (for a classifier: the probability of ``classes_[1]``)."""
     from gradwise.neuron.kernel import phi_cost_delta
-    from gradwise.neuron.training import resolve_activation
+    from gradwise.neuron.settings import resolve_activation
 
     z = X @ np.asarray(neuron.weights_, dtype=float) + float(neuron.bias_)
     return phi_cost_delta(z, np.zeros_like(z), resolve_activation(neuron.activation),

@@ -46,16 +46,18 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
     """
     from gradwise.documents import train_document
     from gradwise.neuron.api import train_model
-    from gradwise.neuron.training import Settings
+    from gradwise.neuron.settings import DEFAULTS, Settings
 
-    epochs = args.get("epochs", 100)
+    epochs = args.get("epochs", DEFAULTS.max_epochs)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
         raise InputError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}; received "
                          f"{epochs!r}")
-    activation = args.get("activation", "identity")
-    settings = Settings(activation, "squared_error", _learning_rate(args.get("learning_rate", 0.1)),
-                        epochs, args.get("batch_size"), True, 1e-4, 5, args.get("method", "gd"),
-                        0, True).checked()
+    activation = args.get("activation", DEFAULTS.activation)
+    settings = Settings(activation=activation, max_epochs=epochs,
+                        learning_rate=_learning_rate(args.get("learning_rate",
+                                                              DEFAULTS.learning_rate)),
+                        batch_size=args.get("batch_size", DEFAULTS.batch_size),
+                        method=args.get("method", DEFAULTS.method)).checked()
     dataset = load_upload(args["csv"], args["target"], args.get("features"),
                           args.get("filename"))
     return train_document(train_model(dataset, dataset.target, None, settings,

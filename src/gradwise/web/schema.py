@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradwise import __version__
+from gradwise.neuron.settings import DEFAULTS
 
 MAX_STEPS = 10_000  # a page's path; the library allows more from Python
 MAX_BUDGET = 5.0  # seconds for a critical-point search (the CLI's default)
@@ -80,7 +81,7 @@ FIELDS = {
                       "(default: every column but the target)", 1_000),
     "activation": Field("string", "φ in ŷ = φ(w·x + b)", choices=ACTIVATIONS),
     "epochs": Field("integer", f"the most passes over the data (1 to {MAX_EPOCHS:,}; default "
-                    "100)"),
+                    f"{DEFAULTS.max_epochs:,})"),
     "batch_size": Field("integer", "rows per step (1: stochastic; default: all rows, one step "
                         "an epoch)"),
 }
