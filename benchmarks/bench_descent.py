@@ -180,8 +180,8 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
                         cache_dir: str | None = None) -> float | None:
     """One run from fresh in-memory caches; numba's disk cache is ``cache_dir``."""
     from gradwise import minimize
-    from gradwise.descent import problem
-    from gradwise.numeric import compile as kernels
+    from gradwise.descent import compiled, problem
+    from gradwise.numeric import kernels
 
     if backend == "numba":
         if find_spec("numba") is None:
@@ -190,8 +190,8 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
 
         _numba_loop._loaded.clear()
         os.environ["GRADWISE_CACHE_DIR"] = cache_dir or tempfile.mkdtemp()
-    for cache in (kernels._scalar_kernel, kernels._descent_loop, kernels._hessian_kernel,
-                  kernels._numba_source, kernels._key, problem._parsed, problem._gradient,
+    for cache in (kernels._scalar_kernel, compiled._descent_loop, kernels._hessian_kernel,
+                  compiled._numba_source, kernels.key, problem._parsed, problem._gradient,
                   problem._check_defined):
         cache.cache_clear()
     start = time.perf_counter()
@@ -205,7 +205,7 @@ def gradwise_end_to_end(text: str, steps: int, backend: str = "python",
 # numba's start-up in a fresh process: import numba, then the first call of one loop
 _START_UP = """
 import json, sys, time
-from gradwise.numeric.compile import descent_loop
+from gradwise.descent.compiled import descent_loop
 from gradwise.language.expressions import parse
 f = parse(sys.argv[1])
 t0 = time.perf_counter()

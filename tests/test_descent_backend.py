@@ -8,8 +8,8 @@ import pytest
 
 from gradwise import InputError, minimize
 from gradwise.descent import backend
+from gradwise.descent.compiled import numba_loop_source
 from gradwise.language.expressions import parse
-from gradwise.numeric.compile import numba_loop_source
 
 NUMBA = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")
 COST = "(1 - w)^2"

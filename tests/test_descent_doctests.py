@@ -5,9 +5,9 @@ import importlib
 
 import pytest
 
-MODULES = ["gradwise.numeric.compile", "gradwise.descent.optimizers", "gradwise.descent.schedules",
-           "gradwise.descent.run", "gradwise.descent.diagnostics", "gradwise.descent.explain",
-           "gradwise.descent.advice", "gradwise.descent.backend", "gradwise.descent.column"]
+MODULES = [f"gradwise.descent.{name}" for name in (
+    "compiled", "stopping", "optimizers", "schedules", "run", "diagnostics", "explain",
+    "advice", "backend", "column")]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -9,8 +9,13 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from gradwise.neuron._numba_kernel import sigmoid  # noqa: E402
+from gradwise.neuron import _numba_kernel  # noqa: E402
+from gradwise.neuron.derivation import derive  # noqa: E402
+from gradwise.neuron.kernel import phi_delta_source  # noqa: E402
 from gradwise.numeric._numba_exp import exp  # noqa: E402
+
+# σ as the numba kernel runs it: the activations' one source, compiled in the kernel's module
+sigmoid = _numba_kernel.compiled(phi_delta_source(derive("sigmoid"))).sigmoid
 
 TINY = np.finfo(np.float64).tiny  # the smallest normal float
 MAX_RELATIVE_ERROR = 5.6e-16  # 2.5 ulp; the module docstring's bound (measured: 4.7e-16)

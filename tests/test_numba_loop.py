@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradwise import maximize, minimize
-from gradwise.numeric.compile import RUNTIME_ERRORS, descent_loop
+from gradwise.descent.compiled import descent_loop
+from gradwise.numeric.printers import RUNTIME_ERRORS
 
 pytestmark = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")
 

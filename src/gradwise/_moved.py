@@ -20,7 +20,7 @@ MOVED = {
     "gradwise.expressions": "gradwise.language.expressions",
     "gradwise.functions": "gradwise.language.functions",
     "gradwise.notation": "gradwise.language.notation",
-    "gradwise.compile": "gradwise.numeric.compile",
+    "gradwise.compile": "gradwise.numeric.kernels",  # descent_loop: gradwise.descent.compiled
     "gradwise.second_derivative": "gradwise.critical.classify",
     "gradwise.global_extrema": "gradwise.critical.extrema",
     "gradwise.derivation": "gradwise.neuron.derivation",

@@ -10,8 +10,8 @@ import numpy as np
 import sympy
 
 from gradwise.critical.classify import Kind
-from gradwise.language.functions import standard_form
 from gradwise.language.notation import show
+from gradwise.numeric.kernels import batch_function, precise_function
 
 __all__ = ["lowest_order_term", "neighbourhood"]
 
@@ -86,7 +86,7 @@ def _signs(form, variables) -> set[int]:
         signs |= {int(sympy.sign(form.xreplace({x: 1, y: 0})))}
         return signs | ({0} if roots else set())
     directions = _sphere(len(variables))
-    values = sympy.lambdify(variables, form, "numpy")(*directions.T)
+    values = batch_function([form], variables)(directions)[:, 0]
     return {int(s) for s in np.sign(np.broadcast_to(values, len(directions)))}
 
 
@@ -99,7 +99,7 @@ def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
     """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴."""
     import mpmath
 
-    function = sympy.lambdify(variables, standard_form(expr), "mpmath")
+    function = precise_function(expr, variables)
     n = len(variables)
     directions = np.array([[1.0], [-1.0]]) if n == 1 else _sphere(n)
     with mpmath.workdps(50):

@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 
 from gradwise.language.expressions import Expression
-from gradwise.language.functions import standard_form
+from gradwise.numeric.kernels import batch_function
 
 __all__ = ["NumericFunction", "numeric_function", "search_box", "newton"]
 
@@ -36,15 +36,9 @@ class NumericFunction:
 def numeric_function(f: Expression, components: Sequence[sympy.Expr],
                      matrix: sympy.Matrix) -> NumericFunction:
     """Compile f, its gradient and Hessian (built by gradwise, never user text) for NumPy."""
-    variables = f.variables
-    n = len(variables)
-
-    def compiled(exprs):
-        function = sympy.lambdify(variables, [standard_form(e) for e in exprs], "numpy")
-        return lambda X: np.stack([np.broadcast_to(np.asarray(v, dtype=float), X.shape[:1])
-                                   for v in function(*X.T)], axis=-1)
-
-    value, gradient, hessian = compiled([f.expr]), compiled(components), compiled(list(matrix))
+    n = len(f.variables)
+    value, gradient = batch_function([f.expr], f.variables), batch_function(components, f.variables)
+    hessian = batch_function(list(matrix), f.variables)
     return NumericFunction(lambda X: value(X)[:, 0], gradient,
                            lambda X: hessian(X).reshape(len(X), n, n))
 

@@ -21,10 +21,12 @@ from gradwise.descent import diagnostics
 from gradwise.descent.column import Column
 from gradwise.descent.problem import from_expression
 from gradwise.descent.run import eigenvalues, maximize, minimize
-from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Trace
+from gradwise.descent.stopping import Monitors
+from gradwise.descent.trace import Trace
 from gradwise.errors import InputError
 from gradwise.language.expressions import exact_number
-from gradwise.numeric.compile import RUNTIME_ERRORS, array_kernel
+from gradwise.numeric.kernels import array_kernel
+from gradwise.numeric.printers import RUNTIME_ERRORS
 
 __all__ = ["Advice", "SweepRow", "advise_learning_rate", "sweep", "parse_range", "MAX_SWEEP_CELLS"]
 
@@ -110,7 +112,8 @@ def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int
           tol: float = 1e-8, ascent: bool = False) -> Sweep:
     """Plain descent with many learning rates at once (NumPy, one array op per step).
 
-    The stopping rules are those of :func:`gradwise.minimize`, applied per learning rate.
+    The stopping rules are those of :func:`gradwise.minimize` (:mod:`gradwise.descent.stopping`),
+    applied per learning rate.
     The rows come back as a tuple that a notebook shows as an HTML table.
 
     Example:
@@ -143,34 +146,23 @@ def _sweep_arrays(kernel: Any, start: tuple[float, ...], etas: Any, sign: float,
     status = np.full(m, "max_steps", dtype=object)
     length = np.full(m, steps + 1)
     active = np.ones(m, dtype=bool)
-    rises = np.zeros(m, dtype=int)
-    first: Any = None
-    last: Any = None
-    last_g2: Any = None
+    monitors = Monitors(tol, sign, m)
     rate = etas * sign
     for k in range(steps + 1):
         v, g = kernel(*xs)
         v = np.broadcast_to(np.asarray(v, dtype=float), (m,))
         g = [np.broadcast_to(np.asarray(c, dtype=float), (m,)) for c in g]
-        bad = active & ~(np.isfinite(v) & np.logical_and.reduce([np.isfinite(c) for c in g]))
-        _stop(bad, "non_finite", k, status, length, active)
+        verdicts = monitors.verdicts(v, sum(c * c for c in g))
+        # a non-finite point is not recorded (length k), the others are (length k + 1)
+        _stop(active & (verdicts == "non_finite"), "non_finite", k, status, length, active)
         values[k] = v
         for i in range(n):
             coords[i, k] = xs[i]
             grads[i, k] = g[i]
-        g2 = sum(c * c for c in g)
-        _stop(active & (g2 <= tol * tol), "converged", k + 1, status, length, active)
-        objective = sign * v
-        if first is None:
-            first = objective
-        else:
-            rises = np.where((objective > last) & (g2 > last_g2), rises + 1, 0)
-        runaway = ((rises >= DIVERGENCE_PATIENCE) & (objective > first)) | \
-            (np.abs(v) > DIVERGENCE_LIMIT) | (g2 > DIVERGENCE_LIMIT**2)
-        _stop(active & runaway, "diverged", k + 1, status, length, active)
+        for name in ("converged", "diverged"):
+            _stop(active & (verdicts == name), name, k + 1, status, length, active)
         if not active.any() or k == steps:
             break
-        last, last_g2 = objective, g2
         xs = [np.where(active, x - rate * c, x) for x, c in zip(xs, g)]
     return {"coords": coords, "grads": grads, "values": values, "status": status,
             "length": length}

@@ -1,7 +1,7 @@
 """Which loop runs plain float gradient descent: the Python loop or the same loop in numba.
 
 Both run the same generated source and record the same floats (see
-:func:`gradwise.numeric.compile.descent_loop`), so the choice is only about time. numba's loop
+:func:`gradwise.descent.compiled.descent_loop`), so the choice is only about time. numba's loop
 takes a few hundredths of a µs a step where Python takes about a third of a µs, but it costs
 time before its first step. ``"auto"`` takes numba when that cost, estimated from what this
 process and the disk cache already hold, is less than what ``max_steps`` steps would save.
@@ -34,9 +34,9 @@ import importlib.util
 import sys
 from typing import Literal
 
+from gradwise.descent.compiled import numba_loop_source
 from gradwise.errors import InputError
 from gradwise.language.expressions import Expression
-from gradwise.numeric.compile import numba_loop_source
 
 __all__ = ["Backend", "BACKENDS", "choose", "check", "one_time_cost", "SAVING_PER_STEP"]
 
@@ -74,7 +74,7 @@ def choose(backend: Backend, f: Expression, max_steps: int) -> Literal["python",
 
     Raises:
         InputError: ``backend="numba"`` and f needs something the numba loop cannot
-            compute as CPython does (see :func:`gradwise.numeric.compile.numba_loop_source`).
+            compute as CPython does (see :func:`gradwise.descent.compiled.numba_loop_source`).
     """
     if backend == "numba":
         numba_loop_source(f)  # fails here, at the edge, rather than inside numba

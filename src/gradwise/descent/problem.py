@@ -19,7 +19,8 @@ import sympy
 from gradwise import calculus
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number
-from gradwise.numeric.compile import RUNTIME_ERRORS, hessian_kernel, scalar_kernel
+from gradwise.numeric.kernels import hessian_kernel, scalar_kernel
+from gradwise.numeric.printers import RUNTIME_ERRORS
 
 Evaluate = Callable[[tuple[Any, ...]], tuple[Any, tuple[Any, ...]]]
 

@@ -3,11 +3,10 @@
 Gradient ascent is gradient descent on −f: the loop hands the optimizer sign·∇f, with
 sign = +1 to minimize and −1 to maximize, and that is the only place the direction enters.
 
-Each point: evaluate f and ∇f; stop with ``non_finite`` if either is not a finite number;
-record the point; stop with ``converged`` if |∇f| <= tol, with ``diverged`` if the objective
-(sign·f) and |∇f| have risen for ``DIVERGENCE_PATIENCE`` steps running above the start (or
-passed ``DIVERGENCE_LIMIT``); stop with ``max_steps`` after max_steps updates; else update.
-The plain float case runs a compiled copy of this loop (``gradwise.numeric.compile.descent_loop``),
+Each point: evaluate f and ∇f; stop by the rules of :mod:`gradwise.descent.stopping`
+(``non_finite``, not recorded; ``converged``; ``diverged``), or with ``max_steps`` after
+max_steps updates; else update.
+The plain float case runs a generated copy of this loop (``gradwise.descent.compiled``),
 in Python or in numba (``backend=``, chosen by ``gradwise.descent.backend``).
 """
 
@@ -24,6 +23,7 @@ import sympy
 from gradwise.descent import backend as backends
 from gradwise.descent import diagnostics
 from gradwise.descent.column import Column, as_column
+from gradwise.descent.compiled import descent_loop
 from gradwise.descent.optimizers import Optimizer, make
 from gradwise.descent.problem import (
     EXACT_DIGITS,
@@ -33,16 +33,11 @@ from gradwise.descent.problem import (
     too_long,
 )
 from gradwise.descent.schedules import Schedule, constant, parse_schedule
-from gradwise.descent.trace import (
-    DIVERGENCE_LIMIT,
-    DIVERGENCE_PATIENCE,
-    Result,
-    Status,
-    Trace,
-)
+from gradwise.descent.stopping import LIMIT, PATIENCE, Monitor, Status
+from gradwise.descent.trace import Result, Trace
 from gradwise.errors import InputError, ParseError
 from gradwise.language.expressions import exact_number
-from gradwise.numeric.compile import RUNTIME_ERRORS, descent_loop
+from gradwise.numeric.printers import RUNTIME_ERRORS
 
 __all__ = ["minimize", "maximize", "MAX_STEPS", "MAX_EXACT_STEPS"]
 
@@ -118,35 +113,6 @@ def maximize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
 
 
 @dataclass
-class _Monitor:
-    """The stopping rules shared by every method (the compiled loop repeats them)."""
-
-    sign: int
-    tol2: Any
-    first: Any = None
-    last: Any = 0
-    last_g2: Any = 0
-    rises: int = 0
-
-    def verdict(self, value: Any, g2: Any) -> str | None:
-        if g2 <= self.tol2:
-            return "converged"
-        objective = self.sign * value
-        if self.first is None:
-            self.first = objective
-        elif objective > self.last and g2 > self.last_g2:
-            self.rises += 1
-            if self.rises >= DIVERGENCE_PATIENCE and objective > self.first:
-                return "diverged"
-        else:
-            self.rises = 0
-        if abs(value) > DIVERGENCE_LIMIT or g2 > DIVERGENCE_LIMIT**2:
-            return "diverged"
-        self.last, self.last_g2 = objective, g2
-        return None
-
-
-@dataclass
 class _Columns:
     coordinates: list[list[Any]]
     values: list[Any] = field(default_factory=list)
@@ -205,7 +171,7 @@ def _compiled(problem: Problem, sign: int, eta: float, steps: int, tol: float,
     assert problem.expression is not None  # the compiled loop is chosen only for expressions
     loop = descent_loop(problem.expression, backend)
     status, xs, values, gs = loop(problem.start, eta, float(sign), tol, steps,
-                                  DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE)
+                                  LIMIT, PATIENCE)
     rates = np.broadcast_to(eta, max(len(values) - 1, 0))  # one η, stored once (read-only)
     # the loop's arrays are the trace's: nothing else holds them, so no copy
     xs, gs = (tuple(Column(c, copy=False) for c in group) for group in (xs, gs))
@@ -217,7 +183,7 @@ def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, st
           tol: Any, line_search: bool, exact: bool) -> Trace:
     n = len(problem.names)
     columns = _Columns([[] for _ in range(n)], gradients=[[] for _ in range(n)])
-    monitor = _Monitor(sign, tol * tol)
+    monitor = Monitor(tol, sign)
     point, state, status, k = problem.start, optimizer.init(problem.start), "max_steps", 0
     while True:
         try:
@@ -225,11 +191,11 @@ def _loop(problem: Problem, sign: int, optimizer: Optimizer, rates: Schedule, st
         except RUNTIME_ERRORS:
             status = "non_finite"
             break
-        if not _finite(value, grad):
-            status = "non_finite"
+        verdict = monitor.verdict(value, sum(g * g for g in grad))
+        if verdict == "non_finite":  # not recorded: the trace holds finite points only
+            status = verdict
             break
         columns.record(point, value, grad)
-        verdict = monitor.verdict(value, sum(g * g for g in grad))
         if verdict or k == steps:
             status = verdict or status
             break

@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-Status = Literal["converged", "max_steps", "diverged", "non_finite"]
+from gradwise.descent.stopping import Status
 
 STATUS_MESSAGES: dict[str, str] = {
     "converged": "converged: the gradient's norm fell to tol or below",
@@ -25,13 +25,6 @@ STATUS_MESSAGES: dict[str, str] = {
     "non_finite": "stopped: the value or the gradient stopped being a finite number (NaN, "
                   "infinity or undefined) at the next point",
 }
-
-DIVERGENCE_PATIENCE = 10
-"""Steps running in which the objective and |∇f| both rise (above the start) before a run
-counts as diverged: geometric growth, caught long before overflow."""
-
-DIVERGENCE_LIMIT = 1e100
-"""|f| or |∇f| beyond this counts as diverged at once (floats overflow near 1.8e308)."""
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,13 @@ Dask can rerun it on another worker and get the same numbers.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from gradwise.descent.trace import DIVERGENCE_LIMIT, Status
+from gradwise.descent.stopping import Status, blown
 from gradwise.neuron.kernel import cost_and_gradient
 from gradwise.neuron.scaling import Moments, Scaling, moments
 
@@ -133,7 +132,7 @@ def run_chunk(X: np.ndarray, y: np.ndarray, walk: Walk, job: Job, epoch: int, ch
     """The mini-batch updates of chunk ``chunk`` in epoch ``epoch``, starting from ``walk``.
 
     A batch whose cost or gradient is not finite stops the walk as ``non_finite``, one past
-    ``DIVERGENCE_LIMIT`` as ``diverged``; θ stays at the last finite point.
+    ``stopping.LIMIT`` as ``diverged``; θ stays at the last finite point.
     """
     if walk.status is not None:
         return walk
@@ -156,11 +155,7 @@ def run_chunk(X: np.ndarray, y: np.ndarray, walk: Walk, job: Job, epoch: int, ch
 
 def batch_status(cost: float, gradient: np.ndarray) -> Status | None:
     """``non_finite`` or ``diverged`` for a batch that must not be stepped on, else ``None``."""
-    if not (math.isfinite(cost) and np.isfinite(gradient).all()):
-        return "non_finite"
-    if abs(cost) > DIVERGENCE_LIMIT or norm(gradient) > DIVERGENCE_LIMIT:
-        return "diverged"
-    return None
+    return blown(cost, float(gradient @ gradient))
 
 
 def norm(gradient: np.ndarray) -> float:

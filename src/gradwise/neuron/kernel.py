@@ -26,10 +26,10 @@ from typing import Any, Literal
 
 import numpy as np
 import sympy
-from sympy.printing.pycode import PythonCodePrinter
 
 from gradwise.errors import InputError
 from gradwise.neuron.derivation import Activation, CostName, Derivation, derive, stable_form
+from gradwise.numeric.printers import KernelPrinter, namespace
 
 Backend = Literal["auto", "numba", "numpy"]
 
@@ -87,29 +87,6 @@ def cost_and_gradient(
     return real(sums[0] / n), (sums[2:] / n).astype(X.dtype), real(sums[1] / n)
 
 
-class _KernelPrinter(PythonCodePrinter):
-    """Prints bare names (exp, sigmoid, heaviside) that each back end binds to its own code."""
-
-    def _module_format(self, fqn: str, register: bool = True) -> str:
-        return fqn.rsplit(".", 1)[-1]
-
-    def _print_sigmoid(self, expr: sympy.Expr) -> str:
-        return f"sigmoid({self._print(expr.args[0])})"
-
-    def _print_relu(self, expr: sympy.Expr) -> str:
-        return f"relu({self._print(expr.args[0])})"
-
-    def _print_softplus(self, expr: sympy.Expr) -> str:
-        return f"softplus({self._print(expr.args[0])})"
-
-    def _print_Heaviside(self, expr: sympy.Expr) -> str:
-        at_zero = expr.args[1] if len(expr.args) > 1 else sympy.S.Half
-        return f"heaviside({self._print(expr.args[0])}, {float(at_zero)!r})"
-
-    def _print_sign(self, expr: sympy.Expr) -> str:
-        return f"sign({self._print(expr.args[0])})"
-
-
 @lru_cache(maxsize=64)
 def phi_delta_source(derivation: Derivation) -> str:
     """Python source of ``phi_delta(z, y) -> (φ, c, δ)``, printed from the SymPy derivation.
@@ -124,7 +101,7 @@ def phi_delta_source(derivation: Derivation) -> str:
             t1 = -t0 + y
             return t0, t1**2, -2*t0*t1*(1 - t0)
     """
-    printer = _KernelPrinter({"strict": True})
+    printer = KernelPrinter()
     shared, (phi, cost, delta) = sympy.cse(
         [derivation.phi, stable_form(derivation.cost), derivation.delta],
         symbols=sympy.numbered_symbols("t"),
@@ -199,30 +176,20 @@ def _numpy_sums(
     return sums
 
 
-def _np_sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))  # e^(−|z|) never overflows
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+def _numpy_names() -> dict[str, Any]:
+    def reduce(ufunc: np.ufunc) -> Callable[..., np.ndarray]:
+        return lambda *args: ufunc.reduce(np.broadcast_arrays(*args))
 
-
-def _np_reduce(ufunc: np.ufunc) -> Callable[..., np.ndarray]:
-    return lambda *args: ufunc.reduce(np.broadcast_arrays(*args))
-
-
-_NUMPY_NAMES = {
-    **{f: getattr(np, f) for f in ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh")},
-    **{"asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "pi": np.pi, "e": np.e},
-    **{"abs": np.abs, "max": _np_reduce(np.maximum), "min": _np_reduce(np.minimum)},
-    **{"sigmoid": _np_sigmoid, "relu": lambda z: np.maximum(z, 0.0), "sign": np.sign},
-    **{"softplus": lambda z: np.logaddexp(0.0, z), "heaviside": np.heaviside},
-}
+    # the kernel printer prints Python's max/min; on arrays they are elementwise
+    return {**namespace("numpy"), "max": reduce(np.maximum), "min": reduce(np.minimum)}
 
 
 @lru_cache(maxsize=64)
 def _numpy_phi_delta(source: str) -> Callable:
     # The source is printed by _KernelPrinter from a checked SymPy derivation, never user text.
-    namespace: dict[str, Any] = dict(_NUMPY_NAMES)
-    exec(compile(source, "<gradwise phi_delta>", "exec"), namespace)
-    return namespace["phi_delta"]
+    names = _numpy_names()
+    exec(compile(source, "<gradwise phi_delta>", "exec"), names)  # noqa: S102
+    return names["phi_delta"]
 
 
 def _validated(X: Any, y: Any, weights: Any, bias: Any) -> tuple:

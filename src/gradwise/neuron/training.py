@@ -17,16 +17,16 @@ process. Each epoch ``k = 0, 1, …`` the loop takes a full pass for C(θ_k) and
   of epoch e is shuffled by ``default_rng([seed, e, j])``, so every engine makes the same
   updates.
 
-So n epochs give n + 1 recorded points, as a descent run of n steps does. Stopping, in the
-descent's vocabulary: ``non_finite`` (a cost or gradient is nan/inf), ``diverged`` (past
-``DIVERGENCE_LIMIT``, or C and |∇C| rose for ``DIVERGENCE_PATIENCE`` epochs running above the
-start), ``converged`` (|∇C| <= tol for ``n_iter_no_change`` epochs running), else
-``max_steps`` after ``max_epochs`` epochs. Optimizers are the descent's own (init, update) pairs.
+So n epochs give n + 1 recorded points, as a descent run of n steps does. Stopping follows the
+descent's rules (:mod:`gradwise.descent.stopping`), in their order: ``non_finite`` (a cost or
+gradient is nan/inf), ``converged`` (|∇C| <= tol for ``n_iter_no_change`` epochs running),
+``diverged`` (past the limit, or C and |∇C| rose for ten epochs running above the start),
+else ``max_steps`` after ``max_epochs`` epochs. Optimizers are the descent's own (init,
+update) pairs.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -34,7 +34,8 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from gradwise.descent.optimizers import make
-from gradwise.descent.trace import DIVERGENCE_LIMIT, DIVERGENCE_PATIENCE, Finding, Status, Trace
+from gradwise.descent.stopping import Monitor, Status
+from gradwise.descent.trace import Finding, Trace
 from gradwise.errors import InputError
 from gradwise.neuron.chunks import Job, Sums, Walk, chunk_moments, chunk_sums, norm, step
 from gradwise.neuron.saturation import neuron_findings
@@ -219,29 +220,15 @@ class _Loop:
         self.gradients: list[np.ndarray] = []
         self.rates: list[float] = []
         self.status: Status | None = None
-        self.rises = self.calm = 0
+        self.monitor = Monitor(settings.tol, calm=settings.n_iter_no_change)
 
     def record(self, cost: float, gradient: np.ndarray) -> None:
-        previous = (self.costs[-1], norm(self.gradients[-1])) if self.costs else None
         self.points.append(self.walk.theta.copy())
         self.costs.append(cost)
         self.gradients.append(gradient)
         self.rates.append(float(self.job.rate(self.walk.step)))
         if self.status is None:
-            self.status = self._verdict(cost, norm(gradient), previous)
-
-    def _verdict(self, cost: float, size: float, previous: tuple | None) -> Status | None:
-        if not (math.isfinite(cost) and math.isfinite(size)):
-            return "non_finite"
-        if abs(cost) > DIVERGENCE_LIMIT or size > DIVERGENCE_LIMIT:
-            return "diverged"
-        rising = previous is not None and cost > previous[0] and size > previous[1]
-        self.rises = self.rises + 1 if rising else 0
-        if self.rises >= DIVERGENCE_PATIENCE and cost > self.costs[0]:
-            return "diverged"
-        tol = self.settings.tol
-        self.calm = self.calm + 1 if tol is not None and size <= tol else 0
-        return "converged" if self.calm >= self.settings.n_iter_no_change else None
+            self.status = self.monitor.verdict(cost, float(gradient @ gradient))
 
     def mini_batch_epoch(self, walk: Walk) -> None:
         self.walk = walk

@@ -1,7 +1,8 @@
 """CPython's float arithmetic for numba: the ``math`` of the generated numba descent loop.
 
-The numba loop runs the very lines the Python loop runs (see :mod:`gradwise.numeric.compile`), with
-this module bound to the name ``math``. Where CPython raises, these raise too, so a run
+The numba loop runs the very lines the Python loop runs (see :mod:`gradwise.descent.compiled`),
+with this module's functions bound to the names the printed lines call (``exp``, ``log``, ...)
+and the activations' source pasted after them. Where CPython raises, these raise too, so a run
 stops as ``non_finite`` at the same step:
 
 * a one-argument function raises when it turns a number into NaN, or a finite number into
@@ -189,14 +190,6 @@ def _pow(base, exponent, one):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _sigmoid(z):  # pragma: no cover - compiled
-    # gradwise.numeric.compile._sigmoid, statement for statement
-    if z >= 0:
-        return 1.0 / (1.0 + exp(-z))
-    t = exp(z)
-    return t / (1.0 + t)
-
-
-@njit(cache=True)
-def _softplus(z):  # pragma: no cover - compiled
-    return z + log1p(exp(-z)) if z > 0 else log1p(exp(z))
+def select(condition, if_true, if_false):  # pragma: no cover - compiled
+    """The activations' primitive (gradwise.numeric.activations): a select, not a branch."""
+    return if_true if condition else if_false

@@ -1,6 +1,6 @@
 """What to draw and where: the function behind an object, the window, f and ∇f on a grid.
 
-Grids are evaluated by ``gradwise.numeric.compile.array_kernel``, which lambdifies the SymPy
+Grids are evaluated by ``gradwise.numeric.kernels.array_kernel``, printed from the SymPy
 expression that ``parse`` built (never user text). Where f or ∇f is undefined or not
 real (``log`` of a negative number) the grid holds NaN, and the picture leaves a gap.
 """
@@ -107,7 +107,7 @@ def evaluate(f: Expression, *coordinates: np.ndarray) -> tuple[np.ndarray, list[
         ``(values, [∂f/∂v for each variable])``, float arrays of the coordinates' shape,
         NaN where a value is undefined or not real.
     """
-    from gradwise.numeric.compile import array_kernel
+    from gradwise.numeric.kernels import array_kernel
 
     kernel = array_kernel(f)
     shape = np.shape(coordinates[0])

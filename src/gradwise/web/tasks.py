@@ -17,7 +17,6 @@ import math
 from typing import Any
 
 import numpy as np
-import sympy
 
 from gradwise import calculus
 from gradwise.documents import (
@@ -29,7 +28,7 @@ from gradwise.documents import (
 )
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, parse
-from gradwise.language.functions import standard_form
+from gradwise.numeric.kernels import grid_function
 from gradwise.web.neuron import train
 from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
 
@@ -78,8 +77,8 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
     box = _box(args.get("box"), n)
     resolution = _count(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
     arrows = _count(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
-    value = _numeric(f.expr, f.variables)
-    slopes = [_numeric(c, f.variables) for c in calculus.gradient(f).components]
+    value = grid_function(f.expr, f.variables)
+    slopes = [grid_function(c, f.variables) for c in calculus.gradient(f).components]
     axes = [np.linspace(box[2 * i], box[2 * i + 1], resolution) for i in range(n)]
     grid = np.meshgrid(*axes) if n == 2 else axes
     document: dict[str, Any] = {"variables": list(f.names), "x": axes[0].tolist()}
@@ -163,19 +162,6 @@ def _prepare(args: dict[str, Any]) -> Expression:
     """The expression with its constants fixed and its variables chosen, as the CLI does it."""
     return parse(args["expr"], degrees=bool(args.get("degrees")), wrt=args.get("wrt") or None,
                  constants=args.get("const") or None)
-
-
-def _numeric(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
-    """A NumPy function of the variables (SymPy code generation from a parsed expression)."""
-    function = sympy.lambdify(variables, standard_form(expr), modules="numpy")
-
-    def evaluate(*arrays: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            result = np.asarray(function(*arrays), dtype=complex)
-        real = np.where(np.abs(result.imag) < 1e-12, result.real, np.nan)
-        return np.broadcast_to(real, np.shape(arrays[0])).astype(float)
-
-    return evaluate
 
 
 def _arrows(box: list[float], n: int, per_axis: int, slopes) -> list[dict[str, Any]]:
