@@ -114,3 +114,28 @@ def test_huge_gradients_are_diagnosed_without_overflow():
                       learning_rate=0.01)
     assert result.status == "diverged"
     assert "divergence" in result.codes and "vanishing_gradient" not in result.codes
+
+
+def test_the_diagnosis_keeps_no_trace_alive():
+    """Issue 11: a module-level cache kept the last trace (up to 10⁶ points) alive."""
+    import gc
+    import weakref
+
+    result = minimize("(1 - w)^2", {"w": 3}, learning_rate=1, max_steps=20)
+    assert result.codes == ["cycle", "overshoot"]
+    trace = weakref.ref(result.trace)
+    del result
+    gc.collect()
+    assert trace() is None
+
+
+def test_diagnoses_in_threads_do_not_mix():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rates = [0.1, 1.0, 1.1, 0.5] * 8
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(lambda eta: minimize("(1 - w)^2", {"w": 3}, learning_rate=eta,
+                                                    max_steps=50).codes, rates))
+    alone = {eta: minimize("(1 - w)^2", {"w": 3}, learning_rate=eta, max_steps=50).codes
+             for eta in set(rates)}
+    assert codes == [alone[eta] for eta in rates]

@@ -210,13 +210,12 @@ class _View(NamedTuple):
     flips: np.ndarray  # steps that overshot (see _flips)
 
 
-_last: list[tuple[Trace, _View]] = []
-
-
 def _view(trace: Trace) -> _View:
-    """The trace as float arrays, computed once per trace for all the checks."""
-    if _last and _last[0][0] is trace:
-        return _last[0][1]
+    """The trace as float arrays, computed once per trace for all the checks (and kept with
+    the trace, so it lives no longer than the trace does)."""
+    view = trace._memo.get("diagnostics")
+    if view is not None:
+        return view
     # a float trace's columns are read in place; 100,000-point temporaries are few, as
     # each one costs fresh pages from the system
     points = tuple(np.asarray(c, dtype=float) for c in trace.coordinates)
@@ -227,7 +226,7 @@ def _view(trace: Trace) -> _View:
     with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN compare as False
         flips = _flips(points, gradients, trace.sign)
     view = _View(points, gradients, objective, norms, _period(points), flips)
-    _last[:] = [(trace, view)]
+    trace._memo["diagnostics"] = view
     return view
 
 

@@ -83,6 +83,8 @@ class Trace:
     ascent: bool = False
     tol: float = 0.0
     curvature: tuple[float, ...] | None = field(default=None)
+    # what readers derive from the columns, kept with the trace (the diagnostics' arrays)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __len__(self) -> int:
         """The number of points: steps + 1."""
