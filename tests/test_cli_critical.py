@@ -55,7 +55,7 @@ def test_a_bad_box_is_one_red_line_and_exit_code_2():
     result = run("x^2 + y^2", "--within", "x=-1:1")
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "error: the box gives no range for 'y'; add y=low:high"]
+        "error: the box gives no range for 'y'. Fix: add y=low:high"]
 
 
 def test_a_bad_budget_is_refused():

@@ -102,7 +102,7 @@ def test_descend_in_three_variables_draws_progress_but_no_animation(tmp_path, dr
     result = run("descend", f, "--start", "x=1,y=1,z=1", "--plot", tmp_path / "run.gif")
     assert result.exit_code == 2
     assert result.output == ("error: a .gif shows a function of 1 or 2 variables, but "
-                             "'x^2 + y^2 + z^2' has 3 (x, y, z); write .png, .svg or .pdf for "
+                             "'x^2 + y^2 + z^2' has 3 (x, y, z). Fix: write .png, .svg or .pdf for "
                              "f and |∇f| per step\n")  # before the run: nothing else printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pdf"]
 
@@ -228,7 +228,7 @@ def test_lr_without_curvature_asks_for_a_sweep(tmp_path):
     result = run("lr", "1 - w^2", "--start", "w=3", "--plot", tmp_path / "r.png")
     assert result.exit_code == 2
     assert result.output == ("error: no positive curvature here, so no stable range to pick "
-                             "learning rates from for --plot; name them with --sweep "
+                             "learning rates from for --plot. Fix: name them with --sweep "
                              "FROM:TO:COUNT\n")
     result = run("lr", "1 - w^2", "--start", "w=3", "--sweep", "0.1:0.3:2", "--steps", "5",
                  "--plot", tmp_path / "r.png")
@@ -253,7 +253,7 @@ COMMANDS = [
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 @pytest.mark.parametrize("name, message", [
     ("picture.jpg", "cannot tell the picture's format from"),
-    ("missing/picture.png", "does not exist; create it first"),
+    ("missing/picture.png", "does not exist. Fix: create it first"),
     ("", "is a directory"),
 ])
 def test_bad_plot_paths_are_one_red_line_before_any_work(tmp_path, command, name, message):

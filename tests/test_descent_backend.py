@@ -17,7 +17,7 @@ COST = "(1 - w)^2"
 
 def test_an_unknown_backend_is_refused_with_the_choices():
     with pytest.raises(InputError, match=r"backend must be one of 'auto', 'python', 'numba', "
-                                         r"got 'cuda'"):
+                                         r"received 'cuda'"):
         minimize(COST, {"w": 3}, backend="cuda")
 
 

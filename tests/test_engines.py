@@ -141,12 +141,12 @@ def test_progress_bar_goes_to_stderr(capsys):
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"engine": "gpu"}, "engine must be one of 'memory', 'stream', 'dask'; received 'gpu'"),
-    ({"max_epochs": -1}, "max_epochs must be an integer >= 0; received -1"),
-    ({"batch_size": 2.5}, "batch_size must be an integer >= 1; received 2.5"),
-    ({"seed": -1}, "seed must be an integer >= 0; received -1"),
+    ({"max_epochs": -1}, "max_epochs must be a whole number >= 0; received -1"),
+    ({"batch_size": 2.5}, "batch_size must be a whole number >= 1; received 2.5"),
+    ({"seed": -1}, "seed must be a whole number >= 0; received -1"),
     ({"chunk_rows": True}, "chunk_rows must be a whole number >= 1; received True"),
     ({"learning_rate": 0}, "learning_rate must be a positive number; received 0"),
-    ({"method": "sgd"}, "unknown method 'sgd'; choose one of gd, momentum"),
+    ({"method": "sgd"}, "unknown method 'sgd'. Fix: choose one of gd, momentum"),
     ({"backend": "gpu"}, "backend must be one of 'auto', 'numba', 'numpy'; received 'gpu'"),
     ({"start": ([1.0], 0.0)}, "start must be 4 finite numbers (w1, ..., w3, b) for 3 feature"),
     ({"scheduler": "tcp://x:1"}, "scheduler and client are for engine='dask'"),

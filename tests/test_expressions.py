@@ -134,7 +134,7 @@ def test_exact_number_keeps_what_was_written():
     ("(x + 1", 7, "ends too early"),
     ("x)", 2, "unexpected '\\)'"),
     ("x $ y", 3, "unexpected character"),
-    ("sin x", 1, "is a function; write it with brackets"),
+    ("sin x", 1, "is a function. Fix: write it with brackets"),
     ("1/0", 3, "division by zero"),
     ("0^-1", 3, "division by zero"),
     ("log(0)", 1, "undefined"),

@@ -208,9 +208,9 @@ def test_custom_activation_goes_through_the_safe_parser(regression):
 
 @pytest.mark.parametrize(("option", "message"), [
     ({"learning_rate": 0}, "learning_rate must be a positive number; received 0"),
-    ({"batch_size": 0}, "batch_size must be an integer >= 1; received 0"),
-    ({"max_epochs": 2.5}, "max_epochs must be an integer >= 0; received 2.5"),
-    ({"method": "sgd"}, "unknown method 'sgd'; choose one of gd, momentum"),
+    ({"batch_size": 0}, "batch_size must be a whole number >= 1; received 0"),
+    ({"max_epochs": 2.5}, "max_epochs must be a whole number >= 0; received 2.5"),
+    ({"method": "sgd"}, "unknown method 'sgd'. Fix: choose one of gd, momentum"),
     ({"activation": "sigmod"}, "unknown activation 'sigmod'; did you mean 'sigmoid'?"),
     ({"cost": "hinge"}, "unknown cost 'hinge'"),
     ({"start": [1.0]}, r"start must be 5 finite numbers \(w1, ..., w4, b\) for 4 feature"),

@@ -141,7 +141,7 @@ def test_plot_command_marks_critical_points_and_draws_surfaces(tmp_path):
 
 @pytest.mark.parametrize("name, message", [
     ("picture.jpg", "cannot tell the picture's format from"),
-    ("missing/picture.png", "does not exist; create it first"),
+    ("missing/picture.png", "does not exist. Fix: create it first"),
     ("", "is a directory"),
 ])
 def test_bad_paths_are_one_red_line_before_any_work(tmp_path, name, message):

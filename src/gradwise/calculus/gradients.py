@@ -36,7 +36,7 @@ def as_expression(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | N
         ordered = tuple(sorted(f.free_symbols, key=lambda s: s.name))
         expression = Expression(str(f), f, ordered, symbols=ordered)
     else:
-        raise InputError(f"expected an expression (text or gradwise.parse(...)), got "
+        raise InputError(f"expected an expression (text or gradwise.parse(...)); received "
                          f"{type(f).__name__}")
     return expression.with_variables(wrt) if wrt is not None else expression
 
@@ -279,7 +279,7 @@ def resolve_point(f: Expression, point: PointLike, exact: bool = True,
                          f"names are {', '.join(known) or '(none)'}")
     missing = [n for n in known if n not in given]
     if missing:
-        raise InputError(f"the {what} gives no value for {missing[0]!r}; add {missing[0]}=... "
+        raise InputError(f"the {what} gives no value for {missing[0]!r}. Fix: add {missing[0]}=... "
                          "(or fix it as a constant)")
     if not exact:
         return {known[n]: sympy.Float(v, 17) for n, v in given.items()}

@@ -79,9 +79,9 @@ def replacing(path: str | Path, suffix: str = ".tmp") -> Iterator[str]:
     ``path`` in one rename (with the mode a plain write would give), else it is removed."""
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"{str(target)!r} is a directory; give a file name")
+        raise InputError(f"{str(target)!r} is a directory. Fix: give a file name")
     if not target.parent.exists():
-        raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
+        raise InputError(f"the folder {str(target.parent)!r} does not exist. Fix: create it first")
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                          suffix=suffix)
     os.close(handle)

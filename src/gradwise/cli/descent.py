@@ -212,7 +212,7 @@ def plot_rates(advice: Any, swept: list[float] | None) -> list[float]:
         return [swept[round(i * (n - 1) / (PANELS - 1))] for i in range(PANELS)]
     if advice.max_stable is None:
         raise InputError("no positive curvature here, so no stable range to pick learning "
-                         "rates from for --plot; name them with --sweep FROM:TO:COUNT")
+                         "rates from for --plot. Fix: name them with --sweep FROM:TO:COUNT")
     return [factor * advice.max_stable for factor in FACTORS]
 
 

@@ -62,7 +62,7 @@ def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
     """
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"{str(target)!r} is a directory; give a file name such as "
+        raise InputError(f"{str(target)!r} is a directory. Fix: give a file name such as "
                          f"{str(target / 'picture.png')!r}")
     extension = target.suffix.lower().lstrip(".")
     if extension in FORMATS and extension not in formats:
@@ -72,9 +72,9 @@ def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
         raise InputError(f"cannot tell the picture's format from {str(path)!r}: end the file "
                          f"name in {_listing(formats)}")
     if not target.parent.exists():
-        raise InputError(f"the folder {str(target.parent)!r} does not exist; create it first")
+        raise InputError(f"the folder {str(target.parent)!r} does not exist. Fix: create it first")
     if extension == "mp4" and shutil.which("ffmpeg") is None:
-        raise InputError("an .mp4 needs ffmpeg, which is not on PATH; install ffmpeg or "
+        raise InputError("an .mp4 needs ffmpeg, which is not on PATH. Fix: install ffmpeg or "
                          "write a .gif instead")
     return extension
 
@@ -93,7 +93,7 @@ def check_plot_variables(path: str | Path, f: Any, *, progress: bool = False) ->
     extension = Path(path).suffix.lower().lstrip(".")
     if n <= 2 or (progress and FORMATS.get(extension) == "picture"):
         return
-    instead = "; write .png, .svg or .pdf for f and |∇f| per step" if progress else ""
+    instead = ". Fix: write .png, .svg or .pdf for f and |∇f| per step" if progress else ""
     raise InputError(f"a .{extension} shows a function of 1 or 2 variables, but {f.text!r} has "
                      f"{n} ({', '.join(f.names)}){instead}")
 
@@ -176,7 +176,7 @@ def save(picture: Any, path: str | Path) -> None:
 def _write(picture: Any, path: str, extension: str) -> None:
     if FORMATS[extension] == "interactive":
         if not hasattr(picture, "to_html"):
-            raise InputError(f"an .html page needs an interactive (Plotly) figure, got "
+            raise InputError(f"an .html page needs an interactive (Plotly) figure; received "
                              f"{type(picture).__name__}")
         Path(path).write_text(picture.to_html(include_plotlyjs=True, full_html=True),
                               encoding="utf-8")
@@ -192,7 +192,7 @@ def _write(picture: Any, path: str, extension: str) -> None:
         picture.save(path, writer=writer, dpi=DPI)
         return
     if is_animation:
-        raise InputError(f"an animation cannot be written as .{extension}; use .gif or .mp4")
+        raise InputError(f"an animation cannot be written as .{extension}. Fix: use .gif or .mp4")
     figure = getattr(picture, "figure", picture)
     figure.savefig(path, format=extension, dpi=DPI)
 

@@ -29,7 +29,7 @@ def serve(host: str, port: int, workers: int | None, timeout: float) -> None:
         from gradwise.web.app import Settings, create_app
         from gradwise.web.workers import WorkerLimits
     except ModuleNotFoundError as error:
-        fail(f"the web playground needs {error.name!r}; install it with "
+        fail(f"the web playground needs {error.name!r}. Fix: install it with "
              "pip install 'gradwise[web]'")
     limits = WorkerLimits(timeout=timeout, cpu_seconds=max(1, round(timeout)))
     app = create_app(Settings(workers=workers, limits=limits))

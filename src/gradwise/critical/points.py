@@ -171,7 +171,7 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
 
     started = time.monotonic()
     if not isinstance(budget, int | float) or not budget > 0 or budget != budget:
-        raise InputError(f"budget must be a positive number of seconds, got {budget!r}; "
+        raise InputError(f"budget must be a positive number of seconds; received {budget!r}; "
                          "for example budget=5")
     expression = as_expression(f)
     if not expression.variables:
@@ -204,8 +204,8 @@ def classify_point(f: Expression | str, point: Mapping[str, Any] | Any,
     size = float(sympy.sqrt(sum(c**2 for c in gradient(expression).at(values).exact)).evalf(17))
     if size > tol:
         raise InputError(f"{_point_text(values)} is not a critical point of {expression.text!r}: "
-                         f"|∇f| = {size:.3g} > tol = {tol:g}; use nearest_critical_point to find "
-                         "the one near it")
+                         f"|∇f| = {size:.3g} > tol = {tol:g}. Fix: use nearest_critical_point "
+                         "to find the one near it")
     exact = all(isinstance(v, sympy.Rational) for v in values)
     return classify(expression, hessian(expression).matrix, values, exact)
 
@@ -228,7 +228,7 @@ def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
     expression = as_expression(f)
     values = [float(v) for v in _coordinates(expression, point)]
     if not radius > 0:
-        raise InputError(f"radius must be positive, got {radius!r}")
+        raise InputError(f"radius must be positive; received {radius!r}")
     return polish(expression, np.array(values), radius)
 
 
@@ -243,7 +243,8 @@ def parse_box(within: Mapping[str, Any] | str, f: Expression) -> Box:
                          f"{f.text!r}; its variables are {', '.join(f.names)}")
     missing = [n for n in f.names if n not in box]
     if missing:
-        raise InputError(f"the box gives no range for {missing[0]!r}; add {missing[0]}=low:high")
+        raise InputError(f"the box gives no range for {missing[0]!r}. Fix: add "
+                         f"{missing[0]}=low:high")
     return {n: box[n] for n in f.names}
 
 

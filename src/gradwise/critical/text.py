@@ -33,7 +33,7 @@ def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sym
     if isinstance(within, str):
         pairs = [_read_range(part, within) for part in _split_top_level(within)]
         if not pairs:
-            raise InputError("the box is empty; write for example within='x=-5:5, y=-5:5'")
+            raise InputError("the box is empty. Fix: write for example within='x=-5:5, y=-5:5'")
         box = dict(pairs)
         if len(box) != len(pairs):
             raise InputError(f"a variable is given twice in the box {within!r}")
@@ -41,10 +41,10 @@ def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sym
         box = {str(n): _pair(n, r) for n, r in within.items()}
     else:
         raise InputError(f"within must be text such as 'x=-5:5, y=-5:5' or a mapping such as "
-                         f"{{'x': (-5, 5)}}, got {type(within).__name__}")
+                         f"{{'x': (-5, 5)}}; received {type(within).__name__}")
     for name, (low, high) in box.items():
         if not low < high:
-            raise InputError(f"the range of {name} is empty: {show(low)}:{show(high)}; write "
+            raise InputError(f"the range of {name} is empty: {show(low)}:{show(high)}. Fix: write "
                              "low:high with low < high, e.g. x=-5:5")
     return box
 
@@ -54,8 +54,8 @@ def _read_range(part: str, text: str) -> tuple[str, tuple[sympy.Expr, sympy.Expr
     name = name.strip()
     low, colon, high = rest.partition(":")
     if not eq or not colon or not _is_name(name):
-        raise InputError(f"expected name=low:high in the box, got {part.strip()!r}; write for "
-                         f"example x=-5:5,y=-pi:pi (whole box: {text!r})")
+        raise InputError(f"expected name=low:high in the box; received {part.strip()!r}. Fix: "
+                         f"write for example x=-5:5,y=-pi:pi (whole box: {text!r})")
     try:
         return name, (parse_value(low.strip()), parse_value(high.strip()))
     except ParseError as error:
@@ -72,7 +72,7 @@ def _pair(name: Any, bounds: Any) -> tuple[sympy.Expr, sympy.Expr]:
     try:
         low, high = bounds
     except (TypeError, ValueError):
-        raise InputError(f"the range of {name} must be a pair (low, high), got {bounds!r}") \
+        raise InputError(f"the range of {name} must be a pair (low, high); received {bounds!r}") \
             from None
     return (exact_number(low, f"the low end of {name}"),
             exact_number(high, f"the high end of {name}"))

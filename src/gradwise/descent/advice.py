@@ -23,7 +23,7 @@ from gradwise.descent.problem import from_expression
 from gradwise.descent.run import eigenvalues, maximize, minimize
 from gradwise.descent.stopping import Monitors
 from gradwise.descent.trace import Trace
-from gradwise.errors import InputError
+from gradwise.errors import InputError, whole_number
 from gradwise.language.expressions import exact_number
 from gradwise.numeric.kernels import array_kernel
 from gradwise.numeric.printers import RUNTIME_ERRORS
@@ -234,13 +234,12 @@ def _rates(learning_rates: Sequence[Any]) -> list[float]:
         raise InputError("the sweep needs at least one learning rate")
     bad = [x for x in rates if not x > 0]
     if bad:
-        raise InputError(f"every learning rate must be > 0, got {bad[0]!r}")
+        raise InputError(f"every learning rate must be > 0; received {bad[0]!r}")
     return rates
 
 
 def _steps(max_steps: Any, count: int) -> int:
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise InputError(f"max_steps must be a whole number >= 1, got {max_steps!r}")
+    whole_number(max_steps, "max_steps", 1)
     if count * (max_steps + 1) > MAX_SWEEP_CELLS:
         raise InputError(f"{count:,} learning rates × {max_steps + 1:,} points is more than "
                          f"{MAX_SWEEP_CELLS:,}; sweep fewer rates or fewer steps")
@@ -259,13 +258,13 @@ def parse_range(spec: str) -> list[float]:
     """``"0.01:2:50"`` -> 50 evenly spaced learning rates from 0.01 to 2."""
     parts = spec.split(":")
     if len(parts) != 3:
-        raise InputError(f"a sweep is FROM:TO:COUNT such as 0.01:2:50, got {spec!r}")
+        raise InputError(f"a sweep is FROM:TO:COUNT such as 0.01:2:50; received {spec!r}")
     low, high = (float(exact_number(p.strip(), "sweep bound")) for p in parts[:2])
     count = parts[2].strip()
     if not count.isdigit() or not 1 <= int(count) <= 100_000:
-        raise InputError(f"the sweep's COUNT must be a whole number from 1 to 100,000, got "
+        raise InputError(f"the sweep's COUNT must be a whole number from 1 to 100,000; received "
                          f"{count!r}")
     if not 0 < low <= high:
-        raise InputError(f"a sweep needs 0 < FROM <= TO, got {low} to {high}")
+        raise InputError(f"a sweep needs 0 < FROM <= TO; received {low} to {high}")
     n = int(count)
     return [low] if n == 1 else [low + (high - low) * i / (n - 1) for i in range(n)]

@@ -62,7 +62,7 @@ def check(backend: object) -> Backend:
     """
     if backend not in BACKENDS:
         raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}, "
-                         f"got {backend!r}")
+                         f"received {backend!r}")
     if backend == "numba" and not numba_installed():
         raise InputError("backend='numba' needs numba: pip install 'gradwise[fast]' "
                          "(or use backend='auto', which runs Python without it)")

@@ -143,7 +143,7 @@ def _numba_source(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> str:
            if max(abs(a.p), a.q) > EXACT_INTEGERS]
     if unknown or big:
         why = f"{min(unknown)}(...)" if unknown else f"the number {big[0]}"
-        raise InputError(f"the numba loop cannot run {why} as CPython does; use "
+        raise InputError(f"the numba loop cannot run {why} as CPython does. Fix: use "
                          "backend='python'")
     n = len(variables)
     record = [f"xs[{i}, k] = _x{i}; gs[{i}, k] = _g{i}" for i in range(n)]

@@ -191,11 +191,11 @@ def make(method: str | Optimizer, **hyper: Any) -> Optimizer:
     if isinstance(method, Optimizer):
         if hyper:
             raise InputError("hyper-parameters go to the optimizer's own function, not to an "
-                             f"Optimizer already built; got {sorted(hyper)}")
+                             f"Optimizer already built; received {sorted(hyper)}")
         return method
     factory = METHODS.get(method) if isinstance(method, str) else None
     if factory is None:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise InputError(f"unknown method {method!r}. Fix: choose one of {', '.join(METHODS)}")
     try:
         return factory(**hyper)
     except TypeError:
@@ -205,9 +205,9 @@ def make(method: str | Optimizer, **hyper: Any) -> Optimizer:
 
 def _check_fraction(name: str, value: Any) -> None:
     if isinstance(value, bool) or not 0 <= float(value) < 1:
-        raise InputError(f"{name} must be in [0, 1), got {value!r}")
+        raise InputError(f"{name} must be in [0, 1); received {value!r}")
 
 
 def _check_positive(name: str, value: Any) -> None:
     if isinstance(value, bool) or not 0 < float(value) < math.inf:
-        raise InputError(f"{name} must be a positive finite number, got {value!r}")
+        raise InputError(f"{name} must be a positive finite number; received {value!r}")

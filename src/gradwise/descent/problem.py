@@ -120,19 +120,20 @@ def _check_defined(f: Expression, begin: tuple[Any, ...]) -> None:
         _gradient(f).at(where)
     except DomainError as error:
         listed = ", ".join(f"{n}={v}" for n, v in where.items())
-        raise DomainError(f"cannot start at ({listed}): {error}; choose another start") from None
+        raise DomainError(f"cannot start at ({listed}): {error}. Fix: choose another "
+                          "start") from None
 
 
 def _check_exact(f: Expression, begin: tuple[Any, ...]) -> None:
     for name, x in zip(f.names, begin):
         if not x.is_Rational:
-            raise InputError(f"exact mode needs a rational start, but {name} = {x}; give a "
+            raise InputError(f"exact mode needs a rational start, but {name} = {x}. Fix: give a "
                              "fraction or a decimal, or drop exact")
     if not f.expr.is_rational_function(*f.variables) or any(
             not c.is_Rational for c in f.expr.atoms(sympy.Number)):
         raise InputError(f"exact mode works on rational functions (polynomials and their "
                          f"quotients with rational coefficients); {f.text!r} is not one, so "
-                         "its steps would not stay rational; drop exact")
+                         "its steps would not stay rational. Fix: drop exact")
 
 
 def _exact_evaluator(f: Expression) -> Evaluate:
@@ -179,7 +180,7 @@ def _callable_start(start: Any) -> tuple[tuple[str, ...], tuple[float, ...]]:
     else:
         names, values = ("x",), [start]
     if not values:
-        raise InputError("the start is empty; give one number per coordinate")
+        raise InputError("the start is empty. Fix: give one number per coordinate")
     return names, tuple(float(exact_number(v, f"start {n}")) for n, v in zip(names, values))
 
 

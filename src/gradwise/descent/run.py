@@ -35,7 +35,7 @@ from gradwise.descent.problem import (
 from gradwise.descent.schedules import Schedule, constant, parse_schedule
 from gradwise.descent.stopping import LIMIT, PATIENCE, Monitor, Status
 from gradwise.descent.trace import Result, Trace
-from gradwise.errors import InputError, ParseError
+from gradwise.errors import InputError, ParseError, whole_number
 from gradwise.language.expressions import exact_number
 from gradwise.numeric.printers import RUNTIME_ERRORS
 
@@ -144,7 +144,7 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
     if engine == "numba" and not (plain and problem.expression is not None):
         raise InputError("backend='numba' runs plain float gradient descent on an expression "
                          "(method 'gd', no schedule, no line search, not exact, f not a "
-                         "Python function); drop backend or use backend='auto'")
+                         "Python function). Fix: drop backend or use backend='auto'")
     if plain and FAST_PATH and problem.expression is not None:
         chosen = backends.choose(engine, problem.expression, steps)
         trace = _compiled(problem, sign, eta, steps, float(tolerance), chosen)
@@ -291,28 +291,25 @@ def _learning_rate(learning_rate: Any, number: Callable[..., Any]) -> Any:
     try:
         eta = number(learning_rate, "learning_rate")
     except ParseError as error:
-        raise InputError(f"learning_rate must be a number such as 0.1, got "
+        raise InputError(f"learning_rate must be a number such as 0.1; received "
                          f"{learning_rate!r} ({error.reason})") from None
     if not eta > 0:
-        raise InputError(f"learning_rate must be > 0, got {learning_rate!r}; try 0.1 (see "
-                         "gradwise.advise_learning_rate for the stable range)")
+        raise InputError(f"learning_rate must be > 0; received {learning_rate!r}. Fix: try 0.1 "
+                         "(gradwise.advise_learning_rate gives the stable range)")
     return eta
 
 
 def _max_steps(max_steps: Any, exact: bool) -> int:
     most = MAX_EXACT_STEPS if exact else MAX_STEPS
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not \
-            1 <= max_steps <= most:
-        raise InputError(f"max_steps must be a whole number from 1 to {most:,}"
-                         f"{' in exact mode' if exact else ''} (every step is kept), "
-                         f"got {max_steps!r}")
-    return max_steps
+    fix = "exact arithmetic keeps every step as a fraction: take fewer steps, or drop exact" \
+        if exact else "every step is kept: take fewer steps"
+    return whole_number(max_steps, "max_steps", 1, most, fix=fix)
 
 
 def _tolerance(tol: Any, number: Callable[..., Any]) -> Any:
     value = number(tol, "tol")
     if value < 0:
-        raise InputError(f"tol must be a finite number >= 0, got {tol!r}; try 1e-8")
+        raise InputError(f"tol must be a finite number >= 0; received {tol!r}. Fix: try tol=1e-8")
     return value
 
 
@@ -324,20 +321,20 @@ def _schedule(schedule: Any, eta: Any, number: Callable[..., Any]) -> Schedule |
     if isinstance(schedule, Schedule):
         return schedule
     raise InputError(f"schedule must be a name such as 'exponential:0.99' or a Schedule, "
-                     f"got {schedule!r}")
+                     f"received {schedule!r}")
 
 
 def _exact(value: Any, name: str = "value") -> sympy.Expr:
     result = exact_number(value, name)
     if not result.is_Rational:
-        raise InputError(f"{name} must be rational in exact mode, got {value!r}")
+        raise InputError(f"{name} must be rational in exact mode; received {value!r}")
     return result
 
 
 def _float(value: Any, name: str = "value") -> float:
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InputError(f"{name} must be finite, got {value!r}")
+            raise InputError(f"{name} must be finite; received {value!r}")
         return value
     return float(exact_number(value, name))
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gradwise.errors import InputError
+from gradwise.errors import InputError, whole_number
 
 __all__ = ["Schedule", "constant", "step", "exponential", "inverse_time", "parse_schedule",
            "SCHEDULES"]
@@ -51,8 +51,7 @@ def step(learning_rate: Any, drop: Any = 0.5, every: int = 100) -> Schedule:
         [1.0, 1.0, 0.5, 0.5, 0.25]
     """
     _check_factor("drop", drop)
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise InputError(f"every must be a whole number of steps >= 1, got {every!r}")
+    whole_number(every, "every (steps between drops)", 1)
     return Schedule(f"step({drop}, every {every})",
                     lambda k: learning_rate * drop ** (k // every))
 
@@ -76,7 +75,7 @@ def inverse_time(learning_rate: Any, decay: Any = 0.01) -> Schedule:
         0.25
     """
     if isinstance(decay, bool) or not 0 < float(decay) < math.inf:
-        raise InputError(f"decay must be a positive finite number, got {decay!r}")
+        raise InputError(f"decay must be a positive finite number; received {decay!r}")
     return Schedule(f"inverse_time({decay})", lambda k: learning_rate / (1 + decay * k))
 
 
@@ -97,22 +96,22 @@ def parse_schedule(spec: str, learning_rate: Any, number: Callable[[str], Any]) 
     name, *params = [p.strip() for p in spec.split(":")]
     factory = SCHEDULES.get(name)
     if factory is None:
-        raise InputError(f"unknown schedule {name!r}; choose step:DROP:EVERY, "
+        raise InputError(f"unknown schedule {name!r}. Fix: choose step:DROP:EVERY, "
                          "exponential:DECAY or inverse-time:DECAY")
     if name == "step" and len(params) == 2:
         return step(learning_rate, number(params[0]), _whole(params[1]))
     if len(params) > 1 or name == "step" and params:
-        raise InputError(f"schedule {spec!r} has the wrong parameters; write for example "
+        raise InputError(f"schedule {spec!r} has the wrong parameters. Fix: write for example "
                          "step:0.5:100, exponential:0.99 or inverse-time:0.01")
     return factory(learning_rate, *(number(p) for p in params))
 
 
 def _whole(text: str) -> int:
     if not text.isdigit():
-        raise InputError(f"expected a whole number of steps, got {text!r}")
+        raise InputError(f"expected a whole number of steps; received {text!r}")
     return int(text)
 
 
 def _check_factor(name: str, value: Any) -> None:
     if isinstance(value, bool) or not 0 < float(value) <= 1:
-        raise InputError(f"{name} must be in (0, 1], got {value!r}")
+        raise InputError(f"{name} must be in (0, 1]; received {value!r}")

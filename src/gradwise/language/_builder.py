@@ -99,7 +99,7 @@ class Builder:
             raise self.fail(f"number with {digits} digits; at most "
                             f"{self.limits.max_digits} are allowed", token.column)
         if exponent and abs(int(exponent)) > 308:
-            raise self.fail(f"exponent {exponent} is out of range; use |exponent| <= 308",
+            raise self.fail(f"exponent {exponent} is out of range. Fix: use |exponent| <= 308",
                             token.column)
         value = Fraction(str(token))
         return sympy.Rational(value.numerator, value.denominator)
@@ -114,7 +114,7 @@ class Builder:
         if name == "deg":
             return self._degree_unit()
         if name in FUNCTION_NAMES:
-            raise self.fail(f"'{name}' is a function; write it with brackets: {name}(x)",
+            raise self.fail(f"'{name}' is a function. Fix: write it with brackets: {name}(x)",
                             token.column)
         return symbol(name, self.text, token.column)
 
@@ -202,7 +202,7 @@ class Builder:
         allowed = (1, 2) if name == "log" else (1,)
         if len(args) not in allowed:
             raise self.fail(f"{name}() takes {' or '.join(map(str, allowed))} argument(s), "
-                            f"got {len(args)}", token.column)
+                            f"received {len(args)}", token.column)
         if name in _TRIG:
             value = _TRIG[name](args[0] * self._angle_scale())
         elif name in _INVERSE_TRIG:

@@ -112,7 +112,7 @@ class Parser:
 
     def parse(self) -> Parsed:
         if not self.tokens:
-            raise ParseError("the expression is empty; type for example x^2 + y^2", self.text)
+            raise ParseError("the expression is empty. Fix: type for example x^2 + y^2", self.text)
         tree = self.sum()
         if self.peek() is not None:
             self.unexpected("an operator or the end")

@@ -130,7 +130,7 @@ def parse(
     """
     limits = limits or Limits()
     if not isinstance(text, str):
-        raise ParseError(f"expected the expression as text, got {type(text).__name__}")
+        raise ParseError(f"expected the expression as text; received {type(text).__name__}")
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tokens = tokenize(body.translate(_ASCII_OPERATORS), text)
@@ -153,7 +153,7 @@ def parse_value(text: str, *, degrees: bool = False, limits: Limits | None = Non
     """Parse a constant such as ``2``, ``-0.5``, ``pi/2`` or ``180°`` into an exact number."""
     expr = parse(text, degrees=degrees, limits=limits)
     if expr.symbols:
-        raise ParseError(f"expected a number, got {text!r} which contains the name "
+        raise ParseError(f"expected a number; received {text!r} which contains the name "
                          f"'{expr.symbols[0].name}'", text)
     return expr.expr
 
@@ -165,7 +165,7 @@ def parse_assignments(text: str, *, degrees: bool = False) -> dict[str, sympy.Ex
         name, eq, value = part.partition("=")
         name = name.strip()
         if not eq or not re.fullmatch(_NAME, name):
-            raise ParseError(f"expected name=value, got {part.strip()!r}; "
+            raise ParseError(f"expected name=value; received {part.strip()!r}; "
                              "write for example x=2,y=-1.5", text)
         if name in result:
             raise ParseError(f"{name!r} is given twice", text)
@@ -183,18 +183,18 @@ def exact_number(value: Any, name: str = "value") -> sympy.Expr:
     if isinstance(value, str):
         return parse_value(value)
     if isinstance(value, bool):
-        raise InputError(f"{name} must be a number, got {value!r}")
+        raise InputError(f"{name} must be a number; received {value!r}")
     if isinstance(value, int | Fraction):
         return sympy.Rational(value)
     if isinstance(value, float) or hasattr(value, "__float__") and not isinstance(
             value, sympy.Basic):
         as_float = float(value)
         if as_float != as_float or as_float in (float("inf"), float("-inf")):
-            raise InputError(f"{name} must be finite, got {value!r}")
+            raise InputError(f"{name} must be finite; received {value!r}")
         return sympy.Rational(Fraction(repr(as_float)))
     if isinstance(value, sympy.Basic) and value.is_number and value.is_finite:
         return value
-    raise InputError(f"{name} must be a number, got {value!r}")
+    raise InputError(f"{name} must be a number; received {value!r}")
 
 
 # -- the steps of parse ---------------------------------------------------------------
@@ -208,9 +208,10 @@ def _check_text(text: str, limits: Limits) -> None:
         char = bad.group()
         label = unicodedata.name(char, "control character")
         raise ParseError(f"character U+{ord(char):04X} ({label}) is not allowed at column "
-                         f"{bad.start() + 1}; type plain text", _printable(text), bad.start() + 1)
+                         f"{bad.start() + 1}. Fix: type plain text", _printable(text),
+                         bad.start() + 1)
     if not text.strip():
-        raise ParseError("the expression is empty; type for example x^2 + y^2", text)
+        raise ParseError("the expression is empty. Fix: type for example x^2 + y^2", text)
     _check_nesting(text.translate(_ASCII_OPERATORS), text, limits.max_depth)
 
 
@@ -249,11 +250,11 @@ def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
     offset = match.start("vars")
     for raw in match["vars"].split(","):
         if not re.fullmatch(_NAME, raw.strip()):
-            raise ParseError(f"expected a variable name in the signature, got {raw.strip()!r}",
+            raise ParseError(f"expected a variable name in the signature; received {raw.strip()!r}",
                              text, offset + 1 + len(raw) - len(raw.lstrip()))
         offset += len(raw) + 1
     if match["name"] in FUNCTION_NAMES:
-        raise ParseError(f"'{match['name']}' is a built-in function; name yours f, g or C",
+        raise ParseError(f"'{match['name']}' is a built-in function. Fix: name yours f, g or C",
                          text, match.start("name") + 1)
     for name in names:
         symbol(name, text, text.index(name, match.start("vars")) + 1)
@@ -280,7 +281,7 @@ def _split_names(names: Iterable[str] | str) -> tuple[str, ...]:
     items = names.split(",") if isinstance(names, str) else list(names)
     result = tuple(n.strip() for n in items if n.strip())
     if not result:
-        raise InputError("no variable names given; write for example wrt='w,b'")
+        raise InputError("no variable names given. Fix: write for example wrt='w,b'")
     return result
 
 

@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from gradwise.errors import InputError
+from gradwise.errors import InputError, whole_number
 from gradwise.neuron.derivation import CostName
 from gradwise.neuron.settings import DEFAULTS, Settings, resolve_activation
 from gradwise.neuron.training import Callback, Engine, Fit, Tick
@@ -213,8 +213,7 @@ def _check(engine: str, chunk_rows: Any) -> None:
     if engine not in ENGINES:
         raise InputError(f"engine must be one of {', '.join(map(repr, ENGINES))}; "
                          f"received {engine!r}")
-    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise InputError(f"chunk_rows must be a whole number >= 1; received {chunk_rows!r}")
+    whole_number(chunk_rows, "chunk_rows", 1)
 
 
 @contextmanager

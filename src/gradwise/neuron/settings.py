@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gradwise.errors import InputError
+from gradwise.errors import InputError, whole_number
 
 if TYPE_CHECKING:
     from gradwise.neuron.derivation import CostName
@@ -72,14 +72,14 @@ class Settings:
 
         if not callable(self.learning_rate):
             _positive_number("learning_rate", self.learning_rate)
-        _count("max_epochs", self.max_epochs, low=0)
+        whole_number(self.max_epochs, "max_epochs", 0)
         if self.batch_size is not None:
-            _count("batch_size", self.batch_size, low=1)
+            whole_number(self.batch_size, "batch_size", 1)
         if self.tol is not None:
             _positive_number("tol", self.tol, zero=True)
-        _count("n_iter_no_change", self.n_iter_no_change, low=1)
+        whole_number(self.n_iter_no_change, "n_iter_no_change", 1)
         if self.seed is not None:
-            _count("seed", self.seed, low=0)
+            whole_number(self.seed, "seed", 0)
         if self.backend not in KERNEL_BACKENDS:
             raise InputError(f"backend must be one of {', '.join(map(repr, KERNEL_BACKENDS))}; "
                              f"received {self.backend!r}")
@@ -131,10 +131,3 @@ def _positive_number(name: str, value: Any, zero: bool = False) -> None:
     if not ok or not math.isfinite(value) or value < 0 or (value == 0 and not zero):
         expected = "a number >= 0" if zero else "a positive number"
         raise InputError(f"{name} must be {expected}; received {value!r}")
-
-
-def _count(name: str, value: Any, low: int) -> None:
-    import numpy as np
-
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InputError(f"{name} must be an integer >= {low}; received {value!r}")

@@ -79,7 +79,7 @@ def key(f: Expression) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     extra = f.expr.free_symbols - set(f.variables)
     if extra:
         names = ", ".join(sorted(s.name for s in extra))
-        raise InputError(f"{f.text!r} still has the parameters {names}; give them values "
+        raise InputError(f"{f.text!r} still has the parameters {names}. Fix: give them values "
                          "(for example in the start point) before compiling")
     return f.expr, f.variables
 

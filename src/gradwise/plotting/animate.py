@@ -44,7 +44,7 @@ def frame_steps(n_points: int, max_frames: int = MAX_FRAMES) -> list[int]:
     """
     if max_frames < 2:
         raise InputError(f"max_frames must be at least 2 (the start and the end), "
-                                  f"got {max_frames!r}")
+                                  f"received {max_frames!r}")
     if n_points <= max_frames:
         return list(range(n_points))
     return sorted({int(round(k)) for k in np.linspace(0, n_points - 1, max_frames)})

@@ -284,7 +284,7 @@ def _ends(ax: Axes, xs: np.ndarray, ys: np.ndarray) -> None:
 
 def _check_same_problem(results: list[Any]) -> None:
     if not results:
-        raise InputError("plot_learning_rates needs at least one run; pass "
+        raise InputError("plot_learning_rates needs at least one run. Fix: pass "
                          "[minimize(f, start, eta) for eta in (0.1, 0.5, 1.1)]")
     first = results[0]
     for result in results[1:]:

@@ -116,7 +116,7 @@ def plot_surface(f: Any, within: Mapping[str, Any] | str | None = None, *, resul
     expression = sampling.function_of(f)
     if sampling.check_dimension(expression) != 2:
         raise InputError(f"a surface needs two variables, but {expression.text!r} has "
-                         "one; use plot_function for its curve")
+                         "one. Fix: use plot_function for its curve")
     points = critical_list(critical)
     path = result.trace.points if result is not None else []
     bounds = sampling.window(expression, within, [p.point for p in points] + list(path))
@@ -179,7 +179,7 @@ def draw_gradient_field(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]],
         return None
     if arrows not in ("auto", "gradient", "direction"):
         raise InputError(f"arrows must be 'auto', 'gradient', 'direction' or 'none', "
-                                  f"got {arrows!r}")
+                                  f"received {arrows!r}")
     x, y = _mesh(bounds, ARROW_GRID)
     _, (u, v) = sampling.evaluate(f, x, y)
     size = np.hypot(u, v)
@@ -223,7 +223,7 @@ def critical_list(critical: Any) -> list[Any]:
     for p in points:
         if getattr(p, "kind", None) not in KIND_MARKERS:
             raise InputError(f"critical= takes gradwise.critical_points(...) or its "
-                                      f"points, got {type(p).__name__}")
+                                      f"points; received {type(p).__name__}")
     return points
 
 
@@ -303,7 +303,7 @@ def contour_levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
     """25 contour levels: logarithmic when f ≥ 0 spans more than two decades."""
     finite = z[np.isfinite(z)]
     if not finite.size:
-        raise InputError("f is undefined everywhere in this window; choose another "
+        raise InputError("f is undefined everywhere in this window. Fix: choose another "
                                   "with within=")
     low, high = float(finite.min()), float(finite.max())
     if low == high:

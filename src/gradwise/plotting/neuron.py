@@ -176,7 +176,7 @@ def _fitted(neuron: Any) -> Any:
                if not hasattr(neuron, a)]
     if missing:
         raise InputError(f"the neuron has no {missing[0]}: fit it first (neuron.fit(X, y)), "
-                         f"or pass a FittedNeuron; got {type(neuron).__name__}")
+                         f"or pass a FittedNeuron; received {type(neuron).__name__}")
     return neuron
 
 
@@ -189,7 +189,7 @@ def _one_feature(neuron: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
                          f"weight(s) and X has shape {features.shape}; plot_cost works for any")
     target = np.asarray(y)
     if len(target) != len(features):
-        raise InputError(f"X has {len(features)} rows but y has {len(target)}; give the data "
+        raise InputError(f"X has {len(features)} rows but y has {len(target)}. Fix: give the data "
                          "the neuron was trained on")
     classes = getattr(neuron, "classes_", None)
     encoded = (target == classes[1]) if classes is not None else target

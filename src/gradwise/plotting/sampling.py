@@ -47,12 +47,12 @@ def check_dimension(f: Expression, most: int = 2) -> int:
     extra = sorted(s.name for s in f.expr.free_symbols - set(f.variables))
     if extra:
         raise InputError(f"{f.text!r} has the parameters {', '.join(extra)}, which need values "
-                         "before it can be drawn; fix them with constants= in "
+                         "before it can be drawn. Fix: fix them with constants= in "
                          f"gradwise.parse (on the command line: --const {extra[0]}=...)")
     n = len(f.variables)
     if not 1 <= n <= most:
         raise InputError(f"pictures show functions of 1 or {most} variables, but {f.text!r} has "
-                         f"{n} ({', '.join(f.names) or 'none'}); fix the others with "
+                         f"{n} ({', '.join(f.names) or 'none'}). Fix: fix the others with "
                          "constants= (--const) or use plot_progress for a descent")
     return n
 
@@ -74,7 +74,7 @@ def window(f: Expression, within: Mapping[str, Any] | str | None = None,
         for name, (lo, hi) in zip(f.names, bounds):
             if not lo < hi:
                 raise InputError(f"the range of {name!r} in within= is empty ({lo:g} to "
-                                 f"{hi:g}); give low < high, e.g. {name}=-2:2")
+                                 f"{hi:g}). Fix: give low < high, e.g. {name}=-2:2")
         return bounds
     return around(points, len(f.variables))
 

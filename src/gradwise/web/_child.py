@@ -80,7 +80,7 @@ def _answer(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
         return _error(400, "the expression is too deeply nested to handle; simplify it")
     except MemoryError:
         return {"error": {"status": 422, "limit": "memory", "error": "the computation needed "
-                          "more memory than a request may use; try a smaller problem"}}
+                          "more memory than a request may use. Fix: try a smaller problem"}}
     except (Exception, SystemExit) as error:  # a bug must answer 500, not end the worker
         return _error(500, f"internal error ({type(error).__name__}: {error}); please report it")
 

@@ -184,7 +184,7 @@ def _secured(response: Response) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     message = {404: f"no such page: {request.url.path}; the API is under /api/ (see /api)",
-               405: f"{request.method} is not allowed on {request.url.path}; use POST with a "
+               405: f"{request.method} is not allowed on {request.url.path}. Fix: use POST with a "
                     "JSON body"}.get(error.status_code, str(error.detail))
     return JSONResponse({"error": message}, status_code=error.status_code)
 

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gradwise.errors import DataError, InputError
+from gradwise.errors import DataError, InputError, whole_number
 from gradwise.neuron.data import Dataset, load
 from gradwise.web.schema import MAX_EPOCHS
 
@@ -49,9 +49,7 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
     from gradwise.neuron.settings import DEFAULTS, Settings
 
     epochs = args.get("epochs", DEFAULTS.max_epochs)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_EPOCHS:
-        raise InputError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}; received "
-                         f"{epochs!r}")
+    whole_number(epochs, "epochs", 1, MAX_EPOCHS)
     activation = args.get("activation", DEFAULTS.activation)
     settings = Settings(activation=activation, max_epochs=epochs,
                         learning_rate=_learning_rate(args.get("learning_rate",

@@ -26,7 +26,7 @@ from gradwise.documents import (
     hessian_document,
     lr_document,
 )
-from gradwise.errors import DomainError, InputError
+from gradwise.errors import DomainError, InputError, whole_number
 from gradwise.language.expressions import Expression, parse
 from gradwise.numeric.kernels import grid_function
 from gradwise.web.neuron import train
@@ -68,15 +68,15 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
     n = len(f.variables)
     if n not in (1, 2):
         raise InputError(f"the plot needs one or two variables; {f.text!r} has {n} "
-                         f"({', '.join(f.names)}); fix the others with 'const', e.g. "
+                         f"({', '.join(f.names)}). Fix: fix the others with 'const', e.g. "
                          f"{f.names[-1]}=1")
     if f.parameters:
         names = ", ".join(s.name for s in f.parameters)
-        raise InputError(f"the plot needs values for {names}; give them in 'const', e.g. "
+        raise InputError(f"the plot needs values for {names}. Fix: give them in 'const', e.g. "
                          f"{f.parameters[0].name}=1")
     box = _box(args.get("box"), n)
-    resolution = _count(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
-    arrows = _count(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
+    resolution = whole_number(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
+    arrows = whole_number(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
     value = grid_function(f.expr, f.variables)
     slopes = [grid_function(c, f.variables) for c in calculus.gradient(f).components]
     axes = [np.linspace(box[2 * i], box[2 * i + 1], resolution) for i in range(n)]
@@ -95,7 +95,7 @@ def descend(args: dict[str, Any]) -> dict[str, Any]:
     from gradwise.descent.run import maximize, minimize
 
     run = maximize if args.get("ascent") else minimize
-    steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+    steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
     result = run(parse(args["expr"]), args["start"], args.get("learning_rate", "0.1"),
                  args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
                  exact=bool(args.get("exact")), schedule=args.get("schedule"),
@@ -105,7 +105,7 @@ def descend(args: dict[str, Any]) -> dict[str, Any]:
         document["explanations"] = [explain_step(result, k)
                                     for k in range(result.trace.n_steps)]
     if "explain_step" in args:
-        k = _count(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
+        k = whole_number(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
         document["explanation"] = {"step": k, "text": explain_step(result, k)} \
             if result.trace.n_steps else None
     return document
@@ -120,7 +120,7 @@ def lr(args: dict[str, Any]) -> dict[str, Any]:
     advice = advise_learning_rate(f, args["start"], ascent=ascent)
     rows = None
     if args.get("sweep"):
-        steps = _count(args.get("steps", 1000), "steps", 1, MAX_STEPS)
+        steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
         rows = sweep(f, args["start"], parse_range(args["sweep"]), max_steps=steps,
                      tol=args.get("tol", 1e-8), ascent=ascent)
     return lr_document(advice, rows)
@@ -137,7 +137,7 @@ def critical(args: dict[str, Any]) -> dict[str, Any]:
     # nothing bounded the search, so a solve stopped at its budget is a 422 (issue 7).
     if document["out_of_time"] and not args.get("within"):
         raise OutOfTime(f"the exact solve of ∇f = 0 did not finish within the {budget:g} s "
-                        "budget; 'partial' holds what was found; give a box (within) to "
+                        "budget; 'partial' holds what was found. Fix: give a box (within) to "
                         "search, or a simpler function", document)
     return document
 
@@ -189,13 +189,6 @@ def _box(box: Any, n: int) -> list[float]:
             raise InputError(f"box must be {expected} with finite numbers, each minimum below "
                              f"its maximum; received {box!r}")
     return values
-
-
-def _count(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(f"{name} must be a whole number from {low} to {high}; "
-                         f"received {value!r}")
-    return value
 
 
 def _finite(values: np.ndarray) -> list[Any]:

@@ -254,7 +254,7 @@ class WorkerPool:
             TaskError: the task refused its input (400) or failed (422, 500).
         """
         if self._closed:
-            raise PoolBusy("the server is shutting down; try again shortly")
+            raise PoolBusy("the server is shutting down. Fix: try again shortly")
         if not self._admission.acquire(blocking=False):
             raise PoolBusy("the server is busy (every worker is taken and the waiting line is "
                            "full); retry in a moment")
@@ -280,7 +280,7 @@ class WorkerPool:
         except TimeoutError:
             self._replace(worker)
             raise OverLimit("time", f"the computation took longer than {timeout:g} s and was "
-                            "stopped; try a simpler function, fewer steps or a smaller "
+                            "stopped. Fix: try a simpler function, fewer steps or a smaller "
                             "range") from None
         except OverLimit:
             self._replace(worker)
@@ -315,11 +315,11 @@ class WorkerPool:
         code = self._replace(worker, grace=1.0)
         if code == -signal.SIGXCPU:
             return OverLimit("cpu", f"the computation used more than "
-                             f"{self.limits.cpu_seconds} s of CPU time and was stopped; try a "
+                             f"{self.limits.cpu_seconds} s of CPU time and was stopped. Fix: try a "
                              "simpler function")
         if code == -signal.SIGKILL:
             return OverLimit("memory", "the computation was stopped (most likely it needed "
-                             "more memory than a request may use); try a smaller problem")
+                             "more memory than a request may use). Fix: try a smaller problem")
         return TaskError(500, {"error": f"the worker stopped unexpectedly (exit code {code}); "
                                "please report the request"})
 
