@@ -274,7 +274,7 @@ def plot(expr: str, output: str, within: str | None, point: str | None, find_cri
     f = parse(check_expression(expr), degrees=degrees, constants=constants)
     critical = None
     if find_critical:
-        from gradwise.critical.points import critical_points
+        from gradwise.critical.search import critical_points
 
         critical = critical_points(f, within)
     write_plot(output, f, within=within, at=point, critical=critical, surface=surface,

@@ -17,7 +17,8 @@ import numpy as np
 import sympy
 
 from gradwise.calculus.gradients import as_expression
-from gradwise.critical.points import CriticalPoints, critical_points, parse_box
+from gradwise.critical.points import CriticalPoints
+from gradwise.critical.search import critical_points, parse_box
 from gradwise.language.expressions import Expression
 from gradwise.language.numbers import minus
 

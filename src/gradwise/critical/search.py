@@ -1,28 +1,36 @@
-"""How ``critical_points`` spends its budget: SymPy in a worker, Newton in the box, then merge.
+"""Critical points: where ∇f = 0, found exactly where possible and numerically where not.
 
-The worker and the numeric search run at the same time (two processes). The
-numeric search gets the first half of the budget, SymPy until 85 % of it; the rest
-is for classifying what was found.
+``critical_points`` sends ∇f = 0 to SymPy in a worker process that is killed when the time
+budget runs out (``_solve_worker``), and meanwhile searches a box numerically
+(:mod:`gradwise.critical.boxes`); it merges both, keeps exact coordinates where they are
+readable, and classifies every point (:mod:`gradwise.critical.classify`). The worker and the
+numeric search run at the same time (two processes): the numeric search gets the first half
+of the budget, SymPy until 85 % of it; the rest is for classifying what was found. Every
+call returns within its budget, with ``complete`` saying whether the list is all of them.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import sympy
 
-from gradwise.calculus.gradients import gradient, hessian
+from gradwise.calculus.gradients import as_expression, gradient, hessian, resolve_point
 from gradwise.critical._solve_worker import start_job
 from gradwise.critical.boxes import NumericFunction, newton, numeric_function, search_box
 from gradwise.critical.classify import discriminant, second_derivative_test
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.symbolic import solve_gradient
 from gradwise.critical.text import describe_curves, enumerate_grid
+from gradwise.errors import InputError
 from gradwise.language.expressions import Expression, exact_number
 from gradwise.language.numbers import minus
 
-__all__ = ["search", "classify", "polish"]
+__all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse_box",
+           "classify", "polish"]
 
 NUMERIC_SHARE = 0.5
 SOLVE_SHARE = 0.85
@@ -31,8 +39,118 @@ _SAME = 1e-6  # points closer than this (relative) are one point
 Candidate = tuple[list[sympy.Expr], bool]  # coordinates, and whether they are exact
 
 
-def search(f: Expression, box: Box | None, started: float, budget: float,
-           starts: int | None) -> CriticalPoints:
+def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None = None, *,
+                    budget: float = 5.0, starts: int | None = None) -> CriticalPoints:
+    """Every point where ∇f = 0, classified, within ``budget`` seconds.
+
+    Args:
+        f: the function, as text or ``gradwise.parse(...)``.
+        within: a box such as ``"x=-5:5, y=-pi:pi"`` or ``{"x": (-5, 5), "y": (-3, 3)}``:
+            only points inside it are listed, and the numeric search looks there
+            (in [−10, 10] per variable when no box is given).
+        budget: seconds for the whole call; SymPy is stopped when it runs out.
+        starts: starting points for the numeric search (default 200 per variable).
+
+    Returns:
+        The points, each with exact and float coordinates, value, kind and Hessian
+        eigenvalues, and whether the list is complete, with a note.
+
+    Raises:
+        InputError: the budget is not positive, or the box is malformed.
+
+    Example:
+        >>> result = critical_points("x^3 + x y - 3y^2")
+        >>> [(p.coordinates, p.kind) for p in result], result.complete
+        ([('(−1/18, −1/108)', 'maximum'), ('(0, 0)', 'saddle')], True)
+    """
+    started = time.monotonic()
+    if not isinstance(budget, int | float) or not budget > 0 or budget != budget:
+        raise InputError(f"budget must be a positive number of seconds; received {budget!r}; "
+                         "for example budget=5")
+    expression = as_expression(f)
+    if not expression.variables:
+        raise InputError(f"{expression.text!r} has no variables, so it has no critical points")
+    box = parse_box(within, expression) if within is not None else None
+    return _search(expression, box, started, budget, starts)
+
+
+def classify_point(f: Expression | str, point: Mapping[str, Any] | Any,
+                   tol: float = 1e-6) -> CriticalPoint:
+    """Classify a point already known to be critical (e.g. where a descent stopped).
+
+    Args:
+        f: the function.
+        point: ``{"x": 1, "y": 2}`` or coordinates in variable order; exact numbers
+            (ints, fractions, SymPy) are classified exactly.
+        tol: the largest |∇f| accepted as zero.
+
+    Raises:
+        InputError: |∇f| at the point exceeds ``tol`` (use ``nearest_critical_point``).
+
+    Example:
+        >>> classify_point("x^4 + y^4", [0, 0]).kind
+        'minimum'
+    """
+    expression = as_expression(f)
+    values = _coordinates(expression, point)
+    size = float(sympy.sqrt(sum(c**2 for c in gradient(expression).at(values).exact)).evalf(17))
+    if size > tol:
+        raise InputError(f"{_point_text(values)} is not a critical point of {expression.text!r}: "
+                         f"|∇f| = {size:.3g} > tol = {tol:g}. Fix: use nearest_critical_point "
+                         "to find the one near it")
+    exact = all(isinstance(v, sympy.Rational) for v in values)
+    return classify(expression, hessian(expression).matrix, values, exact)
+
+
+def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
+                           radius: float = 1.0) -> CriticalPoint | None:
+    """The critical point that Newton's method reaches from ``point``, classified, or None.
+
+    Made for a descent that stopped: ``nearest_critical_point(f, result.point)``
+    names the point it reached and its kind. Only a point within ``radius`` (in each
+    coordinate) of ``point`` counts; None when there is none.
+
+    Example:
+        >>> p = nearest_critical_point("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", [2.9, 2.1])
+        >>> p.coordinates, p.kind
+        ('(3, 2)', 'minimum')
+    """
+    expression = as_expression(f)
+    values = [float(v) for v in _coordinates(expression, point)]
+    if not radius > 0:
+        raise InputError(f"radius must be positive; received {radius!r}")
+    return polish(expression, np.array(values), radius)
+
+
+def parse_box(within: Mapping[str, Any] | str, f: Expression) -> Box:
+    """``"x=-5:5, y=-pi:pi"`` or ``{"x": (-5, 5)}`` as exact bounds for every variable."""
+    from gradwise.critical.text import read_box
+
+    box = read_box(within)
+    unknown = [n for n in box if n not in f.names]
+    if unknown:
+        raise InputError(f"the box names {unknown[0]!r}, which is not a variable of "
+                         f"{f.text!r}; its variables are {', '.join(f.names)}")
+    missing = [n for n in f.names if n not in box]
+    if missing:
+        raise InputError(f"the box gives no range for {missing[0]!r}. Fix: add "
+                         f"{missing[0]}=low:high")
+    return {n: box[n] for n in f.names}
+
+
+def _coordinates(f: Expression, point: Mapping[str, Any] | Any) -> list[sympy.Expr]:
+    if not isinstance(point, Mapping | str):
+        point = [float(p) if isinstance(p, np.floating) else p for p in point]
+    values = resolve_point(f, point)
+    return [values[v] for v in f.variables]
+
+
+def _point_text(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ")"
+
+
+def _search(f: Expression, box: Box | None, started: float, budget: float,
+            starts: int | None) -> CriticalPoints:
     g, h = gradient(f), hessian(f)
     linear = all(c.is_polynomial(*f.variables) and sympy.Poly(c, *f.variables).total_degree() <= 1
                  for c in g.components)

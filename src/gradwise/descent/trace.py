@@ -229,7 +229,7 @@ class Result:
         """
         if self.function is None or not self.converged:
             return None
-        from gradwise.critical.points import nearest_critical_point
+        from gradwise.critical.search import nearest_critical_point
 
         return nearest_critical_point(self.function, [float(v) for v in self.x], radius)
 

@@ -28,9 +28,18 @@ from gradwise.plotting.functions import (
     tangent_half_width,
     tangent_segment,
 )
-from gradwise.plotting.style import COLOURS, axis_label, finish, new_axes, new_figure, number, title
+from gradwise.plotting.style import (
+    COLOURS,
+    axis_label,
+    finish,
+    new_axes,
+    new_figure,
+    number,
+    steps_text,
+    title,
+)
 
-__all__ = ["plot_descent", "plot_result", "plot_progress", "plot_learning_rates", "draw_path_3d",
+__all__ = ["plot_descent", "plot_result", "plot_progress", "plot_learning_rates",
            "overshooting_steps", "run_summary", "panel_title", "MAX_ARROWS"]
 
 MAX_ARROWS = 60
@@ -168,20 +177,6 @@ def plot_learning_rates(results: Sequence[Any], within: Mapping[str, Any] | str 
     return figure
 
 
-def draw_path_3d(ax: Any, result: Any) -> None:
-    """The path lifted onto the surface: (x, y, f(x, y)) at every point (gid ``"path"``)."""
-    trace = result.trace
-    xs, ys = (np.array(column, dtype=float) for column in trace.coordinates)
-    zs = np.array(trace.float_values())
-    ax.plot(xs, ys, zs, color=COLOURS["path"], marker="o", markersize=3, linewidth=2,
-            zorder=10, gid="path", label=f"path ({steps_text(trace.n_steps)})")
-    ax.scatter(xs[:1], ys[:1], zs[:1], color=COLOURS["start"], s=60, edgecolors="black",
-               depthshade=False, zorder=11, gid="start", label="start")
-    ax.scatter(xs[-1:], ys[-1:], zs[-1:], color=COLOURS["end"], marker="s", s=70,
-               edgecolors="black", linewidths=1.5, depthshade=False, zorder=11, gid="end",
-               label="end")
-
-
 def overshooting_steps(trace: Any) -> list[int]:
     """Steps k whose slope along Δ_k was downhill at x_k and uphill at x_k+1 (for sign·f).
 
@@ -208,11 +203,6 @@ def panel_title(result: Any) -> str:
     findings = ", ".join(result.codes) or "no findings"
     return f"η = {number(result.learning_rate)}: {result.status} after " \
            f"{steps_text(result.n_steps)}\n{findings}"
-
-
-def steps_text(count: int) -> str:
-    """``1 step``, ``89 steps``."""
-    return f"{count} step" if count == 1 else f"{count} steps"
 
 
 def spans_decades(data: np.ndarray) -> bool:

@@ -25,6 +25,7 @@ from gradwise.plotting.style import (
     finish,
     new_axes,
     number,
+    steps_text,
     title,
 )
 
@@ -125,8 +126,6 @@ def plot_surface(f: Any, within: Mapping[str, Any] | str | None = None, *, resul
     z, _ = sampling.evaluate(expression, x, y)
     ax3d.plot_surface(x, y, z, cmap=CMAP, alpha=0.75, linewidth=0, antialiased=True)
     if result is not None:
-        from gradwise.plotting.descent import draw_path_3d
-
         draw_path_3d(ax3d, result)
     for point in points:
         ax3d.scatter([point.point[0]], [point.point[1]], [point.value], s=70,
@@ -313,3 +312,17 @@ def contour_levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
         bottom = max(float(np.percentile(positive, 1)), high * 1e-9)
         return np.geomspace(bottom, high, 25), LogNorm(bottom, high)
     return np.asarray(MaxNLocator(25).tick_values(low, high)), None
+
+
+def draw_path_3d(ax: Any, result: Any) -> None:
+    """The path lifted onto the surface: (x, y, f(x, y)) at every point (gid ``"path"``)."""
+    trace = result.trace
+    xs, ys = (np.array(column, dtype=float) for column in trace.coordinates)
+    zs = np.array(trace.float_values())
+    ax.plot(xs, ys, zs, color=COLOURS["path"], marker="o", markersize=3, linewidth=2,
+            zorder=10, gid="path", label=f"path ({steps_text(trace.n_steps)})")
+    ax.scatter(xs[:1], ys[:1], zs[:1], color=COLOURS["start"], s=60, edgecolors="black",
+               depthshade=False, zorder=11, gid="start", label="start")
+    ax.scatter(xs[-1:], ys[-1:], zs[-1:], color=COLOURS["end"], marker="s", s=70,
+               edgecolors="black", linewidths=1.5, depthshade=False, zorder=11, gid="end",
+               label="end")

@@ -67,7 +67,7 @@ def window(f: Expression, within: Mapping[str, Any] | str | None = None,
         points: points that must be visible (a path, critical points), in variable order.
     """
     if within is not None:
-        from gradwise.critical.points import parse_box
+        from gradwise.critical.search import parse_box
 
         box = parse_box(within, f)
         bounds = [(float(lo), float(hi)) for lo, hi in box.values()]

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 __all__ = ["COLOURS", "KIND_MARKERS", "CMAP", "new_figure", "new_axes", "title",
-           "axis_label", "finish", "number"]
+           "axis_label", "finish", "number", "steps_text"]
 
 COLOURS: dict[str, str] = {
     "curve": "#1f4e8c",         # f itself, in one variable
@@ -96,3 +96,8 @@ def finish(ax: Axes, names: Iterable[str], legend: bool = True) -> Axes:
         if unique:
             ax.legend(unique.values(), unique.keys(), fontsize="small", framealpha=0.85)
     return ax
+
+
+def steps_text(count: int) -> str:
+    """``1 step``, ``89 steps``."""
+    return f"{count} step" if count == 1 else f"{count} steps"
