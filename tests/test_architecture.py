@@ -128,3 +128,23 @@ def test_display_hooks_import_only_pictures_and_notebook_bodies():
             if function is not None and (function == "plot" or function.startswith("_repr_")):
                 assert not front_end(target) or target.startswith(HOOK_TARGETS), (module,
                                                                                   target)
+
+
+def string_pieces(path: Path) -> list[str]:
+    """The text of every string constant in a module, f-strings' literal parts included."""
+    return [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_error_messages_speak_one_dialect():
+    """What was wrong; received …. Fix: … (the old 'got …; try …' dialect is gone)."""
+    old = re.compile(r"[,;] got\b|; try\b")
+    offenders = [(m, text) for m, path in MODULES.items() for text in string_pieces(path)
+                 if old.search(text)]
+    assert offenders == []
+
+
+def test_one_whole_number_validator():
+    pattern = re.compile(r"isinstance\(\w+, bool\) or not isinstance\(\w+, int")
+    copies = [m for m, path in MODULES.items() if pattern.search(path.read_text("utf-8"))]
+    assert copies == []  # gradwise.errors.whole_number is the one

@@ -46,7 +46,7 @@ class Column(Sequence[float]):
         else:
             array = np.fromiter(values, dtype=np.float64)
         if array.ndim != 1:
-            raise ValueError(f"a column is one-dimensional, got shape {array.shape}")
+            raise ValueError(f"a column is one-dimensional; received shape {array.shape}")
         array.flags.writeable = False
         self._array = array
 
