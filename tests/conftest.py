@@ -1,9 +1,40 @@
-"""Fixtures shared by the web test modules: one real worker pool, and the app served over it."""
+"""What the tests share: the objectives they descend and search, and the web fixtures.
+
+matplotlib draws with its Agg backend in every test (no window, no display), set here once
+before anything imports it.
+"""
+
+from __future__ import annotations
+
+import os
 
 import pytest
 
-from _web_support import served
+os.environ.setdefault("MPLBACKEND", "Agg")
 
+from _web_support import served  # noqa: E402 - after the backend is chosen
+
+# -- objectives: (function, start, minimum) --------------------------------------------------
+
+NOTES_COST = "C(w) = (1 - w)^2"
+"""The notes' cost with x = y = 1 and b = 0: from w = 3, η = 0.1 gives 3 → 2.6 → 2.28."""
+
+ROSENBROCK = ("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1}, (1, 1))
+"""Rosenbrock's valley from its classic start (Rosenbrock 1960); minimum 0 at (1, 1)."""
+
+BOOTH = ("f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2", {"x": 0, "y": 0}, (1, 3))
+"""Booth's function; minimum 0 at (1, 3)."""
+
+BEALE = ("f(x, y) = (1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
+         {"x": 1, "y": 1}, (3, 0.5))
+"""Beale's function; minimum 0 at (3, 0.5)."""
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+"""Himmelblau's function (Applied Nonlinear Programming, 1972): four minima of value 0, a
+local maximum near (−0.271, −0.923) and four saddles in [−5, 5]²."""
+
+
+# -- the web: one real worker pool per module, and the app served over it ---------------------
 
 @pytest.fixture(scope="module")
 def pool():

@@ -4,6 +4,7 @@ import json
 
 from click.testing import CliRunner
 
+from conftest import HIMMELBLAU
 from gradwise.cli import main
 
 
@@ -40,7 +41,7 @@ def test_json_for_a_periodic_function_in_a_box():
 
 
 def test_numeric_points_have_null_exact():
-    document = json.loads(run("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "--within",
+    document = json.loads(run(HIMMELBLAU, "--within",
                               "x=-5:5,y=-5:5", "--json").output)
     assert len(document["points"]) == 9
     assert sum(p["exact"] is None for p in document["points"]) == 8

@@ -288,9 +288,6 @@ def test_engine_dask_trains_a_parquet_file_to_the_memory_numbers(tmp_path, table
 
 def test_plot_draws_the_cost_per_epoch_the_data_and_the_fit(notes, tmp_path):
     pytest.importorskip("matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
     picture = tmp_path / "train.svg"
     result = run("train", notes, "--target", "y", *NOTES, "--epochs", "3", "--tol", "0",
                  "--json", "--plot", picture)
@@ -304,9 +301,6 @@ def test_plot_draws_the_cost_per_epoch_the_data_and_the_fit(notes, tmp_path):
 
 def test_plot_of_a_streamed_run_is_its_cost_curve(table, tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
     from gradwise.cli import plot as cli_plot
 
     drawn = {}

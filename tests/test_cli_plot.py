@@ -2,21 +2,17 @@
 
 import json
 
-import matplotlib
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import gradwise  # noqa: E402
-import gradwise.cli.plot as plot_module  # noqa: E402
-from gradwise.cli import main  # noqa: E402
-from gradwise.cli.descent import FACTORS, PANELS, plot_rates  # noqa: E402
-from gradwise.descent.advice import parse_range, sweep  # noqa: E402
-from gradwise.plotting.descent import panel_title  # noqa: E402
+import gradwise
+import gradwise.cli.plot as plot_module
+from gradwise.cli import main
+from gradwise.cli.descent import FACTORS, PANELS, plot_rates
+from gradwise.descent.advice import parse_range, sweep
+from gradwise.plotting.descent import panel_title
 
 
 def run(*args):

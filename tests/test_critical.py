@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import sympy
 
+from conftest import HIMMELBLAU
 from gradwise import (
     CriticalPoints,
     InputError,
@@ -17,7 +18,6 @@ from gradwise import (
     nearest_critical_point,
 )
 
-HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
 CAMEL = "f(x, y) = (4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2"
 BRANIN = "f(x, y) = (y - 5.1/(4pi^2) x^2 + 5/pi x - 6)^2 + 10(1 - 1/(8pi))cos(x) + 10"
 # Makes SymPy's Gröbner basis run for minutes (measured: still running after 90 s).

@@ -3,6 +3,7 @@
 import pytest
 import sympy
 
+from conftest import ROSENBROCK
 from gradwise import InputError, advise_learning_rate, minimize, sweep
 from gradwise.descent.advice import parse_range
 
@@ -30,7 +31,7 @@ def test_the_advice_is_right_stable_below_and_unstable_above():
 
 
 def test_non_quadratics_are_local():
-    a = advise_learning_rate("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1})
+    a = advise_learning_rate(*ROSENBROCK[:2])
     assert not a.exact and a.curvature > 1000
     assert "local" in str(a)
 
@@ -56,7 +57,7 @@ def test_sweep_agrees_with_minimize_one_by_one():
 
 
 def test_sweep_in_two_variables_and_non_finite():
-    rows = sweep("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+    rows = sweep(*ROSENBROCK[:2],
                  [1e-3, 1e-2], max_steps=2000)
     assert rows[0].status == "max_steps" and rows[1].status in ("diverged", "non_finite")
     assert [r.status for r in sweep("sqrt(x)", {"x": 1}, [0.1, 10], max_steps=5)] == \

@@ -15,6 +15,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROSENBROCK
 from gradwise import minimize
 from gradwise.descent import diagnostics
 from gradwise.descent.column import Column
@@ -115,7 +116,7 @@ def test_a_numba_run_that_stops_early_keeps_only_its_points():
 
 
 def test_gradient_norms_are_the_square_root_of_the_sum_of_squares():
-    trace = minimize("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+    trace = minimize(*ROSENBROCK[:2],
                      learning_rate=1e-3, max_steps=300).trace
     expected = [math.sqrt(sum(g * g for g in trace.gradient(k))) for k in range(len(trace))]
     assert trace.gradient_norms() == expected

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conftest import ROSENBROCK
 from gradwise import maximize, minimize
 from gradwise.descent import diagnostics as d
 from gradwise.descent.trace import Trace
@@ -110,7 +111,7 @@ def test_a_start_that_overflows_in_floats_is_a_one_point_non_finite_trace():
 
 
 def test_huge_gradients_are_diagnosed_without_overflow():
-    result = maximize("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+    result = maximize(*ROSENBROCK[:2],
                       learning_rate=0.01)
     assert result.status == "diverged"
     assert "divergence" in result.codes and "vanishing_gradient" not in result.codes

@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 import gradwise
+from conftest import BEALE, BOOTH, ROSENBROCK
 from gradwise import DomainError, InputError, maximize, minimize
 from gradwise.descent import run
 
@@ -107,10 +108,6 @@ def test_rising_values_while_minimizing_are_reported():
 
 # -- 3. known minima, every method ------------------------------------------------------
 
-ROSENBROCK = ("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1}, (1, 1))
-BOOTH = ("f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2", {"x": 0, "y": 0}, (1, 3))
-BEALE = ("f(x, y) = (1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
-         {"x": 1, "y": 1}, (3, 0.5))
 SETTINGS = {
     "gd": {"learning_rate": 1e-3},
     "momentum": {"learning_rate": 1e-4},
@@ -358,7 +355,7 @@ def test_the_public_names():
 def test_a_result_names_the_critical_point_it_reached():
     from gradwise import minimize as run
 
-    rosenbrock = run("f(x, y) = (1 - x)^2 + 100(y - x^2)^2", {"x": -1.2, "y": 1},
+    rosenbrock = run(ROSENBROCK[0], ROSENBROCK[1],
                      method="adam", learning_rate=0.02, max_steps=5000)
     reached = rosenbrock.reached()
     assert rosenbrock.converged and reached.kind == "minimum"

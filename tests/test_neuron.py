@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import math
 
 import numpy as np
@@ -257,9 +255,3 @@ SKLEARN_CHECKS = parametrize_with_checks([NeuronRegressor(), NeuronClassifier()]
 def test_scikit_learn_conventions(estimator, check):
     check(estimator)
 
-
-@pytest.mark.parametrize("name", [f"gradwise.neuron.{m}" for m in (
-    "training", "api", "estimators", "saturation", "scaling", "model", "kernel", "derivation")])
-def test_docstring_examples_run(name):
-    result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0

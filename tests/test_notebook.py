@@ -1,15 +1,12 @@
 """Notebook display: traces and sweeps as HTML tables, critical points as LaTeX, Result.plot()."""
 
-import matplotlib
 
-matplotlib.use("Agg")
+import re
 
-import re  # noqa: E402
+from matplotlib.axes import Axes
 
-from matplotlib.axes import Axes  # noqa: E402
-
-import gradwise  # noqa: E402
-from gradwise.notebook import critical_latex, sweep_html, trace_html  # noqa: E402
+import gradwise
+from gradwise.notebook import critical_latex, sweep_html, trace_html
 
 
 def cells(html):

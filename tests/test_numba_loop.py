@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROSENBROCK as ROSENBROCK_START
 from gradwise import maximize, minimize
 from gradwise.descent.compiled import descent_loop
 from gradwise.numeric.printers import RUNTIME_ERRORS
@@ -20,7 +21,7 @@ from gradwise.numeric.printers import RUNTIME_ERRORS
 pytestmark = pytest.mark.skipif(find_spec("numba") is None, reason="numba is not installed")
 
 COST = "(1 - w)^2"
-ROSENBROCK = "f(x, y) = (1 - x)^2 + 100(y - x^2)^2"
+ROSENBROCK = ROSENBROCK_START[0]
 
 # (function, start, η, the status the run must end with): every way a run can stop
 CASES = [

@@ -2,16 +2,13 @@
 
 import math
 
-import matplotlib
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import gradwise  # noqa: E402
-from gradwise.errors import InputError  # noqa: E402
-from gradwise.plotting import (  # noqa: E402
+import gradwise
+from gradwise.errors import InputError
+from gradwise.plotting import (
     COLOURS,
     plot_descent,
     plot_function,
@@ -19,8 +16,8 @@ from gradwise.plotting import (  # noqa: E402
     plot_progress,
     plot_surface,
 )
-from gradwise.plotting.descent import overshooting_steps, panel_title  # noqa: E402
-from gradwise.plotting.functions import ARROW_GRID  # noqa: E402
+from gradwise.plotting.descent import overshooting_steps, panel_title
+from gradwise.plotting.functions import ARROW_GRID
 
 
 def artists(ax, gid):
@@ -98,7 +95,7 @@ def test_critical_points_are_marked_where_they_are_with_their_kind():
     assert artists(ax, "critical:maximum") == []
     assert {"saddle", "minimum"} <= set(legend_labels(ax))
     assert one(ax, "critical:saddle").get_facecolor()[0][:3] == \
-        pytest.approx(matplotlib.colors.to_rgb(COLOURS["saddle"]))
+        pytest.approx(to_rgb(COLOURS["saddle"]))
 
 
 def test_critical_points_in_one_variable_sit_on_the_curve():

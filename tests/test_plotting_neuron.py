@@ -1,16 +1,13 @@
 """The neuron's pictures: cost per epoch, data and fitted curve, cost surface with the path."""
 
-import matplotlib
 
-matplotlib.use("Agg")
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from gradwise.cli.plot import write_plot  # noqa: E402
-from gradwise.errors import InputError  # noqa: E402
-from gradwise.neuron.estimators import NeuronClassifier, NeuronRegressor  # noqa: E402
-from gradwise.plotting.neuron import (  # noqa: E402
+from gradwise.cli.plot import write_plot
+from gradwise.errors import InputError
+from gradwise.neuron.estimators import NeuronClassifier, NeuronRegressor
+from gradwise.plotting.neuron import (
     FittedNeuron,
     cost_grid,
     plot_cost,

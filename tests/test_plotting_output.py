@@ -5,28 +5,24 @@ import os
 import subprocess
 import sys
 
-import matplotlib
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import gradwise  # noqa: E402
-from gradwise.cli import main  # noqa: E402
-from gradwise.cli.plot import save, write_plot  # noqa: E402
-from gradwise.errors import InputError  # noqa: E402
-from gradwise.plotting import (  # noqa: E402
+import gradwise
+from gradwise.cli import main
+from gradwise.cli.plot import save, write_plot
+from gradwise.errors import InputError
+from gradwise.plotting import (
     animate_descent,
     frame_steps,
     interactive_figure,
     interactive_html,
     plot_function,
 )
-from gradwise.plotting.animate import descent_frames  # noqa: E402
-from gradwise.plotting.style import new_figure  # noqa: E402
+from gradwise.plotting.animate import descent_frames
+from gradwise.plotting.style import new_figure
 
 MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "gif": b"GIF8"}
 

@@ -71,7 +71,7 @@ class Builder:
         return ParseError(reason, self.text, column)
 
     def build(self, node: Node) -> sympy.Expr:
-        return getattr(self, "_" + node.data)(node)
+        return getattr(self, "_" + node.rule)(node)
 
     # -- chains: a + b − c ..., a · b / c ..., each built with one Add or Mul
     def _sum(self, node: Node) -> sympy.Expr:
@@ -143,7 +143,7 @@ class Builder:
         return self._power(self.build(base_node), exponent, column)
 
     def _multiplying_call(self, node: Node) -> tuple[sympy.Expr, Node] | None:
-        if not (node.data == "call" and len(node.children) == 2):
+        if not (node.rule == "call" and len(node.children) == 2):
             return None
         token = node.children[0]
         name = str(token)

@@ -6,7 +6,7 @@ The language, loosest binding first::
     product  := unary (("*" | "/") unary | factor)*      # a bare factor is implicit multiplication
     unary    := ("-" | "+") unary | power
     power    := postfix (("^" | "**") unary)?           # right-associative; x^-2 is allowed
-    factor   := ipostfix (("^" | "**") unary)?          # like power, but never starts with a number
+    factor   := power                                   # one that starts with a NAME or "("
     postfix  := atom ("°" | SUPERSCRIPT)*
     atom     := NUMBER | NAME | NAME "(" sum ("," sum)* ")" | "(" sum ")"
 
@@ -46,14 +46,14 @@ _HINTS = {"_": "names start with a letter", "!": "factorials are not supported",
 
 
 class Token(str):
-    """A token's text, with its kind and 1-based column."""
+    """A token's text, with its kind (``NUMBER``, ``NAME``, ``OP``, ...) and 1-based column."""
 
-    type: str
+    kind: str
     column: int
 
     def __new__(cls, text: str, kind: str, column: int) -> Token:
         token = super().__new__(cls, text)
-        token.type = kind
+        token.kind = kind
         token.column = column
         return token
 
@@ -62,7 +62,7 @@ class Token(str):
 class Node:
     """A parse-tree node: its rule, children (nodes or tokens) and the column it starts at."""
 
-    data: str
+    rule: str
     children: list
     column: int
 
@@ -150,7 +150,7 @@ class Parser:
     def power(self) -> Node:
         column = self.column()
         base = self.postfix()
-        if self.peek_type() == "POW":
+        if self.peek_kind() == "POW":
             self.take()
             with self.nested():
                 exponent = self.unary()
@@ -160,10 +160,10 @@ class Parser:
     def postfix(self) -> Node:
         column = self.column()
         node = self.atom()
-        while self.peek_type() in ("DEGREE", "SUPERSCRIPT"):
+        while self.peek_kind() in ("DEGREE", "SUPERSCRIPT"):
             token = self.tokens[self.index]
             self.index += 1
-            kind = "degrees" if token.type == "DEGREE" else "superscript"
+            kind = "degrees" if token.kind == "DEGREE" else "superscript"
             node = self.node(kind, [node, token], column)
         return node
 
@@ -172,10 +172,10 @@ class Parser:
         if token is None:
             raise ParseError("the expression ends too early; expected a number, a name or '('",
                              self.text, len(self.text) + 1)
-        if token.type == "NUMBER":
+        if token.kind == "NUMBER":
             self.index += 1
             return self.node("number", [token], token.column)
-        if token.type == "NAME":
+        if token.kind == "NAME":
             self.index += 1
             self.names.append(token)
             if self.at("("):
@@ -203,17 +203,17 @@ class Parser:
     def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def peek_type(self) -> str | None:
+    def peek_kind(self) -> str | None:
         token = self.peek()
-        return token.type if token is not None else None
+        return token.kind if token is not None else None
 
     def at(self, *texts: str) -> bool:
         token = self.peek()
-        return token is not None and token.type == "OP" and token in texts
+        return token is not None and token.kind == "OP" and token in texts
 
     def starts_factor(self) -> bool:
         token = self.peek()
-        return token is not None and (token.type == "NAME" or token == "(")
+        return token is not None and (token.kind == "NAME" or token == "(")
 
     def take(self) -> Token:
         token = self.tokens[self.index]
@@ -237,12 +237,12 @@ class Parser:
         raise ParseError(f"unexpected {str(token)!r} at column {token.column}; expected {wanted}",
                          self.text, token.column)
 
-    def node(self, data: str, children: list, column: int) -> Node:
+    def node(self, rule: str, children: list, column: int) -> Node:
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise ParseError(f"the expression has more than {self.max_nodes:,} parts "
                              "(Limits.max_nodes)", self.text)
-        return Node(data, children, column)
+        return Node(rule, children, column)
 
     def nested(self) -> _Nesting:
         return _Nesting(self)

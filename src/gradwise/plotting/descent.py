@@ -71,8 +71,9 @@ def plot_descent(result: Any, within: Mapping[str, Any] | str | None = None, *,
     Example:
         >>> from gradwise import minimize
         >>> r = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.1, max_steps=5)
-        >>> [line.get_gid() for line in plot_descent(r).lines][:2]
-        ['function', 'path']
+        >>> path = next(line for line in plot_descent(r).lines if line.get_gid() == "path")
+        >>> [round(float(w), 4) for w in path.get_xdata()]
+        [3.0, 2.6, 2.28, 2.024, 1.8192, 1.6554]
     """
     f = sampling.function_of(result)
     n = sampling.check_dimension(f)
