@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sympy
@@ -126,8 +127,15 @@ class Graph:
 
     def parents(self, key: int | str | Node) -> tuple[tuple[Node, int], ...]:
         """The edges leaving a node: (parent, the input's position in the parent)."""
-        child = self.node(key).id
-        return tuple((p, k) for p in self.nodes for k, i in enumerate(p.inputs) if i == child)
+        return self._parents.get(self.node(key).id, ())
+
+    @cached_property
+    def _parents(self) -> dict[int, tuple[tuple[Node, int], ...]]:
+        found: dict[int, list[tuple[Node, int]]] = {}
+        for parent in self.nodes:
+            for k, i in enumerate(parent.inputs):
+                found.setdefault(i, []).append((parent, k))
+        return {i: tuple(edges) for i, edges in found.items()}
 
     def path(self, variable: str) -> frozenset[int]:
         """The ids of the nodes that ``variable``'s gradient flows through, leaf to output."""
@@ -151,6 +159,21 @@ class Graph:
 
     def __str__(self) -> str:
         return graph_text.table(self)
+
+    def __repr__(self) -> str:
+        where = ", ".join(f"{s.name}={v}" for s, v in self.point.items())
+        return f"<Graph of {self.function.text!r} at {where}: {len(self.nodes)} nodes>"
+
+    def plot(self, **options: Any) -> Any:
+        """The picture (``gradwise.plotting.graph.plot_graph``, e.g. ``highlight="w"``): Axes."""
+        from gradwise.plotting.graph import plot_graph
+
+        return plot_graph(self, **options)
+
+    def _repr_svg_(self) -> str | None:
+        from gradwise.notebook import graph_svg
+
+        return graph_svg(self)
 
 
 def graph(f: Expression | str | sympy.Expr, at: PointLike,

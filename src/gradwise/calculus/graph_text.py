@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sympy
@@ -23,7 +24,7 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text, number_text
 
 __all__ = ["exact_text", "expression_text", "short_text", "definition", "local_formula",
-           "chain_rule", "table", "LIMIT"]
+           "chain_rule", "table", "dot_text", "LIMIT"]
 
 LIMIT = 40
 """Exact texts longer than this many characters are shown as floats."""
@@ -75,22 +76,23 @@ def expression_text(expr: sympy.Expr, degrees: bool = False) -> str:
     return show(expr, degrees)
 
 
-def short_text(value: sympy.Expr) -> tuple[str, bool]:
-    """(text, exact): the exact text, or the float when that text is longer than LIMIT."""
+def short_text(value: sympy.Expr, number: float | None = None) -> tuple[str, bool]:
+    """(text, exact): the exact text, or the float (``number`` if known) past LIMIT characters."""
     text = exact_text(value)
     if len(text) <= LIMIT:
         return text, True
-    return float_text(_float(value)), False
+    return float_text(_float(value) if number is None else number), False
 
 
-def value_text(value: sympy.Expr | None) -> str:
-    """``σ(3) ≈ 0.952574``; a rational alone; ``—`` for no value."""
+def value_text(value: sympy.Expr | None, number: float | None = None) -> str:
+    """``σ(3) ≈ 0.952574``; a rational alone; ``—`` for no value (``number``: its float)."""
     if value is None:
         return "—"
-    text, exact = short_text(value)
+    number = _float(value) if number is None else number
+    text, exact = short_text(value, number)
     if not exact:
         return f"≈ {text}"
-    return text if value.is_Rational else f"{text} ≈ {float_text(_float(value))}"
+    return text if value.is_Rational else f"{text} ≈ {float_text(number)}"
 
 
 def definition(graph: Any, node: Any) -> str:
@@ -129,9 +131,9 @@ def chain_rule(graph: Any, node: Any) -> str:
         steps = [" + ".join(f"∂{top}/∂{p.name} · ∂{p.name}/∂{node.name}" for p, _ in edges),
                  " + ".join(f"{_factor(p.adjoint, True)} · {_factor(p.local_derivatives[k])}"
                             for p, k in edges)]
-    result, exact = short_text(node.adjoint)
+    result, exact = short_text(node.adjoint, node.float_adjoint)
     if exact and not node.adjoint.is_Rational:
-        steps += [result, f"≈ {float_text(_float(node.adjoint))}"]
+        steps += [result, f"≈ {float_text(node.float_adjoint)}"]
     else:
         steps.append(result if exact else f"≈ {result}")
     return _join(f"∂{top}/∂{node.name}", steps)
@@ -153,12 +155,17 @@ def _join(first: str, steps: list[str]) -> str:
     return text
 
 
-def table(graph: Any) -> str:
-    """Every node in forward order: definition, operation, value, local derivatives, adjoint."""
+def table(graph: Any, marked: Collection[int] = ()) -> str:
+    """Every node in forward order: definition, operation, value, local derivatives, adjoint.
+
+    Nodes in ``marked`` (a highlighted path) have a ``*`` beside their id.
+    """
     top = graph.output.name
     header = ["#", "node", "op", "value", "local derivatives", f"∂{top}/∂node"]
-    rows = [header] + [[str(n.id), definition(graph, n), n.op, value_text(n.value),
-                        _locals_text(graph, n), value_text(n.adjoint)] for n in graph.nodes]
+    rows = [header] + [[f"{n.id}{'*' if n.id in marked else ''}", definition(graph, n), n.op,
+                        value_text(n.value, n.float_value), _locals_text(graph, n),
+                        value_text(n.adjoint, n.float_adjoint)]
+                       for n in graph.nodes]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
@@ -178,6 +185,45 @@ def _role(node: Any, position: int) -> str:
     roles = {"^": ("base", "exponent"), "÷": ("numerator", "denominator")}
     named = roles.get(node.op)
     return f" ({named[position] if named else f'input {position + 1}'})"
+
+
+def dot_text(graph: Any, highlight: str | None = None) -> str:
+    """The graph in Graphviz's DOT language, left to right, for ``dot -Tsvg`` and friends.
+
+    Each node is a box of three lines (definition, value, adjoint), each edge is labelled
+    with its local derivative, and ``highlight``'s path is orange, as in the picture.
+    """
+    path = graph.path(highlight) if highlight else frozenset()
+    top = graph.output.name
+    lines = ["digraph gradwise {", "  rankdir=LR;",
+             '  node [shape=box, style="rounded,filled", fillcolor="#eaf1fb", '
+             'fontname="DejaVu Sans", fontsize=10];',
+             '  edge [fontname="DejaVu Sans", fontsize=9, fontcolor="#7b3fa0"];']
+    for node in graph.nodes:
+        label = [definition(graph, node) if node.op not in ("variable", "parameter")
+                 else f"{node.name} ({node.op})"]
+        if node.op != "constant":
+            label.append(f"value {float_text(node.float_value, 4)}")
+            label.append("held constant" if node.adjoint is None
+                         else f"∂{top}/∂{node.name} = {float_text(node.float_adjoint, 4)}")
+        colour = ', color="#ff7f0e", penwidth=2.5' if node.id in path else ""
+        fill = {"variable": "#e3f4e1", "parameter": "#eeeeee", "constant": "#ffffff"}
+        text = "\\n".join(_dot(line) for line in label)  # \n: a line break in DOT
+        lines.append(f'  n{node.id} [label="{text}", '
+                     f'fillcolor="{fill.get(node.op, "#eaf1fb")}"{colour}];')
+    for node in graph.nodes:
+        for j, local in zip(node.inputs, node.local_derivatives):
+            attributes = [f'label="{_dot(float_text(_float(local), 4))}"'] if local is not None \
+                else ["style=dashed", 'color="#b0b0b0"']
+            if j in path and node.id in path:
+                attributes += ['color="#ff7f0e"', "penwidth=2.5"]
+            lines.append(f"  n{j} -> n{node.id} [{', '.join(attributes)}];")
+    return "\n".join([*lines, "}", ""])
+
+
+def _dot(text: str) -> str:
+    """Text inside a DOT string: backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _float(value: sympy.Expr) -> float:
