@@ -151,3 +151,15 @@ def test_degrees_keep_the_chain_rules_factor():
     assert document["gradient_exact"] == ["0"]
     scale = next(n for n in document["nodes"] if n["op"] == "÷")
     assert sympy.simplify(parse_expr(scale["exact"]) - sympy.pi / 2) == 0
+
+
+def test_the_tour_ends_with_the_neuron_as_a_graph():
+    out = run("tour").output
+    section = out[out.index("9. Backpropagation"):]
+    for expected in ["C = v₂² = 4", "∂C/∂w = ∂C/∂v₁ · ∂v₁/∂w = 4 · 1 = 4",
+                     "∂C/∂b = ∂C/∂v₂ · ∂v₂/∂b = −4 · (−1) = 4",
+                     "ŷ = σ(z) = σ(3) ≈ 0.952574",
+                     "∂C/∂z = ∂C/∂ŷ · ∂ŷ/∂z = −2(1 − σ(3)) · σ(3)(1 − σ(3)) = "
+                     "−2σ(3)(1 − σ(3))² ≈ −0.00428509",
+                     "σ'(3) = σ(3)(1 − σ(3)) ≈ 0.0451767"]:
+        assert expected in section, expected

@@ -141,3 +141,16 @@ def test_highlight_must_be_a_variable():
     g = gradwise.graph(NEURON, at=POINT)
     with pytest.raises(gradwise.InputError, match="not a variable"):
         plot_graph(g, highlight="x")
+
+
+def test_without_matplotlib_a_notebook_shows_the_text(monkeypatch):
+    import sys
+
+    from gradwise.notebook import graph_svg as notebook_svg
+
+    g = gradwise.graph("(1 - w)^2", at="w=3")
+    monkeypatch.setitem(sys.modules, "gradwise.plotting.graph", None)  # as if not installed
+    assert notebook_svg(g) is None and g._repr_svg_() is None
+    assert repr(g) == "<Graph of '(1 - w)^2' at w=3: 5 nodes>"
+    assert str(g).splitlines()[0].split() == ["#", "node", "op", "value", "local",
+                                              "derivatives", "∂f/∂node"]
