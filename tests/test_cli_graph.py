@@ -95,7 +95,7 @@ def test_wrt_and_const_make_parameters_and_numbers():
     (["x^2"], 2, "Missing option '--at'"),
     (["x^2", "--at", "x=1", "--highlight", "q"], 2, "no node 'q'"),
     (["x^2 + y", "--at", "x=1,y=1", "--wrt", "x", "--highlight", "y"], 2, "not a variable"),
-    (["x^2", "--at", "x=1", "--name", "z"], 2, "NAME=EXPR"),
+    (["x^2", "--at", "x=1", "--name", "z"], 2, "NAME=EXPR, e.g. 'z=w x + b'; received 'z'"),
     (["x^2", "--at", "x=1", "--explain", "v7"], 2, "no node 'v7'"),
     (["x^2", "--at", "x=1", "--plot", "g.gif"], 2, "not .gif"),
     (["x^2", "--at", "x=1", "--plot", "g.txt"], 2, "cannot tell the picture's format"),

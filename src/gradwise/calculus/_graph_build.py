@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from gradwise.calculus.graph_text import exact_text
 from gradwise.errors import InputError
 from gradwise.language.expressions import Expression, parse
 
-__all__ = ["Entry", "Builder", "node_names", "SUBSCRIPTS"]
+__all__ = ["Entry", "Builder", "node_names", "name_map", "SUBSCRIPTS"]
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -84,6 +84,30 @@ class Builder:
         if shared:
             self.ids[expr] = len(self.entries) - 1
         return len(self.entries) - 1
+
+
+def name_map(names: Mapping[str, str] | Iterable[str] | None) -> Mapping[str, str]:
+    """``{"z": "w x + b"}`` from itself, or from ``["z=w x + b", ...]`` (the CLI's and API's).
+
+    Example:
+        >>> name_map(["z=w x + b", "ŷ = sigmoid(z)"])
+        {'z': 'w x + b', 'ŷ': 'sigmoid(z)'}
+    """
+    if names is None:
+        return {}
+    if isinstance(names, Mapping):
+        return names
+    if isinstance(names, str):
+        raise InputError(f"names must be a mapping or a list of NAME=EXPR texts, e.g. "
+                         f"['z=w x + b']; received the text {names!r}")
+    result: dict[str, str] = {}
+    for item in names:
+        name, equals, text = str(item).partition("=")
+        if not equals or not name.strip() or not text.strip():
+            raise InputError(f"a node's name is given as NAME=EXPR, e.g. 'z=w x + b'; "
+                             f"received {item!r}")
+        result[name.strip()] = text.strip()
+    return result
 
 
 def node_names(f: Expression, entries: list[Entry], given: Mapping[str, str]) -> list[str]:

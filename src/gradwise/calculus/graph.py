@@ -31,7 +31,7 @@ import sympy
 
 from gradwise.calculus import _graph_ops as ops
 from gradwise.calculus import graph_text
-from gradwise.calculus._graph_build import SUBSCRIPTS, Builder, Entry, node_names
+from gradwise.calculus._graph_build import SUBSCRIPTS, Builder, Entry, name_map, node_names
 from gradwise.calculus.gradients import PointLike, as_expression, resolve_point
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression
@@ -178,7 +178,7 @@ class Graph:
 
 def graph(f: Expression | str | sympy.Expr, at: PointLike,
           wrt: Iterable[str] | str | None = None,
-          names: Mapping[str, str] | None = None) -> Graph:
+          names: Mapping[str, str] | Iterable[str] | None = None) -> Graph:
     """The computation graph of ``f`` at a point, with its forward and backward passes.
 
     Args:
@@ -186,7 +186,8 @@ def graph(f: Expression | str | sympy.Expr, at: PointLike,
         at: a value for every name, e.g. ``"x=1, y=1, b=0, w=3"`` or ``{"w": 3, ...}``.
         wrt: the variables (the others are parameters: no gradient flows to them).
         names: names for subexpressions, in order, e.g. ``{"z": "w x + b", "ŷ":
-            "sigmoid(z)"}``; a later text may use an earlier name.
+            "sigmoid(z)"}`` or ``["z=w x + b", "ŷ=sigmoid(z)"]``; a later text may use an
+            earlier name.
 
     Returns:
         The graph, its values and adjoints; ``graph.gradient`` is ∇f at the point.
@@ -207,7 +208,7 @@ def graph(f: Expression | str | sympy.Expr, at: PointLike,
                          "respect to")
     point = resolve_point(expression, at)
     built = Builder(expression).build()
-    labels = node_names(expression, built, names or {})
+    labels = node_names(expression, built, name_map(names))
     return _Passes(expression, point, built, labels).run()
 
 

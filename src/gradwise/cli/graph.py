@@ -14,7 +14,7 @@ from gradwise.cli._common import (
     write_atomically,
 )
 from gradwise.cli.plot import plot_option_for, save
-from gradwise.errors import GradwiseError, InputError
+from gradwise.errors import GradwiseError
 
 FORMATS = ("svg", "png", "pdf", "html", "dot")
 
@@ -56,7 +56,7 @@ def graph(expr: str, point: str, wrt: str | None, constants: str | None, degrees
 
     f = parse(check_expression(expr), degrees=degrees, wrt=wrt or None,
               constants=constants or None)
-    g = build(f, point, names=dict(_assignment(n) for n in names))
+    g = build(f, point, names=list(names))
     path = g.path(highlight) if highlight else frozenset()
     shown = [g.node(n) for n in explain]
     if as_json:
@@ -67,13 +67,6 @@ def graph(expr: str, point: str, wrt: str | None, constants: str | None, degrees
         _print_graph(g, path, shown)
     if plot_path:
         write_picture(plot_path, g, highlight)
-
-
-def _assignment(text: str) -> tuple[str, str]:
-    name, equals, expression = text.partition("=")
-    if not equals or not name.strip() or not expression.strip():
-        raise InputError(f"--name takes NAME=EXPR, e.g. --name 'z=w x + b'; received {text!r}")
-    return name.strip(), expression.strip()
 
 
 def _print_graph(g, path: frozenset[int], shown: list) -> None:
