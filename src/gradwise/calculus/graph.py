@@ -309,14 +309,21 @@ class _Passes:
 
 def _number(value: sympy.Expr) -> tuple[float, str]:
     """The value as a float, and why it cannot be used ("is undefined", ...) or ''."""
+    if value.is_Rational:  # most values at an exact point: no evalf needed
+        return _checked_float(float(value))
     if value.has(*_BAD):
         return float("nan"), "is undefined"
     try:
-        number = complex(value.evalf(20))
+        approximate = value.evalf(20)
+        number = complex(float(approximate)) if approximate.is_Float else complex(approximate)
     except (TypeError, ValueError):
         return float("nan"), "is undefined"
     if number.imag != 0 and abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
         return float("nan"), "is not real"
-    if number.real != number.real or abs(number.real) == float("inf"):
-        return number.real, "is too large to represent"
-    return number.real, ""
+    return _checked_float(number.real)
+
+
+def _checked_float(number: float) -> tuple[float, str]:
+    if number != number or abs(number) == float("inf"):
+        return number, "is too large to represent"
+    return number, ""
