@@ -119,6 +119,13 @@ def saddle() -> Any:
                         critical=gradwise.critical_points("x^2 - y^2"))
 
 
+def graph_neuron() -> Any:
+    """The README's command: the neuron's graph at the notes' point, all four names variables."""
+    from gradwise.plotting.graph import plot_graph
+
+    return plot_graph(gradwise.graph("(y - sigmoid(w x + b))^2", at="x=1, y=1, b=0, w=3"))
+
+
 def graph_identity() -> Any:
     """The notes' neuron with φ(z) = z at w = 3: C = 4, ∂C/∂w = ∂C/∂b = 4, path of w."""
     from gradwise.plotting.graph import plot_graph
@@ -142,7 +149,8 @@ PICTURES: dict[str, Callable[[], Any]] = {
     "neuron-training": neuron_training,
     "rosenbrock": rosenbrock, "rosenbrock-progress": rosenbrock_progress,
     "himmelblau": himmelblau, "saddle": saddle,
-    "graph-identity": graph_identity, "graph-sigmoid": graph_sigmoid,
+    "graph-neuron": graph_neuron, "graph-identity": graph_identity,
+    "graph-sigmoid": graph_sigmoid,
 }
 
 
