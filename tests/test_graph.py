@@ -259,3 +259,14 @@ def test_bad_node_names(names, pattern):
 
 def test_graph_is_public():
     assert "graph" in gradwise.__all__ and gradwise.graph is graph
+
+
+@pytest.mark.parametrize("name", ["gradwise.calculus.graph", "gradwise.calculus.graph_text",
+                                  "gradwise.calculus._graph_ops", "gradwise.calculus._graph_build",
+                                  "gradwise.calculus.graph_layout"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

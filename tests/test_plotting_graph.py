@@ -154,3 +154,12 @@ def test_without_matplotlib_a_notebook_shows_the_text(monkeypatch):
     assert repr(g) == "<Graph of '(1 - w)^2' at w=3: 5 nodes>"
     assert str(g).splitlines()[0].split() == ["#", "node", "op", "value", "local",
                                               "derivatives", "∂f/∂node"]
+
+
+def test_docstring_example():
+    import doctest
+
+    import gradwise.plotting.graph
+
+    result = doctest.testmod(gradwise.plotting.graph)
+    assert result.attempted > 0 and result.failed == 0
