@@ -25,7 +25,7 @@ import sympy
 
 from gradwise.calculus import _graph_ops as ops
 from gradwise.calculus.graph_text import exact_text
-from gradwise.errors import InputError
+from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression, parse
 
 __all__ = ["Entry", "Builder", "node_names", "name_map", "SUBSCRIPTS"]
@@ -98,14 +98,14 @@ def name_map(names: Mapping[str, str] | Iterable[str] | None) -> Mapping[str, st
     if isinstance(names, Mapping):
         return names
     if isinstance(names, str):
-        raise InputError(f"names must be a mapping or a list of NAME=EXPR texts, e.g. "
-                         f"['z=w x + b']; received the text {names!r}")
+        raise InputError(problem("names must be a mapping or a list of NAME=EXPR texts",
+                                 received=names, fix="names=['z=w x + b']"))
     result: dict[str, str] = {}
     for item in names:
         name, equals, text = str(item).partition("=")
         if not equals or not name.strip() or not text.strip():
-            raise InputError(f"a node's name is given as NAME=EXPR, e.g. 'z=w x + b'; "
-                             f"received {item!r}")
+            raise InputError(problem("a node's name is given as NAME=EXPR", received=item,
+                                     fix="write for example 'z=w x + b'"))
         result[name.strip()] = text.strip()
     return result
 
@@ -139,9 +139,10 @@ def _chosen(f: Expression, entries: list[Entry], given: Mapping[str, str]) -> di
         _check_name(name, text, taken)
         target = parse(text, degrees=f.degrees).expr.xreplace(defined)
         if target not in index or index[target] in chosen:
-            raise InputError(f"cannot name {text!r} {name!r}: it is not a node of "
-                             f"{f.text!r}, or it is named already (name a subexpression as "
-                             "the graph shows it, e.g. a function's argument)")
+            raise InputError(problem(f"cannot name {text!r} {name!r}: it is not a node of "
+                                     f"{f.text!r}, or it is named already", received=text,
+                                     fix="name a subexpression as the graph's table shows "
+                                     "it, e.g. a function's argument"))
         chosen[index[target]] = name
         taken.add(name)
         defined[sympy.Symbol(name, real=True)] = target
@@ -151,11 +152,12 @@ def _chosen(f: Expression, entries: list[Entry], given: Mapping[str, str]) -> di
 def _check_name(name: str, text: Any, taken: set[str]) -> None:
     if not (isinstance(name, str) and 0 < len(name) <= 12 and name.isprintable()
             and " " not in name and not name.startswith("v")):
-        raise InputError(f"a node's name must be 1 to 12 printable characters, without "
-                         f"spaces and not starting with v (v₁, v₂, ... name the others); "
-                         f"received {name!r}")
+        raise InputError(problem("a node's name must be 1 to 12 printable characters, "
+                                 "without spaces and not starting with v (v₁, v₂, ... name "
+                                 "the others)", received=name, fix="for example z or ŷ"))
     if name in taken:
-        raise InputError(f"the name {name!r} is already taken; pick another")
+        raise InputError(problem(f"the name {name!r} is already taken", received=name,
+                                 fix="pick another"))
     if not isinstance(text, str):
-        raise InputError(f"the node named {name!r} must be given as text, e.g. 'w x + b'; "
-                         f"received {type(text).__name__}")
+        raise InputError(problem(f"the node named {name!r} must be given as text",
+                                 received=text, fix=f"{{{name!r}: 'w x + b'}}"))

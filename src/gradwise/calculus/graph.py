@@ -33,7 +33,7 @@ from gradwise.calculus import _graph_ops as ops
 from gradwise.calculus import graph_text
 from gradwise.calculus._graph_build import SUBSCRIPTS, Builder, Entry, name_map, node_names
 from gradwise.calculus.gradients import PointLike, as_expression, resolve_point
-from gradwise.errors import DomainError, InputError
+from gradwise.errors import DomainError, InputError, problem
 from gradwise.language.expressions import Expression
 
 __all__ = ["Graph", "Node", "graph"]
@@ -122,8 +122,9 @@ class Graph:
             if node.name in (str(key), wanted) and node.op != "constant":
                 return node
         names = ", ".join(n.name for n in self.nodes if n.op != "constant")
-        raise InputError(f"the graph has no node {key!r}; its nodes are {names} "
-                         f"(or ids 0 to {len(self.nodes) - 1})")
+        raise InputError(problem(f"the graph has no node {key!r}",
+                                 expected=f"one of its nodes ({names}) or an id from 0 to "
+                                 f"{len(self.nodes) - 1}", received=key))
 
     def parents(self, key: int | str | Node) -> tuple[tuple[Node, int], ...]:
         """The edges leaving a node: (parent, the input's position in the parent)."""
@@ -141,8 +142,10 @@ class Graph:
         """The ids of the nodes that ``variable``'s gradient flows through, leaf to output."""
         leaf = self.node(variable)
         if leaf.op != "variable":
-            raise InputError(f"{variable!r} is not a variable of {self.function.text!r}; "
-                             f"its variables are {', '.join(self.function.names)}")
+            raise InputError(problem(f"{variable!r} is not a variable of "
+                                     f"{self.function.text!r}", received=variable,
+                                     expected=f"one of {', '.join(self.function.names)}",
+                                     fix="pick one of them, or make it one with wrt"))
         reached = {leaf.id}
         for node in self.nodes[leaf.id + 1:]:
             if reached.intersection(node.inputs):
