@@ -200,15 +200,21 @@ def graph_document(g: Any, highlight: str | None = None) -> dict[str, Any]:
 
 def _graph_node(g: Any, node: Any, layout: Any) -> dict[str, Any]:
     inputs = [{"node": j, "local": None if local is None else float(local.evalf(17)),
-               "local_exact": None if local is None else machine_text(local),
+               "local_exact": None if local is None else _unordered(local),
                "route": layout.routes.get((j, node.id, k))}
               for k, (j, local) in enumerate(zip(node.inputs, node.local_derivatives))]
     return {"id": node.id, "op": node.op, "label": node.name, "definition": g.definition(node),
             "expression": expression_text(node.expr, g.function.degrees),
-            "value": node.float_value, "exact": machine_text(node.value),
+            "value": node.float_value, "exact": _unordered(node.value),
             "value_text": value_text(node.value, node.float_value),
             "adjoint": node.float_adjoint,
-            "adjoint_exact": None if node.adjoint is None else machine_text(node.adjoint),
+            "adjoint_exact": None if node.adjoint is None else _unordered(node.adjoint),
             "adjoint_text": value_text(node.adjoint, node.float_adjoint), "inputs": inputs,
             "chain_rule": g.chain_rule(node),
             "layer": layout.layer.get(node.id), "row": layout.row.get(node.id)}
+
+
+def _unordered(expr: sympy.Expr) -> str:
+    """:func:`machine_text` with the terms as SymPy holds them: sorting the terms of a large
+    exact value (as ``str`` does) costs far more than the graph's passes."""
+    return sympy.sstr(standard_form(expr), order="none")

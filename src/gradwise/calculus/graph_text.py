@@ -15,6 +15,8 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import sympy
@@ -78,10 +80,26 @@ def expression_text(expr: sympy.Expr, degrees: bool = False) -> str:
 
 def short_text(value: sympy.Expr, number: float | None = None) -> tuple[str, bool]:
     """(text, exact): the exact text, or the float (``number`` if known) past LIMIT characters."""
-    text = exact_text(value)
-    if len(text) <= LIMIT:
+    text = _short_exact(value)
+    if text is not None:
         return text, True
     return float_text(_float(value) if number is None else number), False
+
+
+@lru_cache(maxsize=4096)
+def _short_exact(value: sympy.Expr) -> str | None:
+    """The exact text if it is at most LIMIT characters, else None; remembered, since a
+    parent's adjoint appears in the line of each of its inputs."""
+    if not value.is_Rational and _larger_than(value, LIMIT):
+        return None  # printing it would cost more than the whole pass, to be thrown away
+    text = exact_text(value)
+    return text if len(text) <= LIMIT else None
+
+
+def _larger_than(value: sympy.Expr, size: int) -> bool:
+    """Whether the expression has more than ``size`` parts (each prints as a character or more)."""
+    parts = sympy.preorder_traversal(value)
+    return next(islice(parts, size, None), None) is not None  # stops after size + 1 parts
 
 
 def value_text(value: sympy.Expr | None, number: float | None = None) -> str:
@@ -226,5 +244,6 @@ def _dot(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+@lru_cache(maxsize=4096)
 def _float(value: sympy.Expr) -> float:
     return float(complex(value.evalf(17)).real)
