@@ -26,9 +26,9 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text, number_text
 
 __all__ = ["exact_text", "expression_text", "short_text", "definition", "local_formula",
-           "chain_rule", "table", "dot_text", "LIMIT"]
+           "chain_rule", "table", "dot_text", "LONGEST_EXACT"]
 
-LIMIT = 40
+LONGEST_EXACT = 40
 """Exact texts longer than this many characters are shown as floats."""
 
 
@@ -79,7 +79,8 @@ def expression_text(expr: sympy.Expr, degrees: bool = False) -> str:
 
 
 def short_text(value: sympy.Expr, number: float | None = None) -> tuple[str, bool]:
-    """(text, exact): the exact text, or the float (``number`` if known) past LIMIT characters."""
+    """(text, exact): the exact text, or past LONGEST_EXACT characters the float (``number``
+    if known)."""
     text = _short_exact(value)
     if text is not None:
         return text, True
@@ -88,12 +89,12 @@ def short_text(value: sympy.Expr, number: float | None = None) -> tuple[str, boo
 
 @lru_cache(maxsize=4096)
 def _short_exact(value: sympy.Expr) -> str | None:
-    """The exact text if it is at most LIMIT characters, else None; remembered, since a
-    parent's adjoint appears in the line of each of its inputs."""
-    if not value.is_Rational and _larger_than(value, LIMIT):
+    """The exact text if it has at most LONGEST_EXACT characters, else None; remembered,
+    since a parent's adjoint appears in the line of each of its inputs."""
+    if not value.is_Rational and _larger_than(value, LONGEST_EXACT):
         return None  # printing it would cost more than the whole pass, to be thrown away
     text = exact_text(value)
-    return text if len(text) <= LIMIT else None
+    return text if len(text) <= LONGEST_EXACT else None
 
 
 def _larger_than(value: sympy.Expr, size: int) -> bool:
