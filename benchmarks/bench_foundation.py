@@ -1,9 +1,11 @@
 """Foundation benchmarks, side by side in one run; prints medians and ratios.
 
-1. Whole-process time of ``gradwise grad "x^2 + y^2" --at x=2,y=2`` against
-   ``python -c "import sympy"`` (goal: ratio <= 1.3, so nothing heavy loads on the way).
-2. Building and evaluating the gradient of the 100-variable Rosenbrock function
-   (goal: <= 1 s), exactly and in floats.
+1. Whole-process time of ``gradwise grad "x^2 + y^2" --at x=2,y=2`` and of
+   ``gradwise graph`` for the notes' neuron (its table and backward pass, no picture),
+   against ``python -c "import sympy"`` (goal: each ratio <= 1.3, so nothing heavy loads).
+2. The 100-variable Rosenbrock function at a point: the gradient built and evaluated
+   exactly (goal: <= 1 s), and its computation graph with the forward and backward passes
+   (``gradwise.graph``, goal: <= 0.5 s), parse included in both.
 
 Run: python benchmarks/bench_foundation.py [--repeat 15]
 """
@@ -23,21 +25,30 @@ def process_seconds(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+COMMANDS = {
+    "gradwise grad": ["grad", "x^2 + y^2", "--at", "x=2,y=2"],
+    "gradwise graph (neuron)": ["graph", "(y - sigmoid(w x + b))^2", "--at", "x=1,y=1,b=0,w=3"],
+}
+
+
 def startup(repeat: int) -> None:
-    ours = [sys.executable, "-m", "gradwise", "grad", "x^2 + y^2", "--at", "x=2,y=2"]
+    ours = {name: [sys.executable, "-m", "gradwise", *args] for name, args in COMMANDS.items()}
     peer = [sys.executable, "-c", "import sympy"]
-    process_seconds(ours)  # warm the file cache and the parser-table cache
-    times: dict[str, list[float]] = {"gradwise grad": [], "import sympy": []}
-    for _ in range(repeat):  # interleaved, so machine noise hits both alike
-        times["gradwise grad"].append(process_seconds(ours))
+    for command in ours.values():
+        process_seconds(command)  # warm the file cache
+    times: dict[str, list[float]] = {name: [] for name in [*ours, "import sympy"]}
+    for _ in range(repeat):  # interleaved, so machine noise hits all alike
+        for name, command in ours.items():
+            times[name].append(process_seconds(command))
         times["import sympy"].append(process_seconds(peer))
-    ours_s, peer_s = (statistics.median(v) for v in times.values())
-    print(f"{'whole process':<34}{'median s':>10}")
+    print(f"{'whole process':<46}{'median s':>6}")
     for name, values in times.items():
-        print(f"  {name:<32}{statistics.median(values):>10.3f}")
-    ratio = ours_s / peer_s
-    print(f"  ratio gradwise/sympy-import     {ratio:>10.2f}   goal <= 1.30  "
-          f"{'OK' if ratio <= 1.3 else 'MISSED'}")
+        print(f"  {name:<44}{statistics.median(values):>6.3f}")
+    peer_s = statistics.median(times["import sympy"])
+    for name in ours:
+        ratio = statistics.median(times[name]) / peer_s
+        label = f"ratio {name}/sympy-import"
+        print(f"  {label:<44}{ratio:>6.2f}   goal <= 1.30  {'OK' if ratio <= 1.3 else 'MISSED'}")
 
 
 def rosenbrock_text(n: int) -> str:
@@ -47,19 +58,25 @@ def rosenbrock_text(n: int) -> str:
 
 def rosenbrock(repeat: int) -> None:
     from gradwise.calculus.gradients import gradient
+    from gradwise.calculus.graph import graph
 
     text = rosenbrock_text(100)
     point = {f"x{i}": 0.5 + i / 1000 for i in range(1, 101)}
-    runs = []
-    for _ in range(max(3, repeat // 3)):
+    runs: dict[str, list[float]] = {"gradient": [], "graph": []}
+    for _ in range(max(3, repeat // 3)):  # interleaved, as above
         start = time.perf_counter()
-        value = gradient(text).at(point)
-        floats = value.values
-        runs.append(time.perf_counter() - start)
-    assert len(floats) == 100
-    best = statistics.median(runs)
-    print("\n100-variable Rosenbrock: parse + gradient + exact value at a point")
-    print(f"  median {best:.3f} s   goal <= 1.0 s  {'OK' if best <= 1.0 else 'MISSED'}")
+        floats = gradient(text).at(point).values
+        runs["gradient"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        g = graph(text, at=point)
+        runs["graph"].append(time.perf_counter() - start)
+    assert len(floats) == 100 and g.gradient_values == floats
+    print(f"\n100-variable Rosenbrock at a point ({len(g.nodes)} graph nodes), parse included")
+    for name, label, goal in [("gradient", "gradient, exact value", 1.0),
+                              ("graph", "graph + forward + backward", 0.5)]:
+        best = statistics.median(runs[name])
+        print(f"  {label:<30}median {best:.3f} s   goal <= {goal} s  "
+              f"{'OK' if best <= goal else 'MISSED'}")
 
 
 if __name__ == "__main__":

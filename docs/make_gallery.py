@@ -119,12 +119,38 @@ def saddle() -> Any:
                         critical=gradwise.critical_points("x^2 - y^2"))
 
 
+def graph_neuron() -> Any:
+    """The README's command: the neuron's graph at the notes' point, all four names variables."""
+    from gradwise.plotting.graph import plot_graph
+
+    return plot_graph(gradwise.graph("(y - sigmoid(w x + b))^2", at="x=1, y=1, b=0, w=3"))
+
+
+def graph_identity() -> Any:
+    """The notes' neuron with φ(z) = z at w = 3: C = 4, ∂C/∂w = ∂C/∂b = 4, path of w."""
+    from gradwise.plotting.graph import plot_graph
+
+    g = gradwise.graph("C(w, b) = (y - (w x + b))^2", at="x=1, y=1, b=0, w=3")
+    return plot_graph(g, highlight="w")
+
+
+def graph_sigmoid() -> Any:
+    """The same neuron with σ: σ'(3) ≈ 0.045 on the edge into ŷ, where the gradient vanishes."""
+    from gradwise.plotting.graph import plot_graph
+
+    g = gradwise.graph("C(w, b) = (y - sigmoid(w x + b))^2", at="x=1, y=1, b=0, w=3",
+                       names={"z": "w x + b", "ŷ": "sigmoid(z)"})
+    return plot_graph(g, highlight="w")
+
+
 PICTURES: dict[str, Callable[[], Any]] = {
     "slope": slope, "bowl": bowl, "descent": descent, "ascent": ascent,
     "overshoot": overshoot, "learning-rates": learning_rates, "neuron-cost": neuron_cost,
     "neuron-training": neuron_training,
     "rosenbrock": rosenbrock, "rosenbrock-progress": rosenbrock_progress,
     "himmelblau": himmelblau, "saddle": saddle,
+    "graph-neuron": graph_neuron, "graph-identity": graph_identity,
+    "graph-sigmoid": graph_sigmoid,
 }
 
 

@@ -31,6 +31,8 @@ _EXPORTS = {
     "GradientValue": "gradwise.calculus",
     "Hessian": "gradwise.calculus",
     "HessianValue": "gradwise.calculus",
+    "graph": "gradwise.calculus.graph",
+    "Graph": "gradwise.calculus.graph",
     "show": "gradwise.language.notation",
     "load": "gradwise.neuron.data",
     "iter_batches": "gradwise.neuron.data",

@@ -19,11 +19,14 @@ from typing import Any
 
 import sympy
 
+from gradwise.calculus.graph_layout import lay_out
+from gradwise.calculus.graph_text import expression_text, value_text
 from gradwise.language.expressions import Expression
 from gradwise.language.functions import standard_form
 
 __all__ = ["machine_text", "gradient_document", "hessian_document", "descent_document",
-           "lr_document", "critical_document", "train_document", "finite_or_null"]
+           "lr_document", "critical_document", "train_document", "graph_document",
+           "finite_or_null"]
 
 
 def machine_text(expr: sympy.Expr) -> str:
@@ -169,3 +172,49 @@ def train_document(trained: Any) -> dict[str, Any]:
         "steps": fit.n_steps, "messages": [f.message for f in fit.findings],
         "target": model.target,
     })
+
+
+def graph_document(g: Any, highlight: str | None = None) -> dict[str, Any]:
+    """``graph --json``: every node with its value, adjoint and inputs' local derivatives.
+
+    Each node also carries its definition (``v₃ = σ(v₂)``), its chain-rule line and where
+    the picture draws it (``layer``, ``row``; ``null`` when a picture of more than 60 nodes
+    leaves it out, as ``layout.note`` says), so a page can draw the same picture.
+
+    Args:
+        g: a :class:`~gradwise.calculus.graph.Graph`.
+        highlight: a variable whose gradient's path is listed (``highlight.path``).
+    """
+    layout = lay_out(g, highlight)
+    document = _function(g.function)
+    document["at"] = {s.name: str(v) for s, v in g.point.items()}
+    document["nodes"] = [_graph_node(g, node, layout) for node in g.nodes]
+    document["output"] = g.output.id
+    document["gradient"] = list(g.gradient_values)
+    document["gradient_exact"] = [machine_text(c) for c in g.gradient]
+    document["layout"] = {"layers": layout.layers, "note": layout.note}
+    if highlight:
+        document["highlight"] = {"variable": highlight, "path": sorted(g.path(highlight))}
+    return finite_or_null(document)
+
+
+def _graph_node(g: Any, node: Any, layout: Any) -> dict[str, Any]:
+    inputs = [{"node": j, "local": None if local is None else float(local.evalf(17)),
+               "local_exact": None if local is None else _unordered(local),
+               "route": layout.routes.get((j, node.id, k))}
+              for k, (j, local) in enumerate(zip(node.inputs, node.local_derivatives))]
+    return {"id": node.id, "op": node.op, "label": node.name, "definition": g.definition(node),
+            "expression": expression_text(node.expr, g.function.degrees),
+            "value": node.float_value, "exact": _unordered(node.value),
+            "value_text": value_text(node.value, node.float_value),
+            "adjoint": node.float_adjoint,
+            "adjoint_exact": None if node.adjoint is None else _unordered(node.adjoint),
+            "adjoint_text": value_text(node.adjoint, node.float_adjoint), "inputs": inputs,
+            "chain_rule": g.chain_rule(node),
+            "layer": layout.layer.get(node.id), "row": layout.row.get(node.id)}
+
+
+def _unordered(expr: sympy.Expr) -> str:
+    """:func:`machine_text` with the terms as SymPy holds them: sorting the terms of a large
+    exact value (as ``str`` does) costs far more than the graph's passes."""
+    return sympy.sstr(standard_form(expr), order="none")

@@ -1,7 +1,8 @@
-"""Notebook display: traces and sweeps as HTML tables, critical points as LaTeX.
+"""Notebook display: traces and sweeps as HTML tables, critical points as LaTeX, graphs as SVG.
 
-Pure functions from objects to text, so they are tested as text; the classes' ``_repr_html_``
-and ``_repr_latex_`` hooks call them. Nothing here imports matplotlib.
+Pure functions from objects to text, so they are tested as text; the classes' ``_repr_html_``,
+``_repr_latex_`` and ``_repr_svg_`` hooks call them. Only :func:`graph_svg` draws, and it
+imports matplotlib when it is called, never at import.
 
 Example:
     >>> from gradwise.descent.run import minimize
@@ -19,7 +20,8 @@ from typing import Any
 
 import sympy
 
-__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "HEAD", "TAIL"]
+__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "graph_svg", "HEAD",
+           "TAIL"]
 
 HEAD = 10
 TAIL = 5
@@ -74,6 +76,16 @@ def critical_latex(points: Any) -> str:
     return (f"${function_latex(points.function)}:\\quad \\nabla {points.function.name} = 0"
             r" \text{ at}\\ \begin{array}{llll}" + r"\\ ".join(lines) + r"\end{array}"
             + note + "$")
+
+
+def graph_svg(graph: Any) -> str | None:
+    """A computation graph's picture as SVG; None without matplotlib (the notebook then
+    shows the text table)."""
+    try:
+        from gradwise.plotting.graph import graph_svg as draw
+    except ModuleNotFoundError:
+        return None
+    return draw(graph)
 
 
 def _shown(n: int, head: int, tail: int) -> list[int | None]:

@@ -14,6 +14,7 @@ import click
 COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
+    "graph": "gradwise.cli.graph:graph",
     "critical": "gradwise.cli.critical:critical",
     "tour": "gradwise.cli.tour:tour",
     "plot": "gradwise.cli.plot:plot",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import click
 
 from gradwise.calculus.gradients import gradient, value_at
+from gradwise.calculus.graph import Graph, graph
+from gradwise.calculus.graph_text import value_text
 from gradwise.descent.advice import advise_learning_rate, sweep
 from gradwise.descent.explain import explain_step
 from gradwise.descent.run import maximize, minimize
@@ -17,6 +19,7 @@ from gradwise.language.expressions import parse
 from gradwise.language.numbers import number_text
 
 COST = "C(w) = (1 - w)^2"
+NEURON_POINT = "x=1, y=1, b=0, w=3"
 
 
 def heading(title: str) -> None:
@@ -137,10 +140,38 @@ def vanishing_gradient() -> None:
          "gradient is a thousand times smaller: it vanishes where σ saturates")
 
 
+def backpropagation() -> None:
+    heading("9. Backpropagation: the neuron's cost as a graph, forward then backward")
+    notes("C = (y − φ(w·x + b))² with φ(z) = z, x = 1, y = 1, b = 0, w = 3:  C = 4,  "
+          "∂C/∂w = 4")
+    g = graph("C(w, b) = (y - (w x + b))^2", at=NEURON_POINT)
+    _passes(g)
+    notes("the same neuron with φ = σ: ŷ = σ(z), z = w·x + b")
+    g = graph("C(w, b) = (y - sigmoid(w x + b))^2", at=NEURON_POINT,
+              names={"z": "w x + b", "ŷ": "sigmoid(z)"})
+    _passes(g, "ŷ", "z")
+    (slope,) = g.node("ŷ").local_derivatives
+    adds(f"the edge z → ŷ carries σ'(3) = σ(3)(1 − σ(3)) ≈ {number_text(slope)}: every "
+         "gradient that flows back through ŷ is multiplied by it, so it vanishes where σ "
+         "saturates")
+    adds("draw it: gradwise graph \"(y - sigmoid(w x + b))^2\" --at x=1,y=1,b=0,w=3 "
+         "--plot neuron.svg")
+
+
+def _passes(g: Graph, *between: str) -> None:
+    """The forward values, operation by operation; then the chain-rule lines of ``between``
+    (from the output back) and of each variable."""
+    forward = [f"{g.definition(n)} = {value_text(n.value, n.float_value)}"
+               for n in g.nodes if not n.is_leaf]
+    computed("forward:  " + ";  ".join(forward))
+    for node in (*between, *g.function.names):
+        computed("backward: " + g.chain_rule(node))
+
+
 @click.command()
 def tour() -> None:
     """The lecture notes, executed: every worked example, step by step."""
     click.secho("gradwise tour: the gradient lecture notes, executed", bold=True)
     for section in (gradients, update_rule, the_cost, case_1, case_2, overshoot,
-                    learning_rate, vanishing_gradient):
+                    learning_rate, vanishing_gradient, backpropagation):
         section()

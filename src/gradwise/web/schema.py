@@ -84,6 +84,10 @@ FIELDS = {
                     f"{DEFAULTS.max_epochs:,})"),
     "batch_size": Field("integer", "rows per step (1: stochastic; default: all rows, one step "
                         "an epoch)"),
+    "names": Field("strings", "names for subexpressions, `NAME=EXPR` each, in order, e.g. "
+                   "`[\"z=w x + b\", \"ŷ=sigmoid(z)\"]`", 20),
+    "highlight": Field("string", "a variable whose gradient's path is listed in `highlight`, "
+                       "e.g. `w`", 100),
 }
 
 ENDPOINTS = {
@@ -104,6 +108,10 @@ ENDPOINTS = {
     "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
                          "prints.", ("expr",), ("within", "budget"),
                          timeout=MAX_BUDGET + 3),
+    "graph": Endpoint("The computation graph at a point: each node's value (forward pass), "
+                      "adjoint ∂f/∂node (backward pass), local derivatives, chain-rule line "
+                      "and place in the picture; the document `gradwise graph --json` prints.",
+                      ("expr", "at"), ("wrt", "const", "degrees", "names", "highlight")),
     "train": Endpoint("The neuron ŷ = φ(w·x + b) trained by gradient descent on an uploaded "
                       "CSV (its text in `csv`); the document `gradwise train --json` prints.",
                       ("csv", "target"), ("filename", "features", "activation",

@@ -23,6 +23,7 @@ from gradwise.documents import (
     critical_document,
     descent_document,
     gradient_document,
+    graph_document,
     hessian_document,
     lr_document,
 )
@@ -48,6 +49,14 @@ def hessian(args: dict[str, Any]) -> dict[str, Any]:
     f = _prepare(args)
     h = calculus.hessian(f)
     return hessian_document(h, h.at(args["at"]) if args.get("at") else None)
+
+
+def graph(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/graph``: the ``graph --json`` document."""
+    from gradwise.calculus.graph import graph as build
+
+    g = build(_prepare(args), args["at"], names=args.get("names"))
+    return graph_document(g, args.get("highlight") or None)
 
 
 def surface(args: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +214,7 @@ TASKS = {
     "descend": descend,
     "lr": lr,
     "critical": critical,
+    "graph": graph,
     "train": train,
 }
 
