@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy
 
-__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "graph_svg", "HEAD",
+__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "HEAD",
            "TAIL"]
 
 HEAD = 10
@@ -76,16 +76,6 @@ def critical_latex(points: Any) -> str:
     return (f"${function_latex(points.function)}:\\quad \\nabla {points.function.name} = 0"
             r" \text{ at}\\ \begin{array}{llll}" + r"\\ ".join(lines) + r"\end{array}"
             + note + "$")
-
-
-def graph_svg(graph: Any) -> str | None:
-    """A computation graph's picture as SVG; None without matplotlib (the notebook then
-    shows the text table)."""
-    try:
-        from gradwise.plotting.graph import graph_svg as draw
-    except ModuleNotFoundError:
-        return None
-    return draw(graph)
 
 
 def _shown(n: int, head: int, tail: int) -> list[int | None]:

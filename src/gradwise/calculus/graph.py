@@ -174,8 +174,11 @@ class Graph:
         return plot_graph(self, **options)
 
     def _repr_svg_(self) -> str | None:
-        from gradwise.notebook import graph_svg
-
+        """The picture, as SVG; None without matplotlib (the notebook then shows the text)."""
+        try:
+            from gradwise.plotting.graph import graph_svg
+        except ModuleNotFoundError:
+            return None
         return graph_svg(self)
 
 
