@@ -10,6 +10,7 @@ for them, so a caller can queue work on two kernels (two streams) before waiting
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,7 @@ class Kernel:
 
 # -- backend="cuda" ------------------------------------------------------------------------
 
+KEPT_KERNELS = 8
 CALL_FIX = ("Fix: train with engine='cuda' (--engine cuda), which streams X in chunks of "
             "chunk_rows rows (--chunk-rows) when it does not fit, or pass fewer rows")
 
@@ -107,17 +109,31 @@ def sums(X: Any, y: Any, w: np.ndarray, b: float, source: str) -> np.ndarray:
     """[Σc, Σδ, Σδ·x₁, …, Σδ·x_d] over the rows, on the GPU; host arrays are copied there
     first (once), arrays already there are read in place."""
     cuda = gpu.require()
-    host = [a for a in (X, y) if isinstance(a, np.ndarray)]
-    needed = sum(a.nbytes for a in host)
-    gpu.require_room(needed, "copying X and y to the GPU", CALL_FIX)
+    needed = sum(a.nbytes for a in (X, y) if isinstance(a, np.ndarray))
+    if needed:
+        gpu.require_room(needed, "copying X and y to the GPU", CALL_FIX)
     with gpu.out_of_memory("copying X and y to the GPU", needed, CALL_FIX):
         if isinstance(X, np.ndarray):
             X = cuda.to_device(X if X.flags.c_contiguous or X.flags.f_contiguous
                                else np.ascontiguousarray(X))
         if isinstance(y, np.ndarray):
             y = cuda.to_device(y)
-        kernel = Kernel(source, X.shape[1], X.dtype)
-        return kernel.sums(X, y, np.append(w, b))
+        return _kernel(source, X.shape[1], np.dtype(X.dtype).name).sums(X, y, np.append(w, b))
+
+
+_calls = threading.local()
+
+
+def _kernel(source: str, features: int, dtype: str) -> Kernel:
+    """This thread's :class:`Kernel` for these arguments, kept, so that repeated calls (a
+    loop over steps) allocate nothing: pinned memory alone takes about a millisecond."""
+    kernels = _calls.__dict__.setdefault("kernels", {})
+    key = (source, features, dtype, gpu.THREADS, gpu.BLOCKS_PER_SM)
+    if key not in kernels:
+        if len(kernels) >= KEPT_KERNELS:
+            kernels.pop(next(iter(kernels)))  # the oldest
+        kernels[key] = Kernel(source, features, dtype)
+    return kernels[key]  # type: ignore[no-any-return]
 
 
 def raise_if_not_finite(X: Any, y: Any) -> None:

@@ -2,19 +2,24 @@
 
 C(w, b) = mean over rows of c = (y − φ(z))² (or the log-loss), z = X·w + b. With δ = ∂c/∂z
 derived by SymPy (:mod:`gradwise.neuron.derivation`), ∇w C = Xᵀδ / N and ∂C/∂b = mean(δ). SymPy's
-code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which two back
+code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which three back
 ends run:
 
-* numba (``pip install 'gradwise[fast]'``): one parallel pass over X in blocks of 256 rows:
-  z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a polynomial
-  e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is still in cache;
-* NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d).
+* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X in blocks
+  of 256 rows: z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a
+  polynomial e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is
+  still in cache;
+* NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d);
+* CUDA (``backend="cuda"``, ``pip install 'gradwise[gpu]'``): a row per GPU thread, from X on
+  the host or already on the GPU (:mod:`gradwise.neuron._cuda_launch`); never chosen by
+  ``auto``.
 
-Precision: the NumPy back end works in float64 throughout. The numba one computes φ, c and δ
-in float64 and sums in float64 across blocks; for float32 data it computes z = X·w and the
-products δ·x, and sums them within a block, in float32 (the d-wide work per row), which keeps
-the gradient within about 1e-5 of its largest component of a float64 pass on the same data
-(tested). Results come back in X's dtype.
+Precision: the NumPy and CUDA back ends work in float64 throughout. The numba one computes φ,
+c and δ in float64 and sums in float64 across blocks; for float32 data it computes z = X·w and
+the products δ·x, and sums them within a block, in float32 (the d-wide work per row), which
+keeps the gradient within about 1e-5 of its largest component of a float64 pass on the same
+data (tested). Results come back in X's dtype. Every back end refuses the same bad input with
+the same message (:mod:`gradwise.neuron._validation`).
 """
 
 from __future__ import annotations
@@ -28,13 +33,16 @@ import numpy as np
 import sympy
 
 from gradwise.errors import InputError
-from gradwise.neuron._validation import BLOCK_VALUES, raise_if_not_finite, validated
+from gradwise.neuron._validation import raise_if_not_finite, validated
 from gradwise.neuron.derivation import Activation, CostName, Derivation, derive, stable_form
 from gradwise.numeric.printers import KernelPrinter, namespace
 
 Backend = Literal["auto", "numba", "numpy", "cuda"]
 BACKENDS = ("auto", "numba", "numpy", "cuda")
 
+NUMPY_BLOCK_VALUES = 1 << 16
+"""NumPy back end: values of X per block (512 KB of float64), so that the block's second
+read (Xᵀδ after X·w) and a float32 block's widening to float64 stay in cache."""
 NUMBA_MIN_VALUES = 1 << 18
 """``auto`` runs numba from this many values of X up; below, starting its threads costs more
 than the pass (a 256 x 20 mini-batch: ~170 µs with numba, ~60 µs with NumPy, 2 cores)."""
@@ -60,7 +68,9 @@ def cost_and_gradient(
         activation: ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``, or a SymPy
             expression of a symbol ``z``.
         backend: ``auto`` uses numba when it is installed and X has at least
-            ``NUMBA_MIN_VALUES`` values, else NumPy.
+            ``NUMBA_MIN_VALUES`` values, else NumPy; ``cuda`` runs on the GPU, where X and y
+            may also be arrays already there (``__cuda_array_interface__``: CuPy, PyTorch,
+            numba), read in place.
         cost: ``squared_error`` (the notes' C) or ``log_loss`` (see :func:`derive`).
 
     Returns:
@@ -69,7 +79,8 @@ def cost_and_gradient(
 
     Raises:
         InputError: wrong shapes or dtypes, nan or inf in the inputs, unknown activation,
-            or ``backend="numba"`` without numba.
+            ``backend="numba"`` without numba, ``backend="cuda"`` without a usable GPU (the
+            message says what is missing) or with too little GPU memory.
 
     Example:
         >>> X = np.array([[1.0]])
@@ -188,14 +199,16 @@ def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: s
 def _numpy_sums(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, phi_delta: Callable
 ) -> np.ndarray:
-    """[Σc, Σδ, Σδ·x₁, …, Σδ·x_d], a block of rows at a time."""
+    """[Σc, Σδ, Σδ·x₁, …, Σδ·x_d], a block of rows at a time, in float64."""
     n, d = X.shape
-    rows = max(1, BLOCK_VALUES // d)
+    rows = max(1, NUMPY_BLOCK_VALUES // d)
     sums = np.zeros(d + 2)
     # Overflow in a custom φ is returned as inf/nan, as the numba back end does, not warned.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for lo in range(0, n, rows):
-            block, targets = X[lo : lo + rows], y[lo : lo + rows].astype(np.float64)
+            # float32 rows are widened once per block (not once per product), in cache
+            block = X[lo : lo + rows].astype(np.float64, copy=False)
+            targets = y[lo : lo + rows].astype(np.float64)
             z = block @ w + b
             cost, delta = (np.broadcast_to(v, z.shape) for v in phi_delta(z, targets)[1:])
             sums += np.concatenate(([cost.sum(), delta.sum()], delta @ block))
