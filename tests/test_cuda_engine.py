@@ -45,7 +45,8 @@ SETTINGS = [
     {"batch_size": 8, "learning_rate": 0.3},
     {"batch_size": 8, "shuffle": False, "method": "momentum"},
     {"batch_size": 5, "standardize": True, "method": "adam", "learning_rate": 0.05},
-    {"cost": "log_loss", "fit_intercept": False, "standardize": True, "learning_rate": 1.0},
+    {"activation": "sigmoid", "cost": "log_loss", "fit_intercept": False, "learning_rate": 1.0},
+    {"activation": "sigmoid", "standardize": False, "learning_rate": 2.0},
     {"activation": "tanh", "batch_size": 16, "seed": 3, "standardize": True},
 ]
 
@@ -124,14 +125,17 @@ def test_nan_rows_are_refused_as_the_cpu_kernel_refuses_them(cuda_device, monkey
     X, y = data()
     (X if name == "X" else y)[cell] = bad
     with pytest.raises(InputError) as cpu:
-        train((X, y), engine="memory", chunk_rows=100)
+        train((X, y), engine="memory", chunk_rows=100, standardize=False)
     if streamed:
         monkeypatch.setattr(gpu, "memory", lambda: (1e9, 1e9))
         monkeypatch.setattr("gradwise.neuron.engines.cuda.HEADROOM", 1e9 - 2 * 20 * 4 * 8)
     with pytest.raises(InputError) as cuda:
-        train((X, y), engine="cuda", chunk_rows=20)
+        train((X, y), engine="cuda", chunk_rows=20, standardize=False)
     assert str(cuda.value) == str(cpu.value)
     assert f"{name}[{', '.join(map(str, cell))}] is {bad!r}" in str(cuda.value)
+    # standardised, the GPU still names the raw cell (the CPU kernel sees only scaled rows)
+    with pytest.raises(InputError, match=rf"^{name}\[{', '.join(map(str, cell))}\] is"):
+        train((X, y), engine="cuda", chunk_rows=20, standardize=True)
 
 
 def test_the_estimators_take_the_cuda_engine(cuda_device):
