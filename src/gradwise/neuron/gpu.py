@@ -100,12 +100,16 @@ def out_of_memory(what: str, needed: int, fix: str) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if "OUT_OF_MEMORY" not in f"{error!r}{getattr(error, 'code', '')}" and getattr(
-                error, "code", None) != 2:  # CUDA_ERROR_OUT_OF_MEMORY
+        if not _out_of_memory(error):
             raise
         free, total = memory()
         raise InputError(f"{what} needs {needed:,} bytes of GPU memory; the GPU ran out "
                          f"({int(free):,} of {int(total):,} bytes free). {fix}") from None
+
+
+def _out_of_memory(error: Exception) -> bool:
+    """Whether numba's CudaAPIError says CUDA_ERROR_OUT_OF_MEMORY (code 2)."""
+    return getattr(error, "code", None) == 2 or "OUT_OF_MEMORY" in str(error)
 
 
 def simulated() -> bool:

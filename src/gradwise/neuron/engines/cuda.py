@@ -159,7 +159,7 @@ class CudaEngine:
                 for _ in self._staged(X, y):
                     pass
                 self.cuda.synchronize()
-            self.X, self.y = X, y
+            self.X, self.y, self.staging = X, y, None  # the pinned buffers are done with
         return self.X, self.y
 
     def _chunks(self) -> Iterator[tuple[int, Any, Any]]:
@@ -251,14 +251,20 @@ class _Staging:
     """Two pinned host buffers and, when streaming, two GPU buffers of one chunk each."""
 
     def __init__(self, cuda: Any, rows: int, features: int, streams: list[Any]) -> None:
-        self.cuda, self.streams = cuda, streams
-        needed = 2 * rows * (features + 1) * 8
-        with gpu.out_of_memory(f"streaming chunks of {rows:,} rows", needed, STREAM_FIX):
-            self.host = [(cuda.pinned_array((rows, features)), cuda.pinned_array(rows))
-                         for _ in range(2)]
-            self.device = [(cuda.device_array((rows, features)), cuda.device_array(rows))
-                           for _ in range(2)]
+        self.cuda, self.streams, self.shape = cuda, streams, (rows, features)
+        self.host = [(cuda.pinned_array((rows, features)), cuda.pinned_array(rows))
+                     for _ in range(2)]
+        self.device: list[Any] = []  # made on the first streamed chunk (not for a copy)
         self.copied: list[Any] = [None, None]
+
+    def _device(self, slot: int) -> tuple[Any, Any]:
+        if not self.device:
+            rows, features = self.shape
+            needed = 2 * rows * (features + 1) * 8
+            with gpu.out_of_memory(f"streaming chunks of {rows:,} rows", needed, STREAM_FIX):
+                self.device = [(self.cuda.device_array((rows, features)),
+                                self.cuda.device_array(rows)) for _ in range(2)]
+        return self.device[slot]  # type: ignore[no-any-return]
 
     def copy(self, chunk: tuple[np.ndarray, np.ndarray], slot: int, X: Any, y: Any,
              lo: int) -> tuple[int, Any, Any]:
@@ -268,8 +274,8 @@ class _Staging:
         rows = len(chunk[1])
         host_X, host_y = self.host[slot][0][:rows], self.host[slot][1][:rows]
         host_X[:], host_y[:] = chunk
-        to_X, to_y = (self.device[slot][0][:rows], self.device[slot][1][:rows]) if X is None \
-            else (X[lo : lo + rows], y[lo : lo + rows])
+        to_X, to_y = self._device(slot) if X is None else (X[lo:], y[lo:])
+        to_X, to_y = to_X[:rows], to_y[:rows]
         stream = self.streams[slot]
         to_X.copy_to_device(host_X, stream=stream)
         to_y.copy_to_device(host_y, stream=stream)
