@@ -16,7 +16,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
 from _cuda_support import cuda_device  # noqa: E402, F401 - the CUDA tests' fixture
-from _web_support import served  # noqa: E402 - after the backend is chosen
 
 # -- objectives: (function, start, minimum) --------------------------------------------------
 
@@ -52,6 +51,7 @@ def pool():
 @pytest.fixture(scope="module")
 def client(pool):
     """An HTTP client of the app served on loopback over ``pool``."""
+    from _web_support import served  # httpx: only the web tests need it (a GPU box may lack it)
     from gradwise.web.app import create_app
 
     with served(create_app(pool=pool)) as http:

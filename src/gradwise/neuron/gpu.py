@@ -38,6 +38,10 @@ def usable() -> tuple[Any, str | None]:
     # a mini-batch of 256 rows is one block by design: numba's advice to launch more is noise
     os.environ.setdefault("NUMBA_CUDA_LOW_OCCUPANCY_WARNINGS", "0")
     from numba import cuda
+    from numba.cuda.core import config
+
+    # (numba.cuda may have been imported before us, its configuration read)
+    config.CUDA_LOW_OCCUPANCY_WARNINGS = int(os.environ["NUMBA_CUDA_LOW_OCCUPANCY_WARNINGS"])
 
     try:
         count = len(cuda.gpus)
