@@ -2,7 +2,9 @@
 
 C(w, b) = mean((y − σ(X·w + b))²) over N rows × d features, float64 and float32, each peer
 only if importable. Prints medians of several runs (the machine is noisy) and ratios to
-gradwise, plus gradwise's extra peak memory as a share of X.
+gradwise, plus gradwise's extra peak memory as a share of X. Then, for each thread count
+numba may use here, the numba kernel beside a parallel read floor (a ``prange`` sum over X
+on the same threads: no kernel can read X faster), and the NumPy fallback beside numba.
 
     python benchmarks/bench_kernel.py --rows 10000000
 """
@@ -20,6 +22,8 @@ import numpy as np
 from gradwise.neuron.kernel import cost_and_gradient
 
 GOALS = {"jax": 1.0, "torch eager": 0.5, "X.sum() (read floor)": 2.5}
+FLOOR_GOAL = 1.5  # the numba kernel ÷ the parallel read floor, on every thread count
+FALLBACK_GOAL = 1.5  # the NumPy back end ÷ numba
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -115,6 +119,46 @@ def report(results: dict[str, dict[str, float | None]]) -> None:
     print(f"{'extra memory / X':22}{memory}   goal <= 10%")
 
 
+def parallel_read_floor() -> Callable[[np.ndarray], float]:
+    """A numba ``prange`` sum of every value of X, rows split over the threads: the least
+    time in which anything that reads X once can run on those threads."""
+    from numba import njit, prange
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def floor(X):  # pragma: no cover - compiled
+        flat = X.reshape(-1)
+        tasks = (flat.size + 65535) // 65536
+        total = 0.0
+        for t in prange(tasks):
+            s = flat.dtype.type(0)
+            for k in range(t * 65536, min(flat.size, (t + 1) * 65536)):
+                s += flat[k]
+            total += s
+        return total
+
+    return floor  # type: ignore[no-any-return]
+
+
+def by_threads(dtype, rows: int, d: int, repeats: int) -> None:
+    """The numba kernel against the read floor and the NumPy fallback, per thread count."""
+    import numba
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(rows, d)).astype(dtype)
+    y = (rng.random(rows) < 0.5).astype(dtype)
+    w, b = rng.normal(size=d) * 0.3, 0.1
+    floor = parallel_read_floor()
+    numpy_ms = median_seconds(lambda: cost_and_gradient(X, y, w, b, backend="numpy"), repeats)
+    for threads in range(1, numba.config.NUMBA_NUM_THREADS + 1):  # type: ignore[attr-defined]
+        numba.set_num_threads(threads)
+        ours = median_seconds(lambda: cost_and_gradient(X, y, w, b, backend="numba"), repeats)
+        least = median_seconds(lambda: floor(X), repeats)
+        print(f"{np.dtype(dtype).name:8}{threads:8}{ours * 1e3:12.1f}{least * 1e3:12.1f}"
+              f"{ours / least:11.2f}x{X.nbytes / least / 1e9:10.1f}"
+              f"{numpy_ms * 1e3:12.1f}{numpy_ms / ours:11.2f}x")
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -125,6 +169,12 @@ def main() -> None:
     results = {np.dtype(dt).name: measure(dt, args.rows, args.features, args.repeats)
                for dt in (np.float64, np.float32)}
     report(results)
+    print(f"\nper thread count (goals: numba <= {FLOOR_GOAL}x the read floor, NumPy fallback "
+          f"<= {FALLBACK_GOAL}x numba)")
+    print(f"{'dtype':8}{'threads':>8}{'numba ms':>12}{'floor ms':>12}{'/ floor':>12}"
+          f"{'GB/s':>10}{'NumPy ms':>12}{'/ numba':>12}")
+    for dtype in (np.float64, np.float32):
+        by_threads(dtype, args.rows, args.features, args.repeats)
 
 
 if __name__ == "__main__":

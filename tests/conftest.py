@@ -1,7 +1,9 @@
-"""What the tests share: the objectives they descend and search, and the web fixtures.
+"""What the tests share: the objectives they descend and search, the web fixtures, and the
+GPU the CUDA tests run on.
 
-matplotlib draws with its Agg backend in every test (no window, no display), set here once
-before anything imports it.
+matplotlib draws with its Agg backend in every test (no window, no display), and the CUDA
+kernels run on numba's simulator (CI has no GPU), both set here once before anything imports
+matplotlib or numba.cuda; ``NUMBA_ENABLE_CUDASIM=0`` runs the CUDA tests on a real GPU.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import os
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
-from _web_support import served  # noqa: E402 - after the backend is chosen
+from _cuda_support import cuda_device  # noqa: E402, F401 - the CUDA tests' fixture
 
 # -- objectives: (function, start, minimum) --------------------------------------------------
 
@@ -48,6 +51,7 @@ def pool():
 @pytest.fixture(scope="module")
 def client(pool):
     """An HTTP client of the app served on loopback over ``pool``."""
+    from _web_support import served  # httpx: only the web tests need it (a GPU box may lack it)
     from gradwise.web.app import create_app
 
     with served(create_app(pool=pool)) as http:

@@ -140,7 +140,7 @@ def test_progress_bar_goes_to_stderr(capsys):
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"engine": "gpu"}, "engine must be one of 'memory', 'stream', 'dask'; received 'gpu'"),
+    ({"engine": "gpu"}, "engine must be one of 'memory', 'stream', 'dask', 'cuda'; received 'gpu'"),
     ({"max_epochs": -1}, "max_epochs must be a whole number >= 0; received -1"),
     ({"batch_size": 2.5}, "batch_size must be a whole number >= 1; received 2.5"),
     ({"seed": -1}, "seed must be a whole number >= 0; received -1"),

@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 from gradwise.errors import InputError
+from gradwise.language.expressions import parse
 from gradwise.language.functions import sigmoid
 from gradwise.neuron.derivation import derive
 from gradwise.neuron.kernel import cost_and_gradient, phi_delta_source
@@ -191,6 +192,21 @@ def test_non_finite_x_names_the_cell(backend, bad):
     X[123, 2] = bad
     with pytest.raises(InputError, match=rf"X\[123, 2\] is {bad!r}; expected finite numbers"):
         cost_and_gradient(X, np.ones(300), [0.0, 0.0, 0.0], 0.0, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_square_root_in_the_activation_compiles(backend):
+    # SymPy prints z/sqrt(1 + z²) with sqrt(...), which neither back end used to bind
+    X = np.array([[0.5], [-1.0]])
+    y = np.array([0.2, -0.3])
+    cost, grad_w, grad_b = cost_and_gradient(X, y, [2.0], 0.0, parse("z/sqrt(1 + z^2)").expr,
+                                             backend=backend)
+    z = X[:, 0] * 2.0
+    phi, dphi = z / np.sqrt(1 + z**2), (1 + z**2) ** -1.5
+    delta = -2 * (y - phi) * dphi
+    assert float(cost) == pytest.approx(np.mean((y - phi) ** 2), rel=1e-14)
+    assert float(grad_w[0]) == pytest.approx(np.mean(delta * X[:, 0]), rel=1e-13)
+    assert float(grad_b) == pytest.approx(np.mean(delta), rel=1e-13)
 
 
 def test_unknown_activation_suggests_a_name():

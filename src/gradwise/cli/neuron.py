@@ -43,9 +43,11 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--no-intercept", is_flag=True, help="Keep b at its start instead of learning it.")
 @click.option("--start", metavar="W1,...,WD,B", help="Start from these weights and bias (raw "
               "units); default: w ~ N(0, 1/d), b = 0.")
-@click.option("--engine", type=click.Choice(["memory", "stream", "dask"]), default=None,
+@click.option("--engine", type=click.Choice(["memory", "stream", "dask", "cuda"]), default=None,
               help="memory (default): load FILE; stream: read it a chunk at a time on every "
-              "pass (files larger than memory); dask: chunks on a Dask cluster (Parquet).")
+              "pass (files larger than memory); dask: chunks on a Dask cluster (Parquet); "
+              "cuda: the rows on an NVIDIA GPU, streamed through it if they do not fit "
+              "(pip install 'gradwise[gpu]').")
 @click.option("--scheduler", metavar="ADDRESS", help="--engine dask: the scheduler, e.g. "
               "tcp://10.0.0.5:8786 (default: a LocalCluster on this machine).")
 @click.option("--chunk-rows", type=int, default=65536, show_default=True, help="Rows per "
@@ -70,6 +72,7 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train data.csv --target y --activation sigmoid --lr 0.5 --epochs 200
       gradwise train big.parquet --target y --batch-size 256 --method adam --engine stream
       gradwise train dataset/ --target y --engine dask --scheduler tcp://10.0.0.5:8786
+      gradwise train big.parquet --target y --engine cuda
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
     from gradwise.documents import train_document

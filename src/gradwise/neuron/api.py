@@ -1,6 +1,7 @@
-"""``gradwise.train``: the neuron ŷ = φ(w·x + b) trained in memory, out of core or on Dask.
+"""``gradwise.train``: the neuron ŷ = φ(w·x + b) trained in memory, out of core, on Dask or
+on a GPU.
 
-One loop (:func:`gradwise.neuron.training.train`), three engines. The loop runs on the calling
+One loop (:func:`gradwise.neuron.training.train`), four engines. The loop runs on the calling
 process and owns θ, the optimizer and the stopping rules; an engine only holds the rows and
 answers, chunk by chunk as :mod:`gradwise.neuron.chunks` defines, "the sums of c and ∇c over all
 rows at θ" and "one mini-batch epoch from this state":
@@ -10,10 +11,12 @@ rows at θ" and "one mini-batch epoch from this state":
   time on every pass, so memory is bounded by the chunk size
   (:class:`gradwise.neuron.engines.local.FileEngine`);
 * ``"dask"`` keeps the chunks on Dask workers and tree-reduces their sums
-  (:mod:`gradwise.neuron.engines.dask`).
+  (:mod:`gradwise.neuron.engines.dask`);
+* ``"cuda"`` keeps the rows on a GPU (or streams them through it when they do not fit) and
+  runs the kernel there (:mod:`gradwise.neuron.engines.cuda`); never chosen by itself.
 
-The same data, seed and settings give the same result in all three: bit for bit between
-memory and stream, to float round-off with Dask (its tree adds the chunk sums in another
+The same data, seed and settings give the same result in all four: bit for bit between
+memory and stream, to float round-off with Dask and CUDA (they add the sums in another
 order). :func:`open_engine` is what the estimators and the CLI use to reach the same engines.
 """
 
@@ -32,8 +35,8 @@ from gradwise.neuron.settings import DEFAULTS, Settings, resolve_activation
 from gradwise.neuron.training import Callback, Engine, Fit, Tick
 from gradwise.neuron.training import train as train_loop
 
-EngineName = Literal["memory", "stream", "dask"]
-ENGINES = ("memory", "stream", "dask")
+EngineName = Literal["memory", "stream", "dask", "cuda"]
+ENGINES = ("memory", "stream", "dask", "cuda")
 CHUNK_ROWS = 65536
 """R, the rows per chunk, by default: large enough that a chunk's overhead is under 1 %."""
 
@@ -68,10 +71,13 @@ def train(
 
     Args:
         data: ``(X, y)`` arrays (X shape (N, d), y shape (N,)), or the path of a Parquet file,
-            a directory of Parquet files, or a CSV file. Dask also takes Dask arrays.
+            a directory of Parquet files, or a CSV file. Dask also takes Dask arrays; CUDA
+            also takes arrays already on the GPU (CuPy, PyTorch, numba), used in place.
         target: the column to predict when ``data`` is a path.
         features: the feature columns in order when ``data`` is a path (default: all others).
-        engine: ``"memory"``, ``"stream"`` (a path, read one chunk at a time) or ``"dask"``.
+        engine: ``"memory"``, ``"stream"`` (a path, read one chunk at a time), ``"dask"`` or
+            ``"cuda"`` (``pip install 'gradwise[gpu]'``; an InputError says what is missing
+            where no GPU is usable).
         activation: φ: ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``, or an
             expression in z (text through the safe parser, or SymPy).
         cost: ``squared_error`` (the notes' C, no ½) or ``log_loss``.
@@ -93,7 +99,8 @@ def train(
         fit_intercept: learn b; ``False`` keeps b at its start.
         start: θ₀ = (w₁, …, w_d, b) in the features' own units; ``None`` draws
             w ~ N(0, 1/d) with ``seed`` and b = 0.
-        backend: the kernel's back end, ``auto``, ``numba`` or ``numpy``.
+        backend: the kernel's back end on the CPU, ``auto``, ``numba`` or ``numpy``
+            (``engine="cuda"`` runs its own).
         progress: draw a progress bar (rows read) on stderr.
         callback: ``callback(epoch, cost)`` after each recorded point (epoch 0 is the start).
         scheduler: Dask only: a scheduler address; ``None`` starts a LocalCluster.
@@ -177,12 +184,14 @@ def open_engine(engine: str, data: Any, target: str | None = None,
     """The engine named ``engine`` over ``data``, closed on leaving the ``with`` block.
 
     Args:
-        engine: ``"memory"``, ``"stream"`` or ``"dask"``. Arrays are already in memory, so
-            ``"stream"`` of ``(X, y)`` cuts them into the same chunks as ``"memory"``.
+        engine: ``"memory"``, ``"stream"``, ``"dask"`` or ``"cuda"``. Arrays are already in
+            memory, so ``"stream"`` of ``(X, y)`` cuts them into the same chunks as
+            ``"memory"``.
         data, target, features, chunk_rows, scheduler, client: as :func:`train`.
 
     Raises:
-        InputError: an unknown engine, a bad ``chunk_rows``, Dask options for another engine.
+        InputError: an unknown engine, a bad ``chunk_rows``, Dask options for another engine,
+            ``"cuda"`` without a usable GPU.
         DataError: an unreadable file.
     """
     _check(engine, chunk_rows)
@@ -202,6 +211,10 @@ def _open(engine: str, data: Any, target: str | None, features: list[str] | None
     if scheduler is not None or client is not None:
         raise InputError(f"scheduler and client are for engine='dask'; received engine={engine!r}"
                          ". Fix: engine='dask', or leave them out")
+    if engine == "cuda":
+        from gradwise.neuron.engines import cuda
+
+        return cuda.open_engine(data, target, features, chunk_rows)
     from gradwise.neuron.engines import local as stream
 
     if engine == "stream" and isinstance(data, (str, Path)):

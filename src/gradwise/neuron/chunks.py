@@ -30,6 +30,8 @@ from gradwise.descent.stopping import Status, blown
 from gradwise.neuron.kernel import cost_and_gradient
 from gradwise.neuron.scaling import Moments, Scaling, moments
 
+BatchGradient = Callable[[int, int, np.ndarray], tuple[float, np.ndarray]]
+
 
 @dataclass(frozen=True)
 class Job:
@@ -45,7 +47,7 @@ class Job:
         batch_size: rows per mini-batch (mini-batch epochs only).
         shuffle: shuffle each chunk's rows before cutting batches.
         seed: the seed of the row order.
-        backend: the kernel's back end (``auto``, ``numba`` or ``numpy``).
+        backend: the kernel's back end on the CPU (``auto``, ``numba`` or ``numpy``).
     """
 
     activation: Any
@@ -115,6 +117,17 @@ def chunk_sums(X: np.ndarray, y: np.ndarray, theta: np.ndarray, job: Job) -> Sum
     return Sums(n, cost * n, gradient * n)
 
 
+@dataclass(frozen=True)
+class FullPass:
+    """:func:`chunk_sums` at a fixed θ, as a picklable callable of the chunk."""
+
+    theta: np.ndarray
+    job: Job
+
+    def __call__(self, X: np.ndarray, y: np.ndarray) -> Sums:
+        return chunk_sums(X, y, self.theta, self.job)
+
+
 def chunk_moments(X: np.ndarray, y: np.ndarray) -> Moments:
     """A chunk's share of the standardisation pass."""
     return moments(X)
@@ -137,15 +150,33 @@ def run_chunk(X: np.ndarray, y: np.ndarray, walk: Walk, job: Job, epoch: int, ch
     if walk.status is not None:
         return walk
     X = job.features(X)
-    order = np.random.default_rng([job.seed, epoch, chunk]).permutation(len(y)) \
-        if job.shuffle else None
-    for lo in range(0, len(y), job.batch_size):
+    order = batch_order(len(y), job, epoch, chunk)
+
+    def batch_gradient(lo: int, hi: int, theta: np.ndarray) -> tuple[float, np.ndarray]:
         if order is None:
-            Xb, yb = X[lo : lo + job.batch_size], y[lo : lo + job.batch_size]
-        else:
-            rows = order[lo : lo + job.batch_size]  # np.take: 3x faster than X[rows]
-            Xb, yb = np.take(X, rows, axis=0), np.take(y, rows)
-        cost, gradient = cost_gradient(Xb, yb, walk.theta, job)
+            return cost_gradient(X[lo:hi], y[lo:hi], theta, job)
+        rows = order[lo:hi]  # np.take: 3x faster than X[rows]
+        return cost_gradient(np.take(X, rows, axis=0), np.take(y, rows), theta, job)
+
+    return walk_batches(walk, job, len(y), batch_gradient)
+
+
+def batch_order(rows: int, job: Job, epoch: int, chunk: int) -> np.ndarray | None:
+    """The order in which a chunk's rows are batched: shuffled by ``default_rng([seed,
+    epoch, chunk])``, or ``None`` (file order) without ``shuffle``."""
+    if not job.shuffle:
+        return None
+    return np.random.default_rng([job.seed, epoch, chunk]).permutation(rows)
+
+
+def walk_batches(walk: Walk, job: Job, rows: int, batch_gradient: BatchGradient) -> Walk:
+    """One step per batch of a chunk of ``rows`` rows: the batches are the ranges [lo, hi)
+    of ``batch_size`` positions in the chunk's :func:`batch_order` (the last may be shorter),
+    and ``batch_gradient(lo, hi, θ)`` gives a batch's C and ∇C wherever its rows are."""
+    if walk.status is not None:
+        return walk
+    for lo in range(0, rows, job.batch_size):
+        cost, gradient = batch_gradient(lo, min(rows, lo + job.batch_size), walk.theta)
         status = batch_status(cost, gradient)
         if status is not None:
             return replace(walk, status=status)

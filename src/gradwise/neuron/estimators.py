@@ -126,8 +126,9 @@ class NeuronRegressor(RegressorMixin, _Neuron):
         start: (w₁, …, w_d, b) to start from, raw units; ``None`` draws w ~ N(0, 1/d), b = 0.
         engine: where the chunks are worked on: ``memory`` (default), ``stream`` (for arrays
             the same chunks as ``memory``; files stream through :func:`gradwise.train` or
-            ``gradwise train --engine stream``) or ``dask`` (``pip install
-            'gradwise[dask]'``). Every engine makes the same updates.
+            ``gradwise train --engine stream``), ``dask`` (``pip install
+            'gradwise[dask]'``) or ``cuda`` (a GPU, ``pip install 'gradwise[gpu]'``). Every
+            engine makes the same updates (Dask and CUDA to float round-off).
         scheduler: ``engine="dask"`` only: a scheduler address such as
             ``tcp://10.0.0.5:8786``; ``None`` starts a LocalCluster for the fit.
         chunk_rows: R, the rows per chunk. Mini-batches never cross a chunk, and chunk k of

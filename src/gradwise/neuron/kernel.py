@@ -2,19 +2,24 @@
 
 C(w, b) = mean over rows of c = (y − φ(z))² (or the log-loss), z = X·w + b. With δ = ∂c/∂z
 derived by SymPy (:mod:`gradwise.neuron.derivation`), ∇w C = Xᵀδ / N and ∂C/∂b = mean(δ). SymPy's
-code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which two back
+code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which three back
 ends run:
 
-* numba (``pip install 'gradwise[fast]'``): one parallel pass over X in blocks of 256 rows:
-  z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a polynomial
-  e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is still in cache;
-* NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d).
+* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X in blocks
+  of 256 rows: z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a
+  polynomial e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is
+  still in cache;
+* NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d);
+* CUDA (``backend="cuda"``, ``pip install 'gradwise[gpu]'``): a row per GPU thread, from X on
+  the host or already on the GPU (:mod:`gradwise.neuron._cuda_launch`); never chosen by
+  ``auto``.
 
-Precision: the NumPy back end works in float64 throughout. The numba one computes φ, c and δ
-in float64 and sums in float64 across blocks; for float32 data it computes z = X·w and the
-products δ·x, and sums them within a block, in float32 (the d-wide work per row), which keeps
-the gradient within about 1e-5 of its largest component of a float64 pass on the same data
-(tested). Results come back in X's dtype.
+Precision: the NumPy and CUDA back ends work in float64 throughout. The numba one computes φ,
+c and δ in float64 and sums in float64 across blocks; for float32 data it computes z = X·w and
+the products δ·x, and sums them within a block, in float32 (the d-wide work per row), which
+keeps the gradient within about 1e-5 of its largest component of a float64 pass on the same
+data (tested). Results come back in X's dtype. Every back end refuses the same bad input with
+the same message (:mod:`gradwise.neuron._validation`).
 """
 
 from __future__ import annotations
@@ -28,12 +33,16 @@ import numpy as np
 import sympy
 
 from gradwise.errors import InputError
+from gradwise.neuron._validation import raise_if_not_finite, validated
 from gradwise.neuron.derivation import Activation, CostName, Derivation, derive, stable_form
 from gradwise.numeric.printers import KernelPrinter, namespace
 
-Backend = Literal["auto", "numba", "numpy"]
+Backend = Literal["auto", "numba", "numpy", "cuda"]
+BACKENDS = ("auto", "numba", "numpy", "cuda")
 
-BLOCK_VALUES = 1 << 19  # NumPy back end: rows per block x d, about 4 MB of float64
+NUMPY_BLOCK_VALUES = 1 << 16
+"""NumPy back end: values of X per block (512 KB of float64), so that the block's second
+read (Xᵀδ after X·w) and a float32 block's widening to float64 stay in cache."""
 NUMBA_MIN_VALUES = 1 << 18
 """``auto`` runs numba from this many values of X up; below, starting its threads costs more
 than the pass (a 256 x 20 mini-batch: ~170 µs with numba, ~60 µs with NumPy, 2 cores)."""
@@ -59,7 +68,9 @@ def cost_and_gradient(
         activation: ``identity``, ``sigmoid``, ``tanh``, ``relu``, ``softplus``, or a SymPy
             expression of a symbol ``z``.
         backend: ``auto`` uses numba when it is installed and X has at least
-            ``NUMBA_MIN_VALUES`` values, else NumPy.
+            ``NUMBA_MIN_VALUES`` values, else NumPy; ``cuda`` runs on the GPU, where X and y
+            may also be arrays already there (``__cuda_array_interface__``: CuPy, PyTorch,
+            numba), read in place.
         cost: ``squared_error`` (the notes' C) or ``log_loss`` (see :func:`derive`).
 
     Returns:
@@ -68,7 +79,8 @@ def cost_and_gradient(
 
     Raises:
         InputError: wrong shapes or dtypes, nan or inf in the inputs, unknown activation,
-            or ``backend="numba"`` without numba.
+            ``backend="numba"`` without numba, ``backend="cuda"`` without a usable GPU (the
+            message says what is missing) or with too little GPU memory.
 
     Example:
         >>> X = np.array([[1.0]])
@@ -76,15 +88,37 @@ def cost_and_gradient(
         >>> float(cost), grad_w.tolist(), float(grad_b)
         (4.0, [4.0], 4.0)
     """
-    X, y, w, b = _validated(X, y, weights, bias)
+    if backend == "cuda":
+        return _on_gpu(X, y, weights, bias, phi_delta_source(derive(activation, cost)))
+    X, y, w, b = validated(X, y, weights, bias)
     source = phi_delta_source(derive(activation, cost))
-    sums = _numba_sums(X, y, w, b, source) if _use_numba(backend, X.size) else _numpy_sums(
-        X, y, w, b, _numpy_phi_delta(source)
-    )
+    if _backend(backend, X.size) == "numba":
+        sums = _numba_sums(X, y, w, b, source)
+    else:
+        sums = _numpy_sums(X, y, w, b, _numpy_phi_delta(source))
     if not np.isfinite(sums).all():
-        _raise_if_not_finite(X)  # nan/inf in X always reach the sums (0·inf is nan)
-    n, real = X.shape[0], X.dtype.type
-    return real(sums[0] / n), (sums[2:] / n).astype(X.dtype), real(sums[1] / n)
+        raise_if_not_finite(X)  # nan/inf in X always reach the sums (0·inf is nan)
+    return _means(sums, X.shape[0], X.dtype)
+
+
+def _on_gpu(X: Any, y: Any, weights: Any, bias: Any, source: str) -> tuple:
+    """The CUDA back end: X and y on the host (copied once) or on the GPU (used in place)."""
+    from gradwise.neuron import gpu as device
+
+    device.require()  # says what is missing before numba.cuda is imported
+    from gradwise.neuron import _cuda_launch as gpu
+
+    X, y, w, b = gpu.validated(X, y, weights, bias)
+    sums = gpu.sums(X, y, w, b, source)
+    if not np.isfinite(sums).all():
+        gpu.raise_if_not_finite(X, y)  # nan/inf in X or y always reach the sums
+    return _means(sums, X.shape[0], X.dtype)
+
+
+def _means(sums: np.ndarray, n: int, dtype: Any) -> tuple:
+    """(C, ∇w C, ∂C/∂b) from [Σc, Σδ, Σδ·x₁, …, Σδ·x_d], in X's dtype."""
+    real = np.dtype(dtype).type
+    return real(sums[0] / n), (sums[2:] / n).astype(dtype), real(sums[1] / n)
 
 
 @lru_cache(maxsize=64)
@@ -138,15 +172,18 @@ def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None  # a file-system search: ask once
 
 
-def _use_numba(backend: Backend, size: int) -> bool:
-    if backend not in ("auto", "numba", "numpy"):
-        raise InputError(f"backend must be 'auto', 'numba' or 'numpy'; received {backend!r}")
+def _backend(backend: Backend, size: int) -> str:
+    """The back end that runs: ``auto`` is numba from ``NUMBA_MIN_VALUES`` values of X up
+    when numba is installed, else NumPy; it never picks the GPU."""
+    if backend not in BACKENDS:
+        raise InputError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
+                         f"received {backend!r}")
     installed = _numba_installed()
     if backend == "numba" and not installed:
-        raise InputError("backend='numba' needs numba. Fix: pip install 'gradwise[fast]'")
+        raise InputError("backend='numba' needs numba. Fix: pip install numba")
     if backend == "auto":
-        return installed and size >= NUMBA_MIN_VALUES
-    return backend == "numba"
+        return "numba" if installed and size >= NUMBA_MIN_VALUES else "numpy"
+    return backend
 
 
 def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: str) -> np.ndarray:
@@ -162,14 +199,16 @@ def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: s
 def _numpy_sums(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, phi_delta: Callable
 ) -> np.ndarray:
-    """[Σc, Σδ, Σδ·x₁, …, Σδ·x_d], a block of rows at a time."""
+    """[Σc, Σδ, Σδ·x₁, …, Σδ·x_d], a block of rows at a time, in float64."""
     n, d = X.shape
-    rows = max(1, BLOCK_VALUES // d)
+    rows = max(1, NUMPY_BLOCK_VALUES // d)
     sums = np.zeros(d + 2)
     # Overflow in a custom φ is returned as inf/nan, as the numba back end does, not warned.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for lo in range(0, n, rows):
-            block, targets = X[lo : lo + rows], y[lo : lo + rows].astype(np.float64)
+            # float32 rows are widened once per block (not once per product), in cache
+            block = X[lo : lo + rows].astype(np.float64, copy=False)
+            targets = y[lo : lo + rows].astype(np.float64)
             z = block @ w + b
             cost, delta = (np.broadcast_to(v, z.shape) for v in phi_delta(z, targets)[1:])
             sums += np.concatenate(([cost.sum(), delta.sum()], delta @ block))
@@ -190,70 +229,3 @@ def _numpy_phi_delta(source: str) -> Callable:
     names = _numpy_names()
     exec(compile(source, "<gradwise phi_delta>", "exec"), names)  # noqa: S102
     return names["phi_delta"]
-
-
-def _validated(X: Any, y: Any, weights: Any, bias: Any) -> tuple:
-    if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype not in (np.float64, np.float32):
-        got = f"{type(X).__name__} {getattr(X, 'dtype', '')} {getattr(X, 'shape', '')}".strip()
-        raise InputError(
-            f"X must be a 2-D float64 or float32 NumPy array of shape (N, d); received {got}. "
-            "Fix: X = np.asarray(X, dtype=np.float64).reshape(N, d)"
-        )
-    n, d = X.shape
-    if n == 0 or d == 0:
-        raise InputError(f"X must have at least one row and one column; received shape {X.shape}")
-    return X, _targets(y, n), _weights(weights, d), _bias(bias)
-
-
-def _targets(y: Any, n: int) -> np.ndarray:
-    y = np.asarray(y)
-    if y.shape != (n,) or y.dtype.kind not in "fiu":
-        raise InputError(
-            f"y must be {n} real numbers, one per row of X, shape ({n},); received dtype "
-            f"{y.dtype} shape {y.shape}. Fix: y = np.ravel(y)"
-        )
-    _require_finite("y", y)
-    return y if y.dtype in (np.float64, np.float32) else y.astype(np.float64)
-
-
-def _weights(weights: Any, d: int) -> np.ndarray:
-    w = np.asarray(weights, dtype=np.float64) if _is_real(weights) else None
-    if w is None or w.shape != (d,):
-        raise InputError(
-            f"weights must be {d} real numbers, one per column of X, shape ({d},); "
-            f"received {weights!r}"
-        )
-    _require_finite("weights", w)
-    return w
-
-
-def _bias(bias: Any) -> float:
-    if not _is_real(bias) or np.ndim(bias) != 0:
-        raise InputError(f"bias must be one real number; received {bias!r}")
-    _require_finite("bias", np.asarray(bias, dtype=np.float64).reshape(1))
-    return float(bias)
-
-
-def _is_real(value: Any) -> bool:
-    return np.asarray(value).dtype.kind in "fiu"
-
-
-def _require_finite(name: str, values: np.ndarray) -> None:
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        raise InputError(
-            f"{name}[{bad[0]}] is {float(values[bad[0]])!r}; expected finite numbers. "
-            f"Fix: drop or fill the {bad.size} nan/inf value(s) before training"
-        )
-
-
-def _raise_if_not_finite(X: np.ndarray) -> None:
-    rows = max(1, BLOCK_VALUES // X.shape[1])
-    for lo in range(0, X.shape[0], rows):
-        bad = np.argwhere(~np.isfinite(X[lo : lo + rows]))
-        if bad.size:
-            i, j = lo + bad[0][0], bad[0][1]
-            raise InputError(
-                f"X[{i}, {j}] is {float(X[i, j])!r}; expected finite numbers. "
-                "Fix: drop or fill rows with nan/inf before training"
-            )

@@ -37,7 +37,7 @@ from gradwise.descent.optimizers import make
 from gradwise.descent.stopping import Monitor, Status
 from gradwise.descent.trace import Finding, Trace
 from gradwise.errors import InputError
-from gradwise.neuron.chunks import Job, Sums, Walk, chunk_moments, chunk_sums, norm, step
+from gradwise.neuron.chunks import Job, Sums, Walk, chunk_moments, norm, step
 from gradwise.neuron.saturation import neuron_findings
 from gradwise.neuron.scaling import Scaling
 from gradwise.neuron.settings import Settings
@@ -54,7 +54,7 @@ class Engine(Protocol):
     """Where the rows are; what the loop asks of them, chunk by chunk (see the module text).
 
     Attributes:
-        name: ``memory``, ``stream`` or ``dask``.
+        name: ``memory``, ``stream``, ``dask`` or ``cuda``.
         rows: N, when known (a CSV's only after the first pass).
         features: d.
         names: the feature columns, when the data came from a file.
@@ -64,6 +64,10 @@ class Engine(Protocol):
     rows: int | None
     features: int
     names: list[str] | None
+
+    def full_pass(self, theta: np.ndarray, job: Job, tick: Tick) -> Sums:
+        """The :class:`~gradwise.neuron.chunks.Sums` of c and ∇c over every row at θ."""
+        ...
 
     def fold(self, work: Callable[[np.ndarray, np.ndarray], T], tick: Tick) -> T:
         """``work(X, y)`` of every chunk of raw rows, added up (``+``)."""
@@ -159,7 +163,7 @@ def train(engine: Engine, settings: Settings, *, callback: Callback | None = Non
     job = _job(settings, scaling if settings.standardize else None)
     loop = _Loop(settings, job, Walk(theta, job.optimizer.init(tuple(theta.tolist()))))
     for epoch in range(settings.max_epochs + 1):
-        sums: Sums = engine.fold(_FullPass(loop.walk.theta, job), tick)
+        sums = engine.full_pass(loop.walk.theta, job, tick)
         cost, gradient = sums.means()
         loop.record(cost, gradient)
         if callback is not None:
@@ -172,17 +176,6 @@ def train(engine: Engine, settings: Settings, *, callback: Callback | None = Non
             loop.mini_batch_epoch(engine.epoch(loop.walk, job, epoch, tick))
     X, y = engine.sample(SAMPLE_ROWS)
     return loop.result(scaling, (scaling.apply(X), y), engine.rows or sums.rows, engine.name)
-
-
-@dataclass(frozen=True)
-class _FullPass:
-    """``chunk_sums`` at a fixed θ, as a picklable callable of the chunk."""
-
-    theta: np.ndarray
-    job: Job
-
-    def __call__(self, X: np.ndarray, y: np.ndarray) -> Sums:
-        return chunk_sums(X, y, self.theta, self.job)
 
 
 def _job(settings: Settings, scaling: Scaling | None) -> Job:

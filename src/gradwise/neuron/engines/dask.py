@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from gradwise.errors import InputError
 from gradwise.neuron import _tables, data
-from gradwise.neuron.chunks import Job, Walk, run_chunk
+from gradwise.neuron.chunks import FullPass, Job, Sums, Walk, run_chunk
 from gradwise.neuron.engines import local as stream
 
 SPLIT_EVERY = 8  # tree fan-in: log₈(chunks) rounds of small additions
@@ -89,6 +89,10 @@ class DaskEngine:
         y = y.astype(np.float64).rechunk(chunk_rows)
         self.xs = client.compute(list(X.to_delayed()[:, 0]))
         self.ys = client.compute(list(y.to_delayed()))
+
+    def full_pass(self, theta: np.ndarray, job: Job, tick: Any) -> Sums:
+        """The sums of c and ∇c at θ: each chunk's on its worker, added up in a tree."""
+        return self.fold(FullPass(theta, job), tick)  # type: ignore[no-any-return]
 
     def fold(self, work: Any, tick: Any) -> Any:
         """``work(X, y)`` of every chunk, on the chunk's worker, added up in a tree."""

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from gradwise.errors import DataError, InputError
 from gradwise.neuron import _tables, data
-from gradwise.neuron.chunks import Job, Walk, run_chunk
+from gradwise.neuron.chunks import FullPass, Job, Sums, Walk, run_chunk
 from gradwise.neuron.data import Dataset
 
 Chunks = Iterator[tuple[np.ndarray, np.ndarray]]
@@ -48,6 +48,10 @@ class _ChunkedEngine:
 
     def chunks(self) -> Chunks:
         raise NotImplementedError
+
+    def full_pass(self, theta: np.ndarray, job: Job, tick: Tick) -> Sums:
+        """The sums of c and ∇c at θ, chunk by chunk in order."""
+        return self.fold(FullPass(theta, job), tick)
 
     def fold(self, work: Callable[[np.ndarray, np.ndarray], T], tick: Tick) -> T:
         """``work(X, y)`` of every chunk, added up in chunk order."""
