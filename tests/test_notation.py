@@ -15,6 +15,8 @@ from gradwise import parse, show
     ("pi x", "π·x"),
     ("x^(1/3)", "x^(1/3)"),
     ("1/(2 sqrt(x))", "1/(2sqrt(x))"),
+    ("x/(1 + y^2)", "x/(y² + 1)"),  # one pair of brackets, not x/((y² + 1))
+    ("sin(x)/(x (x + 1))", "sin(x)/(x(x + 1))"),
 ])
 def test_show(text, shown):
     assert show(parse(text).expr) == shown

@@ -15,9 +15,10 @@ from gradwise.calculus.gradients import (
     gradient,
     hessian,
     resolve_point,
+    steps,
     value_at,
 )
 
 __all__ = ["Gradient", "GradientValue", "Hessian", "HessianValue", "as_expression",
            "directional_derivative", "evaluate_gradient", "gradient", "hessian",
-           "resolve_point", "value_at"]
+           "resolve_point", "steps", "value_at"]

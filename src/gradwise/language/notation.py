@@ -66,8 +66,8 @@ class NotesPrinter(StrPrinter):
         top = self._product(numerator)
         if denominator == 1:
             return top
-        bottom = self._product(denominator)
-        if len(sympy.Mul.make_args(denominator)) > 1 or isinstance(denominator, sympy.Add):
+        bottom = self._product(denominator)  # a lone sum is bracketed there already
+        if len(sympy.Mul.make_args(denominator)) > 1:
             bottom = f"({bottom})"
         return f"{top}/{bottom}"
 

@@ -1,0 +1,189 @@
+"""The usual slips of a hand derivation, each one a wrong derivative to compare an answer with.
+
+Every slip is the derivation's tree recomputed with one rule misapplied, by the same
+formulas that computed it (:func:`~gradwise.calculus.step.recombine`): the chain rule
+without its inner factor, the degrees factor π/180 dropped, the power rule without
+lowering the exponent, a product (or quotient) differentiated as the product (or
+quotient) of the derivatives, another variable not treated as a constant, and a sign
+error. They come in that order, most telling first; ``check`` names the first one that
+matches the learner's answer.
+
+Example:
+    >>> from gradwise.calculus.gradients import steps
+    >>> s = steps("sin(x^2)")
+    >>> first = next(slips(s.derivations[0], s.function))
+    >>> first.kind, first.result
+    ('chain factor', cos(x**2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import sympy
+from sympy import S
+
+from gradwise.calculus.step import Step, recombine
+from gradwise.language.notation import show
+
+__all__ = ["Slip", "slips"]
+
+_MAX_NODES = 80  # bounds the work on a big tree: its first nodes hold most slips anyway
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One misapplied rule: its kind, the hint for the learner, and the whole wrong result."""
+
+    kind: str
+    hint: str
+    result: sympy.Expr
+
+
+@dataclass(frozen=True)
+class _Node:
+    step: Step
+    path: tuple[int, ...]
+    parent: Step | None
+
+
+def slips(root: Step, function) -> Iterator[Slip]:
+    """The wrong derivatives of ``root``'s expression, one per slip, most telling first."""
+    nodes = _nodes(root)
+    text = _Texts(root.variable, function.degrees)
+    makers: list[Callable[[_Node], tuple[str, str, sympy.Expr] | None]] = [
+        text.degrees, text.chain, text.exponent, text.product, text.quotient, text.kept]
+    for make in makers:
+        yield from _each(root, nodes, make)
+        if make == text.chain and len([n for n in nodes if n.step.rule == "chain"]) > 1:
+            yield Slip("chain factor", "the chain rule's inner factors are missing: each "
+                       "function of an inner expression u needs the factor ∂u/∂"
+                       f"{root.variable.name}", _without_inner(root))
+    yield from _other_variables(root, function)
+    yield from _each(root, nodes, text.sign)
+
+
+def _each(root: Step, nodes: list[_Node],
+          make: Callable[[_Node], tuple[str, str, sympy.Expr] | None]) -> Iterator[Slip]:
+    for node in nodes:
+        made = make(node)
+        if made is not None:
+            kind, hint, wrong = made
+            yield Slip(kind, hint, _rebuild(root, node.path, wrong))
+
+
+def _nodes(root: Step) -> list[_Node]:
+    found: list[_Node] = []
+    stack = [_Node(root, (), None)]
+    while stack and len(found) < _MAX_NODES:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(_Node(sub, (*node.path, i), node.step)
+                     for i, sub in reversed(list(enumerate(node.step.substeps))))
+    return found
+
+
+def _rebuild(step: Step, path: tuple[int, ...], wrong: sympy.Expr) -> sympy.Expr:
+    """The root's result when the step at ``path`` gives ``wrong``."""
+    if not path:
+        return wrong
+    parts = [s.result for s in step.substeps]
+    parts[path[0]] = _rebuild(step.substeps[path[0]], path[1:], wrong)
+    return recombine(step, parts)
+
+
+def _without_inner(step: Step) -> sympy.Expr:
+    parts = [_without_inner(s) for s in step.substeps]
+    if step.rule == "chain":
+        parts[1] = S.One
+    return recombine(step, parts)
+
+
+def _other_variables(root: Step, function) -> Iterator[Slip]:
+    x = root.variable
+    others = [s for s in function.symbols if s != x and root.expression.has(s)]
+    for s in others:
+        yield Slip("other variable", f"{s.name} was differentiated as if it changed with "
+                   f"{x.name}: treat {s.name} as a constant, so ∂{s.name}/∂{x.name} = 0",
+                   root.result + sympy.diff(root.expression, s))
+    if len(others) > 1:
+        total = sum((sympy.diff(root.expression, s) for s in others), S.Zero)
+        yield Slip("other variable", f"the other names ({', '.join(s.name for s in others)}) "
+                   f"were differentiated too: treat them as constants when differentiating "
+                   f"by {x.name}", root.result + total)
+
+
+class _Texts:
+    """Each slip's wrong value at one step, and the hint that names it."""
+
+    def __init__(self, variable: sympy.Symbol, degrees: bool) -> None:
+        self.variable = variable
+        self.in_degrees = degrees
+
+    def show(self, step: Step) -> str:
+        return show(step.expression, self.in_degrees and step.variable == self.variable)
+
+    def op(self, step: Step) -> str:
+        name = step.variable.name
+        return f"∂/∂{name}" if step.variable == self.variable else f"d/d{name}"
+
+    def degrees(self, node: _Node):
+        step = node.step
+        if step.rule != "degrees":
+            return None
+        return ("degrees", "the degrees factor π/180 is missing: an angle of θ° is π·θ/180 "
+                "radians, so the chain rule multiplies the derivative by π/180",
+                step.substeps[0].result)
+
+    def chain(self, node: _Node):
+        step = node.step
+        if step.rule != "chain" or step.substeps[1].rule == "degrees":
+            return None
+        outer, inner = step.substeps
+        return ("chain factor", f"the chain rule's inner factor is missing: for "
+                f"{self.show(step)} take {outer.variable.name} = {self.show(inner)}, then "
+                f"multiply by ∂{outer.variable.name}/∂{self.variable.name} = "
+                f"{show(inner.result)}", outer.result.xreplace({outer.variable:
+                                                                inner.expression}))
+
+    def exponent(self, node: _Node):
+        step = node.step
+        if step.rule != "power":
+            return None
+        n = step.expression.exp
+        return ("exponent", f"the power rule lowers the exponent by one: {self.op(step)} "
+                f"{self.show(step)} = {show(step.result)}, not {show(n * step.expression)}",
+                n * step.expression)
+
+    def product(self, node: _Node):
+        step = node.step
+        if step.rule != "product":
+            return None
+        return ("product", f"the product rule: {self.op(step)} ({self.show(step)}) is f'·g + "
+                "f·g', not the product of the derivatives f'·g'",
+                sympy.Mul(*[s.result for s in step.substeps]))
+
+    def quotient(self, node: _Node):
+        step = node.step
+        if step.rule != "quotient" or step.substeps[1].result == 0:
+            return None
+        top, bottom = step.substeps
+        return ("quotient", f"the quotient rule: {self.op(step)} ({self.show(step)}) is "
+                "(f'·g − f·g')/g², not the quotient of the derivatives f'/g'",
+                top.result / bottom.result)
+
+    def kept(self, node: _Node):
+        step = node.step
+        if step.rule != "treat as constant" or node.parent is None:
+            return None
+        return ("other variable", f"{self.show(step)} does not contain {self.variable.name}: "
+                "treat it as a constant, so its derivative is 0, not itself", step.expression)
+
+    def sign(self, node: _Node):
+        step, parent = node.step, node.parent
+        if step.result == 0:
+            return None
+        at = parent if parent is not None and parent.rule in ("difference", "sum") else step
+        return ("sign", f"a sign error in {self.op(at)} ({self.show(at)}): {at.why}",
+                -step.result)
