@@ -243,7 +243,8 @@ def test_rosenbrock_in_100_variables_finishes():
 @pytest.mark.parametrize("name", [
     "gradwise.calculus.rules", "gradwise.calculus.step", "gradwise.calculus.differentiate",
     "gradwise.calculus.steps", "gradwise.calculus.gradients", "gradwise.calculus.answers",
-    "gradwise.calculus.compare", "gradwise.calculus.slips", "gradwise.calculus.check"])
+    "gradwise.calculus.compare", "gradwise.calculus.slips", "gradwise.calculus.check",
+    "gradwise.calculus.steps_text", "gradwise.notebook", "gradwise.documents"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -73,6 +73,11 @@ class Check:
     def correct(self) -> bool:
         return all(c.correct for c in self.components)
 
+    def __str__(self) -> str:
+        from gradwise.calculus.steps_text import check_text
+
+        return check_text(self)
+
 
 def check(f: Expression | str | sympy.Expr, answer: Answer, *,
           wrt: Iterable[str] | str | None = None,

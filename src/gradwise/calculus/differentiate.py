@@ -75,7 +75,7 @@ def _step(e: sympy.Expr, ctx: _Context) -> Step:
     if not e.has(v):
         return _constant(e, ctx)
     if e == v:
-        return Step("variable", e, v, S.One, f"{ctx.op} {v.name} = 1")
+        return Step("variable", e, v, S.One, f"{ctx.d(v.name)} = 1")
     if e.is_Add:
         return _sum(e, ctx)
     if e.is_Mul:
@@ -211,7 +211,7 @@ def _function(e: sympy.Expr, row: Elementary, ctx: _Context) -> Step:
     angle = _degrees_angle(e, ctx)
     if angle is not None:
         why = (f"degrees: an angle of θ° is π·θ/180 radians, so {ctx.op} (θ°) = "
-               f"π/180·{ctx.d('θ')} (the chain rule's inner factor)")
+               f"(π/180)·{ctx.d('θ')}, the chain rule's inner factor")
         inner = _made("degrees", arg, ctx, why, (_step(angle, ctx),), (_DEGREE,))
         return _chain(e, type(e), arg, ctx, inner)
     return _chain(e, type(e), arg, ctx)

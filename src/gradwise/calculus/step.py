@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sympy
+from sympy.core.parameters import distribute
 
-__all__ = ["Step", "combine", "recombine"]
+__all__ = ["Step", "combine", "recombine", "at_inner"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,26 @@ def combine(rule: str, expression: sympy.Expr, substeps: tuple[Step, ...],
         return (parts[0] * v - u * parts[1]) / v**2
     if rule == "chain":
         outer, inner = substeps
-        return parts[0].xreplace({outer.variable: inner.expression}) * parts[1]
+        return at_inner(parts[0], outer.variable, inner.expression) * parts[1]
     if rule == "simplify":
         return parts[0]
     raise AssertionError(f"rule {rule!r} has sub-steps but no formula")
+
+
+def at_inner(outer: sympy.Expr, u: sympy.Symbol, inner: sympy.Expr) -> sympy.Expr:
+    """f'(u) with u replaced by the inner expression, factor by factor.
+
+    2·(y − ŷ) stays a product: SymPy would distribute the number over the sum, and the
+    chain rule's f'(u) would lose its shape (2y − 2ŷ).
+
+    Example:
+        >>> import sympy
+        >>> u, y = sympy.symbols("u y")
+        >>> at_inner(2 * u, u, y - 1)
+        2*(y - 1)
+    """
+    with distribute(False):
+        return outer.xreplace({u: inner})
 
 
 def recombine(step: Step, parts: list[sympy.Expr]) -> sympy.Expr:

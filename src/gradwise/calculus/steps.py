@@ -66,6 +66,16 @@ class Steps:
         value = self.gradient.at(point)
         return StepsValue(self, value.point, value.exact)
 
+    def __str__(self) -> str:
+        from gradwise.calculus.steps_text import steps_text
+
+        return steps_text(self)
+
+    def _repr_latex_(self) -> str:
+        from gradwise.notebook import steps_latex
+
+        return steps_latex(self)
+
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,16 @@ class StepsValue:
     steps: Steps
     point: dict[sympy.Symbol, sympy.Expr]
     exact: tuple[sympy.Expr, ...]
+
+    def __str__(self) -> str:
+        from gradwise.calculus.steps_text import steps_text
+
+        return steps_text(self.steps, self)
+
+    def _repr_latex_(self) -> str:
+        from gradwise.notebook import steps_latex
+
+        return steps_latex(self.steps, self)
 
 
 
