@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sympy
 from sympy.core.parameters import distribute
 
-__all__ = ["Step", "combine", "recombine", "at_inner"]
+__all__ = ["Step", "combine", "recombine", "at_inner", "assembled"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,17 @@ def at_inner(outer: sympy.Expr, u: sympy.Symbol, inner: sympy.Expr) -> sympy.Exp
     """
     with distribute(False):
         return outer.xreplace({u: inner})
+
+
+def assembled(step: Step) -> sympy.Expr:
+    """The rules' own result: a root's, before a final ``simplify`` step rewrites it.
+
+    Example:
+        >>> from gradwise.calculus.gradients import steps
+        >>> assembled(steps("(1 - w)^2")["w"]), steps("(1 - w)^2")["w"].result
+        (-2*(1 - w), 2*w - 2)
+    """
+    return step.substeps[0].result if step.rule == "simplify" else step.result
 
 
 def recombine(step: Step, parts: list[sympy.Expr]) -> sympy.Expr:

@@ -22,8 +22,8 @@ from gradwise.calculus.step import Step, at_inner
 from gradwise.language.notation import NotesPrinter, show, vector_text
 from gradwise.language.numbers import number_text
 
-__all__ = ["Notation", "steps_text", "step_line", "why_text", "evaluation_line", "check_text",
-           "tree_lines", "rows_of", "at_text"]
+__all__ = ["Notation", "steps_text", "gradient_lines", "step_line", "why_text",
+           "evaluation_line", "check_text", "tree_lines", "rows_of", "at_text"]
 
 _COLUMN = 56  # justifications line up here when the steps are short enough
 _BARE = (sympy.Symbol, sympy.Number, sympy.NumberSymbol, sympy.Function)
@@ -38,9 +38,16 @@ def steps_text(s: Any, value: Any = None) -> str:
         if value is not None:
             lines.append(evaluation_line(f, v, root.result, value.point, value.exact[i]))
         blocks.append("\n".join(lines))
-    blocks.append(str(s.gradient) if value is None else
-                  f"{s.gradient}\n{vector_text(_label(f, value.point), value.exact)}")
+    blocks.append("\n".join(gradient_lines(s, value)))
     return "\n\n".join(blocks)
+
+
+def gradient_lines(s: Any, value: Any = None) -> list[str]:
+    """What the derivations assemble: ∇f, and with a point ∇f there."""
+    if value is None:
+        return [str(s.gradient)]
+    f = s.function
+    return [str(s.gradient), vector_text(_label(f, value.point), value.exact)]
 
 
 def tree_lines(root: Step, f: Any) -> list[str]:
