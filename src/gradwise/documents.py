@@ -220,8 +220,9 @@ def _unordered(expr: sympy.Expr) -> str:
     return sympy.sstr(standard_form(expr), order="none")
 
 
-def steps_document(s: Any, value: Any = None) -> dict[str, Any]:
-    """``grad --steps --json``: each variable's tree of steps, and with a point its values.
+def steps_document(s: Any, value: Any = None, slope: Any = None) -> dict[str, Any]:
+    """``grad --steps --json``: each variable's tree of steps, and with a point its values
+    (``value`` is ``s.at(point)``; ``slope`` a directional derivative there, or None).
 
     A step is ``{"rule", "expression", "result", "why", "substeps"}`` (expressions as text
     SymPy parses back), plus ``"variable"`` (a chain rule's outer step differentiates by its
@@ -250,6 +251,8 @@ def steps_document(s: Any, value: Any = None) -> dict[str, Any]:
         document["evaluation"] = {
             v.name: evaluation_line(f, v, root.result, value.point, exact)
             for v, root, exact in zip(f.variables, s.derivations, value.exact, strict=True)}
+    if slope is not None:
+        document["directional_derivative"] = float(slope.evalf(17))
     return document
 
 

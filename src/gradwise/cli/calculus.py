@@ -81,10 +81,7 @@ def _show_steps(g: Gradient, point: str | None, slope, as_json: bool) -> None:
     s = g.steps()
     value = s.at(point) if point else None
     if as_json:
-        document = steps_document(s, value)
-        if slope is not None:
-            document["directional_derivative"] = float(slope.evalf(17))
-        emit_json(document)
+        emit_json(steps_document(s, value, slope))
         return
     print_steps(s, value)
     if slope is not None:
