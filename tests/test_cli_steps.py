@@ -132,3 +132,15 @@ def test_tour_shows_the_work():
     assert "∂C/∂w(3) = 2·3 − 2 = 4" in section
     assert "∂C/∂w = ∂C/∂ŷ · ∂ŷ/∂z · ∂z/∂w" in section
     assert "hint: y was differentiated as if it changed with x" in section
+
+
+def test_steps_and_check_load_nothing_heavy():
+    code = ("import sys; from click.testing import CliRunner; from gradwise.cli import main; "
+            "r = CliRunner().invoke(main, ['grad', 'x^2 + y^2', '--steps']); "
+            "assert r.exit_code == 0, r.output; "
+            "r = CliRunner().invoke(main, ['check', 'x^2', '--answer', '2x']); "
+            "assert r.exit_code == 0, r.output; "
+            "print([m for m in ('numpy', 'matplotlib', 'scipy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[]"

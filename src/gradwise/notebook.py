@@ -114,7 +114,7 @@ def _latex_notation(f: Any) -> Any:
         times = r" \cdot "
         minus = "-"
 
-        def expr(self, e: Any, step: Any) -> str:
+        def print(self, e: Any, degrees: bool) -> str:
             return sympy.latex(e)
 
         def op(self, step: Any) -> str:

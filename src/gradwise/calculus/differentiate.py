@@ -12,7 +12,7 @@ Every result is computed by the rule's formula (:func:`gradwise.calculus.step.co
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sympy
 from sympy import S
@@ -28,6 +28,31 @@ _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot)
 _INNER_NAMES = ("u", "v", "t", "s", "r", "p", "q", "g", "h")
 _DEGREE = S.Pi / 180
 _GROUP = 3  # a sum's terms free of the variable are one step from this many on
+_SORTED = 24  # a sum up to this many terms is read in the printed order; longer, in SymPy's
+
+
+class Shared:
+    """What every variable's derivation of one function asks again: each sum's terms in
+    order, and each term's names. Sorting a 200-term sum once instead of once per variable is
+    most of the time steps take on the 100-variable Rosenbrock function."""
+
+    def __init__(self) -> None:
+        self._terms: dict[sympy.Expr, list[sympy.Expr]] = {}
+        self._names: dict[sympy.Expr, frozenset[sympy.Symbol]] = {}
+
+    def terms(self, e: sympy.Expr) -> list[sympy.Expr]:
+        if e not in self._terms:
+            self._terms[e] = list(e.as_ordered_terms() if len(e.args) <= _SORTED else e.args)
+        return self._terms[e]
+
+    def names(self, e: sympy.Expr) -> frozenset[sympy.Symbol]:
+        """e's free symbols, built from its arguments' (SymPy would walk e again each time)."""
+        found = self._names.get(e)
+        if found is None:
+            found = frozenset((e,)) if e.is_Symbol else frozenset().union(
+                *(self.names(a) for a in e.args))
+            self._names[e] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,7 @@ class _Context:
     degrees: bool
     partial: bool = True  # ∂/∂x of the function; d/du of a chain rule's outer function
     depth: int = 0  # how many chain rules deep: u, then v, then t …
+    shared: Shared = field(default_factory=Shared, compare=False)
 
     @property
     def op(self) -> str:
@@ -56,8 +82,15 @@ class _Context:
         return sympy.Symbol(name, real=True)
 
 
-def differentiate(expr: sympy.Expr, variable: sympy.Symbol, function) -> Step:
+def differentiate(expr: sympy.Expr, variable: sympy.Symbol, function,
+                  shared: Shared | None = None) -> Step:
     """The tree of steps for ∂expr/∂variable, inside ``function`` (an ``Expression``).
+
+    Args:
+        expr: what to differentiate.
+        variable: with respect to what.
+        function: the ``Expression`` it belongs to (its variables, parameters and mode).
+        shared: a cache shared by the derivations of one function (one is made if None).
 
     Example:
         >>> from gradwise.language.expressions import parse
@@ -67,12 +100,13 @@ def differentiate(expr: sympy.Expr, variable: sympy.Symbol, function) -> Step:
     """
     names = frozenset(s.name for s in function.symbols)
     others = frozenset(function.names) - {variable.name}
-    return _step(expr, _Context(variable, others, names, function.degrees))
+    return _step(expr, _Context(variable, others, names, function.degrees, shared=shared
+                                or Shared()))
 
 
 def _step(e: sympy.Expr, ctx: _Context) -> Step:
     v = ctx.variable
-    if not e.has(v):
+    if v not in ctx.shared.names(e):
         return _constant(e, ctx)
     if e == v:
         return Step("variable", e, v, S.One, f"{ctx.d(v.name)} = 1")
@@ -116,13 +150,18 @@ def _constant(e: sympy.Expr, ctx: _Context) -> Step:
 
 
 def _sum(e: sympy.Expr, ctx: _Context) -> Step:
-    terms = list(e.as_ordered_terms())
-    constant = [t for t in terms if not t.has(ctx.variable)]
+    terms = ctx.shared.terms(e)
+    dependent = [ctx.variable in ctx.shared.names(t) for t in terms]
+    constant = [t for t, d in zip(terms, dependent, strict=True) if not d]
     if len(constant) >= _GROUP:
-        terms = [t for t in terms if t.has(ctx.variable)] + [sympy.Add(*constant)]
+        # a subset of a sum's own terms is already in SymPy's order: no need to sort again
+        group = sympy.Add._from_args(constant) if len(terms) > _SORTED else sympy.Add(*constant)
+        terms = [t for t, d in zip(terms, dependent, strict=True) if d] + [group]
+        dependent = [True] * (len(terms) - 1) + [False]
+    small = len(terms) <= _SORTED  # in a long sum only the terms with the variable are signed
     signs, substeps = [], []
-    for term in terms:
-        negative = not term.is_Add and term.could_extract_minus_sign()
+    for term, depends in zip(terms, dependent, strict=True):
+        negative = (small or depends) and not term.is_Add and term.could_extract_minus_sign()
         signs.append(S.NegativeOne if negative else S.One)
         substeps.append(_step(-term if negative else term, ctx))
     if S.NegativeOne in signs:
@@ -133,8 +172,8 @@ def _sum(e: sympy.Expr, ctx: _Context) -> Step:
 
 
 def _mul(e: sympy.Expr, ctx: _Context) -> Step:
-    constant = [a for a in e.args if not a.has(ctx.variable)]
-    dependent = [a for a in e.args if a.has(ctx.variable)]
+    constant = [a for a in e.args if ctx.variable not in ctx.shared.names(a)]
+    dependent = [a for a in e.args if ctx.variable in ctx.shared.names(a)]
     if constant:
         base = next((a for a in constant if _is_reciprocal_log(a)), None)
         if base is not None and len(dependent) == 1 and isinstance(dependent[0], sympy.log):
@@ -178,13 +217,13 @@ def _quotient(e: sympy.Expr, top: sympy.Expr, bottom: sympy.Expr, ctx: _Context)
 def _pow(e: sympy.Expr, ctx: _Context) -> Step:
     base, n = e.args
     v = ctx.variable
-    if not n.has(v):
+    if v not in ctx.shared.names(n):
         if n.is_Number and n < 0 and base != v:
             return _quotient(e, S.One, base ** -n, ctx)
         if base == v:
             return Step("power", e, v, n * v ** (n - 1), _power_why(n, ctx))
         return _chain(e, lambda u: u**n, base, ctx)
-    if not base.has(v):
+    if v not in ctx.shared.names(base):
         if n == v:
             why = f"exponential: {ctx.op} a^{v.name} = a^{v.name}·ln(a) with a = {show(base)}"
             return Step("exponential", e, v, e * sympy.log(base), why)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sympy
-from sympy.core.parameters import distribute
 
 __all__ = ["Step", "combine", "recombine", "at_inner", "assembled"]
 
@@ -95,8 +94,10 @@ def at_inner(outer: sympy.Expr, u: sympy.Symbol, inner: sympy.Expr) -> sympy.Exp
         >>> at_inner(2 * u, u, y - 1)
         2*(y - 1)
     """
-    with distribute(False):
-        return outer.xreplace({u: inner})
+    factors = [a.xreplace({u: inner}) for a in sympy.Mul.make_args(outer)]
+    if len(factors) == 2 and factors[0].is_Rational and factors[1].is_Add:
+        return sympy.Mul(*factors, evaluate=False)  # not sympy's global distribute(False):
+    return sympy.Mul(*factors)                       # setting it clears sympy's whole cache
 
 
 def assembled(step: Step) -> sympy.Expr:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from gradwise.calculus.differentiate import differentiate
+from gradwise.calculus.differentiate import Shared, differentiate
 from gradwise.calculus.step import Step
 
 if TYPE_CHECKING:
@@ -107,9 +107,10 @@ class StepsValue:
 def steps_of(gradient: Any) -> Steps:
     """Derive a :class:`~gradwise.Gradient`'s components rule by rule (``Gradient.steps``)."""
     f = gradient.function
+    shared = Shared()
     derivations = []
     for v, component in zip(f.variables, gradient.components, strict=True):
-        root = differentiate(f.expr, v, f)
+        root = differentiate(f.expr, v, f, shared)
         if root.result != component:
             root = Step("simplify", f.expr, v, component,
                         "collect and simplify: the form ∇f shows", (root,))

@@ -26,6 +26,7 @@ __all__ = ["Notation", "steps_text", "gradient_lines", "step_line", "why_text",
            "evaluation_line", "check_text", "tree_lines", "rows_of", "at_text"]
 
 _COLUMN = 56  # justifications line up here when the steps are short enough
+_LISTED = 6  # a group of constant terms longer than this is counted, not printed
 _BARE = (sympy.Symbol, sympy.Number, sympy.NumberSymbol, sympy.Function)
 
 
@@ -33,8 +34,9 @@ def steps_text(s: Any, value: Any = None) -> str:
     """A :class:`~gradwise.calculus.steps.Steps` as text: each variable's tree, then ∇f."""
     f = s.function
     blocks = [str(f)]
+    notation = Notation(f)  # one for all variables: the function heads every tree
     for i, (v, root) in enumerate(zip(f.variables, s.derivations, strict=True)):
-        lines = [f"∂{f.name}/∂{v.name}:", *tree_lines(root, f)]
+        lines = [f"∂{f.name}/∂{v.name}:", *tree_lines(root, f, notation)]
         if value is not None:
             lines.append(evaluation_line(f, v, root.result, value.point, value.exact[i]))
         blocks.append("\n".join(lines))
@@ -50,9 +52,10 @@ def gradient_lines(s: Any, value: Any = None) -> list[str]:
     return [str(s.gradient), vector_text(_label(f, value.point), value.exact)]
 
 
-def tree_lines(root: Step, f: Any) -> list[str]:
+def tree_lines(root: Step, f: Any, notation: Notation | None = None) -> list[str]:
     """The tree's lines, sub-steps indented under their step, justifications aligned."""
-    rows = [(prefix + line, why) for prefix, line, why in rows_of(root, Notation(f))]
+    notation = notation or Notation(f)
+    rows = [(prefix + line, why) for prefix, line, why in rows_of(root, notation)]
     width = max(len(text) for text, _ in rows)
     column = width + 3 if width <= _COLUMN else 0
     return [f"{text.ljust(column)}   {why}" if column else f"{text}   [{why}]"
@@ -153,9 +156,17 @@ class Notation:
 
     def __init__(self, f: Any) -> None:
         self.f = f
+        self._printed: dict[tuple[sympy.Expr, bool], str] = {}
 
     def expr(self, e: sympy.Expr, step: Step) -> str:
-        return show(e, self.f.degrees and step.variable in self.f.variables)
+        degrees = self.f.degrees and step.variable in self.f.variables
+        key = (e, degrees)  # the function itself heads every variable's tree: print it once
+        if key not in self._printed:
+            self._printed[key] = self.print(e, degrees)
+        return self._printed[key]
+
+    def print(self, e: sympy.Expr, degrees: bool) -> str:
+        return show(e, degrees)
 
     def op(self, step: Step) -> str:
         name = step.variable.name
@@ -180,6 +191,9 @@ class Notation:
         if step.rule == "degrees":
             angle = step.substeps[0].expression
             operand = self.degrees(self.expr(angle, step), isinstance(angle, _BARE))
+        elif step.rule == "treat as constant" and len(step.expression.args) > _LISTED and \
+                step.expression.is_Add:  # a long sum's terms without the variable: counted
+            operand = f"the {len(step.expression.args)} terms without {step.variable.name}"
         else:
             operand = self.expr(step.expression, step)
         return f"{self.op(step)} {self.group(operand)}"
