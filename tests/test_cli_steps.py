@@ -144,3 +144,18 @@ def test_steps_and_check_load_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [
+    'gradwise grad "x^2 + y^2" --steps --at x=2,y=2',
+    'gradwise grad "(y - sigmoid(w x + b))^2" --wrt w --steps',
+    'gradwise check "x^2 + y^2" --answer "2x + 2y, 2y"',
+])
+def test_the_readme_shows_the_real_output(command):
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(f"$ {command}\n", 1)[1].split("\n$ ", 1)[0].split("\n```", 1)[0]
+    result = run(*shlex.split(command)[1:])
+    assert result.output.rstrip("\n") == shown
