@@ -148,3 +148,14 @@ def test_the_answer_is_read_by_parse_only():
         check("x", "__import__('os')")
     f = parse("x")
     assert check(f, "1").correct
+
+
+def test_many_wrong_components_do_not_hang():
+    text = " + ".join(f"100(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 20))
+    from gradwise.language.notation import show
+
+    wrong = ", ".join(show(c) + " + 1" for c in gradient(text).components)
+    start = time.perf_counter()
+    result = check(text, wrong)
+    assert not any(c.correct for c in result.components)
+    assert time.perf_counter() - start < 60  # a generous guard: the hint search is bounded

@@ -18,7 +18,7 @@ import sympy
 
 from gradwise.calculus.answers import UNITS, Answer, Component, read_answer
 from gradwise.calculus.compare import agree, same, value
-from gradwise.calculus.differentiate import differentiate
+from gradwise.calculus.differentiate import Shared, differentiate
 from gradwise.calculus.gradients import as_expression, gradient
 from gradwise.calculus.slips import slips
 from gradwise.language.expressions import Expression, exact_number, parse_assignments
@@ -112,7 +112,8 @@ def check(f: Expression | str | sympy.Expr, answer: Answer, *,
     function = base.substitute({s.name: v for s, v in fixed.items()}) if fixed else base
     components = read_answer(answer, function, known=[s.name for s in base.symbols])
     expected = gradient(function).components
-    return Check(function, tuple(_verdict(function, c, e, fixed)
+    shared = Shared()  # one cache for every component's derivation (the hints need them)
+    return Check(function, tuple(_verdict(function, c, e, fixed, shared)
                                  for c, e in zip(components, expected, strict=True)))
 
 
@@ -128,7 +129,7 @@ def _constants(f: Expression, constants: Mapping[str, Any] | str | None
 
 
 def _verdict(f: Expression, component: Component, expected: sympy.Expr,
-             fixed: dict[sympy.Symbol, sympy.Expr]) -> ComponentCheck:
+             fixed: dict[sympy.Symbol, sympy.Expr], shared: Shared) -> ComponentCheck:
     answer = component.expr.xreplace(fixed)
     v = component.variable
     verdict = same(expected, answer, f.symbols, seed=f"{f.text}|{v.name}")
@@ -137,13 +138,13 @@ def _verdict(f: Expression, component: Component, expected: sympy.Expr,
         point = verdict.point
         counterexample = Counterexample(point, expected.xreplace(point), answer.xreplace(point))
     if not verdict.equal:
-        hint = _hint(f, component, answer, verdict.points)
+        hint = _hint(f, component, answer, verdict.points, shared)
     return ComponentCheck(v, verdict.equal, expected, answer, verdict.method, counterexample,
                           hint, component.text)
 
 
 def _hint(f: Expression, component: Component, answer: sympy.Expr,
-          points: tuple[dict[sympy.Symbol, sympy.Expr], ...]) -> str | None:
+          points: tuple[dict[sympy.Symbol, sympy.Expr], ...], shared: Shared) -> str | None:
     v = component.variable
     if component.missing:
         unit = UNITS[f.variables.index(v)]
@@ -151,8 +152,13 @@ def _hint(f: Expression, component: Component, answer: sympy.Expr,
     if not points:
         return "no point was found where both are defined and real, so they were not compared"
     said = [value(answer, p) for p in points]
-    for slip in slips(differentiate(f.expr, v, f), f):
-        values = [value(slip.result, p) for p in points]
-        if all(a is not None and s is not None and agree(a, s) for a, s in zip(said, values)):
+    for slip in slips(differentiate(f.expr, v, f, shared), f):
+        if all(_matches(slip.result, p, a) for p, a in zip(points, said)):
             return slip.hint
     return None
+
+
+def _matches(wrong: sympy.Expr, point: dict[sympy.Symbol, sympy.Expr], said: Any) -> bool:
+    """Whether a slip gives the answer's value at a point (``all`` stops at the first no)."""
+    got = value(wrong, point)
+    return said is not None and got is not None and agree(said, got)

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy
 from sympy import S
@@ -30,15 +30,28 @@ from gradwise.language.notation import show
 __all__ = ["Slip", "slips"]
 
 _MAX_NODES = 80  # bounds the work on a big tree: its first nodes hold most slips anyway
+_NEIGHBOURS = 4  # "another variable not treated as a constant": at most this many names
+_KEPT = 6  # "a constant term kept": only for groups of at most this many terms
 
 
 @dataclass(frozen=True)
 class Slip:
-    """One misapplied rule: its kind, the hint for the learner, and the whole wrong result."""
+    """One misapplied rule: its kind, the whole wrong result, and the hint for the learner.
+
+    The hint is written only when asked for: most slips are compared and dropped, and
+    printing a big expression for each would cost more than the comparison.
+    """
 
     kind: str
-    hint: str
+    explain: Callable[[], str] = field(repr=False)
     result: sympy.Expr
+
+    @property
+    def hint(self) -> str:
+        return self.explain()
+
+
+_Made = tuple[str, Callable[[], str], sympy.Expr]  # a slip at one step: kind, hint, value
 
 
 @dataclass(frozen=True)
@@ -52,25 +65,26 @@ def slips(root: Step, function) -> Iterator[Slip]:
     """The wrong derivatives of ``root``'s expression, one per slip, most telling first."""
     nodes = _nodes(root)
     text = _Texts(root.variable, function.degrees)
-    makers: list[Callable[[_Node], tuple[str, str, sympy.Expr] | None]] = [
+    makers: list[Callable[[_Node], _Made | None]] = [
         text.degrees, text.chain, text.exponent, text.product, text.quotient, text.kept]
     for make in makers:
         yield from _each(root, nodes, make)
         if make == text.chain and len([n for n in nodes if n.step.rule == "chain"]) > 1:
-            yield Slip("chain factor", "the chain rule's inner factors are missing: each "
-                       "function of an inner expression u needs the factor ∂u/∂"
-                       f"{root.variable.name}", _without_inner(root))
+            name = root.variable.name
+            yield Slip("chain factor", lambda name=name: "the chain rule's inner factors are "
+                       f"missing: each function of an inner expression u needs the factor "
+                       f"∂u/∂{name}", _without_inner(root))
     yield from _other_variables(root, function)
     yield from _each(root, nodes, text.sign)
 
 
 def _each(root: Step, nodes: list[_Node],
-          make: Callable[[_Node], tuple[str, str, sympy.Expr] | None]) -> Iterator[Slip]:
+          make: Callable[[_Node], _Made | None]) -> Iterator[Slip]:
     for node in nodes:
         made = make(node)
         if made is not None:
-            kind, hint, wrong = made
-            yield Slip(kind, hint, _rebuild(root, node.path, wrong))
+            kind, explain, wrong = made
+            yield Slip(kind, explain, _rebuild(root, node.path, wrong))
 
 
 def _nodes(root: Step) -> list[_Node]:
@@ -103,15 +117,20 @@ def _without_inner(step: Step) -> sympy.Expr:
 def _other_variables(root: Step, function) -> Iterator[Slip]:
     x = root.variable
     others = [s for s in function.symbols if s != x and root.expression.has(s)]
+    if len(others) > _NEIGHBOURS:  # many names: those in a term with x are the likely ones
+        near = set().union(*(t.free_symbols for t in sympy.Add.make_args(root.expression)
+                             if t.has(x)))
+        others = [s for s in others if s in near][:_NEIGHBOURS]
     for s in others:
-        yield Slip("other variable", f"{s.name} was differentiated as if it changed with "
-                   f"{x.name}: treat {s.name} as a constant, so ∂{s.name}/∂{x.name} = 0",
-                   root.result + sympy.diff(root.expression, s))
+        yield Slip("other variable", lambda s=s: f"{s.name} was differentiated as if it "
+                   f"changed with {x.name}: treat {s.name} as a constant, so "
+                   f"∂{s.name}/∂{x.name} = 0", root.result + sympy.diff(root.expression, s))
     if len(others) > 1:
         total = sum((sympy.diff(root.expression, s) for s in others), S.Zero)
-        yield Slip("other variable", f"the other names ({', '.join(s.name for s in others)}) "
-                   f"were differentiated too: treat them as constants when differentiating "
-                   f"by {x.name}", root.result + total)
+        names = ", ".join(s.name for s in others)
+        yield Slip("other variable", lambda: f"the other names ({names}) were differentiated "
+                   f"too: treat them as constants when differentiating by {x.name}",
+                   root.result + total)
 
 
 class _Texts:
@@ -132,8 +151,8 @@ class _Texts:
         step = node.step
         if step.rule != "degrees":
             return None
-        return ("degrees", "the degrees factor π/180 is missing: an angle of θ° is π·θ/180 "
-                "radians, so the chain rule multiplies the derivative by π/180",
+        return ("degrees", lambda: "the degrees factor π/180 is missing: an angle of θ° is "
+                "π·θ/180 radians, so the chain rule multiplies the derivative by π/180",
                 step.substeps[0].result)
 
     def chain(self, node: _Node):
@@ -141,27 +160,27 @@ class _Texts:
         if step.rule != "chain" or step.substeps[1].rule == "degrees":
             return None
         outer, inner = step.substeps
-        return ("chain factor", f"the chain rule's inner factor is missing: for "
-                f"{self.show(step)} take {outer.variable.name} = {self.show(inner)}, then "
-                f"multiply by ∂{outer.variable.name}/∂{self.variable.name} = "
-                f"{show(inner.result)}", outer.result.xreplace({outer.variable:
-                                                                inner.expression}))
+        u = outer.variable.name
+        return ("chain factor", lambda: f"the chain rule's inner factor is missing: for "
+                f"{self.show(step)} take {u} = {self.show(inner)}, then multiply by "
+                f"∂{u}/∂{self.variable.name} = {show(inner.result)}",
+                outer.result.xreplace({outer.variable: inner.expression}))
 
     def exponent(self, node: _Node):
         step = node.step
         if step.rule != "power":
             return None
         n = step.expression.exp
-        return ("exponent", f"the power rule lowers the exponent by one: {self.op(step)} "
-                f"{self.show(step)} = {show(step.result)}, not {show(n * step.expression)}",
-                n * step.expression)
+        return ("exponent", lambda: f"the power rule lowers the exponent by one: "
+                f"{self.op(step)} {self.show(step)} = {show(step.result)}, not "
+                f"{show(n * step.expression)}", n * step.expression)
 
     def product(self, node: _Node):
         step = node.step
         if step.rule != "product":
             return None
-        return ("product", f"the product rule: {self.op(step)} ({self.show(step)}) is f'·g + "
-                "f·g', not the product of the derivatives f'·g'",
+        return ("product", lambda: f"the product rule: {self.op(step)} ({self.show(step)}) is "
+                "f'·g + f·g', not the product of the derivatives f'·g'",
                 sympy.Mul(*[s.result for s in step.substeps]))
 
     def quotient(self, node: _Node):
@@ -169,21 +188,23 @@ class _Texts:
         if step.rule != "quotient" or step.substeps[1].result == 0:
             return None
         top, bottom = step.substeps
-        return ("quotient", f"the quotient rule: {self.op(step)} ({self.show(step)}) is "
-                "(f'·g − f·g')/g², not the quotient of the derivatives f'/g'",
+        return ("quotient", lambda: f"the quotient rule: {self.op(step)} ({self.show(step)}) "
+                "is (f'·g − f·g')/g², not the quotient of the derivatives f'/g'",
                 top.result / bottom.result)
 
     def kept(self, node: _Node):
         step = node.step
-        if step.rule != "treat as constant" or node.parent is None:
+        if step.rule != "treat as constant" or node.parent is None or \
+                len(step.expression.args) > _KEPT:  # nobody copies 98 terms into an answer
             return None
-        return ("other variable", f"{self.show(step)} does not contain {self.variable.name}: "
-                "treat it as a constant, so its derivative is 0, not itself", step.expression)
+        return ("other variable", lambda: f"{self.show(step)} does not contain "
+                f"{self.variable.name}: treat it as a constant, so its derivative is 0, not "
+                "itself", step.expression)
 
     def sign(self, node: _Node):
         step, parent = node.step, node.parent
         if step.result == 0:
             return None
         at = parent if parent is not None and parent.rule in ("difference", "sum") else step
-        return ("sign", f"a sign error in {self.op(at)} ({self.show(at)}): {at.why}",
+        return ("sign", lambda: f"a sign error in {self.op(at)} ({self.show(at)}): {at.why}",
                 -step.result)

@@ -44,6 +44,8 @@ COSTS: dict[str, sympy.Expr] = {
 }
 """The per-sample cost c(ŷ, y) of each ``cost`` name."""
 
+_HAT = r"\hat{y}"  # ŷ in LaTeX; printed in, so −2(y − ŷ) keeps the shape the rules gave it
+
 _COST_TEXT = {  # C as the notes write it; ∂C/∂ŷ is derived (Derivation.chain)
     "squared_error": "(y − ŷ)²",
     "log_loss": "−(y·ln ŷ + (1 − y)·ln(1 − ŷ))",
@@ -126,12 +128,14 @@ class Derivation:
     def _repr_latex_(self) -> str:
         """The same chain rule as :meth:`explain`, for a notebook."""
         hat = sympy.Symbol(r"\hat{y}")
+        chain = self.chain()
+        by_y_hat, dphi = (assembled(s.derivations[0]) for s in (chain.cost, chain.activation))
         cost = sympy.latex(COSTS[self.loss].subs(y_hat, hat))
-        by_y_hat = sympy.latex(sympy.diff(COSTS[self.loss], y_hat).subs(y_hat, hat))
         rows = [rf"C &= {cost}, \quad \hat{{y}} = \varphi(z), \quad z = w \cdot x + b",
                 rf"\varphi(z) &= {sympy.latex(self.phi)}",
-                rf"\frac{{\partial C}}{{\partial \hat{{y}}}} &= {by_y_hat}, \quad "
-                rf"\varphi'(z) = {sympy.latex(sympy.diff(self.phi, z))}",
+                rf"\frac{{\partial C}}{{\partial \hat{{y}}}} &= "
+                rf"{sympy.latex(by_y_hat).replace('ŷ', _HAT)}, \quad "
+                rf"\varphi'(z) = {sympy.latex(dphi)}",
                 rf"\frac{{\partial C}}{{\partial z}} &= {sympy.latex(self.delta)}",
                 r"\nabla_w C &= X^\top \delta / N, \quad \partial C / \partial b = "
                 r"\operatorname{mean}(\delta)"]
