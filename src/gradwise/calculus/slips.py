@@ -70,10 +70,10 @@ def slips(root: Step, function) -> Iterator[Slip]:
     for make in makers:
         yield from _each(root, nodes, make)
         if make == text.chain and len([n for n in nodes if n.step.rule == "chain"]) > 1:
-            name = root.variable.name
-            yield Slip("chain factor", lambda name=name: "the chain rule's inner factors are "
-                       f"missing: each function of an inner expression u needs the factor "
-                       f"∂u/∂{name}", _without_inner(root))
+            yield Slip("chain factor", _text("the chain rule's inner factors are missing: "
+                                             "each function of an inner expression u needs "
+                                             f"the factor ∂u/∂{root.variable.name}"),
+                       _without_inner(root))
     yield from _other_variables(root, function)
     yield from _each(root, nodes, text.sign)
 
@@ -85,6 +85,11 @@ def _each(root: Step, nodes: list[_Node],
         if made is not None:
             kind, explain, wrong = made
             yield Slip(kind, explain, _rebuild(root, node.path, wrong))
+
+
+def _text(hint: str) -> Callable[[], str]:
+    """A hint that is cheap to write (no expression printed) as the callable Slip keeps."""
+    return lambda: hint
 
 
 def _nodes(root: Step) -> list[_Node]:
@@ -122,15 +127,16 @@ def _other_variables(root: Step, function) -> Iterator[Slip]:
                              if t.has(x)))
         others = [s for s in others if s in near][:_NEIGHBOURS]
     for s in others:
-        yield Slip("other variable", lambda s=s: f"{s.name} was differentiated as if it "
-                   f"changed with {x.name}: treat {s.name} as a constant, so "
-                   f"∂{s.name}/∂{x.name} = 0", root.result + sympy.diff(root.expression, s))
+        yield Slip("other variable", _text(f"{s.name} was differentiated as if it changed "
+                                           f"with {x.name}: treat {s.name} as a constant, so "
+                                           f"∂{s.name}/∂{x.name} = 0"),
+                   root.result + sympy.diff(root.expression, s))
     if len(others) > 1:
         total = sum((sympy.diff(root.expression, s) for s in others), S.Zero)
         names = ", ".join(s.name for s in others)
-        yield Slip("other variable", lambda: f"the other names ({names}) were differentiated "
-                   f"too: treat them as constants when differentiating by {x.name}",
-                   root.result + total)
+        yield Slip("other variable", _text(f"the other names ({names}) were differentiated "
+                                           "too: treat them as constants when differentiating "
+                                           f"by {x.name}"), root.result + total)
 
 
 class _Texts:
