@@ -97,14 +97,16 @@ def test_constants_are_fixed_in_the_function_and_the_answer():
 
 
 @pytest.mark.parametrize(("answer", "words"), [
-    ("2x", "1 component but ∇f has 2, one per variable (x, y)"),
-    ("2x, 2y, 0", "3 components but ∇f has 2"),
-    ("x=2x, z=2", "names 'z', which is not a variable of f; its variables are x, y"),
-    ("x=2x", "no component for y"),
+    ("2x", "the answer has 1 component; expected 2 components, one per variable of ∇f (x, y). "
+     "Fix: give one per variable, e.g. 'x=..., y=...'"),
+    ("2x, 2y, 0", "the answer has 3 components; expected 2 components"),
+    ("x=2x, z=2", "names 'z', which is not a variable of f; expected one of its variables: "
+     "x, y; received 'z'"),
+    ("x=2x", "no component for y; expected 2 components"),
     ("x=2x, x=2x", "twice"),
     ("x=2x, 2y", "mixes named components"),
-    ("2x k̂", "k̂ is component 3, but ∇f has 2"),
-    ("2x î + 2y", "after the last unit vector has no unit"),
+    ("2x k̂", "k̂ is component 3; expected 2 components"),
+    ("2x î + 2y", "after the last unit vector has no unit; received '+ 2y'"),
     ("2x î + 1 î", "two î terms"),
     ("2x, 2q", "uses 'q', which is not a name of f"),
 ])
@@ -124,7 +126,7 @@ def test_a_parse_error_in_the_answer_points_at_its_column_in_the_whole_answer():
 
 
 def test_more_than_three_variables_cannot_use_unit_vectors():
-    with pytest.raises(InputError, match="î, ĵ, k̂ name 3 components"):
+    with pytest.raises(InputError, match="î, ĵ, k̂ name only 3 components"):
         check("a + b + c + d", "1 î + 1 ĵ + 1 k̂")
     assert check("a + b + c + d", "1, 1, 1, 1").correct
 

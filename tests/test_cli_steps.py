@@ -93,7 +93,8 @@ def test_check_json():
 @pytest.mark.parametrize(("args", "words"), [
     (["x^2 + y^2", "--answer", "2x, 2y^"], "in the answer for ∂f/∂y"),
     (["x^2 +", "--answer", "2x"], "the expression ends too early"),
-    (["x^2 + y^2", "--answer", "2x"], "1 component but ∇f has 2, one per variable (x, y)"),
+    (["x^2 + y^2", "--answer", "2x"],
+     "1 component; expected 2 components, one per variable of ∇f (x, y)"),
     (["x^2 + y^2", "--answer", "x=2x", "--answer", "q=1"], "names 'q'"),
 ])
 def test_check_bad_input_exits_2(args, words):

@@ -127,7 +127,7 @@ def test_a_bad_answer_shows_its_column(browser, server):
             gradwise.check("x^2 + y^2", "2x, 2y^")
         assert error == [expected.value.reason, "2x, 2y^", " " * 7 + "^"]
         check(page, "2x", "error")
-        assert "1 component but ∇f has 2" in page.locator("#check-error").text_content()
+        assert "1 component; expected 2 components" in page.locator("#check-error").text_content()
     finally:
         finish(context, page, "steps-bad-answer")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from gradwise.errors import InputError, ParseError
+from gradwise.errors import InputError, ParseError, problem
 from gradwise.language.expressions import Expression, Limits, parse
 
 __all__ = ["Component", "read_answer", "UNITS"]
@@ -112,8 +112,9 @@ class _Reader:
         if all(named):
             return self.by_name(pieces, text)
         if any(named):
-            raise InputError("the answer mixes named components (x=...) and plain ones; write "
-                             f"all of them one way, e.g. {_example(f)}")
+            raise InputError(problem("the answer mixes named components (x=...) and plain "
+                                     "ones", fix=f"write all of them one way, e.g. "
+                                     f"{_example(f)}"))
         _expect_count(len(pieces), f)
         return [self.component(v, p.text, p.offset, text)
                 for v, p in zip(f.variables, pieces, strict=True)]
@@ -123,38 +124,44 @@ class _Reader:
         found: dict[str, Component] = {}
         for p in pieces:
             if p.name not in f.names:
-                raise InputError(f"the answer names {p.name!r}, which is not a variable of "
-                                 f"{f.name}; its variables are {', '.join(f.names)}")
+                raise InputError(problem(f"the answer names {p.name!r}, which is not a "
+                                         f"variable of {f.name}",
+                                         expected=f"one of its variables: {', '.join(f.names)}",
+                                         received=p.name, fix=f"name them as {_example(f)}"))
             if p.name in found:
-                raise InputError(f"the answer gives the component for {p.name} twice")
+                raise InputError(problem(f"the answer gives the component for {p.name} twice",
+                                         fix="give each component once"))
             v = f.variables[f.names.index(p.name)]
             found[p.name] = self.component(v, p.text, p.offset, text)
         missing = [n for n in f.names if n not in found]
         if missing:
-            raise InputError(f"the answer gives no component for {', '.join(missing)}; "
-                             f"∇{f.name} has {len(f.names)} ({', '.join(f.names)}): "
-                             f"e.g. {_example(f)}")
+            raise InputError(problem(f"the answer gives no component for "
+                                     f"{', '.join(missing)}", expected=_expected(f),
+                                     fix=f"add it, e.g. {_example(f)}"))
         return [found[n] for n in f.names]
 
     def by_unit(self, text: str, start: int) -> list[Component]:
         f = self.f
         if len(f.variables) > len(UNITS):
-            raise InputError(f"î, ĵ, k̂ name 3 components, but ∇{f.name} has "
-                             f"{len(f.variables)}; write them separated by commas: "
-                             f"{_example(f)}")
+            raise InputError(problem("î, ĵ, k̂ name only 3 components",
+                                     expected=_expected(f),
+                                     fix=f"write them separated by commas: {_example(f)}"))
         coefficients: dict[int, tuple[str, int]] = {}
         for match in _UNIT.finditer(text, start):
             index = _UNIT_INDEX[match.group()]
             if index >= len(f.variables):
-                raise InputError(f"{UNITS[index]} is component {index + 1}, but ∇{f.name} "
-                                 f"has {len(f.variables)} ({', '.join(f.names)})")
+                raise InputError(problem(f"{UNITS[index]} is component {index + 1}",
+                                         expected=_expected(f), received=match.group(),
+                                         fix=f"use {', '.join(UNITS[:len(f.variables)])}"))
             if index in coefficients:
-                raise InputError(f"the answer has two {UNITS[index]} terms; add them into one")
+                raise InputError(problem(f"the answer has two {UNITS[index]} terms",
+                                         fix="add them into one"))
             coefficients[index] = (text[start:match.start()], start)
             start = match.end()
         if text[start:].strip():
-            raise InputError(f"{text[start:].strip()!r} after the last unit vector has no "
-                             f"unit; end each term with {', '.join(UNITS[:len(f.variables)])}")
+            raise InputError(problem("a term after the last unit vector has no unit",
+                                     received=text[start:].strip(), fix=f"end each term with "
+                                     f"{', '.join(UNITS[:len(f.variables)])}"))
         return [self.component(v, _coefficient(coefficients[i][0]), coefficients[i][1], text)
                 if i in coefficients else Component(v, "0", sympy.Integer(0), missing=True)
                 for i, v in enumerate(f.variables)]
@@ -169,9 +176,11 @@ class _Reader:
                              text or piece, column if text else error.column) from None
         strange = sorted(s.name for s in expr.free_symbols if s.name not in self.known)
         if strange:
-            raise InputError(f"the answer for ∂{f.name}/∂{v.name} uses {strange[0]!r}, which "
-                             f"is not a name of {f.name}; its names are "
-                             f"{', '.join(sorted(self.known))}")
+            raise InputError(problem(f"the answer for ∂{f.name}/∂{v.name} uses {strange[0]!r}, "
+                                     f"which is not a name of {f.name}",
+                                     expected=f"its names: {', '.join(sorted(self.known))}",
+                                     received=strange[0],
+                                     fix="check the spelling, or write x y for a product"))
         return Component(v, piece.strip(), expr)
 
 
@@ -221,15 +230,23 @@ def _check_size(answer: Answer, f: Expression) -> None:
     size = sum(len(str(t)) for t in texts)
     allowed = Limits().max_length * max(1, len(f.variables))
     if size > allowed:
-        raise ParseError(f"the answer has {size:,} characters; at most {allowed:,} are allowed "
-                         f"for {len(f.variables)} component(s) (Limits.max_length each)")
+        raise ParseError(problem(f"the answer has {size:,} characters",
+                                 expected=f"at most {allowed:,} for {len(f.variables)} "
+                                 "component(s) (Limits.max_length each)",
+                                 fix="shorten it"))
 
 
 def _expect_count(count: int, f: Expression) -> None:
     n = len(f.variables)
     if count != n:
-        raise InputError(f"the answer has {count} component{'s' * (count != 1)} but ∇{f.name} "
-                         f"has {n}, one per variable ({', '.join(f.names)}): e.g. {_example(f)}")
+        raise InputError(problem(f"the answer has {count} component{'s' * (count != 1)}",
+                                 expected=_expected(f), fix=f"give one per variable, e.g. "
+                                 f"{_example(f)}"))
+
+
+def _expected(f: Expression) -> str:
+    n = len(f.variables)
+    return f"{n} component{'s' * (n != 1)}, one per variable of ∇{f.name} ({', '.join(f.names)})"
 
 
 def _example(f: Expression) -> str:

@@ -19,7 +19,7 @@ from sympy import S
 
 from gradwise.calculus.rules import ELEMENTARY, Elementary
 from gradwise.calculus.step import Step, combine
-from gradwise.errors import InputError
+from gradwise.errors import InputError, problem
 from gradwise.language.notation import show
 
 __all__ = ["differentiate"]
@@ -119,8 +119,9 @@ def _step(e: sympy.Expr, ctx: _Context) -> Step:
     row = ELEMENTARY.get(type(e))
     if row is not None and len(e.args) == 1:
         return _function(e, row, ctx)
-    raise InputError(f"no differentiation rule for {type(e).__name__}({show(e.args[0])}); "
-                     "gradwise shows steps for the functions of its math language")
+    raise InputError(problem(f"no differentiation rule for {type(e).__name__}",
+                             expected="a function of gradwise's math language (gradwise.parse)",
+                             received=str(e), fix="write the function as text"))
 
 
 def _made(rule: str, e: sympy.Expr, ctx: _Context, why: str, substeps: tuple[Step, ...],

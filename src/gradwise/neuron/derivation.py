@@ -24,7 +24,7 @@ from sympy.printing.str import StrPrinter
 from gradwise.calculus.gradients import steps
 from gradwise.calculus.step import assembled
 from gradwise.calculus.steps import Steps
-from gradwise.errors import InputError
+from gradwise.errors import InputError, problem
 from gradwise.language.functions import relu, sigmoid, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
@@ -121,7 +121,8 @@ class Derivation:
             [(1 - sigmoid(z))*sigmoid(z), x]
         """
         if parameter not in ("w", "b"):
-            raise InputError(f"the chain rule goes to 'w' or 'b'; received {parameter!r}")
+            raise InputError(problem("the neuron's chain rule ends on a weight or the bias",
+                                     expected="'w' or 'b'", received=parameter))
         return ChainRule(steps(COSTS[self.loss], wrt="ŷ"), steps(self.phi, wrt="z"),
                          steps(w * x + b, wrt=parameter), self)
 
