@@ -132,7 +132,7 @@ def _made(rule: str, e: sympy.Expr, ctx: _Context, why: str, substeps: tuple[Ste
 
 def _constant(e: sympy.Expr, ctx: _Context) -> Step:
     v = ctx.variable.name
-    names = [s.name for s in sorted(e.free_symbols, key=lambda s: s.name)]
+    names = sorted(s.name for s in ctx.shared.names(e))
     if not names:
         return Step("constant", e, ctx.variable, S.Zero,
                     f"a number does not change with {v}: {ctx.op} c = 0")
