@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from gradwise.calculus.check import check as check_answer
 from gradwise.calculus.steps_text import (
     Notation,
     evaluation_line,
@@ -26,7 +25,6 @@ from gradwise.cli._common import (
     emit_json,
     handle_errors,
 )
-from gradwise.documents import check_document
 
 __all__ = ["print_steps", "check"]
 
@@ -90,6 +88,9 @@ def check(expr: str, answers: tuple[str, ...], wrt: str | None, constants: str |
       gradwise check "x^2 + y^2" --answer x=2x --answer y=2y
       gradwise check "sin(w x + b)" --wrt w --answer "cos(w x + b)"
     """
+    from gradwise.calculus.check import check as check_answer  # not loaded by grad --steps
+    from gradwise.documents import check_document
+
     answer: str | list[str] = answers[0] if len(answers) == 1 else list(answers)
     result = check_answer(check_expression(expr), answer, wrt=wrt or None,
                           constants=constants or None, degrees=degrees)
