@@ -95,7 +95,7 @@ def checked_once():
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_answer_is_refused_quickly(text, checked_once, nothing_runs):
+def test_hostile_answer_is_refused_without_hanging(text, checked_once, nothing_runs):
     """An answer to check is user text too: alone, as a unit vector's coefficient, or named."""
     answers = [text, f"x={text}, y=2y", [f"x={text}", "y=2y"]]
     if text.strip():  # "î + 2y ĵ" is a fine answer: a bare unit vector has coefficient 1
@@ -104,7 +104,7 @@ def test_hostile_answer_is_refused_quickly(text, checked_once, nothing_runs):
         start = time.perf_counter()
         with pytest.raises((ParseError, InputError)):
             check("x^2 + y^2", answer)
-        assert time.perf_counter() - start < 0.5, repr(answer)[:60]
+        assert time.perf_counter() - start < HANG, repr(answer)[:60]
 
 
 def test_nothing_was_executed():

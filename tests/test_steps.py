@@ -239,15 +239,3 @@ def test_rosenbrock_in_100_variables_finishes():
     assert len(s.derivations) == 100
     assert time.perf_counter() - start < 60  # a guard against a hang; speed is benchmarked
 
-
-@pytest.mark.parametrize("name", [
-    "gradwise.calculus.rules", "gradwise.calculus.step", "gradwise.calculus.differentiate",
-    "gradwise.calculus.steps", "gradwise.calculus.gradients", "gradwise.calculus.answers",
-    "gradwise.calculus.compare", "gradwise.calculus.slips", "gradwise.calculus.check",
-    "gradwise.calculus.steps_text", "gradwise.notebook", "gradwise.documents"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0
