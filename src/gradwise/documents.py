@@ -260,19 +260,11 @@ def steps_document(s: Any, value: Any = None, slope: Any = None) -> dict[str, An
 def _step_document(step: Any, notation: Any, texts: dict[Any, str]) -> dict[str, Any]:
     for e in (step.expression, step.result):
         if e not in texts:  # the function heads every variable's tree: written once
-            texts[e] = _unsorted_text(e)
+            texts[e] = _unordered(e)
     return {"rule": step.rule, "expression": texts[step.expression],
             "result": texts[step.result], "why": step.why,
             "substeps": [_step_document(sub, notation, texts) for sub in step.substeps],
             "variable": step.variable.name, "display": notation.line(step)}
-
-
-def _unsorted_text(expr: sympy.Expr) -> str:
-    """:func:`machine_text` in SymPy's own order of terms: sorting every long sum of a big
-    derivation for print would take most of the time, and SymPy reads either order back."""
-    from sympy.printing.str import StrPrinter
-
-    return StrPrinter({"order": "none"}).doprint(standard_form(expr))
 
 
 def check_document(result: Any) -> dict[str, Any]:
