@@ -33,7 +33,8 @@ def test_docstring_examples_run(name):
 
 
 PUBLIC = ["gradwise", "gradwise.language.expressions", "gradwise.language.numbers",
-          "gradwise.calculus.gradients", "gradwise.critical.search", "gradwise.critical.extrema",
+          "gradwise.calculus.gradients", "gradwise.calculus.steps", "gradwise.calculus.check",
+          "gradwise.critical.search", "gradwise.critical.extrema",
           "gradwise.descent.run", "gradwise.descent.advice", "gradwise.descent.explain",
           "gradwise.descent.stopping", "gradwise.neuron.api", "gradwise.neuron.kernel",
           "gradwise.neuron.estimators", "gradwise.neuron.model", "gradwise.documents",

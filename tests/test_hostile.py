@@ -10,7 +10,8 @@ import time
 import pytest
 import sympy.parsing.sympy_parser as sympy_parser
 
-from gradwise import ParseError, parse
+from gradwise import InputError, ParseError, parse
+from gradwise.calculus.check import check  # imported here: the fixture forbids exec
 
 HOSTILE = {
     "dunder attribute": "().__class__.__bases__[0].__subclasses__()",
@@ -84,6 +85,26 @@ def test_hostile_input_is_refused_without_hanging(text, nothing_runs):
     with pytest.raises(ParseError):
         parse(text)
     assert time.perf_counter() - start < HANG
+
+
+@pytest.fixture
+def checked_once():
+    """Run a check before nothing_runs: SymPy imports some modules on first use (exec)."""
+    check("x^2 + y^2", "2x î + 2y ĵ")
+    check("x^2 + y^2", "x=2x, y=2y")
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_answer_is_refused_without_hanging(text, checked_once, nothing_runs):
+    """An answer to check is user text too: alone, as a unit vector's coefficient, or named."""
+    answers = [text, f"x={text}, y=2y", [f"x={text}", "y=2y"]]
+    if text.strip():  # "î + 2y ĵ" is a fine answer: a bare unit vector has coefficient 1
+        answers.append(f"{text} î + 2y ĵ")
+    for answer in answers:
+        start = time.perf_counter()
+        with pytest.raises((ParseError, InputError)):
+            check("x^2 + y^2", answer)
+        assert time.perf_counter() - start < HANG, repr(answer)[:60]
 
 
 def test_nothing_was_executed():

@@ -15,6 +15,11 @@ from gradwise import parse, show
     ("pi x", "π·x"),
     ("x^(1/3)", "x^(1/3)"),
     ("1/(2 sqrt(x))", "1/(2sqrt(x))"),
+    ("x/(1 + y^2)", "x/(y² + 1)"),  # one pair of brackets, not x/((y² + 1))
+    ("sin(x)/(x (x + 1))", "sin(x)/(x(x + 1))"),
+    ("x1 x2", "x1·x2"),  # not the one name x1x2
+    ("x1*(x2 + 1)", "x1·(x2 + 1)"),  # x1( would be a call of an unknown function x1
+    ("w_1 (x + 1)", "w_1(x + 1)"),
 ])
 def test_show(text, shown):
     assert show(parse(text).expr) == shown
@@ -22,7 +27,8 @@ def test_show(text, shown):
 
 ROUND_TRIP = ["2w − 2", "x² + y²", "−2x·z(1 − y)²", "σ(z)(1 − σ(z))", "e^(−x) + 3/x",
               "sin(x)cos(y) − x/(1 + y²)", "(x + 1)^(1/3)", "ln(x) + abs(y)", "−x^y + 2^x",
-              "softplus(x) + relu(y)", "x·y·z + π·e", "(2.5 − x)²"]
+              "softplus(x) + relu(y)", "x·y·z + π·e", "(2.5 − x)²",
+              "−400x1·(−x1² + x2) − 2(1 − x1)", "x1·x2 + 2x10²"]
 
 
 @pytest.mark.parametrize("text", ROUND_TRIP)

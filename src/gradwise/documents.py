@@ -26,7 +26,7 @@ from gradwise.language.functions import standard_form
 
 __all__ = ["machine_text", "gradient_document", "hessian_document", "descent_document",
            "lr_document", "critical_document", "train_document", "graph_document",
-           "finite_or_null"]
+           "finite_or_null", "steps_document", "check_document"]
 
 
 def machine_text(expr: sympy.Expr) -> str:
@@ -218,3 +218,83 @@ def _unordered(expr: sympy.Expr) -> str:
     """:func:`machine_text` with the terms as SymPy holds them: sorting the terms of a large
     exact value (as ``str`` does) costs far more than the graph's passes."""
     return sympy.sstr(standard_form(expr), order="none")
+
+
+def steps_document(s: Any, value: Any = None, slope: Any = None) -> dict[str, Any]:
+    """``grad --steps --json``: each variable's tree of steps, and with a point its values
+    (``value`` is ``s.at(point)``; ``slope`` a directional derivative there, or None).
+
+    A step is ``{"rule", "expression", "result", "why", "substeps"}`` (expressions as text
+    SymPy parses back), plus ``"variable"`` (a chain rule's outer step differentiates by its
+    own ``u``, so every step can be checked on its own) and ``"display"`` (the step's line in
+    the notes' notation).
+
+    Example:
+        >>> import gradwise
+        >>> step = steps_document(gradwise.steps("x^2 + y^2"))["steps"]["x"]
+        >>> step["rule"], step["result"], [sub["rule"] for sub in step["substeps"]]
+        ('sum', '2*x', ['power', 'treat as constant'])
+    """
+    from gradwise.calculus.steps_text import Notation, evaluation_line, steps_text
+
+    f = s.function
+    notation = Notation(f)
+    document = _function(f)
+    texts: dict[Any, str] = {}
+    document["steps"] = {v.name: _step_document(root, notation, texts)
+                         for v, root in zip(f.variables, s.derivations, strict=True)}
+    document["gradient"] = [machine_text(c) for c in s.gradient.components]
+    document["display"] = steps_text(s, value)
+    if value is not None:
+        document["at"] = {p.name: str(v) for p, v in value.point.items()}
+        document["exact"] = [machine_text(c) for c in value.exact]
+        document["value"] = finite_or_null([float(c.evalf(17)) for c in value.exact])
+        document["evaluation"] = {
+            v.name: evaluation_line(f, v, root.result, value.point, exact)
+            for v, root, exact in zip(f.variables, s.derivations, value.exact, strict=True)}
+    if slope is not None:
+        document["directional_derivative"] = float(slope.evalf(17))
+    return document
+
+
+def _step_document(step: Any, notation: Any, texts: dict[Any, str]) -> dict[str, Any]:
+    for e in (step.expression, step.result):
+        if e not in texts:  # the function heads every variable's tree: written once
+            texts[e] = _unordered(e)
+    return {"rule": step.rule, "expression": texts[step.expression],
+            "result": texts[step.result], "why": step.why,
+            "substeps": [_step_document(sub, notation, texts) for sub in step.substeps],
+            "variable": step.variable.name, "display": notation.line(step)}
+
+
+def check_document(result: Any) -> dict[str, Any]:
+    """``gradwise check --json``: the verdict, and per component where it differs and why.
+
+    ``{"correct", "components": [{"variable", "correct", "expected", "answer",
+    "counterexample": {"point", "expected", "answer"} | null, "hint"}]}``, plus the function,
+    its variables and mode, each component's ``"method"`` (``exact``, ``numerical`` or
+    ``undecided``) and the verdict as text (``"display"``).
+
+    Example:
+        >>> import gradwise
+        >>> check_document(gradwise.check("x^2 + y^2", "2x, 2y"))["correct"]
+        True
+    """
+    from gradwise.calculus.steps_text import check_text
+
+    document = _function(result.function)
+    document["correct"] = result.correct
+    document["components"] = [_component_document(c) for c in result.components]
+    document["display"] = check_text(result)
+    return document
+
+
+def _component_document(c: Any) -> dict[str, Any]:
+    example = None
+    if c.counterexample is not None:
+        x = c.counterexample
+        example = {"point": {s.name: str(v) for s, v in x.point.items()},
+                   "expected": machine_text(x.expected), "answer": machine_text(x.answer)}
+    return {"variable": c.variable.name, "correct": c.correct,
+            "expected": machine_text(c.expected), "answer": machine_text(c.answer),
+            "counterexample": example, "hint": c.hint, "method": c.method}

@@ -1,4 +1,5 @@
-"""Notebook display: traces and sweeps as HTML tables, critical points as LaTeX, graphs as SVG.
+"""Notebook display: traces and sweeps as HTML tables, critical points and derivations as
+LaTeX, graphs as SVG.
 
 Pure functions from objects to text, so they are tested as text; the classes' ``_repr_html_``,
 ``_repr_latex_`` and ``_repr_svg_`` hooks call them. Only :func:`graph_svg` draws, and it
@@ -20,7 +21,7 @@ from typing import Any
 
 import sympy
 
-__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "HEAD",
+__all__ = ["trace_html", "result_html", "sweep_html", "critical_latex", "steps_latex", "HEAD",
            "TAIL"]
 
 HEAD = 10
@@ -76,6 +77,72 @@ def critical_latex(points: Any) -> str:
     return (f"${function_latex(points.function)}:\\quad \\nabla {points.function.name} = 0"
             r" \text{ at}\\ \begin{array}{llll}" + r"\\ ".join(lines) + r"\end{array}"
             + note + "$")
+
+
+def steps_latex(s: Any, value: Any = None) -> str:
+    r"""A derivation as aligned equations: each step, indented under its parent, beside its
+    justification; with a point, each derivative's value there.
+
+    Example:
+        >>> from gradwise.calculus.gradients import steps
+        >>> latex = steps_latex(steps("x^2"))
+        >>> r"\frac{\partial}{\partial x} \left(x^{2}\right) = 2 x &&\text{power rule" in latex
+        True
+    """
+    from gradwise.calculus.steps_text import rows_of
+
+    f = s.function
+    notation = _latex_notation(f)
+    rows = []
+    for i, (v, root) in enumerate(zip(f.variables, s.derivations, strict=True)):
+        rows.append(rf"&\frac{{\partial {f.name}}}{{\partial {sympy.latex(v)}}}:")
+        for prefix, line, why in rows_of(root, notation):
+            indent = r"\quad " * (len(prefix) // 3)
+            rows.append(rf"&{indent}{line} &&\text{{{_latex_text(why)}}}")
+        if value is not None:
+            at = ", ".join(sympy.latex(value.point[w]) for w in f.variables)
+            rows.append(rf"&\frac{{\partial {f.name}}}{{\partial {sympy.latex(v)}}}({at}) = "
+                        f"{sympy.latex(value.exact[i])}")
+    return r"$\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$"
+
+
+def _latex_notation(f: Any) -> Any:
+    """The steps' line-writer (:class:`~gradwise.calculus.steps_text.Notation`) in LaTeX."""
+    from gradwise.calculus.steps_text import Notation
+
+    class LatexNotation(Notation):
+        times = r" \cdot "
+        minus = "-"
+
+        def print(self, e: Any, degrees: bool) -> str:
+            return sympy.latex(e)
+
+        def op(self, step: Any) -> str:
+            name = sympy.latex(step.variable)
+            if step.variable not in self.f.variables:
+                return rf"\frac{{d}}{{d{name}}}"
+            return rf"\frac{{\partial}}{{\partial {name}}}"
+
+        def group(self, text: str) -> str:
+            return rf"\left({text}\right)"
+
+        def degrees(self, angle: str, bare: bool) -> str:
+            return rf"{angle}^{{\circ}}" if bare else rf"\left({angle}\right)^{{\circ}}"
+
+        def inner(self, u: str, x: str) -> str:
+            return rf"\frac{{\partial {u}}}{{\partial {x}}}"
+
+        def quotient(self, top: str, bottom: str) -> str:
+            return rf"\frac{{{top}}}{{\left({bottom}\right)^{{2}}}}"
+
+        def multiple(self, step: Any, part: str) -> str:
+            c = step.detail[0]
+            if c == -1:
+                return f"-{part}"
+            text = self.group(sympy.latex(c)) if c.is_Add else sympy.latex(c)
+            return f"{text}{self.times}{part}"
+
+    return LatexNotation(f)
 
 
 def _shown(n: int, head: int, tail: int) -> list[int | None]:

@@ -15,9 +15,12 @@ from gradwise.calculus.gradients import (
     gradient,
     hessian,
     resolve_point,
+    steps,
     value_at,
 )
+from gradwise.calculus.step import Step
+from gradwise.calculus.steps import Steps
 
 __all__ = ["Gradient", "GradientValue", "Hessian", "HessianValue", "as_expression",
            "directional_derivative", "evaluate_gradient", "gradient", "hessian",
-           "resolve_point", "value_at"]
+           "resolve_point", "steps", "value_at", "Step", "Steps"]

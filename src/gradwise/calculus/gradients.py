@@ -13,12 +13,13 @@ from typing import Any
 
 import sympy
 
+from gradwise.calculus.steps import Steps, steps_of
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
 
 __all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
            "as_expression", "resolve_point", "value_at", "directional_derivative",
-           "evaluate_gradient"]
+           "evaluate_gradient", "steps"]
 
 PointLike = Mapping[str, Any] | Sequence[Any] | str
 
@@ -64,6 +65,10 @@ class Gradient:
                        for c, v in zip(self.components, self.variables, strict=True))
         _checked(self.function.expr, values, self.function.name, self.function)
         return GradientValue(self, values, exacts)
+
+    def steps(self) -> Steps:
+        """Each component derived rule by rule (see :func:`steps`)."""
+        return steps_of(self)
 
     def __str__(self) -> str:
         from gradwise.language.notation import gradient_text
@@ -181,6 +186,27 @@ def gradient(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None =
         raise InputError(f"{expression.text!r} has no variables to differentiate with respect to")
     return Gradient(expression, tuple(sympy.diff(expression.expr, v)
                                       for v in expression.variables))
+
+
+def steps(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None) -> Steps:
+    """Show the work: every partial derivative of ``f`` derived rule by rule.
+
+    Args:
+        f: an expression, or text to parse.
+        wrt: differentiate with respect to these names only; the others are constants.
+
+    Returns:
+        One tree of steps per variable; each root's result is that component of
+        :func:`gradient`.
+
+    Example:
+        >>> root = steps("x^2 + y^2")["x"]
+        >>> root.rule, root.result, [sub.rule for sub in root.substeps]
+        ('sum', 2*x, ['power', 'treat as constant'])
+        >>> root.substeps[1].why
+        'y² does not contain x: treat y as a constant, so its ∂/∂x is 0'
+    """
+    return gradient(f, wrt).steps()
 
 
 def hessian(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None) -> Hessian:

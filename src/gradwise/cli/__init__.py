@@ -15,6 +15,7 @@ COMMANDS = {
     "grad": "gradwise.cli.calculus:grad",
     "hessian": "gradwise.cli.calculus:hessian",
     "graph": "gradwise.cli.graph:graph",
+    "check": "gradwise.cli.steps:check",
     "critical": "gradwise.cli.critical:critical",
     "tour": "gradwise.cli.tour:tour",
     "plot": "gradwise.cli.plot:plot",

@@ -45,15 +45,18 @@ def prepare(expr: str, wrt: str | None, constants: str | None, degrees: bool) ->
 @expression_options
 @click.option("--along", metavar="V1,V2,...", help="With --at: the directional derivative "
               "along this vector (normalised), in variable order.")
+@click.option("--steps", "show_steps", is_flag=True, help="Show the work: each partial "
+              "derivative derived rule by rule (with --at, evaluated as the notes do).")
 @plot_option
 @handle_errors
 def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, degrees: bool,
-         as_json: bool, along: str | None, plot_path: str | None) -> None:
+         as_json: bool, along: str | None, show_steps: bool, plot_path: str | None) -> None:
     """The gradient of EXPR, exactly, in the notes' notation (2x î + 2y ĵ).
 
     \b
     Examples:
       gradwise grad "x^2 + y^2" --at x=2,y=2
+      gradwise grad "x^2 + y^2" --steps --at x=2,y=2
       gradwise grad "sin(z)" --at z=180°
       gradwise grad "(y - sigmoid(w x + b))^2" --wrt w,b --at x=1,y=1,b=0,w=3
       gradwise grad "x^2" --at x=2 --plot slope.png
@@ -61,12 +64,28 @@ def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, d
     if along and not point:
         raise click.UsageError("--along needs --at: a directional derivative is taken at a point")
     g, value, slope = calc.evaluate_gradient(prepare(expr, wrt, constants, degrees), point, along)
-    if as_json:
+    if show_steps:
+        _show_steps(g, point, slope, as_json)
+    elif as_json:
         emit_json(gradient_document(g, value, slope))
     else:
         _print_gradient(g, value, slope)
     if plot_path:
         write_plot(plot_path, g, at=point)
+
+
+def _show_steps(g: Gradient, point: str | None, slope, as_json: bool) -> None:
+    from gradwise.cli.steps import print_steps
+    from gradwise.documents import steps_document
+
+    s = g.steps()
+    value = s.at(point) if point else None
+    if as_json:
+        emit_json(steps_document(s, value, slope))
+        return
+    print_steps(s, value)
+    if slope is not None:
+        click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
 
 
 def _print_gradient(g: Gradient, value, slope) -> None:

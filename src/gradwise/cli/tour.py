@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import click
 
-from gradwise.calculus.gradients import gradient, value_at
+from gradwise.calculus.check import check
+from gradwise.calculus.gradients import gradient, steps, value_at
 from gradwise.calculus.graph import Graph, graph
 from gradwise.calculus.graph_text import value_text
+from gradwise.calculus.steps_text import tree_lines
 from gradwise.descent.advice import advise_learning_rate, sweep
 from gradwise.descent.explain import explain_step
 from gradwise.descent.run import maximize, minimize
 from gradwise.language.expressions import parse
 from gradwise.language.numbers import number_text
+from gradwise.neuron.derivation import derive
 
 COST = "C(w) = (1 - w)^2"
 NEURON_POINT = "x=1, y=1, b=0, w=3"
@@ -168,10 +171,42 @@ def _passes(g: Graph, *between: str) -> None:
         computed("backward: " + g.chain_rule(node))
 
 
+def show_the_work() -> None:
+    heading("10. Show the work: each partial derivative, rule by rule")
+    notes("∂/∂x of x² + y²: treat y as a constant, so 2x + 0;  ∇f(2, 2) = 2 × 2 î + 2 × 2 ĵ")
+    worked(steps("x^2 + y^2").at({"x": 2, "y": 2}))
+    notes("f(x) = x²  →  ∇f(x) = 2x, the slope: 10 at x = 5")
+    worked(steps("x^2").at({"x": 5}))
+    notes("f(z) = sin z  →  cos z;  cos(180°) = −1")
+    worked(steps("sin(z)").at("z=180°"))
+    adds("read z in degrees and the chain rule brings the factor π/180 (gradwise grad --degrees)")
+    worked(steps(parse("sin(z)", degrees=True)).at({"z": 180}))
+    notes("C = (1 − w)²  →  ∂C/∂w = (0 + 2w − 2)(1) = 2w − 2;  ∂C/∂w(3) = 2 × 3 − 2 = 4")
+    worked(steps(COST).at({"w": 3}))
+    notes("C = (y − φ(w·x + b))²: the chain rule through ŷ = φ(z), z = w·x + b")
+    rule = derive("sigmoid").chain()
+    for line in rule.lines():
+        computed(line)
+    for label, part in (("∂C/∂ŷ", rule.cost), ("∂ŷ/∂z", rule.activation), ("∂z/∂w", rule.inner)):
+        click.echo(f"            {label}:")
+        for line in tree_lines(part.derivations[0], part.function):
+            click.echo(f"              {line}")
+    adds("the δ = ∂C/∂ŷ · φ'(z) that training runs is this same product (gradwise train)")
+    notes("check your own answer: gradwise check \"x^2 + y^2\" --answer \"2x + 2y, 2y\"")
+    for line in str(check("x^2 + y^2", "2x + 2y, 2y")).splitlines()[1:]:
+        computed(line)
+
+
+def worked(value) -> None:
+    """A derivation and its value at a point, indented under the notes' line."""
+    for line in str(value).splitlines()[2:]:
+        click.echo(f"            {line}" if line else "")
+
+
 @click.command()
 def tour() -> None:
     """The lecture notes, executed: every worked example, step by step."""
     click.secho("gradwise tour: the gradient lecture notes, executed", bold=True)
     for section in (gradients, update_rule, the_cost, case_1, case_2, overshoot,
-                    learning_rate, vanishing_gradient, backpropagation):
+                    learning_rate, vanishing_gradient, backpropagation, show_the_work):
         section()

@@ -17,6 +17,7 @@ from gradwise.language.numbers import minus
 
 _UNITS = ("î", "ĵ", "k̂")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot)
 _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sympy.Abs: "abs",
           sympy.Heaviside: "H", sympy.DiracDelta: "δ"}
@@ -66,8 +67,8 @@ class NotesPrinter(StrPrinter):
         top = self._product(numerator)
         if denominator == 1:
             return top
-        bottom = self._product(denominator)
-        if len(sympy.Mul.make_args(denominator)) > 1 or isinstance(denominator, sympy.Add):
+        bottom = self._product(denominator)  # a lone sum is bracketed there already
+        if len(sympy.Mul.make_args(denominator)) > 1:
             bottom = f"({bottom})"
         return f"{top}/{bottom}"
 
@@ -76,16 +77,20 @@ class NotesPrinter(StrPrinter):
         if len(factors) == 1:
             return self._factor(factors[0])
         ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
-        text = ""
+        text, previous = "", S.One  # (previous is read only once text is not empty)
         for factor in ordered:
             piece = self._factor(factor)
-            glue = not text or piece.startswith("(") or (
-                text[-1].isdigit() and (factor.is_Symbol or factor.is_NumberSymbol
-                                        or factor.is_Pow and factor.base.is_Symbol)
+            # glued, the text must parse back: 2x (a number before a name), but x1·x2 (not
+            # the name x1x2), and x(1 − y) but x1·(1 − y) (x1( reads as a call of x1)
+            glue = not text or piece.startswith("(") and not _reads_as_call(previous) or (
+                (previous.is_Number or text[-1] in _SUPERSCRIPT_DIGITS)  # 2x, x²y
+                and (factor.is_Symbol or factor.is_NumberSymbol
+                     or factor.is_Pow and factor.base.is_Symbol)
             ) or (text[-1] == ")" and isinstance(factor, sympy.Function))
             if text and not glue:
                 text += "·"
             text += piece
+            previous = factor
         return text
 
     def _factor(self, expr) -> str:
@@ -129,6 +134,14 @@ class NotesPrinter(StrPrinter):
 
     _print_sigmoid = _print_relu = _print_softplus = _print_Function
     _print_Heaviside = _print_DiracDelta = _print_Abs = _print_log = _print_Function
+
+
+def _reads_as_call(factor) -> bool:
+    """Whether ``factor`` glued to a bracket would read as a function call: a name of more
+    than one letter without an underscore (the parser multiplies for x( and w_1( only)."""
+    if not factor.is_Symbol:
+        return False
+    return len(factor.name) > 1 and "_" not in factor.name
 
 
 def show(expr, degrees: bool = False, digits: int = 6) -> str:

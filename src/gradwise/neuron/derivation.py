@@ -5,7 +5,10 @@ c(z, y) = (y − φ(z))² (the notes' cost), or the log-loss
 c = −(y·ln ŷ + (1 − y)·ln(1 − ŷ)) for a classifier. The chain rule gives δ = ∂c/∂z, and then
 ∂c/∂w = δ·x and ∂c/∂b = δ. :func:`derive` lets ``sympy.diff`` find δ, so the
 formula the CLI shows (:meth:`Derivation.explain`) and the one the kernel
-compiles (:mod:`gradwise.neuron.kernel`) are the same SymPy object.
+compiles (:mod:`gradwise.neuron.kernel`) are the same SymPy object. The factors of the chain
+rule that :meth:`Derivation.explain` prints, ∂C/∂ŷ and φ'(z), are derived rule by rule by
+:func:`gradwise.steps`, the engine that shows any derivative's work (:meth:`Derivation.chain`);
+δ itself stays the one ``sympy.diff`` found, which the kernel runs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from typing import Literal, TypeAlias
 import sympy
 from sympy.printing.str import StrPrinter
 
-from gradwise.errors import InputError
+from gradwise.calculus.gradients import steps
+from gradwise.calculus.step import assembled
+from gradwise.calculus.steps import Steps
+from gradwise.errors import InputError, problem
 from gradwise.language.functions import relu, sigmoid, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
@@ -28,6 +34,9 @@ CostName = Literal["squared_error", "log_loss"]
 z = sympy.Symbol("z", real=True)
 y = sympy.Symbol("y", real=True)
 y_hat = sympy.Symbol("ŷ", real=True)
+w = sympy.Symbol("w", real=True)
+x = sympy.Symbol("x", real=True)
+b = sympy.Symbol("b", real=True)
 
 COSTS: dict[str, sympy.Expr] = {
     "squared_error": (y - y_hat) ** 2,
@@ -35,9 +44,11 @@ COSTS: dict[str, sympy.Expr] = {
 }
 """The per-sample cost c(ŷ, y) of each ``cost`` name."""
 
-_COST_TEXT = {  # (C, ∂C/∂ŷ) as the notes write them
-    "squared_error": ("(y − ŷ)²", "−2·(y − ŷ)"),
-    "log_loss": ("−(y·ln ŷ + (1 − y)·ln(1 − ŷ))", "(ŷ − y)/(ŷ·(1 − ŷ))"),
+_HAT = r"\hat{y}"  # ŷ in LaTeX; printed in, so −2(y − ŷ) keeps the shape the rules gave it
+
+_COST_TEXT = {  # C as the notes write it; ∂C/∂ŷ is derived (Derivation.chain)
+    "squared_error": "(y − ŷ)²",
+    "log_loss": "−(y·ln ŷ + (1 − y)·ln(1 − ŷ))",
 }
 
 ACTIVATIONS: dict[str, sympy.Expr] = {
@@ -86,30 +97,86 @@ class Derivation:
             >>> print(derive("sigmoid").explain()[3])
             ∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)
         """
-        dphi = sympy.diff(self.phi, z)
-        cost, by_y_hat = _COST_TEXT[self.loss]
+        chain = self.chain()
+        by_y_hat, dphi = (assembled(s.derivations[0]) for s in (chain.cost, chain.activation))
+        cost = _COST_TEXT[self.loss]
         return [
             f"C = {cost},  ŷ = φ(z),  z = w·x + b",
             f"φ(z) = {notation(self.phi)}",
-            f"∂C/∂ŷ = {by_y_hat},  φ'(z) = {notation(dphi)}",
+            f"∂C/∂ŷ = {notation(by_y_hat)},  φ'(z) = {notation(dphi)}",
             f"∂C/∂z = ∂C/∂ŷ · φ'(z) = {notation(self.delta)}",
             "∂C/∂w = mean(∂C/∂z · x),  ∂C/∂b = mean(∂C/∂z)",
         ]
 
 
+    def chain(self, parameter: str = "w") -> ChainRule:
+        """∂C/∂w = ∂C/∂ŷ · ∂ŷ/∂z · ∂z/∂w, each factor derived rule by rule.
+
+        Args:
+            parameter: ``"w"`` or ``"b"``.
+
+        Example:
+            >>> rule = derive("sigmoid").chain()
+            >>> [s.derivations[0].result for s in (rule.activation, rule.inner)]
+            [(1 - sigmoid(z))*sigmoid(z), x]
+        """
+        if parameter not in ("w", "b"):
+            raise InputError(problem("the neuron's chain rule ends on a weight or the bias",
+                                     expected="'w' or 'b'", received=parameter))
+        return ChainRule(steps(COSTS[self.loss], wrt="ŷ"), steps(self.phi, wrt="z"),
+                         steps(w * x + b, wrt=parameter), self)
+
     def _repr_latex_(self) -> str:
         """The same chain rule as :meth:`explain`, for a notebook."""
         hat = sympy.Symbol(r"\hat{y}")
+        chain = self.chain()
+        by_y_hat, dphi = (assembled(s.derivations[0]) for s in (chain.cost, chain.activation))
         cost = sympy.latex(COSTS[self.loss].subs(y_hat, hat))
-        by_y_hat = sympy.latex(sympy.diff(COSTS[self.loss], y_hat).subs(y_hat, hat))
         rows = [rf"C &= {cost}, \quad \hat{{y}} = \varphi(z), \quad z = w \cdot x + b",
                 rf"\varphi(z) &= {sympy.latex(self.phi)}",
-                rf"\frac{{\partial C}}{{\partial \hat{{y}}}} &= {by_y_hat}, \quad "
-                rf"\varphi'(z) = {sympy.latex(sympy.diff(self.phi, z))}",
+                rf"\frac{{\partial C}}{{\partial \hat{{y}}}} &= "
+                rf"{sympy.latex(by_y_hat).replace('ŷ', _HAT)}, \quad "
+                rf"\varphi'(z) = {sympy.latex(dphi)}",
                 rf"\frac{{\partial C}}{{\partial z}} &= {sympy.latex(self.delta)}",
                 r"\nabla_w C &= X^\top \delta / N, \quad \partial C / \partial b = "
                 r"\operatorname{mean}(\delta)"]
         return r"$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$"
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """The neuron's chain rule ∂C/∂w = ∂C/∂ŷ · ∂ŷ/∂z · ∂z/∂w, each factor's work shown.
+
+    Attributes:
+        cost: C(ŷ) differentiated by ŷ, rule by rule.
+        activation: φ(z) differentiated by z.
+        inner: z = w·x + b differentiated by w (or b).
+        derivation: the derivation whose δ = ∂C/∂ŷ · φ'(z) the kernel compiles.
+    """
+
+    cost: Steps
+    activation: Steps
+    inner: Steps
+    derivation: Derivation
+
+    def product(self) -> sympy.Expr:
+        """∂C/∂ŷ · ∂ŷ/∂z · ∂z/∂w at ŷ = φ(z): equal to δ·x (or δ for b), the kernel's."""
+        by_y_hat = self.cost.derivations[0].result.xreplace({y_hat: self.derivation.phi})
+        return by_y_hat * self.activation.derivations[0].result * \
+            self.inner.derivations[0].result
+
+    def lines(self) -> list[str]:
+        """The notes' chain, one factor a line, then the product."""
+        p = self.inner.variables[0].name
+        factors = [assembled(s.derivations[0]) for s in (self.cost, self.activation, self.inner)]
+        return [f"∂C/∂{p} = ∂C/∂ŷ · ∂ŷ/∂z · ∂z/∂{p}",
+                f"∂C/∂ŷ = {notation(factors[0])},  ∂ŷ/∂z = φ'(z) = {notation(factors[1])},  "
+                f"∂z/∂{p} = {notation(factors[2])}",
+                f"∂C/∂{p} = {' · '.join(_bracketed(notation(f)) for f in factors)}  (ŷ = φ(z))"]
+
+
+def _bracketed(text: str) -> str:
+    return f"({text})" if " " in text else text
 
 
 def derive(activation: Activation = "sigmoid", cost: CostName = "squared_error") -> Derivation:

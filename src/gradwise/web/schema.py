@@ -25,7 +25,7 @@ ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softplus")
 class Field:
     """One request field: its JSON type, a description with an example, and a length cap."""
 
-    kind: str  # "string", "boolean", "integer", "number", "numbers", "strings", "value"
+    kind: str  # "string", "boolean", "integer", "number", "numbers", "strings", "value", "texts"
     description: str
     max_length: int = 2_000  # characters of a string, items of an array
     choices: tuple[str, ...] = ()  # a closed choice: the only strings allowed
@@ -88,6 +88,9 @@ FIELDS = {
                    "`[\"z=w x + b\", \"ŷ=sigmoid(z)\"]`", 20),
     "highlight": Field("string", "a variable whose gradient's path is listed in `highlight`, "
                        "e.g. `w`", 100),
+    "answer": Field("texts", "your ∇f to check: `2x, 2y`, `2x î + 2y ĵ` or `x=2x, y=2y`; or an "
+                    "array of components, one per variable, e.g. `[\"x=2x\", \"y=2y\"]`",
+                    20_000),
 }
 
 ENDPOINTS = {
@@ -112,6 +115,12 @@ ENDPOINTS = {
                       "adjoint ∂f/∂node (backward pass), local derivatives, chain-rule line "
                       "and place in the picture; the document `gradwise graph --json` prints.",
                       ("expr", "at"), ("wrt", "const", "degrees", "names", "highlight")),
+    "steps": Endpoint("Each partial derivative derived rule by rule (with `at`, evaluated at "
+                      "the point); the document `gradwise grad --steps --json` prints.",
+                      ("expr",), ("wrt", "const", "at", "degrees", "along")),
+    "check": Endpoint("A learner's gradient checked component by component, with a "
+                      "counterexample and the likely slip; the document `gradwise check --json` "
+                      "prints.", ("expr", "answer"), ("wrt", "const", "degrees")),
     "train": Endpoint("The neuron ŷ = φ(w·x + b) trained by gradient descent on an uploaded "
                       "CSV (its text in `csv`); the document `gradwise train --json` prints.",
                       ("csv", "target"), ("filename", "features", "activation",
@@ -120,7 +129,7 @@ ENDPOINTS = {
 
 _JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer",
                "number": "number", "numbers": "array", "strings": "array",
-               "value": ["number", "string"]}
+               "value": ["number", "string"], "texts": ["string", "array"]}
 
 
 _ITEM_LENGTH = 2_000  # characters of one string in a "strings" field
@@ -163,13 +172,14 @@ def _check_value(key: str, value: Any, field: Field, required: bool) -> None:
                           f"{_json_type(value)} {_clip(value)}: {field.description}")
     if field.upload:
         _check_upload(key, value, field)
-    elif field.kind in ("string", "numbers", "strings") and len(value) > field.max_length:
+    elif field.kind in ("string", "numbers", "strings", "texts") and \
+            len(value) > field.max_length:
         raise SchemaError(f"field {key!r} has length {len(value):,}; at most "
                           f"{field.max_length:,} is allowed")
     if field.choices and value not in field.choices:
         raise SchemaError(f"field {key!r} must be one of {', '.join(field.choices)}; received "
                           f"{_clip(value)}")
-    for item in value if field.kind == "strings" else ():
+    for item in value if field.kind in ("strings", "texts") and isinstance(value, list) else ():
         if len(item) > _ITEM_LENGTH:
             raise SchemaError(f"field {key!r} has an item of length {len(item):,}; at most "
                               f"{_ITEM_LENGTH:,} is allowed")
@@ -194,11 +204,14 @@ def _is(value: Any, kind: str) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "value":
         return isinstance(value, str) or _is(value, "number")
+    if kind == "texts":
+        return isinstance(value, str) or _is(value, "strings")
     return isinstance(value, {"string": str, "boolean": bool}[kind])
 
 
 def _a(kind: str) -> str:
     return {"numbers": "an array of numbers", "strings": "an array of strings",
+            "texts": "a string or an array of strings",
             "integer": "an integer",
             "value": "a number or a string"}.get(kind, f"a {kind}")
 
@@ -256,8 +269,8 @@ def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str
 
 def _property(field: Field) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": _JSON_TYPES[field.kind], "description": field.description}
-    if field.kind in ("numbers", "strings"):
-        schema["items"] = {"type": field.kind[:-1]}
+    if field.kind in ("numbers", "strings", "texts"):
+        schema["items"] = {"type": "number" if field.kind == "numbers" else "string"}
         schema["maxItems"] = field.max_length
     elif field.kind == "string":
         schema["maxLength"] = field.max_length  # for an upload, bytes >= characters

@@ -19,13 +19,16 @@ from typing import Any
 import numpy as np
 
 from gradwise import calculus
+from gradwise.calculus.check import check as check_answer
 from gradwise.documents import (
+    check_document,
     critical_document,
     descent_document,
     gradient_document,
     graph_document,
     hessian_document,
     lr_document,
+    steps_document,
 )
 from gradwise.errors import DomainError, InputError, whole_number
 from gradwise.language.expressions import Expression, parse
@@ -57,6 +60,21 @@ def graph(args: dict[str, Any]) -> dict[str, Any]:
 
     g = build(_prepare(args), args["at"], names=args.get("names"))
     return graph_document(g, args.get("highlight") or None)
+
+
+def derivation(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/steps``: the ``grad --steps --json`` document."""
+    g, _, slope = calculus.evaluate_gradient(_prepare(args), args.get("at"), args.get("along"))
+    s = g.steps()
+    return steps_document(s, s.at(args["at"]) if args.get("at") else None, slope)
+
+
+def check(args: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/check``: the ``check --json`` document (200 whether right or wrong)."""
+    result = check_answer(args["expr"], args["answer"], wrt=args.get("wrt") or None,
+                          constants=args.get("const") or None,
+                          degrees=bool(args.get("degrees")))
+    return check_document(result)
 
 
 def surface(args: dict[str, Any]) -> dict[str, Any]:
@@ -210,6 +228,8 @@ def _finite(values: np.ndarray) -> list[Any]:
 TASKS = {
     "gradient": gradient,
     "hessian": hessian,
+    "steps": derivation,
+    "check": check,
     "surface": surface,
     "descend": descend,
     "lr": lr,
@@ -223,6 +243,8 @@ def warm_up() -> None:
     """Run each kind of task once, so a fresh worker's first request is as fast as the rest."""
     with contextlib.suppress(Exception):
         gradient({"expr": "x^2 + y^2", "at": "x=2,y=2"})
+        derivation({"expr": "x^2 + y^2", "at": "x=2,y=2"})
+        check({"expr": "x^2 + y^2", "answer": "2x, 2y^2"})
         surface({"expr": "x^2 + y^2", "resolution": 5, "arrows": 2})
         descend({"expr": "x^2 + y^2", "start": "x=1,y=1", "steps": 5, "explain_step": 0})
         lr({"expr": "x^2 + y^2", "start": "x=1,y=1"})

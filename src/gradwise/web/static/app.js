@@ -77,6 +77,8 @@ async function refresh() {
   writeUrl();
   const answer = await api("gradient", { expr: state.expr });
   if (generation !== view.generation) return;  // a newer keystroke has taken over
+  document.dispatchEvent(new CustomEvent("gradwise:gradient",  // steps.js shows the work
+    { detail: { expr: state.expr, ok: answer.ok } }));
   if (!answer.ok) {
     showError(answer.document);
     $("gradient").textContent = "";
@@ -225,6 +227,7 @@ async function onSurfaceReady(generation) {
 // ---- critical points -------------------------------------------------------------------
 
 async function drawCriticalPoints(generation) {
+  if (!view.surface) return;  // no plot (three or more variables): nothing to mark, no box
   const n = view.variables.length;
   const within = view.variables.map((name, i) =>
     `${name}=${view.box[2 * i]}:${view.box[2 * i + 1]}`).join(",");
