@@ -88,9 +88,11 @@ def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
     return document
 
 
-def descent_document(result: Any) -> dict[str, Any]:
-    """``descend --json``: every point from the start, the status, the findings and their
-    messages (aligned, as in ``train --json``), and the critical point a converged run reached.
+def descent_document(result: Any, rows: range | None = None) -> dict[str, Any]:
+    """``descend --json``: every point from the start (or the ``rows`` asked for: the page's
+    rows on demand), the status, the findings and their messages (aligned, as in
+    ``train --json``), the method's hyper-parameters, and the critical point a converged run
+    reached.
     """
     trace = result.trace
     names = trace.names
@@ -106,7 +108,10 @@ def descent_document(result: Any) -> dict[str, Any]:
         "message": result.message,
         "findings": result.codes,
         "messages": [f.message for f in result.findings],
-        "steps": [_step(trace, k, result.exact) for k in range(len(trace))],
+        "hyper": {name: float(value) for name, value in result.hyper.items()},
+        "n_steps": trace.n_steps,
+        "steps": [_step(trace, k, result.exact) for k in (range(len(trace)) if rows is None
+                                                          else rows)],
         "final": {n: float(x) for n, x in result.point.items()},
         "final_value": float(result.value),
         "reached": _reached(result),
@@ -136,9 +141,17 @@ def _reached(result: Any) -> dict[str, Any] | None:
 
 
 def lr_document(advice: Any, rows: Any = None) -> dict[str, Any]:
-    """``lr --json``: the curvature, the stable range, and a sweep's rows when there is one."""
-    document: dict[str, Any] = {"curvature": advice.curvature, "max_stable": advice.max_stable,
-                                "optimal": advice.optimal, "exact": advice.exact}
+    """``lr --json``: the curvature, the spectrum at the start, the stable range for plain
+    descent and for the chosen method, the advice as lines of text, and a sweep's rows."""
+    document: dict[str, Any] = {
+        "curvature": advice.curvature, "max_stable": advice.max_stable,
+        "optimal": advice.optimal, "exact": advice.exact, "at": dict(advice.start),
+        "eigenvalues": list(advice.eigenvalues),
+        "negative_curvature": [{"eigenvalue": lam, "direction": list(direction)}
+                               for lam, direction in advice.negative],
+        "method": advice.method, "hyper": dict(advice.hyper),
+        "method_max_stable": advice.method_max_stable, "advised": advice.advised,
+        "ranges": advice.ranges, "messages": advice.lines()}
     if rows is not None:
         document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
                               "findings": list(r.findings), "final_value": r.final_value,
