@@ -22,7 +22,7 @@ from gradwise.descent.trace import Finding, Trace
 from gradwise.language.numbers import float_text
 
 __all__ = ["CODES", "CHECKS", "diagnose", "overshoot", "oscillation", "cycle", "divergence",
-           "unbounded", "vanishing_gradient", "slow", "saddle", "rising"]
+           "unbounded", "vanishing_gradient", "slow", "saddle", "rising", "overshoots"]
 
 CODES: dict[str, str] = {
     "divergence": "the value and the gradient grow geometrically: η is too large",
@@ -69,6 +69,17 @@ def overshoot(trace: Trace) -> Finding | None:
     return Finding("overshoot", f"step {k + 1} jumped from {_where(trace, k)} past the "
                    f"{_optimum(trace)} along its direction; {len(flips)} of "
                    f"{trace.n_steps} steps did", k)
+
+
+def overshoots(trace: Trace) -> np.ndarray:
+    """The steps k (from point k to k + 1) that jumped past the optimum along their direction.
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> overshoots(minimize("(1 - w)^2", {"w": 3}, learning_rate=0.9, max_steps=3).trace)
+        array([0, 1, 2])
+    """
+    return _view(trace).flips
 
 
 def oscillation(trace: Trace) -> Finding | None:

@@ -23,18 +23,17 @@ from gradwise.calculus.check import check as check_answer
 from gradwise.documents import (
     check_document,
     critical_document,
-    descent_document,
     gradient_document,
     graph_document,
     hessian_document,
-    lr_document,
     steps_document,
 )
 from gradwise.errors import DomainError, InputError, whole_number
 from gradwise.language.expressions import Expression, parse
 from gradwise.numeric.kernels import grid_function
 from gradwise.web.neuron import train
-from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
+from gradwise.web.runs import descend, lr
+from gradwise.web.schema import MAX_BUDGET
 
 MAX_RESOLUTION = 150
 MAX_ARROWS = 25
@@ -114,43 +113,6 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
     document["z"] = _finite(value(*grid))
     document["arrows"] = _arrows(box, n, arrows, slopes)
     return document
-
-
-def descend(args: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/descend``: the ``descend --json`` document, plus ``explanations`` if asked."""
-    from gradwise.descent.explain import explain_step
-    from gradwise.descent.run import maximize, minimize
-
-    run = maximize if args.get("ascent") else minimize
-    steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-    result = run(parse(args["expr"]), args["start"], args.get("learning_rate", "0.1"),
-                 args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
-                 exact=bool(args.get("exact")), schedule=args.get("schedule"),
-                 line_search=bool(args.get("line_search")))
-    document = descent_document(result)
-    if args.get("explain"):
-        document["explanations"] = [explain_step(result, k)
-                                    for k in range(result.trace.n_steps)]
-    if "explain_step" in args:
-        k = whole_number(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
-        document["explanation"] = {"step": k, "text": explain_step(result, k)} \
-            if result.trace.n_steps else None
-    return document
-
-
-def lr(args: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/lr``: the ``lr --json`` document."""
-    from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
-
-    f = parse(args["expr"])
-    ascent = bool(args.get("ascent"))
-    advice = advise_learning_rate(f, args["start"], ascent=ascent)
-    rows = None
-    if args.get("sweep"):
-        steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-        rows = sweep(f, args["start"], parse_range(args["sweep"]), max_steps=steps,
-                     tol=args.get("tol", 1e-8), ascent=ascent)
-    return lr_document(advice, rows)
 
 
 def critical(args: dict[str, Any]) -> dict[str, Any]:

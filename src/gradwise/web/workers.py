@@ -241,12 +241,22 @@ class WorkerPool:
     # -- running tasks ------------------------------------------------------------------
 
     def run(self, task: str, args: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """Run ``task(args)`` in a worker and return its document.
+        """Run ``task(args)`` in a worker and return its document (see ``call``)."""
+        return self.call(task, args, timeout)[0]
+
+    def call(self, task: str, args: dict[str, Any],
+             timeout: float | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Run ``task(args)`` in a worker; its document and what it cost (``meta``).
 
         Args:
             task: a name in the task module's ``TASKS``.
             args: JSON-able arguments.
             timeout: wall-clock seconds for this request (default ``limits.timeout``).
+
+        Returns:
+            (document, meta): meta holds ``cpu_ms`` (the worker's CPU time) and ``derived``
+            (answers it had to compute rather than recall; 0: all from its memory), plus
+            ``wall_ms``, the time from sending the request to reading the answer.
 
         Raises:
             PoolBusy: too many requests at once, or no worker free within ``queue_timeout``.
@@ -272,7 +282,7 @@ class WorkerPool:
                            "retry in a moment") from None
 
     def _run_on(self, worker: _Worker, task: str, args: dict[str, Any],
-                timeout: float) -> dict[str, Any]:
+                timeout: float) -> tuple[dict[str, Any], dict[str, Any]]:
         started = time.monotonic()
         try:
             worker.send({"task": task, "args": args})
@@ -294,9 +304,10 @@ class WorkerPool:
                                   "the request"}) from None
         if reply is None:
             raise self._died(worker)
+        meta = {**reply.get("meta", {}), "wall_ms": (time.monotonic() - started) * 1000}
         if "ok" in reply:
             self._release(worker)
-            return reply["ok"]
+            return reply["ok"], meta
         error = reply["error"]
         if "limit" in error:  # the worker ends itself after a MemoryError
             self._replace(worker, grace=1.0)

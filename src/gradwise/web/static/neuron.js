@@ -182,4 +182,4 @@ function initNeuron() {
   $("train").addEventListener("click", train);
 }
 
-document.addEventListener("DOMContentLoaded", initNeuron);
+registerTab("neuron", "Neuron", { init: () => initNeuron() });
