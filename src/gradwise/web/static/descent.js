@@ -177,7 +177,8 @@ async function refresh() {
     showExprError(answer.document);
     $("gradient").textContent = "";
     $("expr-hint").hidden = true;
-    markStale("not drawn: the function above has an error");
+    markStale(answer.document.column ? "not drawn: the function above has an error"
+                                     : "not drawn: " + answer.document.error);
     settle(generation);
     return;
   }

@@ -134,6 +134,7 @@ async function drawLandscape(generation) {
   if (!answer.ok) { markStale("not drawn: " + answer.document.error); return false; }
   landscape.surface = answer.document;
   state.view = landscape.box;
+  showPlotHint();
   await plotLandscape();
   writeUrl();
   return true;
@@ -159,6 +160,16 @@ async function plotLandscape() {
   clearStale();
   showLegend();
   listen();
+}
+
+function showPlotHint() {
+  const others = view.variables.filter((name) => !plotted().includes(name));
+  const slice = others.length ? ` The plane is a slice through ${others.map((n) => `${n} = ${fmt(sliceAt(n))}`)
+    .join(", ")} (${state.start ? "the start" : "no start yet"}); choose its two axes above.` : "";
+  const zoom = PHONE.matches ? "Drag to move the view; the + and − above the plot zoom."
+    : "Drag to zoom; double-click to zoom back out.";
+  $("plot-hint").textContent = "Arrows are ∇f (uphill). Click or tap the plot, or type a start " +
+    `above, to start a run there. ${zoom}${slice}`;
 }
 
 function clearStale() {
