@@ -221,19 +221,23 @@ function contourTrace(surface) {
                        tickvals: scale.tickvals, ticktext: scale.ticktext } };
 }
 
+// The rule of the matplotlib pictures (plotting.functions.contour_levels): logarithmic where
+// f ≥ 0 and its largest value is over 100 times the 5th percentile of its positive values.
 function colourScale(z) {
   const values = z.flat().filter((v) => v !== null);
   const text = z.map((row) => row.map((v) => `f = ${fmt(v)}`));
-  const low = Math.min(...values), high = Math.max(...values);
-  const span = high - low;
-  const middle = [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  if (!(span > 0) || middle - low >= span / 100) return { z, text, title: "f" };
-  const floor = span * 1e-6;  // f − min + floor: the minimum itself is finite on a log scale
-  const logged = z.map((row) => row.map((v) => (v === null ? null : Math.log10(v - low + floor))));
+  const positive = values.filter((v) => v > 0).sort((a, b) => a - b);
+  const high = Math.max(...values);
+  const percentile = (q) => positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
+  if (!(Math.min(...values) >= 0) || !positive.length || !(high / percentile(0.05) > 100)) {
+    return { z, text, title: "f" };
+  }
+  const floor = Math.max(percentile(0.01), high * 1e-9);  // zeros are drawn as the floor
+  const logged = z.map((row) => row.map((v) => (v === null ? null : Math.log10(Math.max(v, floor)))));
   const tickvals = [], ticktext = [];
-  for (let k = Math.ceil(Math.log10(floor)); k <= Math.log10(span + floor); k++) {
+  for (let k = Math.ceil(Math.log10(floor)); k <= Math.log10(high); k++) {
     tickvals.push(k);
-    ticktext.push(fmt(low + 10 ** k));
+    ticktext.push(fmt(10 ** k));
   }
   return { z: logged, text, title: "f (log scale)", tickvals, ticktext };
 }
