@@ -136,7 +136,7 @@ def test_a_diverging_path_is_followed_for_its_first_steps_and_draws_no_error(pag
     # the page's errors (a path at 1e113 made Plotly log 'attribute transform') fail the test
 
 
-# -- item 6: the URL reproduces the view --------------------------------------------------------------
+# -- item 6: the URL reproduces the view ------------------------------------------------------
 
 def test_steps_stay_what_the_link_says(pages):
     page = pages.open("desktop", url(f=BOWL, start="x=2,y=1", eta="0.01", steps="40"))
