@@ -330,3 +330,23 @@ def test_the_api_page_renders_its_markdown_and_post_says_where_to_post(client):
     assert answer.status_code == 405
     assert "POST a JSON body to one of /api/gradient" in answer.json()["error"]
     assert client.get("/favicon.ico").status_code == 204
+
+
+# -- throughput: what a worker derives is remembered, and asked of it again (item 11) ---------
+
+def test_requests_about_one_function_go_back_to_the_worker_that_knows_it(client):
+    body = {"expr": "x^3 + 7 x y + sin(y)/3"}  # no other test uses it: cold in both workers
+    caches = [client.post("/api/gradient", json=body).headers["server-timing"]
+              .split("cache;desc=")[1] for _ in range(4)]
+    # the first parses and differentiates it; the others go to that worker, which knows it
+    # (taking the workers in turn, the second would have gone to the cold one)
+    assert caches == ["miss", "hit", "hit", "hit"]
+
+
+def test_a_critical_point_search_is_kept_by_the_server(client):
+    body = {"expr": "x^4 - 3 x^2 + y^2 + x y / 5", "within": "x=-3:3,y=-3:3", "budget": 2}
+    first = client.post("/api/critical", json=body)
+    again = client.post("/api/critical", json=dict(reversed(list(body.items()))))
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["server-timing"] == "worker;dur=0.000, cpu;dur=0.000, cache;desc=hit"

@@ -24,9 +24,10 @@ from gradwise.calculus.graph_text import expression_text, value_text
 from gradwise.language.expressions import Expression
 from gradwise.language.functions import standard_form
 
-__all__ = ["machine_text", "gradient_document", "hessian_document", "descent_document",
-           "lr_document", "critical_document", "train_document", "graph_document",
-           "finite_or_null", "steps_document", "check_document"]
+__all__ = ["machine_text", "gradient_document", "gradient_part", "point_part",
+           "hessian_document", "descent_document", "lr_document", "critical_document",
+           "train_document", "graph_document", "finite_or_null", "steps_document",
+           "check_document"]
 
 
 def machine_text(expr: sympy.Expr) -> str:
@@ -64,17 +65,30 @@ def gradient_document(g: Any, value: Any = None, slope: Any = None) -> dict[str,
         value: ``g.at(point)``, or None.
         slope: the directional derivative at the point, or None.
     """
-    document = _function(g.function)
-    document["gradient"] = [machine_text(c) for c in g.components]
-    document["display"] = str(g)
+    document = gradient_part(g)
     if value is not None:
-        document["at"] = {s.name: str(v) for s, v in value.point.items()}
-        document["value"] = list(value.values)
-        document["exact"] = [machine_text(c) for c in value.exact]
-        document["magnitude"] = float(value.magnitude.evalf(17))
+        document.update(point_part(value))
     if slope is not None:
         document["directional_derivative"] = float(slope.evalf(17))
     return document
+
+
+def gradient_part(g: Any) -> dict[str, Any]:
+    """The part of ``grad --json`` that holds everywhere: the function and ∇f as text (a
+    server keeps it per function: it is the same for every point)."""
+    document = _function(g.function)
+    document["gradient"] = [machine_text(c) for c in g.components]
+    document["display"] = str(g)
+    return document
+
+
+def point_part(value: Any) -> dict[str, Any]:
+    """The part of ``grad --json`` at a point: the point, ∇f's floats and exact values, and
+    |∇f| (as a float, from the floats: within one unit in the last place)."""
+    values = list(value.values)
+    return {"at": {s.name: str(v) for s, v in value.point.items()}, "value": values,
+            "exact": [machine_text(c) for c in value.exact],
+            "magnitude": math.hypot(*values)}
 
 
 def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:

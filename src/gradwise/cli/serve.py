@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import click
@@ -36,7 +37,8 @@ def serve(host: str, port: int, workers: int | None, timeout: float) -> None:
     limits = WorkerLimits(timeout=timeout, cpu_seconds=max(1, round(timeout)))
     app = create_app(Settings(workers=workers, limits=limits))
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
-    _announcing_server()(config).run()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn has shut down cleanly
+        _announcing_server()(config).run()
 
 
 def _announcing_server() -> Any:

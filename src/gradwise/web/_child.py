@@ -3,8 +3,8 @@
 Started by :class:`gradwise.web.workers.WorkerPool` as ``python -m gradwise.web._child`` in a
 session of its own. The protocol is one JSON object per line: the first line from the server is
 the configuration, each later line a request ``{"task": name, "args": {...}}``; every reply is
-one line, ``{"ok": document}`` or ``{"error": {"status": code, "error": message, ...}}``, with
-``"meta": {"cpu_ms", "derived"}`` beside it (what the request cost this worker).
+one line: ``{"meta": {"cpu_ms", "derived"}}`` (what the request cost this worker), a tab and
+the document; or ``{"error": {"status": code, "error": message, ...}, "meta": ...}``.
 
 The worker never outlives the server: the kernel sends it SIGKILL when the server's spawning
 thread dies (``PR_SET_PDEATHSIG``), a guardian process kills its process group when the server
@@ -103,10 +103,21 @@ def _error(status: int, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "error": message}}
 
 
-def _send(stream: BinaryIO, document: dict[str, Any]) -> None:
-    stream.write(json.dumps(document, ensure_ascii=False, allow_nan=False,
-                            default=_jsonable).encode() + b"\n")
+def _send(stream: BinaryIO, reply: dict[str, Any]) -> None:
+    """One line: a document's reply is its header, a tab, then the document itself, so the
+    server hands the document's bytes on without parsing them again (compact JSON escapes
+    every control character inside strings: no tab or line break can occur in it)."""
+    if "ok" in reply:
+        line = _json({"meta": reply.get("meta", {})}) + b"\t" + _json(reply["ok"])
+    else:
+        line = _json(reply)
+    stream.write(line + b"\n")
     stream.flush()
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                      default=_jsonable).encode()
 
 
 def _jsonable(value: Any) -> Any:

@@ -7,6 +7,7 @@ a request.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import html
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, ApiError: _api_error})
     app.state.settings = settings
+    app.state.answers = Answers()
     return app
 
 
@@ -118,14 +120,54 @@ async def _endpoint(name: str, request: Request) -> Response:
     except schema.SchemaError as error:
         raise ApiError(error.status, str(error), **error.extra) from None
     pool: WorkerPool = request.app.state.pool
+    answers: Answers = request.app.state.answers
+    key = (name, json.dumps(args, sort_keys=True))
+    kept = answers.get(key) if name in KEPT else None
+    if kept is not None:
+        return _json(kept, {"derived": 0})
     timeout = schema.ENDPOINTS[name].timeout
     try:
         document, meta = await anyio.to_thread.run_sync(
-            functools.partial(pool.call, name, args, timeout),
+            functools.partial(pool.call, name, args, timeout, args.get("expr")),
             limiter=request.app.state.limiter)
     except TaskError as error:
         return JSONResponse(error.document, status_code=error.status)
-    return JSONResponse(document, headers={"Server-Timing": _timing(meta)})
+    if name in KEPT:
+        answers.put(key, document)
+    return _json(document, meta)
+
+
+def _json(document: bytes, meta: dict[str, Any]) -> Response:
+    """The worker's JSON as it wrote it (parsing and writing it again would cost as much as
+    many a computation), with what it cost."""
+    return Response(document, media_type="application/json",
+                    headers={"Server-Timing": _timing(meta)})
+
+
+KEPT = frozenset({"critical"})
+"""Endpoints whose answers the server keeps (by the canonical request): a critical-point
+search costs up to its budget in CPU seconds, the page asks it again for the same function
+and view, and any worker may serve the next request."""
+
+
+class Answers:
+    """The last ``size`` answers of the KEPT endpoints, least recently used dropped first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: collections.OrderedDict[tuple[str, str], bytes] = collections.OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        document = self._kept.get(key)
+        if document is not None:
+            self._kept.move_to_end(key)
+        return document
+
+    def put(self, key: tuple[str, str], document: bytes) -> None:
+        self._kept[key] = document
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
 
 
 def _timing(meta: dict[str, Any]) -> str:

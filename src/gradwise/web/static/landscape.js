@@ -9,7 +9,7 @@
 "use strict";
 
 const PHONE = window.matchMedia("(max-width: 600px)");
-const SEARCH = 10;  // critical points are looked for in [−SEARCH, SEARCH] per variable
+const SEARCH = 6;  // critical points are looked for in [−SEARCH, SEARCH] per variable
 const CAP = 3;      // a path widens the view to at most CAP times the chosen one
 const KINDS = { minimum: "circle", maximum: "triangle-up", saddle: "x", inconclusive: "diamond" };
 const landscape = { box: null, base: null, manual: false, surface: null, critical: null,
