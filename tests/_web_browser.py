@@ -126,10 +126,11 @@ def query(page):
 
 
 def url(**settings):
-    """A page address from settings: ``url(f="x^2", start="x=1")``."""
+    """A page address from settings: ``url(f="x^2", start="x=1")``; animations run at 4× unless
+    told otherwise (the tests wait for them to end)."""
     from urllib.parse import urlencode
 
-    return "/?" + urlencode(settings)
+    return "/?" + urlencode({"speed": "4", **settings})
 
 
 def plot_area(page):

@@ -174,13 +174,16 @@ def test_every_control_has_a_name_a_screen_reader_can_read(pages):
     page = pages.open("desktop", url(f="x^2 + y^2 + z^2", start="x=1,y=1,z=1",
                                      method="adam"))
     ready(page, "x^2 + y^2 + z^2")
-    unnamed = page.evaluate("""[...document.querySelectorAll(
-        '#tab-descent input, #tab-descent select, #tab-descent button')]
+    unnamed = """[...document.querySelectorAll('main input, main select, main button')]
         .filter(e => e.offsetParent !== null)
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
                      && !(e.tagName === 'BUTTON' && e.textContent.trim()))
-        .map(e => e.id || e.outerHTML)""")
-    assert unnamed == []
+        .map(e => e.id || e.outerHTML)"""
+    assert page.evaluate(unnamed) == []
+    page.locator("#tab-button-neuron").click()
+    assert page.evaluate("document.querySelectorAll('#tab-neuron input, #tab-neuron select')"
+                         ".length") >= 7
+    assert page.evaluate(unnamed) == []
 
 
 def test_a_keyboard_alone_sets_the_start_and_runs(pages):
