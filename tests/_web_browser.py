@@ -139,7 +139,9 @@ def plot_area(page):
 
 
 def screen_point(page, x, y):
-    """Where the data point (x, y) is on the screen (a 2-D landscape: linear axes)."""
+    """Where the data point (x, y) is on the screen (a 2-D landscape: linear axes), with the
+    plot scrolled into the middle of the viewport first (a phone shows only part of the page)."""
+    page.evaluate("document.getElementById('plot').scrollIntoView({block: 'center'})")
     area = plot_area(page)
     (x0, x1), (y0, y1) = axis_ranges(page)
     return (area["x"] + (x - x0) / (x1 - x0) * area["width"],
