@@ -1,5 +1,6 @@
-"""What the tests share: the objectives they descend and search, the web fixtures, and the
-GPU the CUDA tests run on.
+"""What the tests share: the objectives they descend and search, the web fixtures (a worker
+pool and the app over it; for the browser tests one server and one Chromium per module, and
+pages on a desktop or a phone, see ``_web_browser``), and the GPU the CUDA tests run on.
 
 matplotlib draws with its Agg backend in every test (no window, no display), and the CUDA
 kernels run on numba's simulator (CI has no GPU), both set here once before anything imports
@@ -56,3 +57,35 @@ def client(pool):
 
     with served(create_app(pool=pool)) as http:
         yield http
+
+
+# -- the browser tests: one server and one Chromium per module, pages on a desktop or a phone ---
+
+@pytest.fixture(scope="module")
+def site():
+    """``gradwise serve`` with two workers, for one browser test module; its base URL."""
+    from _web_support import running_server
+
+    with running_server(workers=2) as (base, _process):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module (skipped without one, except in CI)."""
+    from _web_browser import launch, sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        launched = launch(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def pages(browser, site, request):
+    """Opens pages: ``pages.open("phone", "/?f=x^2")``; screenshots and checks them at the end."""
+    from _web_browser import Pages
+
+    opened = Pages(browser, site, request.node.name)
+    yield opened
+    opened.finish()

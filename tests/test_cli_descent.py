@@ -8,6 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+import gradwise
 from gradwise.cli import main
 
 
@@ -114,7 +115,10 @@ def test_descend_csv_into_a_missing_folder(tmp_path):
 
 def test_lr_json_and_sweep():
     doc = json.loads(invoke("lr", "(1 - w)^2", "--start", "w=3", "--json").output)
-    assert doc == {"curvature": 2.0, "max_stable": 1.0, "optimal": 0.5, "exact": True}
+    assert {k: doc[k] for k in ("curvature", "max_stable", "optimal", "exact")} == \
+        {"curvature": 2.0, "max_stable": 1.0, "optimal": 0.5, "exact": True}
+    assert doc["eigenvalues"] == [2.0] and doc["negative_curvature"] == []
+    assert doc["messages"] == str(gradwise.advise_learning_rate("(1 - w)^2", {"w": 3})).split("\n")
     doc = json.loads(invoke("lr", "(1 - w)^2", "--start", "w=3", "--sweep", "0.1:1.1:11",
                             "--json").output)
     assert len(doc["sweep"]) == 11
@@ -148,3 +152,20 @@ def test_a_real_process():
                          check=True)
     doc = json.loads(out.stdout)
     assert doc["status"] == "diverged" and "divergence" in doc["findings"]
+
+
+def test_lr_gives_the_chosen_methods_range_and_the_negative_direction():
+    out = invoke("lr", "x^2 - y^2", "--start", "x=2.49,y=0.05", "--method", "momentum",
+                 "--beta", "0.5").output
+    assert "along (0, 1) f curves down at the start (λ = −2)" in out
+    assert "momentum (β = 0.5): stable for 0 < η < 2(1 + β)/λ = 1.5" in out
+
+
+def test_descend_takes_beta_for_momentum():
+    doc = json.loads(invoke("descend", "(1 - w)^2", "--start", "w=3", "--method", "momentum",
+                            "--beta", "0.5", "--steps", "2", "--json").output)
+    assert doc["hyper"] == {"beta": 0.5}
+    assert [s["point"]["w"] for s in doc["steps"]] == pytest.approx([3, 2.6, 2.08])
+    assert doc["messages"] == ["still improving after 2 steps (f fell from 2.56 to 1.1664 over "
+                               "the last 1); allow more steps or a larger η"]
+    assert doc["findings"] == ["slow"] and doc["n_steps"] == 2

@@ -67,7 +67,8 @@ def test_train_shows_the_derivation_and_the_sigmoid_plateau(notes):
     lines = result.output.splitlines()
     assert lines[0] == "C = (y − ŷ)²,  ŷ = φ(z),  z = w·x + b"
     assert lines[3] == "∂C/∂z = ∂C/∂ŷ · φ'(z) = −2·(1 − σ(z))·(y − σ(z))·σ(z)"
-    assert "vanishing_gradient: at the start (w = 3, b = 0)" in result.output
+    # in the neuron's words: w[feature] in the data's units (issue 18, item 16)
+    assert "vanishing_gradient: at the start (w[x] = 3, b = 0)" in result.output
 
 
 def test_divergence_is_reported_in_valid_json(notes):

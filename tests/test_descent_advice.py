@@ -76,3 +76,62 @@ def test_sweep_refuses_bad_rates_and_too_much_memory():
         sweep("(1 - w)^2", {"w": 3}, [0.1, -1])
     with pytest.raises(InputError, match="fewer"):
         sweep("(1 - w)^2", {"w": 3}, [0.1] * 100_000, max_steps=1000)
+
+
+# -- the whole spectrum and each method's own range (issue 18, item 5) ---------------------
+
+def test_a_saddle_names_the_direction_no_learning_rate_can_settle():
+    # the issue's case: x² − y² from (2.49, 0.05), where λ = +2 alone said "stable for η < 1"
+    a = advise_learning_rate("x^2 - y^2", {"x": 2.49, "y": 0.05})
+    assert a.eigenvalues == (-2.0, 2.0)
+    assert a.negative == [(-2.0, (0.0, 1.0))]
+    text = str(a)
+    assert "along (0, 1) f curves down at the start (λ = −2): no η makes descent settle" in text
+    assert "where f curves the right way, stable for 0 < η < 2/λ = 1" in text
+    # and it is true: every η, however small, leaves along y
+    for eta in (1e-3, 0.1, 0.9):
+        run = minimize("x^2 - y^2", {"x": 2.49, "y": 0.05}, learning_rate=eta, max_steps=5000)
+        assert abs(run.point["y"]) > 1, eta
+
+
+def test_a_minimum_has_no_negative_direction():
+    a = advise_learning_rate("x^2 + 10 y^2 + x y", {"x": 1, "y": 1})
+    assert a.negative == [] and len(a.eigenvalues) == 2 and min(a.eigenvalues) > 0
+    assert "curves down" not in str(a)
+
+
+@pytest.mark.parametrize("method,beta", [("momentum", 0.9), ("momentum", 0.5),
+                                         ("nesterov", 0.9), ("nesterov", 0.3)])
+def test_each_methods_range_is_stable_below_and_unstable_above(method, beta):
+    text, start = "x^2 + 10 y^2 + x y", {"x": 1, "y": 1}
+    a = advise_learning_rate(text, start, method=method, beta=beta)
+    limit = a.method_max_stable
+    expected = {"momentum": 2 * (1 + beta), "nesterov": 2 * (1 + beta) / (1 + 2 * beta)}
+    assert limit == pytest.approx(expected[method] / a.curvature)
+    below = minimize(text, start, 0.97 * limit, method, max_steps=20000, beta=beta)
+    above = minimize(text, start, 1.03 * limit, method, max_steps=20000, beta=beta)
+    assert below.status == "converged"
+    assert above.status in ("diverged", "non_finite")
+    assert f"{method} (β = {beta:g}): stable for 0 < η <" in str(a)
+
+
+def test_adaptive_methods_have_no_simple_bound_and_say_so():
+    a = advise_learning_rate("(1 - w)^2", {"w": 3}, method="adam")
+    assert a.method_max_stable is None and a.advised is None
+    assert a.ranges == {"gd": 1.0, "momentum": 1.9, "nesterov": pytest.approx(3.8 / 5.6),
+                        "adagrad": None, "rmsprop": None, "adam": None}
+    assert "adam has no simple bound" in str(a)
+
+
+def test_the_advice_says_where_it_holds():
+    assert "exact: f is quadratic, so this holds everywhere" in str(
+        advise_learning_rate("(1 - w)^2", {"w": 3}))
+    local = advise_learning_rate("x^4 + y^2", {"x": 1, "y": 2})
+    assert local.start == {"x": 1.0, "y": 2.0}
+    assert "from the start (x = 1, y = 2); the advice holds near the start" in str(local)
+    assert local.eigenvalues == (2.0, 12.0)  # the Hessian at the start: diag(12x², 2)
+
+
+def test_a_method_takes_its_own_hyper_parameters_only():
+    with pytest.raises(InputError, match="gd takes no hyper-parameter"):
+        advise_learning_rate("(1 - w)^2", {"w": 3}, beta=0.5)

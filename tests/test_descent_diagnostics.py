@@ -1,5 +1,6 @@
 """Each diagnostic on a hand-built trace, where the answer is known, and on real runs."""
 
+import numpy as np
 import pytest
 
 from conftest import ROSENBROCK
@@ -114,7 +115,8 @@ def test_huge_gradients_are_diagnosed_without_overflow():
     result = maximize(*ROSENBROCK[:2],
                       learning_rate=0.01)
     assert result.status == "diverged"
-    assert "divergence" in result.codes and "vanishing_gradient" not in result.codes
+    # Rosenbrock has no maximum: the climb runs away whatever η, which is 'unbounded'
+    assert result.codes[0] == "unbounded" and "vanishing_gradient" not in result.codes
 
 
 def test_the_diagnosis_keeps_no_trace_alive():
@@ -140,3 +142,31 @@ def test_diagnoses_in_threads_do_not_mix():
     alone = {eta: minimize("(1 - w)^2", {"w": 3}, learning_rate=eta, max_steps=50).codes
              for eta in set(rates)}
     assert codes == [alone[eta] for eta in rates]
+
+
+def test_a_saddle_left_downhill_is_unbounded_not_a_plateau():
+    # issue 18, item 5: this run said "that start was on a plateau" and "allow more steps or a
+    # larger η" while f fell to −1.7e13
+    run = minimize("x^2 - y^2", {"x": 2.49, "y": 0.05}, learning_rate=0.1, max_steps=100)
+    assert run.codes == ["unbounded"]
+    message = run.findings[0].message
+    assert message.startswith("f decreases without bound along this run: it went from 6.1976 "
+                              "to −1.7147e+13 while |∇f| grew ×1.2 a step")
+    long = minimize("x^2 - y^2", {"x": 2.49, "y": 0.05}, learning_rate=0.1, max_steps=5000)
+    assert long.status == "diverged" and long.codes == ["unbounded"]
+
+
+def test_a_too_large_step_is_still_divergence():
+    run = minimize("(1 - w)^2", {"w": 3}, learning_rate=1.1, max_steps=1000)
+    assert "divergence" in run.codes and "unbounded" not in run.codes
+
+
+def test_a_steep_descent_into_a_well_is_not_unbounded():
+    # f falls 8,000-fold while |∇f| grows for thousands of steps on the way into a deep well,
+    # but the run then settles at its bottom: bounded
+    run = minimize("-1000000 exp(-x^2)", {"x": 3}, learning_rate=1e-7, max_steps=5000)
+    values = np.asarray(run.trace.values, dtype=float)
+    slopes = np.abs(np.asarray(run.trace.gradients[0], dtype=float))
+    plunging = (np.diff(values) < 0) & (np.diff(slopes) > 0)
+    assert plunging[:1000].all() and values[-1] < 1000 * values[0]
+    assert run.status == "converged" and "unbounded" not in run.codes

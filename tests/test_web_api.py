@@ -5,6 +5,7 @@ The answers have the CLI's --json shapes; errors say what and where; the page's 
 
 import json
 import math
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -162,8 +163,11 @@ def test_the_page_loads_nothing_from_outside(client):
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert "http://" not in page.text and "https://" not in page.text
-    script = client.get("/static/app.js")
-    assert script.status_code == 200 and "https://" not in script.text
+    scripts = re.findall(r'<script src="(/static/[^"]+)"', page.text)
+    assert len(scripts) >= 5
+    for name in scripts:  # every module of the page, served from here, naming no other site
+        script = client.get(name)
+        assert script.status_code == 200 and "https://" not in script.text, name
 
 
 @pytest.mark.parametrize("body, argv", [
@@ -233,3 +237,116 @@ def test_descent_and_critical_refuse_bad_arguments(client, endpoint, body, fragm
     response = client.post(f"/api/{endpoint}", json=body)
     assert response.status_code == 400
     assert fragment in response.json()["error"]
+
+
+# -- what the page asks for (issue 18) ---------------------------------------------------------
+
+LONG = {"expr": "x^2 + 10y^2", "start": "x=3,y=1", "learning_rate": "0.0999", "steps": 10_000,
+        "tol": 0}
+
+
+def test_a_long_run_is_sent_as_a_thinned_path_and_a_page_of_rows(client):
+    full = client.post("/api/descend", json=LONG)
+    light = client.post("/api/descend", json={**LONG, "rows": [0, 50], "path_points": 600})
+    assert len(full.content) > 1_000_000 and len(light.content) < 60_000
+    document = light.json()
+    assert document["n_steps"] == 10_000 and [s["step"] for s in document["steps"]] == \
+        list(range(50))
+    assert document["steps"] == full.json()["steps"][:50]
+    path = document["path"]
+    assert len(path["step"]) == 600 and path["step"][0] == 0 and path["step"][-1] == 10_000
+    every = full.json()["steps"]
+    for j, k in enumerate(path["step"]):
+        assert path["point"]["x"][j] == every[k]["point"]["x"]
+        assert path["value"][j] == every[k]["value"]
+    # η near 2/λ: every step overshoots along y; far more than fit, so they are spread evenly
+    assert path["n_overshoots"] == 10_000
+    steps = set(path["step"])
+    assert sum(1 for k in steps if k + 1 in steps) >= 140
+
+
+def test_the_thinned_path_keeps_every_overshoot_that_fits(client):
+    body = {"expr": "x^2 + 10y^2", "start": "x=3,y=1", "learning_rate": "0.09", "steps": 3000,
+            "tol": 0, "rows": [0, 0], "path_points": 200}
+    path = client.post("/api/descend", json=body).json()["path"]
+    run = gradwise.minimize("x^2 + 10y^2", {"x": 3, "y": 1}, learning_rate="0.09",
+                            max_steps=3000, tol=0)
+    from gradwise.descent.diagnostics import overshoots
+
+    flips = overshoots(run.trace).tolist()
+    assert 10 < len(flips) < 99 and path["n_overshoots"] == len(flips)
+    kept = set(path["step"])
+    assert all(k in kept and k + 1 in kept for k in flips)  # both ends of each
+    assert len(path["step"]) == 200
+
+
+def test_rows_on_demand_and_a_step_explained_come_from_the_workers_memory(client):
+    body = {**LONG, "rows": [9_990, 50], "path_points": 600}
+    first = client.post("/api/descend", json=body)
+    again = client.post("/api/descend", json={**LONG, "rows": [0, 0], "explain_step": 9_998})
+    assert [s["step"] for s in first.json()["steps"]] == list(range(9_990, 10_001))
+    assert again.json()["steps"] == [] and again.json()["explanation"]["step"] == 9_998
+    # Server-Timing: the worker's time, and whether it had to compute anything anew
+    assert re.fullmatch(r"worker;dur=[\d.]+, cpu;dur=[\d.]+, cache;desc=(hit|miss)",
+                        again.headers["server-timing"])
+    # both workers may serve the same function; each computes the run at most once
+    hits = [client.post("/api/descend", json={**LONG, "rows": [0, 0]})
+            .headers["server-timing"].endswith("hit") for _ in range(4)]
+    assert hits.count(True) >= 2
+
+
+@pytest.mark.parametrize("rows, fragment", [([0], "rows must be [first, count]"),
+                                            ([5, 1], "rows[0] (the first point) must be"),
+                                            ([0, 5000], "rows[1] (how many points) must be")])
+def test_bad_rows_are_400(client, rows, fragment):
+    body = {"expr": "x^2", "start": "x=1", "steps": 3, "rows": rows}
+    response = client.post("/api/descend", json=body)
+    assert response.status_code == 400 and fragment in response.json()["error"]
+
+
+def test_lr_gives_the_methods_range_and_the_saddles_direction(client):
+    body = {"expr": "x^2 - y^2", "start": "x=2.49,y=0.05", "method": "momentum", "beta": 0.5}
+    document = client.post("/api/lr", json=body).json()
+    advice = gradwise.advise_learning_rate("x^2 - y^2", {"x": 2.49, "y": 0.05},
+                                           method="momentum", beta=0.5)
+    assert document["messages"] == advice.lines()
+    assert document["negative_curvature"] == [{"eigenvalue": -2.0, "direction": [0.0, 1.0]}]
+    assert document["method_max_stable"] == 1.5 and document["advised"] == 0.75
+
+
+def test_descend_takes_beta(client):
+    body = {"expr": "(1 - w)^2", "start": "w=3", "method": "momentum", "beta": 0.5, "steps": 2}
+    document = client.post("/api/descend", json=body).json()
+    assert [s["point"]["w"] for s in document["steps"]] == pytest.approx([3, 2.6, 2.08])
+    assert document["hyper"] == {"beta": 0.5}
+    bad = client.post("/api/descend", json={**body, "method": "gd"})
+    assert bad.status_code == 400 and "gd takes no hyper-parameter" in bad.json()["error"]
+
+
+def test_the_api_page_renders_its_markdown_and_post_says_where_to_post(client):
+    page = client.get("/api")
+    assert "<code>x^2 + y^2</code>" in page.text and "`" not in page.text
+    answer = client.post("/api", json={"expr": "x"})
+    assert answer.status_code == 405
+    assert "POST a JSON body to one of /api/gradient" in answer.json()["error"]
+    assert client.get("/favicon.ico").status_code == 204
+
+
+# -- throughput: what a worker derives is remembered, and asked of it again (item 11) ---------
+
+def test_requests_about_one_function_go_back_to_the_worker_that_knows_it(client):
+    body = {"expr": "x^3 + 7 x y + sin(y)/3"}  # no other test uses it: cold in both workers
+    caches = [client.post("/api/gradient", json=body).headers["server-timing"]
+              .split("cache;desc=")[1] for _ in range(4)]
+    # the first parses and differentiates it; the others go to that worker, which knows it
+    # (taking the workers in turn, the second would have gone to the cold one)
+    assert caches == ["miss", "hit", "hit", "hit"]
+
+
+def test_a_critical_point_search_is_kept_by_the_server(client):
+    body = {"expr": "x^4 - 3 x^2 + y^2 + x y / 5", "within": "x=-3:3,y=-3:3", "budget": 2}
+    first = client.post("/api/critical", json=body)
+    again = client.post("/api/critical", json=dict(reversed(list(body.items()))))
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["server-timing"] == "worker;dur=0.000, cpu;dur=0.000, cache;desc=hit"

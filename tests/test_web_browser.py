@@ -1,325 +1,244 @@
-"""The playground in a real headless Chromium (Debian's), driven by Playwright for Python.
-
-Screenshots are saved under ``test-artifacts/``. Without Chromium these tests skip, except in
-CI (``CI=true``), where a missing browser is a failure: ``.ci/run`` installs it.
-"""
+"""The playground's core in real Chromium: the function, a start set by mouse or by touch, the
+runs drawn over a landscape that stays drawn, the step table and its explanations, what the page
+loads and sends (issue 18, items 1, 2, 7, 9, 10)."""
 
 import json
-import os
-import shutil
-import time
-from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
 
 import gradwise
-from _web_support import running_server
+from _web_browser import (
+    animation_done,
+    query,
+    ready,
+    run_done,
+    screen_point,
+    settled,
+    type_function,
+    url,
+    wait_for,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-if not (os.path.exists(CHROMIUM) and shutil.which("chromium", path="/usr/bin")):
-    if os.environ.get("CI", "").lower() == "true":
-        raise RuntimeError(f"CI needs Chromium at {CHROMIUM}: apt-get install -y chromium "
-                           "(.ci/run does this)")
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+BOWL = "x^2 + y^2"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with running_server(workers=2) as (base, _process):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser, server, request):
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    opened = context.new_page()
-    errors = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    outside = []
-    opened.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
-        (server, "data:")) else None)
-    yield opened
-    ARTIFACTS.mkdir(exist_ok=True)
-    opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert not errors, errors
-    assert not outside, f"the page reached outside the server: {outside}"
-
-
-def wait_for(page, condition, timeout=15.0):
-    """Poll a JavaScript expression (page.evaluate works under the page's CSP; polling with
-    wait_for_function would need 'unsafe-eval')."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(condition):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {condition}")
-        time.sleep(0.05)
-
-
-def type_function(page, text):
-    field = page.locator("#expr")
-    field.fill("")
-    field.type(text, delay=20)
-
-
-def settled(page, text):
-    """Wait until the page shows everything for the function ``text``."""
-    wait_for(page, f"document.getElementById('expr').dataset.settled === {json.dumps(text)}")
-
-
-def test_the_gradient_shows_in_the_notes_notation(page, server):
-    page.goto(server + "/?f=x")
+def test_the_gradient_shows_in_the_notes_notation(pages):
+    page = pages.open("desktop", url(f="x"))
     settled(page, "x")
-    type_function(page, "x^2 + y^2")
-    settled(page, "x^2 + y^2")
-    assert page.locator("#gradient").text_content() == str(gradwise.gradient("x^2 + y^2"))
+    type_function(page, BOWL)
+    settled(page, BOWL)
+    assert page.locator("#gradient").text_content() == str(gradwise.gradient(BOWL))
     assert page.locator("#expr-error").is_hidden()
 
 
-def test_a_bad_expression_shows_its_error_at_the_column(page, server):
-    page.goto(server + "/")
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_bad_expression_shows_its_error_at_the_column(pages, device):
+    page = pages.open(device)
+    settled(page, BOWL)
     type_function(page, "x^2 + * y")
     settled(page, "x^2 + * y")
-    error = page.locator("#expr-error")
     with pytest.raises(gradwise.ParseError) as expected:
         gradwise.parse("x^2 + * y")
-    lines = error.text_content().split("\n")
-    assert lines[0] == expected.value.reason
-    assert lines[1] == "x^2 + * y"
-    assert lines[2] == " " * (expected.value.column - 1) + "^"
-    assert error.get_attribute("data-column") == str(expected.value.column)
+    assert page.locator("#expr-error-text").text_content() == expected.value.reason
+    caret = page.locator("#expr-error-caret").text_content().split("\n")
+    assert caret == ["x^2 + * y", " " * (expected.value.column - 1) + "^"]
+    assert page.locator("#expr-error").get_attribute("data-column") == str(expected.value.column)
     assert page.locator("#gradient").text_content() == ""
 
 
-def test_the_plot_has_arrows_and_a_click_sets_the_start(page, server):
-    page.goto(server + "/?f=x%5E2%20%2B%20y%5E2")
-    wait_for(page, "document.querySelector('#plot .contour') !== null")
-    arrows = page.evaluate("document.getElementById('plot').layout.annotations.length")
-    assert arrows == 81
-    click_plot(page, 0.8, 0.25)
+# -- item 1: a tap sets the start, as a click does -------------------------------------------------
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_tap_or_a_click_sets_the_start_where_it_landed(pages, device):
+    page = pages.open(device, url(f=BOWL))
+    ready(page, BOWL)
+    x, y = screen_point(page, 1.5, -2.0)
+    if device == "phone":
+        page.touchscreen.tap(x, y)
+    else:
+        page.mouse.click(x, y)
     wait_for(page, "new URLSearchParams(location.search).has('start')")
-    start = parse_qs(urlparse(page.url).query)["start"][0]
-    assert set(dict(part.split("=") for part in start.split(","))) == {"x", "y"}
-    assert "start:" in page.locator("#start-text").text_content()
-
-
-def click_plot(page, fx, fy):
-    """Click at a fraction of the plotting area (0, 0 is its top left)."""
-    box = page.locator("#plot .nsewdrag").first.bounding_box()
-    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-
-
-def test_a_link_reproduces_the_view(page, server):
-    page.goto(server + "/?f=sin(x)&start=x%3D1.5&eta=0.05&method=gd")
-    wait_for(page, "document.getElementById('gradient').textContent.includes('cos')")
-    assert page.locator("#expr").input_value() == "sin(x)"
-    assert page.locator("#start-text").text_content() == "start: x = 1.5"
-    query = parse_qs(urlparse(page.url).query)
-    assert query["eta"] == ["0.05"] and query["start"] == ["x=1.5"]
-
-
-def run_done(page):
-    """Wait until the path, table, diagnosis and advice show the controls' current values."""
-    wait_for(page, "document.getElementById('steps-table').dataset.run === runKey()")
-
-
-def view_state(page):
-    query = parse_qs(urlparse(page.url).query)
-    start = dict(part.split("=") for part in query["start"][0].split(","))
-    return start, query["eta"][0], query["method"][0]
-
-
-def cell_numbers(row):
-    return [float(text) for text in row.locator("td").all_text_contents()]
-
-
-def test_descent_from_a_click_matches_the_library(page, server):
-    page.goto(server + "/?f=x")
-    settled(page, "x")
-    type_function(page, "x^2 + y^2")
-    settled(page, "x^2 + y^2")
-    click_plot(page, 0.85, 0.2)
-    wait_for(page, "new URLSearchParams(location.search).has('start')")
-    slider = page.locator("#eta")
-    slider.focus()
-    for _ in range(25):  # 0.25 in log10: η from 0.1 to about 0.178
-        page.keyboard.press("ArrowRight")
-    wait_for(page, "new URLSearchParams(location.search).get('eta') !== '0.1'")
     run_done(page)
+    start = dict(part.split("=") for part in query(page)["start"].split(","))
+    cell = 6 / 40  # the phone's grid (41 points over [−3, 3]) is the coarser
+    assert float(start["x"]) == pytest.approx(1.5, abs=cell)
+    assert float(start["y"]) == pytest.approx(-2.0, abs=cell)
+    assert [page.locator(f"#start-{n}").input_value() for n in "xy"] == [start["x"], start["y"]]
+    assert page.locator("#steps-table tbody tr").count() > 1  # and the descent ran from there
 
-    start, eta, method = view_state(page)
-    assert float(eta) == pytest.approx(10 ** (-1 + 0.25), rel=1e-2)
-    assert float(start["x"]) > 0 and float(start["y"]) > 0
-    result = gradwise.minimize("x^2 + y^2", {k: float(v) for k, v in start.items()},
-                               learning_rate=eta, method=method, max_steps=100)
+
+# -- item 2: the landscape stays drawn while the path grows ---------------------------------------
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_landscape_stays_drawn_during_every_frame_of_the_animation(pages, device):
+    page = pages.open(device, url(f=BOWL))
+    ready(page, BOWL)
+    # count the contour's shapes and the arrows at every animation frame of the next run
+    page.evaluate("""window.frames_seen = [];
+        (function watch() {
+          if (player.playing) window.frames_seen.push([player.at,
+              document.querySelectorAll('#plot .contourlayer path').length,
+              document.querySelectorAll('#plot .scatterlayer .trace path.point').length]);
+          requestAnimationFrame(watch);
+        })();""")
+    x, y = screen_point(page, 2.5, 2.0)
+    page.mouse.click(x, y) if device == "desktop" else page.touchscreen.tap(x, y)
+    wait_for(page, "window.frames_seen.length > 0")
+    animation_done(page)
+    frames = page.evaluate("window.frames_seen")
+    assert len({at for at, _, _ in frames}) >= 3, frames  # it did animate
+    assert all(shapes > 0 and arrows > 0 for _, shapes, arrows in frames), frames
+    path = page.evaluate("document.getElementById('path-plot').data[0]")
+    assert len(path["x"]) > 3 and path["x"][0] == pytest.approx(float(query(page)["start"]
+                                                                      .split(",")[0][2:]))
+
+
+def test_descent_from_a_click_matches_the_library(pages):
+    page = pages.open("desktop", url(f=BOWL))
+    ready(page, BOWL)
+    x, y = screen_point(page, 2.0, 1.0)
+    page.mouse.click(x, y)
+    wait_for(page, "new URLSearchParams(location.search).has('start')")
+    typed = page.locator("#eta")
+    typed.fill("0.25")
+    wait_for(page, "new URLSearchParams(location.search).get('eta') === '0.25'")
+    ready(page, BOWL)
+    start = {k: float(v) for k, v in (p.split("=") for p in query(page)["start"].split(","))}
+    result = gradwise.minimize(BOWL, start, learning_rate="0.25", max_steps=100)
     expected = [tuple(float(c) for c in result.trace.point(k)) for k in range(len(result.trace))]
-
-    path = page.evaluate("(() => { const t = document.getElementById('plot').data[1];"
+    path = page.evaluate("(() => { const t = document.getElementById('path-plot').data[0];"
                          " return [t.x, t.y]; })()")
-    # after the animation the whole picture is drawn: the contour fill, its arrows, the path
-    drawn = page.evaluate("[document.querySelectorAll('#plot .contourlayer path').length,"
-                          " document.querySelectorAll('#plot .annotation-arrow-g').length]")
-    assert drawn[0] > 0 and drawn[1] > 0, drawn
-    assert path[0] == pytest.approx([x for x, _ in expected])
-    assert path[1] == pytest.approx([y for _, y in expected])
-
+    assert path[0] == pytest.approx([p[0] for p in expected])
+    assert path[1] == pytest.approx([p[1] for p in expected])
     rows = page.locator("#steps-table tbody tr")
     assert rows.count() == len(expected)
     for k in (0, 1, len(expected) - 1):
-        step, x, y, value, gx, gy = cell_numbers(rows.nth(k))
-        assert step == k
-        assert [x, y] == pytest.approx(expected[k], rel=1e-5, abs=1e-12)
+        step, x_, y_, value, gx, gy = [float(t) for t in rows.nth(k).locator("td")
+                                       .all_text_contents()]
+        assert step == k and [x_, y_] == pytest.approx(expected[k], rel=1e-5, abs=1e-12)
         assert value == pytest.approx(float(result.trace.values[k]), rel=1e-5, abs=1e-12)
-        assert [gx, gy] == pytest.approx([2 * x, 2 * y], rel=1e-5, abs=1e-12)
-
-    rows.nth(1).click()
-    wait_for(page, "document.getElementById('explanation').dataset.step === '1'")
-    explanation = page.locator("#explanation")
-    assert explanation.text_content() == "step 2: " + gradwise.explain_step(result, 1)
-    status = page.locator("#status").text_content()
-    assert status.startswith(result.message)
-    shown = page.locator("#diagnosis li").all_text_contents()
-    assert shown == [finding.message for finding in result.findings]
-    advice = gradwise.advise_learning_rate("x^2 + y^2", start)
-    assert advice.max_stable == 1.0
-    assert "stable for 0 < η < 1," in page.locator("#advice").text_content()
-    minimum = page.evaluate("document.getElementById('plot').data[2]")
-    assert (minimum["x"], minimum["y"], minimum["text"]) == ([0], [0], ["minimum"])
+    assert page.locator("#status").text_content().startswith(f"gd: {result.message}")
+    assert page.locator("#findings li").all_text_contents() == [f.message
+                                                                for f in result.findings]
+    minimum = page.evaluate("document.getElementById('plot').data.find(t => t.name === "
+                            "'minimum')")
+    assert (minimum["x"], minimum["y"]) == ([0], [0])
 
 
-def test_a_curve_for_one_variable_with_its_path(page, server):
-    page.goto(server + "/?f=(1%20-%20w)%5E2&start=w%3D3&eta=0.1&method=gd")
-    settled(page, "(1 - w)^2")
-    run_done(page)
+def test_a_curve_for_one_variable_with_its_path(pages):
+    page = pages.open("desktop", url(f="(1 - w)^2", start="w=3", eta="0.1"))
+    ready(page, "(1 - w)^2")
     curve = page.evaluate("document.getElementById('plot').data[0]")
     assert curve["type"] == "scatter" and len(curve["x"]) == 61
     assert curve["y"][0] == pytest.approx((1 - curve["x"][0]) ** 2)
-    path = page.evaluate("document.getElementById('plot').data[1].x")
+    path = page.evaluate("document.getElementById('path-plot').data[0].x")
     assert path[:3] == pytest.approx([3, 2.6, 2.28])
-    page.locator("#steps-table tbody tr").first.click()
-    wait_for(page, "document.getElementById('explanation').dataset.step === '0'")
-    assert page.locator("#explanation").text_content().endswith("= 2.6")
 
 
-def test_the_method_choice_is_in_the_url(page, server):
-    page.goto(server + "/?f=x%5E2%20%2B%20y%5E2&start=x%3D1%2Cy%3D2&eta=0.1&method=gd")
-    settled(page, "x^2 + y^2")
-    page.locator("#method").select_option("adam")
-    wait_for(page, "new URLSearchParams(location.search).get('method') === 'adam'")
-    run_done(page)
-    result = gradwise.minimize("x^2 + y^2", "x=1,y=2", learning_rate="0.1", method="adam",
-                               max_steps=100)
-    path = page.evaluate("document.getElementById('plot').data[1].x")
-    assert path == pytest.approx([float(result.trace.point(k)[0])
-                                  for k in range(len(result.trace))])
+# -- item 7: explanations -------------------------------------------------------------------------
 
-
-# -- the neuron tab ---------------------------------------------------------------------------
-
-NOTES_CSV = "a,b,y\n" + "".join(f"{(i * 7) % 10 / 3},{(i * 3) % 8 / 2},{int((i * 7) % 10 > 4)}\n"
-                                for i in range(30))
-
-
-def choose_file(page, name, text):
-    data = text.encode() if isinstance(text, str) else text
-    page.set_input_files("#csv-file", files=[{"name": name, "mimeType": "text/csv",
-                                              "buffer": data}])
-
-
-def trained(page):
-    """Wait until the latest Train click has been answered and drawn."""
-    wait_for(page, "document.getElementById('train-status').dataset.done"
-                   " === String(upload.generation)")
-
-
-def test_the_neuron_tab_trains_on_an_uploaded_csv(page, server):
-    page.goto(server + "/")
-    page.locator("#tab-button-neuron").click()
-    assert page.locator("#tab-neuron").is_visible() and page.locator("#tab-descent").is_hidden()
-    assert parse_qs(urlparse(page.url).query)["tab"] == ["neuron"]
-    choose_file(page, "notes.csv", NOTES_CSV)
-    wait_for(page, "!document.getElementById('train').disabled")
-    assert page.locator("#target option").all_text_contents() == ["a", "b", "y"]
-    assert page.locator("#target").input_value() == "y"
-    page.locator("#activation").select_option("sigmoid")
-    page.locator("#train-eta").fill("0.5")
-    page.locator("#epochs").fill("60")
-    page.locator("#train").click()
-    trained(page)
-
-    body = {"csv": NOTES_CSV, "filename": "notes.csv", "target": "y", "features": ["a", "b"],
-            "activation": "sigmoid", "learning_rate": "0.5", "epochs": 60, "method": "gd"}
-    expected = httpx.post(server + "/api/train", json=body, timeout=30).json()
-    curve = page.evaluate("document.getElementById('cost-plot').data[0]")
-    assert curve["x"] == list(range(61))
-    assert curve["y"] == expected["history"]
-    assert page.locator("#train-status").text_content().startswith(
-        f"{expected['status']} after 60 epochs (60 steps)")
-    assert page.locator("#train-findings li").all_text_contents() == expected["messages"]
-    rows = [row.locator("td").all_text_contents()
-            for row in page.locator("#weights-table tr").all()]
-    assert [label for label, _ in rows] == ["w[a]", "w[b]", "b"]
-    shown = [float(value) for _, value in rows]
-    assert shown == pytest.approx([*expected["weights"].values(), expected["bias"]], rel=1e-5)
-
-
-def test_a_file_over_the_cap_is_refused_before_it_is_sent(page, server):
-    from gradwise.web.schema import MAX_CSV
-
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_row_k_explains_step_k_below_it_without_rerunning(pages, device):
+    page = pages.open(device, url(f=BOWL, start="x=2,y=1", eta="0.1"))
+    ready(page, BOWL)
+    row = page.locator('#steps-table tbody tr[data-step="2"]')
+    where = "r => r.getBoundingClientRect().top + window.scrollY"  # on the page, not the screen
+    before = row.evaluate(where)
     sent = []
-    page.on("request", lambda r: sent.append(r.url) if "/api/train" in r.url else None)
-    page.goto(server + "/?tab=neuron")
-    choose_file(page, "big.csv", b"x,y\n" + b"1" * (MAX_CSV - 3))
-    wait_for(page, "!document.getElementById('csv-error').hidden")
-    assert f"at most {MAX_CSV:,} (1 MiB)" in page.locator("#csv-error").text_content()
-    assert page.locator("#train").is_disabled()
-    choose_file(page, "just.csv", b"x,y\n" + b"1" * (MAX_CSV - 4))  # exactly at the cap
-    wait_for(page, "!document.getElementById('train').disabled")
-    assert page.locator("#csv-error").is_hidden()
-    assert sent == []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data or "{}"))
+            if "/api/" in r.url else None)
+    row.click()
+    wait_for(page, "document.getElementById('steps-table').dataset.explained === '2'")
+    result = gradwise.minimize(BOWL, {"x": 2, "y": 1}, learning_rate="0.1", max_steps=100)
+    shown = page.locator("tr.explanation pre").text_content()
+    assert shown == "step 2: " + gradwise.explain_step(result, 1)
+    assert row.evaluate(where) == before  # nothing above it moved
+    assert page.locator("tr.explanation").evaluate("r => r.previousElementSibling.dataset.step") \
+        == "2"
+    # one small request for the text; the path is not drawn again
+    assert len(sent) == 1 and sent[0]["rows"] == [0, 0] and sent[0]["explain_step"] == 1
+    assert page.evaluate("player.playing") is False
 
 
-def test_a_bad_csv_shows_the_loaders_line_and_column(page, server):
-    page.goto(server + "/?tab=neuron")
-    choose_file(page, "typo.csv", "x,y\n1,2\n3,4\n5,six\n")
-    wait_for(page, "!document.getElementById('train').disabled")
-    page.locator("#train").click()
-    trained(page)
-    error = page.locator("#csv-error").text_content()
-    assert error.startswith("typo.csv: line 4, column 2 ('y'): found 'six'")
-    assert page.evaluate("document.getElementById('cost-plot').data") is None
+def test_momentum_and_adam_rows_show_their_own_formulas(pages):
+    page = pages.open("desktop", url(f=BOWL, start="x=2,y=1", method="momentum", beta="0.5"))
+    ready(page, BOWL)
+    page.locator('#steps-table tbody tr[data-step="2"]').click()
+    wait_for(page, "document.getElementById('steps-table').dataset.explained === '2'")
+    result = gradwise.minimize(BOWL, {"x": 2, "y": 1}, learning_rate=0.1, method="momentum",
+                               beta=0.5, max_steps=100)
+    text = page.locator("tr.explanation pre").text_content()
+    assert text == "step 2: " + gradwise.explain_step(result, 1)
+    assert "v_x = β·v_x + ∂f/∂x = 0.5 × " in text
+    page.locator("#method").select_option("adam")
+    ready(page, BOWL)
+    page.locator('#steps-table tbody tr[data-step="1"]').click()
+    wait_for(page, "document.querySelector('tr.explanation pre') !== null")
+    assert "m̂_x = m_x/(1 − β₁^1)" in page.locator("tr.explanation pre").text_content()
 
 
-def test_hostile_column_names_are_shown_as_text(page, server):
-    names = ["<img src=x onerror=document.title='pwned'>", "a, \"b\"", "__proto__"]
-    header = ",".join('"' + n.replace('"', '""') + '"' for n in names)
-    page.goto(server + "/?tab=neuron")
-    choose_file(page, "hostile.csv", header + "\n1,2,3\n2,1,5\n3,3,4\n")
-    wait_for(page, "!document.getElementById('train').disabled")
-    assert page.locator("#target option").all_text_contents() == names
-    page.locator("#target").select_option(names[0])
-    ticked = page.locator("#features input").evaluate_all("ticks => ticks.map(t => t.value)")
-    assert ticked == names[1:]
-    page.locator("#train").click()
-    trained(page)
-    labels = page.locator("#weights-table td:first-child").all_text_contents()
-    assert labels == [f"w[{names[1]}]", f"w[{names[2]}]", "b"]
-    assert page.evaluate("document.querySelectorAll('#tab-neuron img').length") == 0
-    assert page.title() == "gradwise playground"
+def test_rows_are_reached_by_tab_and_opened_by_enter(pages):
+    page = pages.open("desktop", url(f=BOWL, start="x=2,y=1"))
+    ready(page, BOWL)
+    page.locator('#steps-table tbody tr[data-step="0"]').focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.step") == "1"
+    page.keyboard.press("Enter")
+    wait_for(page, "document.getElementById('steps-table').dataset.explained === '1'")
+    assert page.locator("tr.explanation pre").text_content().startswith("step 1: ∂f/∂x(2, 1)")
+
+
+# -- item 9: nothing leaves the page --------------------------------------------------------------
+
+def test_no_share_button_and_the_policy_blocks_uploads(pages, site):
+    headers = httpx.get(site + "/").headers
+    policy = headers["content-security-policy"]
+    assert "connect-src 'self'" in policy and "form-action 'self'" in policy
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    page = pages.open("desktop", url(f=BOWL))
+    ready(page, BOWL)
+    page.locator("#plot").hover()
+    assert page.locator("#plot .modebar-btn").count() > 3
+    assert page.locator('#plot .modebar-btn[data-title^="Share"]').count() == 0
+    assert page.evaluate("document.getElementById('plot')._context.showSendToCloud") is False
+    blocked = page.evaluate("""() => new Promise((done) => {
+        const seen = [];
+        document.addEventListener('securitypolicyviolation',
+                                  (e) => { seen.push(e.violatedDirective); });
+        const form = document.createElement('form');  // an upload as a form post ...
+        form.method = 'POST';
+        form.action = 'https://example.com/upload';
+        document.body.append(form);
+        form.submit();
+        fetch('https://example.com/upload', {method: 'POST'}).catch(() => {});  // ... or a fetch
+        setTimeout(() => done(seen), 1500);
+    })""")
+    assert any(d.startswith("form-action") for d in blocked), blocked
+    assert any(d.startswith("connect-src") for d in blocked), blocked
+    pages.errors.clear()  # the blocked attempts log errors on purpose
+
+
+# -- item 10: a slider move on a 10,000-step run sends what is drawn -------------------------------
+
+def test_a_slider_move_on_a_long_run_is_light_and_coalesced(pages):
+    page = pages.open("desktop", url(f=BOWL, start="x=2,y=1", eta="0.0001", steps="10000"))
+    ready(page, BOWL)
+    sizes, bodies = [], []
+
+    def answered(response):
+        if response.url.endswith("/api/descend"):
+            sizes.append(len(response.body()))
+            bodies.append(json.loads(response.request.post_data))
+
+    page.on("response", answered)
+    slider = page.locator("#eta-slider")
+    slider.focus()
+    for _ in range(20):  # a drag through 20 positions
+        page.keyboard.press("ArrowRight")
+    ready(page, BOWL)
+    assert 1 <= len(sizes) < 20  # coalesced: one request at a time, the last position wins
+    assert bodies[-1]["learning_rate"] == query(page)["eta"]
+    assert max(sizes) < 80_000, sizes  # not 1.6 MB: the thinned path and one page of rows
+    assert page.locator("#steps-table tbody tr").count() == 50
+    assert page.evaluate("document.getElementById('path-plot').data[0].x.length") <= 600

@@ -24,9 +24,10 @@ from gradwise.calculus.graph_text import expression_text, value_text
 from gradwise.language.expressions import Expression
 from gradwise.language.functions import standard_form
 
-__all__ = ["machine_text", "gradient_document", "hessian_document", "descent_document",
-           "lr_document", "critical_document", "train_document", "graph_document",
-           "finite_or_null", "steps_document", "check_document"]
+__all__ = ["machine_text", "gradient_document", "gradient_part", "point_part",
+           "hessian_document", "descent_document", "lr_document", "critical_document",
+           "train_document", "graph_document", "finite_or_null", "steps_document",
+           "check_document"]
 
 
 def machine_text(expr: sympy.Expr) -> str:
@@ -64,17 +65,30 @@ def gradient_document(g: Any, value: Any = None, slope: Any = None) -> dict[str,
         value: ``g.at(point)``, or None.
         slope: the directional derivative at the point, or None.
     """
-    document = _function(g.function)
-    document["gradient"] = [machine_text(c) for c in g.components]
-    document["display"] = str(g)
+    document = gradient_part(g)
     if value is not None:
-        document["at"] = {s.name: str(v) for s, v in value.point.items()}
-        document["value"] = list(value.values)
-        document["exact"] = [machine_text(c) for c in value.exact]
-        document["magnitude"] = float(value.magnitude.evalf(17))
+        document.update(point_part(value))
     if slope is not None:
         document["directional_derivative"] = float(slope.evalf(17))
     return document
+
+
+def gradient_part(g: Any) -> dict[str, Any]:
+    """The part of ``grad --json`` that holds everywhere: the function and ∇f as text (a
+    server keeps it per function: it is the same for every point)."""
+    document = _function(g.function)
+    document["gradient"] = [machine_text(c) for c in g.components]
+    document["display"] = str(g)
+    return document
+
+
+def point_part(value: Any) -> dict[str, Any]:
+    """The part of ``grad --json`` at a point: the point, ∇f's floats and exact values, and
+    |∇f| (as a float, from the floats: within one unit in the last place)."""
+    values = list(value.values)
+    return {"at": {s.name: str(v) for s, v in value.point.items()}, "value": values,
+            "exact": [machine_text(c) for c in value.exact],
+            "magnitude": math.hypot(*values)}
 
 
 def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
@@ -88,9 +102,11 @@ def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
     return document
 
 
-def descent_document(result: Any) -> dict[str, Any]:
-    """``descend --json``: every point from the start, the status, the findings and their
-    messages (aligned, as in ``train --json``), and the critical point a converged run reached.
+def descent_document(result: Any, rows: range | None = None) -> dict[str, Any]:
+    """``descend --json``: every point from the start (or the ``rows`` asked for: the page's
+    rows on demand), the status, the findings and their messages (aligned, as in
+    ``train --json``), the method's hyper-parameters, and the critical point a converged run
+    reached.
     """
     trace = result.trace
     names = trace.names
@@ -106,7 +122,10 @@ def descent_document(result: Any) -> dict[str, Any]:
         "message": result.message,
         "findings": result.codes,
         "messages": [f.message for f in result.findings],
-        "steps": [_step(trace, k, result.exact) for k in range(len(trace))],
+        "hyper": {name: float(value) for name, value in result.hyper.items()},
+        "n_steps": trace.n_steps,
+        "steps": [_step(trace, k, result.exact) for k in (range(len(trace)) if rows is None
+                                                          else rows)],
         "final": {n: float(x) for n, x in result.point.items()},
         "final_value": float(result.value),
         "reached": _reached(result),
@@ -136,9 +155,17 @@ def _reached(result: Any) -> dict[str, Any] | None:
 
 
 def lr_document(advice: Any, rows: Any = None) -> dict[str, Any]:
-    """``lr --json``: the curvature, the stable range, and a sweep's rows when there is one."""
-    document: dict[str, Any] = {"curvature": advice.curvature, "max_stable": advice.max_stable,
-                                "optimal": advice.optimal, "exact": advice.exact}
+    """``lr --json``: the curvature, the spectrum at the start, the stable range for plain
+    descent and for the chosen method, the advice as lines of text, and a sweep's rows."""
+    document: dict[str, Any] = {
+        "curvature": advice.curvature, "max_stable": advice.max_stable,
+        "optimal": advice.optimal, "exact": advice.exact, "at": dict(advice.start),
+        "eigenvalues": list(advice.eigenvalues),
+        "negative_curvature": [{"eigenvalue": lam, "direction": list(direction)}
+                               for lam, direction in advice.negative],
+        "method": advice.method, "hyper": dict(advice.hyper),
+        "method_max_stable": advice.method_max_stable, "advised": advice.advised,
+        "ranges": advice.ranges, "messages": advice.lines()}
     if rows is not None:
         document["sweep"] = [{"learning_rate": r.learning_rate, "status": r.status,
                               "findings": list(r.findings), "final_value": r.final_value,

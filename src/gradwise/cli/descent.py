@@ -27,6 +27,26 @@ TABLE_TAIL = 5
 PANELS = 5
 """``lr --plot`` compares at most this many runs: one row of panels."""
 
+HYPER = ("beta", "beta1", "beta2")
+"""The hyper-parameters the command line takes: momentum's and Nesterov's β, Adam's β₁, β₂."""
+
+
+def hyper_options(command):
+    """--beta (momentum, nesterov), --beta1 and --beta2 (adam)."""
+    for name, helptext in reversed([
+            ("beta", "momentum and nesterov: β in v ← βv + ∇f [default: 0.9]."),
+            ("beta1", "adam: β₁, the decay of the mean gradient [default: 0.9]."),
+            ("beta2", "adam: β₂, the decay of the mean squared gradient [default: 0.999].")]):
+        command = click.option(f"--{name}", name, type=float, default=None,
+                               help=helptext)(command)
+    return command
+
+
+def chosen_hyper(values: dict[str, Any]) -> dict[str, Any]:
+    """The hyper-parameters given (None: the optimizer's default)."""
+    return {name: values[name] for name in HYPER if values.get(name) is not None}
+
+
 FACTORS = (0.1, 0.5, 0.9, 1.0, 1.1)
 """Without --sweep, ``lr --plot`` runs η = factor × 2/λ: well inside the stable range, the
 fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (divergence)."""
@@ -52,11 +72,13 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
 @click.option("--explain", is_flag=True, help="Write each step as the notes do.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file.")
+@hyper_options
 @plot_option
 @handle_errors
 def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: float, method: str,
             schedule: str | None, line_search: bool, ascent: bool, exact: bool, explain: bool,
-            as_json: bool, csv_path: str | None, plot_path: str | None) -> None:
+            as_json: bool, csv_path: str | None, plot_path: str | None,
+            **hyper: float | None) -> None:
     """Gradient descent (or ascent) on EXPR, step by step, with a diagnosis.
 
     \b
@@ -77,7 +99,7 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
         check_plot_variables(plot_path, f, progress=True)
     run = maximize if ascent else minimize
     result = run(f, start, learning_rate, method, max_steps=max_steps, tol=tol, exact=exact,
-                 schedule=schedule, line_search=line_search)
+                 schedule=schedule, line_search=line_search, **chosen_hyper(hyper))
     if csv_path:
         write_atomically(csv_path, _csv_text(result))
     if as_json:
@@ -162,6 +184,9 @@ def _print_table(result: Any) -> None:
               help="Steps per learning rate in the sweep and the --plot runs.")
 @click.option("--tol", type=float, default=1e-8, show_default=True)
 @click.option("--ascent", is_flag=True, help="Advice for gradient ascent (maximizing).")
+@click.option("--method", type=click.Choice(list(METHODS)), default="gd", show_default=True,
+              help="Also give this optimizer's own stable range.")
+@hyper_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @plot_option_for(*STILL, description="Also draw the runs side by side into FILE (.png, .svg "
                  "or .pdf), each panel titled with η, status and findings: with --sweep, "
@@ -169,7 +194,7 @@ def _print_table(result: Any) -> None:
                  "else η = " + ", ".join(f"{x:g}" for x in FACTORS) + " × 2/λ.")
 @handle_errors
 def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float, ascent: bool,
-       as_json: bool, plot_path: str | None) -> None:
+       method: str, as_json: bool, plot_path: str | None, **hyper: float | None) -> None:
     """Which learning rate? The stable range 0 < η < 2/λ from the curvature λ.
 
     \b
@@ -177,13 +202,15 @@ def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float
       gradwise lr "(1 - w)^2" --start w=3
       gradwise lr "(1 - w)^2" --start w=3 --sweep 0.01:2:50
       gradwise lr "(1 - w)^2" --start w=3 --plot rates.png
+      gradwise lr "x^2 - y^2" --start x=2,y=1 --method momentum --beta 0.5
     """
     from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
 
     f = parse(check_expression(expr))
     if plot_path:
         check_plot_variables(plot_path, f)
-    advice = advise_learning_rate(f, start, ascent=ascent)
+    advice = advise_learning_rate(f, start, ascent=ascent, method=method,
+                                  **chosen_hyper(hyper))
     rates = parse_range(sweep_spec) if sweep_spec else None
     rows = None if rates is None else sweep(f, start, rates, max_steps=max_steps, tol=tol,
                                             ascent=ascent)

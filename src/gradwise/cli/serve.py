@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import click
 
 from gradwise.cli._common import fail
@@ -33,5 +36,24 @@ def serve(host: str, port: int, workers: int | None, timeout: float) -> None:
              "pip install 'gradwise[web]'")
     limits = WorkerLimits(timeout=timeout, cpu_seconds=max(1, round(timeout)))
     app = create_app(Settings(workers=workers, limits=limits))
-    click.echo(f"gradwise playground on http://{host}:{port}/  (API: /api, Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn has shut down cleanly
+        _announcing_server()(config).run()
+
+
+def _announcing_server() -> Any:
+    """uvicorn's Server, printing the banner only once the port accepts connections (after
+    the workers have started and the socket is bound), with the port it really got."""
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                port = self.servers[0].sockets[0].getsockname()[1]
+                host = self.config.host
+                click.echo(f"gradwise playground on http://{host}:{port}/  (API: /api, "
+                           "Ctrl+C stops)")
+
+    return AnnouncingServer
+

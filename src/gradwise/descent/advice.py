@@ -1,52 +1,79 @@
-"""Which learning rate? Curvature gives the answer, and a sweep shows it.
+"""Which learning rate? The Hessian's spectrum gives the answer, method by method.
 
-Near a minimum f looks like a quadratic with Hessian H; plain descent multiplies the error
-along each eigenvector by (1 − ηλ), so it is stable iff |1 − ηλ| < 1 for the largest
-eigenvalue λ: 0 < η < 2/λ, and fastest along that direction at η = 1/λ. For a quadratic
-this is exact; otherwise λ is the largest curvature met along a descent path from the
-start, and the advice is local.
+Near a point f looks like a quadratic with Hessian H. Along an eigenvector with eigenvalue
+λ > 0, plain descent multiplies the error by (1 − ηλ) a step, so it is stable iff
+0 < η < 2/λ for the largest λ, and fastest along that direction at η = 1/λ. Heavy-ball
+momentum (v ← βv + ∇f, Δ = −ηv) is stable iff 0 < η < 2(1 + β)/λ, Nesterov's form
+(Δ = −η(∇f + βv)) iff 0 < η < 2(1 + β)/((1 + 2β)λ): the roots of each recurrence's
+characteristic polynomial lie inside the unit circle exactly there. AdaGrad, RMSProp and Adam
+divide by a running size of the gradient, so their steps are about η long whatever λ: no such
+bound exists. Along an eigenvector with λ < 0 every step multiplies the distance by
+|1 − ηλ| > 1, so no η makes descent settle that way: the run leaves along it.
+
+For a quadratic all of this is exact everywhere; otherwise λ is the largest curvature met along
+a descent path from the start, the spectrum is the Hessian's at the start, and the advice is
+local to the start.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
 
 from gradwise.calculus.gradients import hessian
-from gradwise.descent import diagnostics
-from gradwise.descent.column import Column
+from gradwise.descent.optimizers import METHODS, make
 from gradwise.descent.problem import from_expression
-from gradwise.descent.run import eigenvalues, maximize, minimize
-from gradwise.descent.stopping import Monitors
-from gradwise.descent.trace import Trace
-from gradwise.errors import InputError, whole_number
-from gradwise.language.expressions import exact_number
-from gradwise.numeric.kernels import array_kernel
+from gradwise.descent.run import maximize, minimize
+from gradwise.descent.sweep import MAX_SWEEP_CELLS, Sweep, SweepRow, parse_range, sweep
 from gradwise.numeric.printers import RUNTIME_ERRORS
 
-__all__ = ["Advice", "SweepRow", "advise_learning_rate", "sweep", "parse_range", "MAX_SWEEP_CELLS"]
+__all__ = ["Advice", "SweepRow", "Sweep", "advise_learning_rate", "sweep", "parse_range",
+           "stable_limit", "MAX_SWEEP_CELLS"]
 
 PATH_STEPS = 200
 """How far the path is followed to measure curvature for a non-quadratic f."""
 
-MAX_SWEEP_CELLS = 20_000_000
-"""learning rates × (steps + 1) a sweep may keep in memory."""
+FLAT = 1e-12
+"""Eigenvalues within this fraction of the largest |λ| count as zero (no curvature)."""
+
+_LIMITS = {"gd": "2/λ", "momentum": "2(1 + β)/λ", "nesterov": "2(1 + β)/((1 + 2β)λ)"}
+
+
+def stable_limit(method: str, lam: float, hyper: Mapping[str, Any]) -> float | None:
+    """The largest stable η of ``method`` on a quadratic of curvature λ (None: no such bound).
+
+    Example:
+        >>> stable_limit("gd", 2.0, {}), stable_limit("momentum", 2.0, {"beta": 0.5})
+        (1.0, 1.5)
+    """
+    if not lam > 0 or method not in _LIMITS:
+        return None
+    beta = float(hyper.get("beta", 0.0))
+    return {"gd": 2 / lam, "momentum": 2 * (1 + beta) / lam,
+            "nesterov": 2 * (1 + beta) / ((1 + 2 * beta) * lam)}[method]
 
 
 @dataclass(frozen=True)
 class Advice:
-    """The stable range of η for plain gradient descent.
+    """The stable range of η at the start, for plain descent and for the chosen method.
 
     Attributes:
         curvature: λ, the largest Hessian eigenvalue (of −f when maximizing).
-        max_stable: 2/λ: descent is stable for 0 < η < 2/λ (``None`` if λ <= 0).
-        optimal: 1/λ, the fastest η along the steepest direction (``None`` if λ <= 0).
+        max_stable: 2/λ: plain descent is stable for 0 < η < 2/λ (``None`` if λ <= 0).
+        optimal: 1/λ, the fastest η for plain descent along the steepest direction.
         exact: True for a quadratic, where λ is the same everywhere.
         exact_curvature: λ as an exact SymPy number, for a quadratic.
+        eigenvalues: the whole spectrum of the Hessian (of −f when maximizing) at the start,
+            ascending; a negative one is a direction no η makes converge.
+        directions: a unit eigenvector for each eigenvalue, in variable order.
+        start: the point the advice is for, by variable name.
+        method: the optimizer the range is for (``gd`` unless asked).
+        hyper: its hyper-parameters (momentum's β).
+        ascent: whether it advises gradient ascent.
     """
 
     curvature: float
@@ -54,156 +81,154 @@ class Advice:
     optimal: float | None
     exact: bool
     exact_curvature: sympy.Expr | None = None
+    eigenvalues: tuple[float, ...] = ()
+    directions: tuple[tuple[float, ...], ...] = ()
+    start: Mapping[str, float] = field(default_factory=dict)
+    method: str = "gd"
+    hyper: Mapping[str, Any] = field(default_factory=dict)
+    ascent: bool = False
+
+    @property
+    def ranges(self) -> dict[str, float | None]:
+        """Each method's largest stable η at λ (its default β, or this advice's), or None."""
+        return {name: stable_limit(name, self.curvature, self._hyper(name)) for name in METHODS}
+
+    @property
+    def method_max_stable(self) -> float | None:
+        """The chosen method's largest stable η (None: λ <= 0, or no simple bound)."""
+        return stable_limit(self.method, self.curvature, self.hyper)
+
+    @property
+    def advised(self) -> float | None:
+        """An η to try with the chosen method: 1/λ for plain descent, the middle of the
+        stable range for momentum and Nesterov; None where no bound exists."""
+        limit = self.method_max_stable
+        return None if limit is None else limit / 2
+
+    @property
+    def negative(self) -> list[tuple[float, tuple[float, ...]]]:
+        """(λ, direction) for each direction where the objective curves down at the start."""
+        scale = max([abs(e) for e in self.eigenvalues] + [0.0])
+        return [(e, d) for e, d in zip(self.eigenvalues, self.directions)
+                if e < -FLAT * scale]
+
+    def lines(self) -> list[str]:
+        """The advice as lines of text, the same in the CLI, the API and the page."""
+        lines = [self._curvature_line()]
+        lines += [self._negative_line(lam, d) for lam, d in self.negative]
+        if self.max_stable is None:
+            return lines
+        where = "where f curves the right way, " if self.negative else ""
+        lines.append(f"{where}stable for 0 < η < 2/λ = "
+                     f"{_text(self._exact(2), self.max_stable)}")
+        lines.append(f"fastest at η = 1/λ = {_text(self._exact(1), self.optimal)}")
+        if self.method != "gd":
+            lines.append(self._method_line())
+        return lines
 
     def __str__(self) -> str:
-        kind = "exact: f is quadratic" if self.exact else \
-            "local: the largest curvature along a descent path from the start"
+        return "\n".join(self.lines())
+
+    def _curvature_line(self) -> str:
+        at = ", ".join(f"{n} = {_text(None, x)}" for n, x in self.start.items())
+        kind = "exact: f is quadratic, so this holds everywhere" if self.exact else \
+            f"local: the largest curvature along a descent path from the start ({at}); " \
+            "the advice holds near the start"
         if self.max_stable is None:
             return (f"curvature λ = {self.curvature:.6g} ({kind}): no positive curvature, so "
                     "no learning rate makes descent settle here")
-        return (f"curvature λ = {_text(self.exact_curvature, self.curvature)} ({kind})\n"
-                f"stable for 0 < η < 2/λ = {_text(self._exact(2), self.max_stable)}\n"
-                f"fastest at η = 1/λ = {_text(self._exact(1), self.optimal)}")
+        return f"curvature λ = {_text(self.exact_curvature, self.curvature)} ({kind})"
+
+    def _negative_line(self, lam: float, direction: tuple[float, ...]) -> str:
+        bend = "up" if self.ascent else "down"
+        towards = "(" + ", ".join(_text(None, round(c, 6) + 0.0) for c in direction) + ")"
+        return (f"along {towards} f curves {bend} at the start (λ = {_text(None, lam)}): no η "
+                f"makes {'ascent' if self.ascent else 'descent'} settle that way; the run "
+                "leaves along it (a saddle, or no optimum that way)")
+
+    def _method_line(self) -> str:
+        limit = self.method_max_stable
+        if self.method not in _LIMITS:
+            return (f"{self.method} has no simple bound: its steps are about η long whatever "
+                    "the curvature, so choose η near the distance to travel divided by the "
+                    "steps you allow")
+        beta = _text(None, float(self.hyper.get("beta", 0.0)))
+        return (f"{self.method} (β = {beta}): stable for 0 < η < {_LIMITS[self.method]} = "
+                f"{_text(None, limit)}")
+
+    def _hyper(self, name: str) -> Mapping[str, Any]:
+        return self.hyper if name == self.method else make(name).hyper
 
     def _exact(self, numerator: int) -> sympy.Expr | None:
         return None if self.exact_curvature is None else numerator / self.exact_curvature
 
 
-@dataclass(frozen=True)
-class SweepRow:
-    """One learning rate's outcome in a sweep."""
+def advise_learning_rate(f: Any, start: Any, ascent: bool = False, method: str = "gd",
+                         **hyper: Any) -> Advice:
+    """λ, the spectrum at the start, and the stable range of η for plain descent and ``method``.
 
-    learning_rate: float
-    status: str
-    findings: tuple[str, ...]
-    final_value: float
-    final_point: tuple[float, ...]
-    n_steps: int
-
-
-def advise_learning_rate(f: Any, start: Any, ascent: bool = False) -> Advice:
-    """λ, the stable range 0 < η < 2/λ and the fastest η = 1/λ for plain descent.
+    Args:
+        f: the function (text or Expression).
+        start: where descent starts; a quadratic's advice holds everywhere, another's near it.
+        ascent: advise gradient ascent (the curvature of −f).
+        method: the optimizer whose own range to give, e.g. ``"momentum"``.
+        **hyper: its hyper-parameters, e.g. ``beta=0.5`` (its defaults otherwise).
 
     Example:
         >>> a = advise_learning_rate("(1 - w)^2", {"w": 3})
         >>> a.curvature, a.max_stable, a.optimal, a.exact
         (2.0, 1.0, 0.5, True)
+        >>> advise_learning_rate("x^2 - y^2", {"x": 1, "y": 1}).negative
+        [(-2.0, (0.0, 1.0))]
     """
+    chosen = make(method, **hyper)
     problem = from_expression(f, start, exact=False)
     expression = problem.expression
     sign = -1 if ascent else 1
     matrix = sign * hessian(expression).matrix
+    spectrum = _spectrum(problem.hessian, problem.start, sign)
+    context = {"eigenvalues": spectrum[0], "directions": spectrum[1],
+               "start": dict(zip(problem.names, problem.start)), "method": chosen.name,
+               "hyper": {k: float(v) for k, v in chosen.hyper.items()}, "ascent": ascent}
     if not matrix.free_symbols:
-        return _quadratic(matrix)
+        return _quadratic(matrix, context)
     lam = _largest_along_path(expression, problem.start, ascent)
-    return _advice(lam, exact=False)
+    return _advice(lam, False, None, context)
 
 
-class Sweep(tuple):  # type: ignore[type-arg]
-    """The rows of a sweep: a plain tuple of :class:`SweepRow`, shown as a table in notebooks."""
-
-    def _repr_html_(self) -> str:
-        from gradwise.notebook import sweep_html
-
-        return sweep_html(self)
-
-
-def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int = 1000,
-          tol: float = 1e-8, ascent: bool = False) -> Sweep:
-    """Plain descent with many learning rates at once (NumPy, one array op per step).
-
-    The stopping rules are those of :func:`gradwise.minimize` (:mod:`gradwise.descent.stopping`),
-    applied per learning rate.
-    The rows come back as a tuple that a notebook shows as an HTML table.
-
-    Example:
-        >>> [r.status for r in sweep("(1 - w)^2", {"w": 3}, [0.1, 1.0, 1.1])]
-        ['converged', 'max_steps', 'diverged']
-    """
-    import numpy as np
-
-    etas = _rates(learning_rates)
-    steps = _steps(max_steps, len(etas))
-    problem = from_expression(f, start, exact=False)
-    assert problem.expression is not None  # from_expression always keeps its expression
-    kernel = array_kernel(problem.expression)
-    sign = -1.0 if ascent else 1.0
-    with np.errstate(all="ignore"):
-        record = _sweep_arrays(kernel, problem.start, np.asarray(etas), sign, steps, float(tol))
-    return Sweep(_row(problem.names, record, j, eta, ascent, float(tol))
-                 for j, eta in enumerate(etas))
-
-
-def _sweep_arrays(kernel: Any, start: tuple[float, ...], etas: Any, sign: float, steps: int,
-                  tol: float) -> dict[str, Any]:
-    import numpy as np
-
-    m, n = len(etas), len(start)
-    xs = [np.full(m, x0) for x0 in start]
-    coords = np.empty((n, steps + 1, m))
-    grads = np.empty((n, steps + 1, m))
-    values = np.empty((steps + 1, m))
-    status = np.full(m, "max_steps", dtype=object)
-    length = np.full(m, steps + 1)
-    active = np.ones(m, dtype=bool)
-    monitors = Monitors(tol, sign, m)
-    rate = etas * sign
-    for k in range(steps + 1):
-        v, g = kernel(*xs)
-        v = np.broadcast_to(np.asarray(v, dtype=float), (m,))
-        g = [np.broadcast_to(np.asarray(c, dtype=float), (m,)) for c in g]
-        verdicts = monitors.verdicts(v, sum(c * c for c in g))
-        # a non-finite point is not recorded (length k), the others are (length k + 1)
-        _stop(active & (verdicts == "non_finite"), "non_finite", k, status, length, active)
-        values[k] = v
-        for i in range(n):
-            coords[i, k] = xs[i]
-            grads[i, k] = g[i]
-        for name in ("converged", "diverged"):
-            _stop(active & (verdicts == name), name, k + 1, status, length, active)
-        if not active.any() or k == steps:
-            break
-        xs = [np.where(active, x - rate * c, x) for x, c in zip(xs, g)]
-    return {"coords": coords, "grads": grads, "values": values, "status": status,
-            "length": length}
-
-
-def _stop(mask: Any, name: str, length_value: int, status: Any, length: Any,
-          active: Any) -> None:
-    status[mask] = name
-    length[mask] = length_value
-    active &= ~mask
-
-
-def _row(names: tuple[str, ...], record: dict[str, Any], j: int, eta: float, ascent: bool,
-         tol: float) -> SweepRow:
-    import numpy as np
-
-    size = int(record["length"][j])
-    status = str(record["status"][j])
-    coords = tuple(Column(c[:size, j]) for c in record["coords"])
-    grads = tuple(Column(c[:size, j]) for c in record["grads"])
-    values = Column(record["values"][:size, j])
-    trace = Trace(names, coords, values, grads, Column(np.broadcast_to(eta, size - 1), copy=False),
-                  status, ascent, tol)  # type: ignore[arg-type]
-    codes = tuple(f.code for f in diagnostics.diagnose(trace))
-    return SweepRow(eta, status, codes, values[-1], trace.point(-1), size - 1)
-
-
-def _quadratic(matrix: sympy.Matrix) -> Advice:
+def _quadratic(matrix: sympy.Matrix, context: dict[str, Any]) -> Advice:
     if matrix.shape == (1, 1):
         lam = matrix[0, 0]
     else:
         lam = max(matrix.eigenvals(), key=lambda e: float(sympy.re(e.evalf(30))))
-    return _advice(float(lam.evalf(17)), exact=True, exact_lam=sympy.nsimplify(lam))
+    return _advice(float(lam.evalf(17)), True, sympy.nsimplify(lam), context)
 
 
-def _advice(lam: float, exact: bool, exact_lam: sympy.Expr | None = None) -> Advice:
+def _advice(lam: float, exact: bool, exact_lam: sympy.Expr | None,
+            context: dict[str, Any]) -> Advice:
     if not lam > 0:
-        return Advice(lam, None, None, exact, exact_lam)
+        return Advice(lam, None, None, exact, exact_lam, **context)
     if exact_lam is not None:
-        return Advice(lam, float(2 / exact_lam), float(1 / exact_lam), True, exact_lam)
-    return Advice(lam, 2 / lam, 1 / lam, False)
+        return Advice(lam, float(2 / exact_lam), float(1 / exact_lam), True, exact_lam,
+                      **context)
+    return Advice(lam, 2 / lam, 1 / lam, False, **context)
+
+
+def _spectrum(hessian_at: Any, point: tuple[float, ...],
+              sign: int) -> tuple[tuple[float, ...], tuple[tuple[float, ...], ...]]:
+    """Eigenvalues (ascending) and unit eigenvectors of sign·H at the point; () if undefined."""
+    import numpy as np
+
+    try:
+        rows = np.array([[sign * float(c) for c in row] for row in hessian_at(point)])
+    except RUNTIME_ERRORS:
+        return (), ()
+    if not np.all(np.isfinite(rows)):
+        return (), ()
+    values, vectors = np.linalg.eigh(rows)
+    # each direction's sign fixed so that its largest component is positive: (0, 1), not (0, −1)
+    columns = [v if v[np.argmax(np.abs(v))] > 0 else -v for v in vectors.T]
+    return tuple(float(e) for e in values), tuple(tuple(float(c) for c in v) for v in columns)
 
 
 def _largest_along_path(f: Any, start: tuple[float, ...], ascent: bool) -> float:
@@ -220,30 +245,8 @@ def _largest_along_path(f: Any, start: tuple[float, ...], ascent: bool) -> float
 
 
 def _largest(hessian_at: Any, point: tuple[float, ...], sign: int) -> float:
-    try:
-        rows = hessian_at(point)
-    except RUNTIME_ERRORS:
-        return -math.inf
-    eig = eigenvalues([[sign * float(c) for c in row] for row in rows])
-    return eig[-1] if eig else -math.inf
-
-
-def _rates(learning_rates: Sequence[Any]) -> list[float]:
-    rates = [float(exact_number(x, "learning_rate")) for x in learning_rates]
-    if not rates:
-        raise InputError("the sweep needs at least one learning rate")
-    bad = [x for x in rates if not x > 0]
-    if bad:
-        raise InputError(f"every learning rate must be > 0; received {bad[0]!r}")
-    return rates
-
-
-def _steps(max_steps: Any, count: int) -> int:
-    whole_number(max_steps, "max_steps", 1)
-    if count * (max_steps + 1) > MAX_SWEEP_CELLS:
-        raise InputError(f"{count:,} learning rates × {max_steps + 1:,} points is more than "
-                         f"{MAX_SWEEP_CELLS:,}; sweep fewer rates or fewer steps")
-    return max_steps
+    values = _spectrum(hessian_at, point, sign)[0]
+    return values[-1] if values else -math.inf
 
 
 def _text(exact: sympy.Expr | None, value: float | None) -> str:
@@ -252,19 +255,3 @@ def _text(exact: sympy.Expr | None, value: float | None) -> str:
     if exact is not None and exact.is_Rational:
         return number_text(exact)
     return number_text(value) if value is not None else "none"
-
-
-def parse_range(spec: str) -> list[float]:
-    """``"0.01:2:50"`` -> 50 evenly spaced learning rates from 0.01 to 2."""
-    parts = spec.split(":")
-    if len(parts) != 3:
-        raise InputError(f"a sweep is FROM:TO:COUNT such as 0.01:2:50; received {spec!r}")
-    low, high = (float(exact_number(p.strip(), "sweep bound")) for p in parts[:2])
-    count = parts[2].strip()
-    if not count.isdigit() or not 1 <= int(count) <= 100_000:
-        raise InputError(f"the sweep's COUNT must be a whole number from 1 to 100,000; received "
-                         f"{count!r}")
-    if not 0 < low <= high:
-        raise InputError(f"a sweep needs 0 < FROM <= TO; received {low} to {high}")
-    n = int(count)
-    return [low] if n == 1 else [low + (high - low) * i / (n - 1) for i in range(n)]

@@ -22,10 +22,11 @@ from gradwise.descent.trace import Finding, Trace
 from gradwise.language.numbers import float_text
 
 __all__ = ["CODES", "CHECKS", "diagnose", "overshoot", "oscillation", "cycle", "divergence",
-           "vanishing_gradient", "slow", "saddle", "rising"]
+           "unbounded", "vanishing_gradient", "slow", "saddle", "rising", "overshoots"]
 
 CODES: dict[str, str] = {
     "divergence": "the value and the gradient grow geometrically: η is too large",
+    "unbounded": "f decreases without bound along the run: no minimum lies that way, whatever η",
     "cycle": "the points repeat, so the run goes round and never converges",
     "saddle": "converged where the Hessian is indefinite: a saddle point, not an optimum",
     "vanishing_gradient": "the gradient was tiny far from any stationary point (a plateau)",
@@ -42,13 +43,19 @@ VANISH_STRETCH = 5  # ... for at least this many steps running
 CREEP = 1e-3  # a step moving the point by less than this fraction of its scale is a creep
 TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-learning practice uses)
 BLOCK = 8192  # points per block where a check would make many full-length temporaries
+UNBOUNDED_STRETCH = 10  # steps running in which the objective fell as |∇f| grew ...
+UNBOUNDED_DROP = 1e3  # ... ending this many times (1 + |start|) below the start
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
     """Run every check, in the order of ``CODES``; ``rising`` and ``vanishing_gradient`` only
     without ``divergence``."""
     found = [finding for check in CHECKS if (finding := check(trace)) is not None]
-    if any(f.code == "divergence" for f in found):  # a blow-up explains rises and steep |∇f|
+    codes = {f.code for f in found}
+    if "unbounded" in codes:  # no η is to blame, and no plateau or patience would help
+        found = [f for f in found
+                 if f.code not in ("divergence", "rising", "vanishing_gradient", "slow")]
+    elif "divergence" in codes:  # a blow-up explains rises and steep |∇f|
         found = [f for f in found if f.code not in ("rising", "vanishing_gradient")]
     return tuple(found)
 
@@ -62,6 +69,17 @@ def overshoot(trace: Trace) -> Finding | None:
     return Finding("overshoot", f"step {k + 1} jumped from {_where(trace, k)} past the "
                    f"{_optimum(trace)} along its direction; {len(flips)} of "
                    f"{trace.n_steps} steps did", k)
+
+
+def overshoots(trace: Trace) -> np.ndarray:
+    """The steps k (from point k to k + 1) that jumped past the optimum along their direction.
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> overshoots(minimize("(1 - w)^2", {"w": 3}, learning_rate=0.9, max_steps=3).trace)
+        array([0, 1, 2])
+    """
+    return _view(trace).flips
 
 
 def oscillation(trace: Trace) -> Finding | None:
@@ -103,6 +121,34 @@ def divergence(trace: Trace) -> Finding | None:
     return Finding("divergence", f"f went from {_num(trace.values[first])} to "
                    f"{_num(trace.values[-1])} while |∇f| grew ×{rate:.3g} a step: η is too "
                    "large", first)
+
+
+def unbounded(trace: Trace) -> Finding | None:
+    """f ran away downhill: the objective fell and |∇f| grew through the last
+    ``UNBOUNDED_STRETCH`` steps until it was ``UNBOUNDED_DROP`` × (1 + |start|) below its start,
+    or the run stopped as diverged below its start (past ``DIVERGENCE_LIMIT``).
+
+    Descent did its job and f has no minimum that way (a saddle's downhill direction, or f
+    unbounded below): a smaller η only delays it.
+    """
+    view = _view(trace)
+    objective, norms = view.objective, view.norms
+    if not objective[-1] < objective[0]:
+        return None
+    tail = min(len(objective) - 1, UNBOUNDED_STRETCH)
+    falling = tail >= UNBOUNDED_STRETCH and bool(
+        np.all(np.diff(objective[-tail - 1:]) < 0) and np.all(np.diff(norms[-tail - 1:]) > 0))
+    far = objective[0] - objective[-1] > UNBOUNDED_DROP * (1 + abs(objective[0]))
+    if not (trace.status == "diverged" or (falling and far)):
+        return None
+    first = len(objective) - 1 - tail
+    rate = (norms[-1] / norms[first]) ** (1 / tail) if tail and norms[first] > 0 else math.inf
+    way = "increases" if trace.ascent else "decreases"
+    return Finding("unbounded", f"f {way} without bound along this run: it went from "
+                   f"{_num(trace.values[0])} to {_num(trace.values[-1])} while |∇f| grew "
+                   f"×{rate:.3g} a step, so no {_optimum(trace)} lies this way (a saddle's "
+                   f"{'uphill' if trace.ascent else 'downhill'} direction, or f unbounded); no η "
+                   "changes that: start elsewhere", first)
 
 
 def vanishing_gradient(trace: Trace) -> Finding | None:
@@ -196,7 +242,8 @@ def rising(trace: Trace) -> Finding | None:
 
 
 CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
-    divergence, cycle, saddle, vanishing_gradient, overshoot, oscillation, slow, rising)
+    divergence, unbounded, cycle, saddle, vanishing_gradient, overshoot, oscillation, slow,
+    rising)
 
 
 # -- helpers ---------------------------------------------------------------------------

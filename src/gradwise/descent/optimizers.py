@@ -10,8 +10,8 @@ optimizers with ``exact=True`` (the others take square roots).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from gradwise.errors import InputError
@@ -32,12 +32,14 @@ class Optimizer:
         init: ``init(point) -> state``.
         update: ``update(gradient, state, learning_rate) -> (delta, state)``.
         exact: whether it works in exact rational arithmetic.
+        hyper: its hyper-parameters by name (``{"beta": 0.9}``), so a step can be explained.
     """
 
     name: str
     init: Callable[[Vector], State]
     update: Callable[[Vector, State, Any], tuple[Vector, State]]
     exact: bool = True
+    hyper: Mapping[str, Any] = field(default_factory=dict)
 
 
 def gd() -> Optimizer:
@@ -76,7 +78,7 @@ def momentum(beta: float = 0.9) -> Optimizer:
         velocity = tuple(beta * v + g for v, g in zip(velocity, gradient))
         return tuple(-(learning_rate * v) for v in velocity), velocity
 
-    return Optimizer("momentum", init, update)
+    return Optimizer("momentum", init, update, hyper={"beta": beta})
 
 
 def nesterov(beta: float = 0.9) -> Optimizer:
@@ -99,7 +101,7 @@ def nesterov(beta: float = 0.9) -> Optimizer:
         return tuple(-(learning_rate * (g + beta * v)) for g, v in zip(gradient, velocity)), \
             velocity
 
-    return Optimizer("nesterov", init, update)
+    return Optimizer("nesterov", init, update, hyper={"beta": beta})
 
 
 def adagrad(eps: float = 1e-10) -> Optimizer:
@@ -120,7 +122,7 @@ def adagrad(eps: float = 1e-10) -> Optimizer:
         return tuple(-learning_rate * g / (math.sqrt(s) + eps)
                      for g, s in zip(gradient, total)), total
 
-    return Optimizer("adagrad", init, update, exact=False)
+    return Optimizer("adagrad", init, update, exact=False, hyper={"eps": eps})
 
 
 def rmsprop(rho: float = 0.9, eps: float = 1e-8) -> Optimizer:
@@ -142,7 +144,8 @@ def rmsprop(rho: float = 0.9, eps: float = 1e-8) -> Optimizer:
         return tuple(-learning_rate * g / (math.sqrt(s) + eps)
                      for g, s in zip(gradient, mean_square)), mean_square
 
-    return Optimizer("rmsprop", init, update, exact=False)
+    return Optimizer("rmsprop", init, update, exact=False,
+                     hyper={"rho": rho, "eps": eps})
 
 
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -172,7 +175,8 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
                       for a, b in zip(m, v))
         return delta, (t, m, v)
 
-    return Optimizer("adam", init, update, exact=False)
+    return Optimizer("adam", init, update, exact=False,
+                     hyper={"beta1": beta1, "beta2": beta2, "eps": eps})
 
 
 METHODS: dict[str, Callable[..., Optimizer]] = {

@@ -135,7 +135,7 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
     eta, rates = _rates(learning_rate, schedule, number)
     steps = _max_steps(max_steps, exact)
     tolerance = _tolerance(tol, number)
-    optimizer = make(method, **{k: number(v, k) for k, v in hyper.items()})
+    optimizer = _optimizer(method, hyper, number)
     if exact and not optimizer.exact:
         raise InputError(f"{optimizer.name} takes square roots, so it cannot run exactly; "
                          "drop exact, or use gd, momentum or nesterov")
@@ -153,7 +153,8 @@ def _run(sign: int, f: Any, start: Any, learning_rate: Any, method: Any, max_ste
                       line_search, exact)
     trace = _with_curvature(_with_start(trace, problem), problem)
     return Result(trace, diagnostics.diagnose(trace), optimizer.name, eta, exact,
-                  problem.expression, rates.name if rates else "constant")
+                  problem.expression, rates.name if rates else "constant",
+                  dict(optimizer.hyper))
 
 
 def _with_start(trace: Trace, problem: Problem) -> Trace:
@@ -285,6 +286,15 @@ def _rates(learning_rate: Any, schedule: Any, number: Callable[..., Any]
     name = getattr(learning_rate, "name", "custom")
     rates = Schedule(name, lambda k: _learning_rate(learning_rate(k), number))
     return rates(0), rates
+
+
+def _optimizer(method: Any, hyper: dict[str, Any], number: Callable[..., Any]) -> Optimizer:
+    """The optimizer with every hyper-parameter in the run's arithmetic: in exact mode the
+    defaults too (momentum's β = 0.9 as 9/10), or a float would leak into the rationals."""
+    optimizer = make(method, **{k: number(v, k) for k, v in hyper.items()})
+    if number is _float or isinstance(method, Optimizer) or not optimizer.hyper:
+        return optimizer
+    return make(method, **{k: number(v, k) for k, v in {**optimizer.hyper, **hyper}.items()})
 
 
 def _learning_rate(learning_rate: Any, number: Callable[..., Any]) -> Any:

@@ -9,7 +9,7 @@ arrays that read as tuples of Python floats); an exact run's are tuples of SymPy
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,7 @@ class Result:
         exact: whether arithmetic was exact (rationals).
         function: the parsed Expression (parameters fixed), or ``None`` for a Python function.
         schedule: the learning-rate schedule's name.
+        hyper: the method's hyper-parameters (``{"beta": 0.9}`` for momentum).
     """
 
     trace: Trace
@@ -177,6 +178,7 @@ class Result:
     exact: bool = False
     function: Any = None
     schedule: str = "constant"
+    hyper: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> Status:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +34,7 @@ from gradwise.neuron.derivation import CostName
 from gradwise.neuron.settings import DEFAULTS, Settings, resolve_activation
 from gradwise.neuron.training import Callback, Engine, Fit, Tick
 from gradwise.neuron.training import train as train_loop
+from gradwise.neuron.words import reworded
 
 EngineName = Literal["memory", "stream", "dask", "cuda"]
 ENGINES = ("memory", "stream", "dask", "cuda")
@@ -170,6 +171,9 @@ def train_model(data: Any, target: str, features: list[str] | None, settings: Se
     with open_engine(engine, data, target, features, chunk_rows, scheduler) as source:
         fit = train_loop(source, settings, callback=callback, tick=tick)
         model = Model.from_fit(fit, source.names or [], target, activation, settings)
+        # the findings as the notes would say them: C, epochs, w[feature] in the data's units
+        fit = replace(fit, findings=reworded(fit.findings, fit.scaling, fit.trace.names,
+                                             model.features))
         scores = {}
         if fit.status in ("converged", "max_steps"):
             scores = source.fold(partial(errors, model), lambda rows: None).metrics()

@@ -157,6 +157,14 @@ def _select(path: Path, names: list[str], target: str, features: Sequence[str] |
 def _require_known(path: Path, names: list[str], name: object, role: str) -> None:
     if name in names:
         return
+    separator = next((mark for mark in (";", "\t", "|") if len(names) == 1 and mark in names[0]),
+                     None)
+    if separator is not None:  # one column whose name holds the others: another separator
+        shown = {";": "semicolon", "\t": "tab", "|": "bar"}[separator]
+        raise data_error(path, f"is a {shown}-separated file: its header {names[0]!r} reads as "
+                         f"one column, and gradwise reads comma-separated CSV",
+                         fix=f"save it as comma-separated CSV (replace each {separator!r} "
+                         "between values by ',')")
     lowered = {n.lower(): n for n in names}  # 'Y' should suggest 'y'
     matches = difflib.get_close_matches(str(name).lower(), lowered, n=3, cutoff=0.5)
     close = [lowered[n] for n in matches]

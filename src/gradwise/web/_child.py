@@ -3,7 +3,8 @@
 Started by :class:`gradwise.web.workers.WorkerPool` as ``python -m gradwise.web._child`` in a
 session of its own. The protocol is one JSON object per line: the first line from the server is
 the configuration, each later line a request ``{"task": name, "args": {...}}``; every reply is
-one line, ``{"ok": document}`` or ``{"error": {"status": code, "error": message, ...}}``.
+one line: ``{"meta": {"cpu_ms", "derived"}}`` (what the request cost this worker), a tab and
+the document; or ``{"error": {"status": code, "error": message, ...}, "meta": ...}``.
 
 The worker never outlives the server: the kernel sends it SIGKILL when the server's spawning
 thread dies (``PR_SET_PDEATHSIG``), a guardian process kills its process group when the server
@@ -25,6 +26,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from typing import Any, BinaryIO
 
 _PR_SET_PDEATHSIG = 1
@@ -58,6 +60,18 @@ def main() -> None:
 
 
 def _answer(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """Run one task, with what it cost (``meta``: CPU milliseconds, and whether anything had
+    to be derived anew or all came from the worker's memory)."""
+    from gradwise.web import memo
+
+    cpu, derived = time.process_time(), memo.misses()
+    reply = _outcome(tasks, request)
+    reply["meta"] = {"cpu_ms": round((time.process_time() - cpu) * 1000, 3),
+                     "derived": memo.misses() - derived}
+    return reply
+
+
+def _outcome(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     """Run one task and turn what it raised into an HTTP-shaped error document."""
     from gradwise.errors import DomainError, GradwiseError, ParseError
 
@@ -89,10 +103,21 @@ def _error(status: int, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "error": message}}
 
 
-def _send(stream: BinaryIO, document: dict[str, Any]) -> None:
-    stream.write(json.dumps(document, ensure_ascii=False, allow_nan=False,
-                            default=_jsonable).encode() + b"\n")
+def _send(stream: BinaryIO, reply: dict[str, Any]) -> None:
+    """One line: a document's reply is its header, a tab, then the document itself, so the
+    server hands the document's bytes on without parsing them again (compact JSON escapes
+    every control character inside strings: no tab or line break can occur in it)."""
+    if "ok" in reply:
+        line = _json({"meta": reply.get("meta", {})}) + b"\t" + _json(reply["ok"])
+    else:
+        line = _json(reply)
+    stream.write(line + b"\n")
     stream.flush()
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                      default=_jsonable).encode()
 
 
 def _jsonable(value: Any) -> Any:

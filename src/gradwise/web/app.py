@@ -7,8 +7,10 @@ a request.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
+import html
 import importlib.resources
 import json
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ STATIC = Path(__file__).parent / "static"
 _DRAIN = 8 * 1024 * 1024  # read at most this much of an oversized body before answering 413
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
 
     routes = [
         Route("/", _page),
-        Route("/api", _api_page),
+        Route("/api", _api_page, methods=["GET", "POST"]),
+        Route("/favicon.ico", _no_icon),
         Route("/api/openapi.json", _openapi),
         *[Route(f"/api/{name}", functools.partial(_endpoint, name), methods=["POST"])
           for name in schema.ENDPOINTS],
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None, pool: WorkerPool | None = None)
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, ApiError: _api_error})
     app.state.settings = settings
+    app.state.answers = Answers()
     return app
 
 
@@ -116,13 +120,62 @@ async def _endpoint(name: str, request: Request) -> Response:
     except schema.SchemaError as error:
         raise ApiError(error.status, str(error), **error.extra) from None
     pool: WorkerPool = request.app.state.pool
+    answers: Answers = request.app.state.answers
+    key = (name, json.dumps(args, sort_keys=True))
+    kept = answers.get(key) if name in KEPT else None
+    if kept is not None:
+        return _json(kept, {"derived": 0})
     timeout = schema.ENDPOINTS[name].timeout
     try:
-        document = await anyio.to_thread.run_sync(
-            functools.partial(pool.run, name, args, timeout), limiter=request.app.state.limiter)
+        document, meta = await anyio.to_thread.run_sync(
+            functools.partial(pool.call, name, args, timeout, args.get("expr")),
+            limiter=request.app.state.limiter)
     except TaskError as error:
         return JSONResponse(error.document, status_code=error.status)
-    return JSONResponse(document)
+    if name in KEPT:
+        answers.put(key, document)
+    return _json(document, meta)
+
+
+def _json(document: bytes, meta: dict[str, Any]) -> Response:
+    """The worker's JSON as it wrote it (parsing and writing it again would cost as much as
+    many a computation), with what it cost."""
+    return Response(document, media_type="application/json",
+                    headers={"Server-Timing": _timing(meta)})
+
+
+KEPT = frozenset({"critical"})
+"""Endpoints whose answers the server keeps (by the canonical request): a critical-point
+search costs up to its budget in CPU seconds, the page asks it again for the same function
+and view, and any worker may serve the next request."""
+
+
+class Answers:
+    """The last ``size`` answers of the KEPT endpoints, least recently used dropped first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: collections.OrderedDict[tuple[str, str], bytes] = collections.OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        document = self._kept.get(key)
+        if document is not None:
+            self._kept.move_to_end(key)
+        return document
+
+    def put(self, key: tuple[str, str], document: bytes) -> None:
+        self._kept[key] = document
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+
+def _timing(meta: dict[str, Any]) -> str:
+    """What the request cost, for browsers' developer tools and the load benchmark:
+    the worker's wall and CPU milliseconds, and whether it was answered from memory."""
+    cache = "hit" if meta.get("derived") == 0 else "miss"
+    return (f"worker;dur={meta.get('wall_ms', 0):.3f}, cpu;dur={meta.get('cpu_ms', 0):.3f}, "
+            f"cache;desc={cache}")
 
 
 async def _read_json(request: Request, cap: int) -> Any:
@@ -150,7 +203,16 @@ async def _page(request: Request) -> Response:
 
 
 async def _api_page(request: Request) -> Response:
+    if request.method == "POST":
+        names = ", ".join(f"/api/{name}" for name in schema.ENDPOINTS)
+        raise ApiError(405, f"/api is the API's documentation page (GET it); POST a JSON body "
+                       f"to one of {names}, e.g. POST /api/gradient with "
+                       '{"expr": "x^2 + y^2"}')
     return _secured(HTMLResponse(_api_html()))
+
+
+async def _no_icon(request: Request) -> Response:
+    return Response(status_code=204)  # the page has no icon; a 404 would be a console error
 
 
 async def _openapi(request: Request) -> Response:
@@ -178,6 +240,8 @@ def _secured(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
+    # a window the page opens on another site gets no handle back to it (nothing to post to)
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     return response
 
 
@@ -194,24 +258,31 @@ async def _api_error(request: Request, error: Exception) -> Response:
     return JSONResponse(error.document, status_code=error.status)
 
 
+def _markdown(text: str) -> str:
+    """The descriptions' Markdown as HTML: escaped text, with `code` spans."""
+    pieces = html.escape(text).split("`")
+    return "".join(f"<code>{piece}</code>" if i % 2 else piece for i, piece in enumerate(pieces))
+
+
 def _api_html() -> str:
     """A readable page for ``/api``, written from the same table as the OpenAPI document."""
-    from html import escape
 
     parts = ["<!doctype html><meta charset='utf-8'><title>gradwise API</title>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             "<link rel='icon' href='data:,'>",
              "<link rel='stylesheet' href='/static/style.css'><main class='doc'>",
              "<h1>gradwise web API</h1><p>POST a JSON object; the answer has the shape of the "
              "matching CLI command's <code>--json</code> output. Errors are "
              "<code>{\"error\": message}</code> (a parse error adds <code>column</code>). "
              "Machine-readable: <a href='/api/openapi.json'>openapi.json</a>.</p>"]
     for name, endpoint in schema.ENDPOINTS.items():
-        parts.append(f"<h2>POST /api/{name}</h2><p>{escape(endpoint.summary)}</p><table>")
+        parts.append(f"<h2>POST /api/{name}</h2><p>{_markdown(endpoint.summary)}</p><table>")
         parts.append("<tr><th>field</th><th>type</th><th></th><th>meaning</th></tr>")
         for key in endpoint.required + endpoint.optional:
             field = schema.FIELDS[key]
             need = "required" if key in endpoint.required else "optional"
             parts.append(f"<tr><td><code>{key}</code></td><td>{field.kind}</td><td>{need}"
-                         f"</td><td>{escape(field.description)}</td></tr>")
+                         f"</td><td>{_markdown(field.description)}</td></tr>")
         parts.append("</table>")
     parts.append("<p>Status codes: 400 invalid input, 413 body too large, 422 a computation "
                  "that failed or passed its time/CPU/memory limit, 503 every worker busy.</p>"

@@ -19,9 +19,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gradwise.errors import DataError, InputError, whole_number
 from gradwise.neuron.data import Dataset, load
 from gradwise.web.schema import MAX_EPOCHS
+
+PICTURE_ROWS = 1_000  # rows of data the page draws (evenly spaced)
+CURVE = 200  # points of the fitted curve
+GRID = 40  # points per axis of the C(w, b) grid
 
 UNNAMED = "the uploaded CSV"
 """How error messages name an upload that came without a file name."""
@@ -38,7 +44,7 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
     Returns:
         ``{"weights": {feature: w}, "bias", "history", "status", "findings", "metrics",
         "gradient_norms", "epochs", "steps", "messages", "target"}``, nan and infinity as
-        None.
+        None; with one feature also ``"picture"`` (see :func:`picture`).
 
     Raises:
         DataError: the CSV cannot be used; the message names the line and column.
@@ -58,8 +64,70 @@ def train(args: dict[str, Any]) -> dict[str, Any]:
                         method=args.get("method", DEFAULTS.method)).checked()
     dataset = load_upload(args["csv"], args["target"], args.get("features"),
                           args.get("filename"))
-    return train_document(train_model(dataset, dataset.target, None, settings,
-                                      activation=activation))
+    trained = train_model(dataset, dataset.target, None, settings, activation=activation)
+    document = train_document(trained)
+    if len(trained.model.features) == 1 and trained.data is not None:
+        document["picture"] = picture(trained, settings)
+    return document
+
+
+def picture(trained: Any, settings: Any) -> dict[str, Any]:
+    """For one feature, what the page draws beside the cost: the data with the fitted curve
+    ŷ = φ(w·x + b), and C(w, b) over a grid with the training path, in the data's own units.
+
+    Returns:
+        ``{"feature", "data": {"x", "y"}, "curve": {"x", "y"}, "path": {"w", "b"},
+        "surface": {"w", "b", "C"}}``: at most ``PICTURE_ROWS`` rows of data (evenly
+        spaced), a curve of ``CURVE`` points, the (w, b) after each epoch, and C on a
+        ``GRID`` × ``GRID`` grid around the path (C[i][j] at b[i], w[j]), averaged over those
+        rows. Values that are not finite are null.
+    """
+    from gradwise.documents import finite_or_null
+
+    X, y = trained.data
+    x = np.asarray(X, dtype=float)[:, 0]
+    target = np.asarray(y, dtype=float)
+    rows = np.unique(np.linspace(0, len(x) - 1, min(len(x), PICTURE_ROWS)).astype(int))
+    x, target = x[rows], target[rows]
+    path = _raw_path(trained.fit)
+    low, high = float(x.min()), float(x.max())
+    pad = 0.1 * (high - low) or 1.0
+    grid = np.linspace(low - pad, high + pad, CURVE)
+    model = trained.model
+    curve = _phi_cost(model.weights[0] * grid + model.bias, np.zeros_like(grid), settings)[0]
+    w = _around(path[:, 0])
+    b = _around(path[:, 1])
+    cost = np.array([[float(np.mean(_phi_cost(wj * x + bi, target, settings)[1])) for wj in w]
+                     for bi in b])
+    return finite_or_null({
+        "feature": model.features[0],
+        "data": {"x": x.tolist(), "y": target.tolist()},
+        "curve": {"x": grid.tolist(), "y": curve.tolist()},
+        "path": {"w": path[:, 0].tolist(), "b": path[:, 1].tolist()},
+        "surface": {"w": w.tolist(), "b": b.tolist(), "C": cost.tolist()},
+    })
+
+
+def _raw_path(fit: Any) -> np.ndarray:
+    """(w, b) after each epoch in the features' own units, shape (epochs + 1, 2)."""
+    points = np.array(fit.trace.coordinates, dtype=float).T
+    raw = [fit.scaling.to_raw(p[:-1], p[-1]) for p in points]
+    return np.array([[float(w[0]), b] for w, b in raw])
+
+
+def _around(values: np.ndarray) -> np.ndarray:
+    """GRID points spanning the finite values, padded by half their span (at least 1)."""
+    finite = values[np.isfinite(values) & (np.abs(values) < 1e6)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    pad = max(0.5 * (high - low), 1.0)
+    return np.linspace(low - pad, high + pad, GRID)
+
+
+def _phi_cost(z: np.ndarray, y: np.ndarray, settings: Any) -> tuple[np.ndarray, ...]:
+    from gradwise.neuron.kernel import phi_cost_delta
+    from gradwise.neuron.settings import resolve_activation
+
+    return phi_cost_delta(z, y, resolve_activation(settings.activation), settings.cost)
 
 
 def load_upload(text: str, target: str, features: list[str] | None = None,

@@ -15,6 +15,8 @@ from gradwise import __version__
 from gradwise.neuron.settings import DEFAULTS
 
 MAX_STEPS = 10_000  # a page's path; the library allows more from Python
+MAX_PATH_POINTS = 5_000  # points of a thinned path (what a plot draws)
+MAX_ROWS = 1_000  # points listed per answer when the page asks for rows
 MAX_BUDGET = 5.0  # seconds for a critical-point search (the CLI's default)
 MAX_CSV = 1024 * 1024  # UTF-8 bytes of an uploaded CSV (the page checks the same number)
 MAX_EPOCHS = 10_000
@@ -25,7 +27,8 @@ ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "softplus")
 class Field:
     """One request field: its JSON type, a description with an example, and a length cap."""
 
-    kind: str  # "string", "boolean", "integer", "number", "numbers", "strings", "value", "texts"
+    # "string", "boolean", "integer", "number", "numbers", "integers", "strings", "value", "texts"
+    kind: str
     description: str
     max_length: int = 2_000  # characters of a string, items of an array
     choices: tuple[str, ...] = ()  # a closed choice: the only strings allowed
@@ -67,6 +70,14 @@ FIELDS = {
     "explain": Field("boolean", "add `explanations`: each step written as the notes write it"),
     "explain_step": Field("integer", "add `explanation`: `{\"step\": k, \"text\"}`, the update "
                           "from point k to point k + 1 written as the notes write it"),
+    "beta": Field("number", "momentum and nesterov: β in v ← βv + ∇f (0 ≤ β < 1; default 0.9)"),
+    "beta1": Field("number", "adam: β₁, the decay of the mean gradient (default 0.9)"),
+    "beta2": Field("number", "adam: β₂, the decay of the mean squared gradient (default 0.999)"),
+    "rows": Field("integers", "`[first, count]`: list only these points in `steps` (rows on "
+                  f"demand; count at most {MAX_ROWS:,}); `n_steps` says how many there are", 2),
+    "path_points": Field("integer", "add `path`: at most this many points of the run (2 to "
+                         f"{MAX_PATH_POINTS:,}) with their steps, values and |∇f|, thinned "
+                         "evenly, every overshoot kept: what a plot draws"),
     "sweep": Field("string", "also run COUNT learning rates from FROM to TO, `FROM:TO:COUNT`"),
     "within": Field("string", "a box, e.g. `x=-5:5,y=-5:5`: only points in it, plus f's "
                     "global minimum and maximum over it"),
@@ -103,11 +114,13 @@ ENDPOINTS = {
     "descend": Endpoint("Gradient descent (or ascent) step by step, with a diagnosis; the "
                         "document `gradwise descend --json` prints (plus `explanations` when "
                         "asked).", ("expr", "start"),
-                        ("learning_rate", "steps", "tol", "method", "schedule", "line_search",
-                         "ascent", "exact", "explain", "explain_step")),
-    "lr": Endpoint("Learning-rate advice (the stable range from the curvature) and an optional "
-                   "sweep; the document `gradwise lr --json` prints.", ("expr", "start"),
-                   ("sweep", "steps", "tol", "ascent")),
+                        ("learning_rate", "steps", "tol", "method", "beta", "beta1", "beta2",
+                         "schedule", "line_search", "ascent", "exact", "explain",
+                         "explain_step", "rows", "path_points")),
+    "lr": Endpoint("Learning-rate advice (the stable range from the Hessian's spectrum at the "
+                   "start, for plain descent and for `method`) and an optional sweep; the "
+                   "document `gradwise lr --json` prints.", ("expr", "start"),
+                   ("method", "beta", "beta1", "beta2", "sweep", "steps", "tol", "ascent")),
     "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
                          "prints.", ("expr",), ("within", "budget"),
                          timeout=MAX_BUDGET + 3),
@@ -128,7 +141,7 @@ ENDPOINTS = {
 }
 
 _JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer",
-               "number": "number", "numbers": "array", "strings": "array",
+               "number": "number", "numbers": "array", "integers": "array", "strings": "array",
                "value": ["number", "string"], "texts": ["string", "array"]}
 
 
@@ -172,7 +185,7 @@ def _check_value(key: str, value: Any, field: Field, required: bool) -> None:
                           f"{_json_type(value)} {_clip(value)}: {field.description}")
     if field.upload:
         _check_upload(key, value, field)
-    elif field.kind in ("string", "numbers", "strings", "texts") and \
+    elif field.kind in ("string", "numbers", "integers", "strings", "texts") and \
             len(value) > field.max_length:
         raise SchemaError(f"field {key!r} has length {len(value):,}; at most "
                           f"{field.max_length:,} is allowed")
@@ -196,6 +209,8 @@ def _check_upload(key: str, text: str, field: Field) -> None:
 def _is(value: Any, kind: str) -> bool:
     if kind == "numbers":
         return isinstance(value, list) and all(_is(v, "number") for v in value)
+    if kind == "integers":
+        return isinstance(value, list) and all(_is(v, "integer") for v in value)
     if kind == "strings":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "integer":
@@ -210,8 +225,8 @@ def _is(value: Any, kind: str) -> bool:
 
 
 def _a(kind: str) -> str:
-    return {"numbers": "an array of numbers", "strings": "an array of strings",
-            "texts": "a string or an array of strings",
+    return {"numbers": "an array of numbers", "integers": "an array of integers",
+            "strings": "an array of strings", "texts": "a string or an array of strings",
             "integer": "an integer",
             "value": "a number or a string"}.get(kind, f"a {kind}")
 
@@ -269,8 +284,9 @@ def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str
 
 def _property(field: Field) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": _JSON_TYPES[field.kind], "description": field.description}
-    if field.kind in ("numbers", "strings", "texts"):
-        schema["items"] = {"type": "number" if field.kind == "numbers" else "string"}
+    if field.kind in ("numbers", "integers", "strings", "texts"):
+        schema["items"] = {"type": {"numbers": "number", "integers": "integer"}.get(field.kind,
+                                                                                  "string")}
         schema["maxItems"] = field.max_length
     elif field.kind == "string":
         schema["maxLength"] = field.max_length  # for an upload, bytes >= characters

@@ -12,7 +12,6 @@ library, through ``parse``.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 from typing import Any
 
@@ -23,34 +22,45 @@ from gradwise.calculus.check import check as check_answer
 from gradwise.documents import (
     check_document,
     critical_document,
-    descent_document,
     gradient_document,
+    gradient_part,
     graph_document,
     hessian_document,
-    lr_document,
+    point_part,
     steps_document,
 )
 from gradwise.errors import DomainError, InputError, whole_number
 from gradwise.language.expressions import Expression, parse
 from gradwise.numeric.kernels import grid_function
+from gradwise.web.memo import memoized
 from gradwise.web.neuron import train
-from gradwise.web.schema import MAX_BUDGET, MAX_STEPS
+from gradwise.web.runs import descend, lr
+from gradwise.web.schema import MAX_BUDGET
 
 MAX_RESOLUTION = 150
 MAX_ARROWS = 25
 
 
 def gradient(args: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/gradient``: the ``grad --json`` document."""
-    g, value, slope = calculus.evaluate_gradient(_prepare(args), args.get("at"),
-                                                 args.get("along"))
-    return gradient_document(g, value, slope)
+    """``POST /api/gradient``: the ``grad --json`` document.
+
+    ∇f and its text are remembered per function; only the values at the point are new work.
+    """
+    key = _key(args)
+    if args.get("along"):
+        g, value, slope = calculus.evaluate_gradient(_prepared(key), args.get("at"),
+                                                     args["along"])
+        return gradient_document(g, value, slope)
+    g, part = _gradient(key)
+    document = dict(part)
+    if args.get("at"):
+        document.update(_point(key, args["at"]))
+    return document
 
 
 def hessian(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/hessian``: the ``hessian --json`` document."""
-    f = _prepare(args)
-    h = calculus.hessian(f)
+    h = _hessian(_key(args))
     return hessian_document(h, h.at(args["at"]) if args.get("at") else None)
 
 
@@ -58,13 +68,14 @@ def graph(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/graph``: the ``graph --json`` document."""
     from gradwise.calculus.graph import graph as build
 
-    g = build(_prepare(args), args["at"], names=args.get("names"))
+    g = build(_prepared(_key(args)), args["at"], names=args.get("names"))
     return graph_document(g, args.get("highlight") or None)
 
 
 def derivation(args: dict[str, Any]) -> dict[str, Any]:
     """``POST /api/steps``: the ``grad --steps --json`` document."""
-    g, _, slope = calculus.evaluate_gradient(_prepare(args), args.get("at"), args.get("along"))
+    g, _, slope = calculus.evaluate_gradient(_prepared(_key(args)), args.get("at"),
+                                             args.get("along"))
     s = g.steps()
     return steps_document(s, s.at(args["at"]) if args.get("at") else None, slope)
 
@@ -91,7 +102,8 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
         ``{"at": [...], "gradient": [...]}``. Values that are undefined (log of a negative
         number) are null.
     """
-    f = _prepare(args)
+    key = _key(args)
+    f = _prepared(key)
     n = len(f.variables)
     if n not in (1, 2):
         raise InputError(f"the plot needs one or two variables; {f.text!r} has {n} "
@@ -104,53 +116,22 @@ def surface(args: dict[str, Any]) -> dict[str, Any]:
     box = _box(args.get("box"), n)
     resolution = whole_number(args.get("resolution", 60), "resolution", 2, MAX_RESOLUTION)
     arrows = whole_number(args.get("arrows", 9), "arrows", 0, MAX_ARROWS)
-    value = grid_function(f.expr, f.variables)
-    slopes = [grid_function(c, f.variables) for c in calculus.gradient(f).components]
+    return _surface(key, tuple(box), resolution, arrows)
+
+
+@memoized(32)
+def _surface(key: Key, box: tuple[float, ...], resolution: int, arrows: int) -> dict[str, Any]:
+    f = _prepared(key)
+    n = len(f.variables)
+    value, slopes = _kernels(key)
     axes = [np.linspace(box[2 * i], box[2 * i + 1], resolution) for i in range(n)]
     grid = np.meshgrid(*axes) if n == 2 else axes
     document: dict[str, Any] = {"variables": list(f.names), "x": axes[0].tolist()}
     if n == 2:
         document["y"] = axes[1].tolist()
     document["z"] = _finite(value(*grid))
-    document["arrows"] = _arrows(box, n, arrows, slopes)
+    document["arrows"] = _arrows(list(box), n, arrows, slopes)
     return document
-
-
-def descend(args: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/descend``: the ``descend --json`` document, plus ``explanations`` if asked."""
-    from gradwise.descent.explain import explain_step
-    from gradwise.descent.run import maximize, minimize
-
-    run = maximize if args.get("ascent") else minimize
-    steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-    result = run(parse(args["expr"]), args["start"], args.get("learning_rate", "0.1"),
-                 args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
-                 exact=bool(args.get("exact")), schedule=args.get("schedule"),
-                 line_search=bool(args.get("line_search")))
-    document = descent_document(result)
-    if args.get("explain"):
-        document["explanations"] = [explain_step(result, k)
-                                    for k in range(result.trace.n_steps)]
-    if "explain_step" in args:
-        k = whole_number(args["explain_step"], "explain_step", 0, max(0, result.trace.n_steps - 1))
-        document["explanation"] = {"step": k, "text": explain_step(result, k)} \
-            if result.trace.n_steps else None
-    return document
-
-
-def lr(args: dict[str, Any]) -> dict[str, Any]:
-    """``POST /api/lr``: the ``lr --json`` document."""
-    from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
-
-    f = parse(args["expr"])
-    ascent = bool(args.get("ascent"))
-    advice = advise_learning_rate(f, args["start"], ascent=ascent)
-    rows = None
-    if args.get("sweep"):
-        steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-        rows = sweep(f, args["start"], parse_range(args["sweep"]), max_steps=steps,
-                     tol=args.get("tol", 1e-8), ascent=ascent)
-    return lr_document(advice, rows)
 
 
 def critical(args: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +158,7 @@ class OutOfTime(DomainError):
         self.partial = partial
 
 
-@functools.lru_cache(maxsize=256)
+@memoized(256)
 def _critical_document(expr: str, within: str | None, budget: float) -> dict[str, Any]:
     """Remembered per worker: the page asks again for the same function and box."""
     from gradwise.critical.extrema import points_and_extrema
@@ -185,10 +166,44 @@ def _critical_document(expr: str, within: str | None, budget: float) -> dict[str
     return critical_document(*points_and_extrema(parse(expr), within, budget))
 
 
-def _prepare(args: dict[str, Any]) -> Expression:
+Key = tuple[str, bool, str | None, str | None]
+"""A function as a request names it: expr, degrees, wrt, const (the canonical request)."""
+
+
+def _key(args: dict[str, Any]) -> Key:
+    return (args["expr"], bool(args.get("degrees")), args.get("wrt") or None,
+            args.get("const") or None)
+
+
+@memoized(256)
+def _prepared(key: Key) -> Expression:
     """The expression with its constants fixed and its variables chosen, as the CLI does it."""
-    return parse(args["expr"], degrees=bool(args.get("degrees")), wrt=args.get("wrt") or None,
-                 constants=args.get("const") or None)
+    expr, degrees, wrt, const = key
+    return parse(expr, degrees=degrees, wrt=wrt, constants=const)
+
+
+@memoized(256)
+def _gradient(key: Key) -> tuple[calculus.Gradient, dict[str, Any]]:
+    g = calculus.gradient(_prepared(key))
+    return g, gradient_part(g)
+
+
+@memoized(1024)
+def _point(key: Key, at: str) -> dict[str, Any]:
+    return point_part(_gradient(key)[0].at(at))
+
+
+@memoized(64)
+def _hessian(key: Key) -> calculus.Hessian:
+    return calculus.hessian(_prepared(key))
+
+
+@memoized(128)
+def _kernels(key: Key) -> tuple[Any, list[Any]]:
+    """f and ∂f/∂v as NumPy functions of the variables (compiled once per function)."""
+    f = _prepared(key)
+    return grid_function(f.expr, f.variables), [grid_function(c, f.variables)
+                                                 for c in _gradient(key)[0].components]
 
 
 def _arrows(box: list[float], n: int, per_axis: int, slopes) -> list[dict[str, Any]]:

@@ -91,6 +91,7 @@ class _Worker:
         self.pid = process.pid
         self.scratch = tempfile.mkdtemp(prefix=f"gradwise-worker-{self.pid}-")
         self.demoted = False
+        self.keys: dict[str, None] = {}  # the functions it has served, oldest first
 
     def demote(self) -> None:
         """Run the worker's whole process group at nice 19: quick requests go first."""
@@ -114,8 +115,10 @@ class _Worker:
         self.process.stdin.write(json.dumps(document).encode() + b"\n")
         self.process.stdin.flush()
 
-    def receive(self, deadline: float, slow_at: float = math.inf) -> dict[str, Any] | None:
-        """The next reply, or None at end of file (the worker died); TimeoutError past deadline.
+    def receive(self, deadline: float,
+                slow_at: float = math.inf) -> tuple[dict[str, Any], bytes | None] | None:
+        """The next reply as (header, the document's JSON or None), or None at end of file
+        (the worker died); TimeoutError past deadline.
 
         Past ``slow_at`` the worker is demoted to the lowest CPU priority (see ``demote``).
         """
@@ -140,7 +143,8 @@ class _Worker:
             if len(data) > _MAX_REPLY:
                 raise OverLimit("memory", f"the answer passed {_MAX_REPLY // 2**20} MiB; "
                                 "ask for fewer steps or points")
-        return json.loads(data)
+        head, tab, body = bytes(data[:-1]).partition(b"\t")
+        return json.loads(head), (body if tab else None)
 
     def kill(self, grace: float = 0.0) -> int:
         """SIGKILL the worker's whole process group, reap it, close its pipes; its exit code.
@@ -161,6 +165,42 @@ class _Worker:
                     stream.close()
         shutil.rmtree(self.scratch, ignore_errors=True)  # what a killed task left behind
         return code
+
+
+class _IdleWorkers:
+    """The free workers, each with the keys it has served (most recent last), so a request
+    about one function goes back to a worker that has it in memory."""
+
+    MEMORY = 64  # keys remembered per worker (its caches hold about this many functions)
+
+    def __init__(self) -> None:
+        self._free: list[_Worker] = []
+        self._ready = threading.Condition()
+
+    def count(self) -> int:
+        with self._ready:
+            return len(self._free)
+
+    def put(self, worker: _Worker) -> None:
+        with self._ready:
+            self._free.append(worker)
+            self._ready.notify()
+
+    def take(self, key: str | None, timeout: float) -> _Worker | None:
+        """A free worker that knows ``key``, else the free one knowing the fewest keys; None
+        when none became free within ``timeout`` seconds."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._free, timeout):
+                return None
+            warm = [w for w in self._free if key is not None and key in w.keys]
+            worker = warm[-1] if warm else min(self._free, key=lambda w: len(w.keys))
+            self._free.remove(worker)
+        if key is not None:
+            worker.keys.pop(key, None)
+            worker.keys[key] = None
+            while len(worker.keys) > self.MEMORY:
+                worker.keys.pop(next(iter(worker.keys)))
+        return worker
 
 
 class WorkerPool:
@@ -187,7 +227,7 @@ class WorkerPool:
         self.queue_timeout = queue_timeout
         self._env = {**os.environ, **_THREADS_ONE, **(env or {})}
         self._admission = threading.BoundedSemaphore(self.size + max_waiting)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._orders: queue.Queue[int | None] = queue.Queue()
@@ -205,7 +245,7 @@ class WorkerPool:
         self._spawner.start()
         self._orders.put(self.size)
         deadline = time.monotonic() + wait
-        while self._idle.qsize() < self.size:
+        while self._idle.count() < self.size:
             if time.monotonic() > deadline:
                 self.close()
                 raise RuntimeError(f"the workers did not start within {wait} s")
@@ -241,12 +281,27 @@ class WorkerPool:
     # -- running tasks ------------------------------------------------------------------
 
     def run(self, task: str, args: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """Run ``task(args)`` in a worker and return its document.
+        """Run ``task(args)`` in a worker and return its document (see ``call``)."""
+        return json.loads(self.call(task, args, timeout)[0])
+
+    def call(self, task: str, args: dict[str, Any], timeout: float | None = None,
+             key: str | None = None) -> tuple[bytes, dict[str, Any]]:
+        """Run ``task(args)`` in a worker; its document as JSON bytes (as the worker wrote it,
+        ready to send on) and what it cost (``meta``).
+
+        Requests with the same ``key`` (the function they are about) go to a free worker that
+        has served that key before, whose memory holds what the function derives; with none
+        free, to the free worker that knows the fewest keys.
 
         Args:
             task: a name in the task module's ``TASKS``.
             args: JSON-able arguments.
             timeout: wall-clock seconds for this request (default ``limits.timeout``).
+
+        Returns:
+            (JSON, meta): meta holds ``cpu_ms`` (the worker's CPU time) and ``derived``
+            (answers it had to compute rather than recall; 0: all from its memory), plus
+            ``wall_ms``, the time from sending the request to reading the answer.
 
         Raises:
             PoolBusy: too many requests at once, or no worker free within ``queue_timeout``.
@@ -259,20 +314,20 @@ class WorkerPool:
             raise PoolBusy("the server is busy (every worker is taken and the waiting line is "
                            "full); retry in a moment")
         try:
-            worker = self._take_worker()
+            worker = self._take_worker(key)
             return self._run_on(worker, task, args, timeout or self.limits.timeout)
         finally:
             self._admission.release()
 
-    def _take_worker(self) -> _Worker:
-        try:
-            return self._idle.get(timeout=self.queue_timeout)
-        except queue.Empty:
+    def _take_worker(self, key: str | None) -> _Worker:
+        worker = self._idle.take(key, self.queue_timeout)
+        if worker is None:
             raise PoolBusy(f"no worker became free within {self.queue_timeout:g} s; "
-                           "retry in a moment") from None
+                           "retry in a moment")
+        return worker
 
     def _run_on(self, worker: _Worker, task: str, args: dict[str, Any],
-                timeout: float) -> dict[str, Any]:
+                timeout: float) -> tuple[bytes, dict[str, Any]]:
         started = time.monotonic()
         try:
             worker.send({"task": task, "args": args})
@@ -294,10 +349,12 @@ class WorkerPool:
                                   "the request"}) from None
         if reply is None:
             raise self._died(worker)
-        if "ok" in reply:
+        header, body = reply
+        meta = {**header.get("meta", {}), "wall_ms": (time.monotonic() - started) * 1000}
+        if body is not None:
             self._release(worker)
-            return reply["ok"]
-        error = reply["error"]
+            return body, meta
+        error = header["error"]
         if "limit" in error:  # the worker ends itself after a MemoryError
             self._replace(worker, grace=1.0)
             raise OverLimit(error["limit"], error["error"])
@@ -362,7 +419,7 @@ class WorkerPool:
             reply = worker.receive(time.monotonic() + 60)
         except (TimeoutError, OverLimit, ValueError):
             reply = None
-        ready = bool(reply) and "ready" in reply and not self._closed  # type: ignore[operator]
+        ready = reply is not None and "ready" in reply[0] and not self._closed
         if ready and (not worker.demoted or worker.restore()):
             self._idle.put(worker)
             return

@@ -34,10 +34,13 @@ function showCsvError(message) {
 async function onFileChosen() {
   const file = $("csv-file").files[0];
   upload.text = null;
+  upload.generation++;  // a training still running belongs to the old file: not shown
   $("train").disabled = true;
   $("target").disabled = true;
   $("csv-summary").textContent = "";
+  $("train-status").textContent = "";
   showCsvError(null);
+  clearTraining();  // the old file's results do not describe this one
   if (!file) return;
   if (file.size > MAX_CSV) {  // refused here, before reading it or sending it anywhere
     showCsvError(`${file.name} has ${file.size.toLocaleString("en")} bytes; at most ` +
@@ -45,9 +48,17 @@ async function onFileChosen() {
     return;
   }
   const text = await file.text();
+  const columns = csvHeader(text);
+  const separator = [";", "\t", "|"].find((mark) => columns.length === 1 && columns[0].includes(mark));
+  if (separator) {  // the server would refuse it with the same words; say so at once
+    const name = { ";": "semicolon", "\t": "tab", "|": "bar" }[separator];
+    showCsvError(`${file.name} is a ${name}-separated file: its header '${columns[0]}' reads as ` +
+      "one column, and gradwise reads comma-separated CSV. Fix: save it as comma-separated " +
+      `CSV (replace each '${separator}' between values by ',')`);
+    return;
+  }
   upload.text = text;
   upload.name = file.name;
-  const columns = csvHeader(text);
   const target = $("target");
   target.replaceChildren(...columns.map((name) => new Option(name, name)));
   target.value = columns[columns.length - 1];  // the usual place of y
@@ -112,6 +123,7 @@ async function train() {
 
 function clearTraining() {
   Plotly.purge($("cost-plot"));
+  for (const id of ["fit-plot", "surface-plot"]) { Plotly.purge($(id)); $(id).hidden = true; }
   $("train-findings").replaceChildren();
   $("weights-table").tBodies[0].replaceChildren();
   $("train-metrics").textContent = "";
@@ -120,8 +132,7 @@ function clearTraining() {
 async function showTraining(run, generation) {
   const history = run.history;
   const status = $("train-status");
-  status.textContent = `${run.status} after ${run.epochs} epochs (${run.steps} steps): ` +
-    `C ${fmt(history[0])} → ${fmt(history[history.length - 1])}`;
+  status.textContent = `${outcome(run)}: C ${fmt(history[0])} → ${fmt(history[history.length - 1])}`;
   status.className = "status " + ({ converged: "converged", max_steps: "warn" }[run.status] || "bad");
   $("train-findings").replaceChildren(...run.findings.map((code, i) => {
     const item = document.createElement("li");
@@ -142,6 +153,18 @@ async function showTraining(run, generation) {
   $("train-metrics").textContent = "on the training data: " + Object.entries(run.metrics)
     .map(([name, value]) => `${name} ${fmt(value)}`).join(", ");
   await drawCost(history, generation);
+  if (generation === upload.generation) await drawPictures(run.picture, run);
+}
+
+// How the run ended, in words: "stopped after 300 epochs (max_epochs)".
+function outcome(run) {
+  const steps = run.steps === run.epochs ? "" : `, ${run.steps} steps`;
+  return {
+    converged: `converged after ${run.epochs} epochs${steps ? ` (${run.steps} steps)` : ""}`,
+    max_steps: `stopped after ${run.epochs} epochs (max_epochs${steps})`,
+    diverged: `diverged: stopped after ${run.epochs} epochs`,
+    non_finite: `stopped after ${run.epochs} epochs: C or ∇C was not a finite number`,
+  }[run.status] || `${run.status} after ${run.epochs} epochs`;
 }
 
 // The cost per epoch, drawn in up to 60 frames so the descent can be watched.
@@ -153,7 +176,7 @@ async function drawCost(history, generation) {
   const trace = { type: "scatter", mode: "lines", name: "C", x: [0], y: [history[0]],
                   line: { color: "#22303c", width: 2 } };
   const plot = $("cost-plot");
-  await Plotly.react(plot, [trace], layout, { displaylogo: false, responsive: true });
+  await Plotly.react(plot, [trace], layout, PLOTLY_CONFIG);
   const frames = Math.min(60, history.length);
   for (let f = 1; f <= frames; f++) {
     if (generation !== upload.generation) return;
@@ -182,4 +205,4 @@ function initNeuron() {
   $("train").addEventListener("click", train);
 }
 
-document.addEventListener("DOMContentLoaded", initNeuron);
+registerTab("neuron", "Neuron", { init: () => initNeuron() });
