@@ -46,6 +46,34 @@ def test_parses_to(text, expected):
         assert sympy.simplify(got - expected) == 0, (text, got)
 
 
+# Issue 12.7: one rule for numbers and names. A variable or constant before a bracket is an
+# implicit factor, exactly as a number is; the README's table, case by case.
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("1/x(y+1)", "(y+1)/x"),
+    ("1/2(y+1)", "(y+1)/2"),
+    ("e^x(1+y)", "e^x * (1+y)"),
+    ("e^2(1+y)", "e^2 * (1+y)"),
+    ("x^n(y+1)", "x^n * (y+1)"),
+    ("x^2(y+1)", "x^2 * (y+1)"),
+    ("x(1 - y)^2", "x * (1-y)^2"),
+    ("2(1 - y)^2", "2 * (1-y)^2"),
+    ("2^x(x+1)", "2^x * (x+1)"),
+    ("w_1(x+1)", "w_1 * (x+1)"),
+    ("e(x+1)", "e * (x+1)"),
+    ("-x(y+1)", "-x * (y+1)"),
+    ("x(y)(z)", "x*y*z"),
+    ("f(ab, c) = ab(c+1)", "f(ab, c) = ab * (c+1)"),
+])
+def test_a_name_before_a_bracket_multiplies_as_a_number_does(text, same_as):
+    assert parse(text).expr == parse(same_as).expr
+
+
+@pytest.mark.parametrize("text", ["x1(y)", "yhat(x + 1)"])
+def test_a_longer_unknown_name_before_a_bracket_is_an_unknown_function(text):
+    with pytest.raises(ParseError, match="unknown function .*Fix|For multiplication write"):
+        parse(text)
+
+
 def test_greek_and_subscripted_names():
     f = parse("η ω + φ θ + w_1 + x1 + yhat")
     assert f.names == ("η", "ω", "φ", "θ", "w_1", "x1", "yhat")

@@ -135,23 +135,7 @@ class Builder:
         return self._raise(node.children[0], exponent, token.column)
 
     def _raise(self, base_node: Node, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
-        # In x(1 − y)^2 the power belongs to the bracket, as on paper: x·(1 − y)².
-        factor = self._multiplying_call(base_node)
-        if factor is not None:
-            name, inner = factor
-            return name * self._power(self.build(inner), exponent, column)
         return self._power(self.build(base_node), exponent, column)
-
-    def _multiplying_call(self, node: Node) -> tuple[sympy.Expr, Node] | None:
-        if not (node.rule == "call" and len(node.children) == 2):
-            return None
-        token = node.children[0]
-        name = str(token)
-        if name in CONSTANT_NAMES:
-            return self._name(Node("name", [token], token.column)), node.children[1]
-        if name not in FUNCTION_NAMES and _is_variable_like(name, self.signature):
-            return symbol(name, self.text, token.column), node.children[1]
-        return None
 
     def _degrees(self, node: Node) -> sympy.Expr:
         return self.build(node.children[0]) * self._degree_unit()
@@ -186,17 +170,13 @@ class Builder:
             raise self.fail(f"exponent {exponent} is too large; at most "
                             f"{self.limits.max_exponent} is allowed", column)
 
-    # -- calls: sin(x), log(x, 2), and w(x + 1) meaning w·(x + 1)
+    # -- calls: sin(x), log(x, 2); w(x + 1) is w·(x + 1), parsed as a product (see is_call)
     def _call(self, node: Node) -> sympy.Expr:
         token, *arg_nodes = node.children
         name = str(token)
-        args = [self.build(a) for a in arg_nodes]
-        if name in FUNCTION_NAMES:
-            return self._apply(name, args, token)
-        factor = self._multiplying_call(node)
-        if factor is not None:
-            return factor[0] * args[0]
-        raise self.fail(_unknown_function(name), token.column)
+        if name not in FUNCTION_NAMES:
+            raise self.fail(_unknown_function(name), token.column)
+        return self._apply(name, [self.build(a) for a in arg_nodes], token)
 
     def _apply(self, name: str, args: list[sympy.Expr], token: Token) -> sympy.Expr:
         allowed = (1, 2) if name == "log" else (1,)
@@ -229,10 +209,22 @@ def symbol(name: str, text: str = "", column: int | None = None) -> sympy.Symbol
     return sympy.Symbol(name, real=True)
 
 
-def _is_variable_like(name: str, signature: tuple[str, ...]) -> bool:
-    # w(x + 1) multiplies for one-letter names, w_1-style names and declared variables;
-    # a longer unknown name before a bracket is more likely a misspelt function.
-    return name in signature or len(name) == 1 or "_" in name and len(name.split("_")[0]) == 1
+def is_call(name: str, signature: tuple[str, ...] = ()) -> bool:
+    """Whether ``name(...)`` is a function call rather than ``name·(...)``.
+
+    A bracket after a constant, a one-letter name, a w_1-style name or a declared variable
+    multiplies, as after a number; a longer unknown name before a bracket is more likely a
+    misspelt function, so it is read as a call (and refused as an unknown function).
+
+    Example:
+        >>> is_call("sin"), is_call("x"), is_call("w_1"), is_call("e"), is_call("sinn")
+        (True, False, False, False, True)
+    """
+    if name in FUNCTION_NAMES:
+        return True
+    variable_like = name in signature or len(name) == 1 or \
+        "_" in name and len(name.split("_")[0]) == 1
+    return not (variable_like or name in CONSTANT_NAMES)
 
 
 def _unknown_function(name: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import sympy
 
 from gradwise.errors import InputError, ParseError
-from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, symbol
+from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, is_call, symbol
 from gradwise.language._parser import Parser, Token, tokenize
 
 __all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number"]
@@ -134,7 +134,8 @@ def parse(
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tokens = tokenize(body.translate(_ASCII_OPERATORS), text)
-    parsed = Parser(text, tokens, limits.max_depth, limits.max_nodes).parse()
+    parsed = Parser(text, tokens, limits.max_depth, limits.max_nodes,
+                    lambda word: is_call(word, signature)).parse()
     expr = Builder(text, limits, degrees, signature).build(parsed.tree)
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
