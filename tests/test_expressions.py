@@ -213,3 +213,31 @@ def test_reserved_names_cannot_be_variables():
         parse("sin(x) = x")
     with pytest.raises(ParseError, match="named twice"):
         parse("f(x, x) = x")
+
+
+# Issue 12.3 and 12.5: powers SymPy would combine or nest past the limit hung or overflowed.
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("(x^1000)^1000", "exponent 1000000 is too large"),
+    ("x^600 x^600", "exponent 1200 is too large"),
+    ("x sin(e^(e^(e^3)))", "exponent ≈ 5.28e\\+08 is too large"),
+    ("x e^(e^(e^(e^10)))", "exponent ≈ 2.2e\\+04 is too large"),
+    ("x^2 + e^(e^(e^(e^10)))", "Limits.max_exponent"),
+    ("exp(90000)", "exponent 90000 is too large"),
+    ("x^(e^7)", "exponent ≈ 1.1e\\+03"),
+    ("10^(e^8)", "about 2.98e\\+03 digits"),
+])
+def test_nested_and_combined_powers_count_against_the_limits(text, pattern):
+    with pytest.raises(ParseError, match=pattern):
+        parse(text)
+
+
+def test_powers_within_the_limits_still_parse():
+    assert parse("e^(e^3)").expr == sympy.exp(sympy.exp(3))
+    assert parse("(x^10)^100").expr == x**1000
+    assert parse("exp(1000)").expr == parse("e^1000").expr
+
+
+@pytest.mark.parametrize("text", ["ln(-pi)", "sqrt(-1)", "log2(-e)", "(-1)^(1/2)"])
+def test_constants_that_are_not_real_are_refused(text):
+    with pytest.raises(ParseError, match="not a real number"):
+        parse(text)

@@ -88,7 +88,9 @@ class Builder:
                     raise self.fail("division by zero", child.column)
                 value = sympy.Pow(value, -1)
             factors.append(value)
-        return sympy.Mul(*factors)
+        product = sympy.Mul(*factors)
+        self._check_powers(product, node.column)
+        return product
 
     # -- leaves
     def _number(self, node: Node) -> sympy.Expr:
@@ -149,14 +151,22 @@ class Builder:
         return S.Pi / 180 if self.degrees else S.One
 
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
-        if exponent.is_Number:
+        if exponent.is_number:  # constant exponents count, nested ones too: e^(e^(e^3))
             self._check_power(base, exponent, column)
-            if base.is_Number and base == 0 and exponent < 0:
+            if base.is_Number and base == 0 and exponent.is_negative:
                 raise self.fail("0 to a negative power is undefined (division by zero)", column)
-        return sympy.Pow(base, exponent)
+        value = sympy.Pow(base, exponent)
+        self._check_powers(value, column)  # (x^1000)^1000 is x^1000000
+        return self._real(value, "this power", column)
+
+    def _check_powers(self, value: sympy.Expr, column: int | None) -> None:
+        """The powers SymPy made by combining ours (x^600·x^600 = x^1200) obey the limits too."""
+        for part in sympy.Mul.make_args(value):
+            if part.is_Pow and part.exp.is_Number:
+                self._check_power(part.base, part.exp, column)
 
     def _check_power(self, base: sympy.Expr, exponent: sympy.Expr, column: int | None) -> None:
-        size = abs(float(exponent))
+        size = abs(complex(exponent.evalf(15)))  # its own parts are already within the limits
         if base.is_Rational:
             p, q = abs(int(base.p)), int(base.q)
             if max(p, q) <= 1:
@@ -167,8 +177,16 @@ class Builder:
                     f"this power of numbers would have about {digits:.3g} digits; at most "
                     f"{self.limits.max_power_digits} are allowed", column)
         elif size > self.limits.max_exponent:
-            raise self.fail(f"exponent {exponent} is too large; at most "
-                            f"{self.limits.max_exponent} is allowed", column)
+            shown = str(exponent) if exponent.is_Integer else f"≈ {size:.3g}"
+            raise self.fail(f"exponent {shown} is too large; at most "
+                            f"{self.limits.max_exponent} is allowed (Limits.max_exponent)",
+                            column)
+
+    def _real(self, value: sympy.Expr, what: str, column: int | None) -> sympy.Expr:
+        if value.has(S.ImaginaryUnit):
+            raise self.fail(f"{what} is not a real number (gradwise works in the real "
+                            "numbers)", column)
+        return value
 
     # -- calls: sin(x), log(x, 2); w(x + 1) is w·(x + 1), parsed as a product (see is_call)
     def _call(self, node: Node) -> sympy.Expr:
@@ -189,11 +207,13 @@ class Builder:
             value = _INVERSE_TRIG[name](args[0]) / self._angle_scale()
         elif name == "log":
             value = sympy.log(*args)
+        elif name == "exp":  # e^a and exp(a) obey the same limits
+            value = self._power(S.Exp1, args[0], token.column)
         else:
             value = _OTHER[name](args[0])
         if value.has(S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity):
             raise self.fail(f"{name} is undefined at this argument", token.column)
-        return value
+        return self._real(value, f"{name} at this argument", token.column)
 
 
 def symbol(name: str, text: str = "", column: int | None = None) -> sympy.Symbol:
