@@ -1,6 +1,7 @@
 """The notes' notation: exact strings, and printed text that parses back to the same expression."""
 
 import pytest
+import sympy
 
 from gradwise import parse, show
 
@@ -73,3 +74,26 @@ def test_the_gradient_of_x1_y_squared_reads_back():
 def test_degrees_text_reads_back_in_either_mode(text):
     expr = parse(text, degrees=True).expr
     assert parse(show(expr, degrees=True)).expr == expr
+
+
+# Issue 12.4: long numbers are abbreviated, never printed digit by digit (nor cut off wrong).
+@pytest.mark.parametrize(("value", "text"), [
+    (sympy.Integer(10) ** 308, "1e+308"),
+    (-sympy.Integer(10) ** 308 - 1, "≈−1e+308"),
+    (sympy.Rational(1, 2**200), "1/1606938044258990275541962092341162602522202993782792835301376"),
+    (sympy.Float("1e3000", 50), "1e+3000"),
+    (sympy.Float("-2.5e-3000", 50), "−2.5e−3000"),
+])
+def test_numbers_of_any_size_print_in_a_few_characters(value, text):
+    from gradwise.language.numbers import number_text
+
+    assert number_text(value) == text
+    assert show(value) == text
+
+
+def test_an_error_at_a_huge_point_names_it_briefly():
+    from gradwise import gradient
+    from gradwise.errors import DomainError
+
+    with pytest.raises(DomainError, match=r"too large to represent at \(x=1e\+308\)$"):
+        gradient("x^2").at("x=1e308")

@@ -15,7 +15,7 @@ from sympy.printing.str import StrPrinter
 
 from gradwise.language._builder import is_call
 from gradwise.language.functions import relu, sigmoid, softplus
-from gradwise.language.numbers import minus
+from gradwise.language.numbers import LONGEST, abbreviated, float_text, minus, number_length
 
 _UNITS = ("î", "ĵ", "k̂")
 _EXPONENT = re.compile(r"[eE][-+−]?[0-9]")
@@ -37,13 +37,15 @@ class NotesPrinter(StrPrinter):
         return super().doprint(sympy.sympify(expr)) if not isinstance(expr, str) else expr
 
     def _print_Float(self, expr) -> str:
-        return minus(f"{float(expr):.{self.digits}g}")
+        return float_text(expr, self.digits)
 
     def _print_Rational(self, expr) -> str:
+        if number_length(expr) > LONGEST:  # 10^308 as 1e+308, never 309 digits
+            return abbreviated(expr, self.digits)
         return minus(f"{expr.p}/{expr.q}")
 
     def _print_Integer(self, expr) -> str:
-        return minus(str(expr.p))
+        return self._print_Rational(expr) if number_length(expr) > LONGEST else minus(str(expr.p))
 
     def _print_Pi(self, expr) -> str:
         return "π"
@@ -172,13 +174,13 @@ def column_text(label: str, rows: Sequence[str], relation: str = "=") -> str:
     return "\n".join(lines)
 
 
-def matrix_text(label: str, rows: Sequence[Sequence[str]]) -> str:
+def matrix_text(label: str, rows: Sequence[Sequence[str]], relation: str = "=") -> str:
     """A matrix drawn with bracket characters, columns aligned."""
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     if len(lines) == 1:
-        return f"{label} = [ {lines[0]} ]"
-    return column_text(label, lines)
+        return f"{label} {relation} [ {lines[0]} ]"
+    return column_text(label, lines, relation)
 
 
 def function_text(f) -> str:
@@ -193,7 +195,8 @@ def gradient_text(g) -> str:
 def gradient_value_text(v, digits: int = 6) -> str:
     f = v.gradient.function
     at = ", ".join(show(v.point[s]) for s in f.variables)
-    return vector_text(f"∇{f.name}({at})", v.exact, False, digits)
+    relation = "≈" if v.approximate else "="  # some components are 50-digit floats
+    return vector_text(f"∇{f.name}({at})", v.exact, False, digits, relation)
 
 
 def hessian_text(h) -> str:
@@ -205,7 +208,8 @@ def hessian_text(h) -> str:
 def hessian_value_text(v) -> str:
     f = v.hessian.function
     at = ", ".join(show(v.point[s]) for s in f.variables)
-    return matrix_text(f"H{f.name}({at})", [[show(c) for c in row] for row in v.exact.tolist()])
+    return matrix_text(f"H{f.name}({at})", [[show(c) for c in row] for row in v.exact.tolist()],
+                       "≈" if v.approximate else "=")
 
 
 def function_latex(f) -> str:
