@@ -27,7 +27,7 @@ _INVERSE_TRIG = {"asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
                  "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan}
 _OTHER: dict[str, Callable[..., sympy.Expr]] = {
     "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
-    "exp": sympy.exp, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
+    "exp": sympy.exp, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": fn.absolute,
     "log10": lambda a: sympy.log(a, 10), "log2": lambda a: sympy.log(a, 2),
     "sigmoid": fn.sigmoid, "σ": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
 }

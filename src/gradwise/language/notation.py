@@ -14,7 +14,7 @@ from sympy import S
 from sympy.printing.str import StrPrinter
 
 from gradwise.language._builder import is_call
-from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.language.numbers import LONGEST, abbreviated, float_text, minus, number_length
 
 _UNITS = ("î", "ĵ", "k̂")
@@ -22,7 +22,7 @@ _EXPONENT = re.compile(r"[eE][-+−]?[0-9]")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot)
 _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sympy.Abs: "abs",
-          sympy.Heaviside: "H", sympy.DiracDelta: "δ"}
+          sympy.Heaviside: "H", sympy.DiracDelta: "δ", absolute: "abs", signum: "sign"}
 
 
 class NotesPrinter(StrPrinter):
@@ -136,6 +136,7 @@ class NotesPrinter(StrPrinter):
 
     _print_sigmoid = _print_relu = _print_softplus = _print_Function
     _print_Heaviside = _print_DiracDelta = _print_Abs = _print_log = _print_Function
+    _print_absolute = _print_signum = _print_Function
 
 
 def show(expr, degrees: bool = False, digits: int = 6) -> str:

@@ -65,6 +65,12 @@ class _Names:
     def _print_DiracDelta(self, expr: sympy.Expr) -> str:
         return "0.0"  # relu'' is 0 everywhere but at 0, where it is undefined
 
+    def _print_absolute(self, expr: sympy.Expr) -> str:  # |u| of a u SymPy cannot prove real
+        return self._print(sympy.Abs(expr.args[0], evaluate=False))  # type: ignore[attr-defined]
+
+    def _print_signum(self, expr: sympy.Expr) -> str:
+        return self._print(sympy.sign(expr.args[0], evaluate=False))  # type: ignore[attr-defined]
+
 
 class MathPrinter(_Names, PythonCodePrinter):
     """CPython floats (``math``), and the numba descent loop (``numba``).
