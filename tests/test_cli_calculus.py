@@ -101,6 +101,8 @@ def test_hessian_text():
     (["grad", "x^2", "--att", "3"], 2, "unexpected extra argument"),
     (["grad", "--bogus"], 2, "unknown option"),
     (["hessian", "9^9^9"], 2, "digits"),
+    (["grad", "x^2 + y", "--wrt", "x,x", "--at", "x=1,y=2"], 2, "'x' is named twice"),  # 12.11
+    (["hessian", "x^2 + y", "--wrt", "y, x ,y"], 2, "'y' is named twice"),
 ])
 def test_errors_are_one_red_line_and_an_exit_code(args, code, pattern):
     result = run(*args)

@@ -128,6 +128,16 @@ def test_substitute_refuses_unknown_names():
         parse("x^2").substitute({"q": 1})
 
 
+@pytest.mark.parametrize("wrt", ["x,x", ["y", "x", "y"]])
+def test_wrt_refuses_a_name_given_twice(wrt):  # issue 12.11: ∇f(x, x) was shown
+    from gradwise import gradient
+
+    with pytest.raises(InputError, match="named twice"):
+        parse("x^2 + y", wrt=wrt)
+    with pytest.raises(InputError, match="named twice"):
+        gradient("x^2 + y", wrt=wrt)
+
+
 def test_wrt_refuses_unknown_names():
     with pytest.raises(InputError, match="'q'"):
         parse("x^2").with_variables("q")

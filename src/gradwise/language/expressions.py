@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy
 
-from gradwise.errors import InputError, ParseError
+from gradwise.errors import InputError, ParseError, problem
 from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, is_call, symbol
 from gradwise.language._parser import Parser, Token, tokenize
 
@@ -283,6 +283,11 @@ def _split_names(names: Iterable[str] | str) -> tuple[str, ...]:
     result = tuple(n.strip() for n in items if n.strip())
     if not result:
         raise InputError("no variable names given. Fix: write for example wrt='w,b'")
+    twice = [n for i, n in enumerate(result) if n in result[:i]]
+    if twice:
+        raise InputError(problem(f"{twice[0]!r} is named twice in the variables",
+                                 expected="each variable once", received=", ".join(result),
+                                 fix=f"wrt='{','.join(dict.fromkeys(result))}'"))
     return result
 
 
