@@ -91,3 +91,48 @@ def hostile_text() -> st.SearchStrategy[str]:
         st.builds(lambda a, b: a + b, fragments, expressions()),
         st.lists(fragments, max_size=8).map("".join),
     )
+
+
+# -- the web: bodies no endpoint may answer with anything but a JSON 4xx ----------------------
+
+ENDPOINTS = ("gradient", "hessian", "surface", "descend", "lr", "critical", "train")
+
+MALFORMED_BODIES: dict[str, bytes] = {
+    "arrays nested 20,000 deep": b"[" * 20_000 + b"]" * 20_000,
+    "objects nested 5,000 deep": b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    "an integer of 5,000 digits": b'{"expr": "x^2", "at": ' + b"7" * 5_000 + b"}",
+    "NaN": b'{"expr": "x^2", "learning_rate": NaN, "start": "x=1"}',
+    "Infinity": b'{"expr": "x^2", "box": [-Infinity, Infinity], "start": "x=1"}',
+    "1e999": b'{"expr": "x^2", "budget": 1e999, "start": "x=1"}',
+    "not UTF-8": b'{"expr": "\xff\xfe"}',
+    "empty": b"",
+    "truncated": b'{"expr": "x^2"',
+    "a list": b'["x^2"]',
+    "a string": b'"x^2"',
+    "null": b"null",
+    "a number": b"12",
+    "expr a number": b'{"expr": 12}',
+    "expr an object": b'{"expr": {"__class__": 1}}',
+    "expr null": b'{"expr": null}',
+    "unknown field": b'{"expr": "x^2", "__proto__": {}}',
+    "a lone surrogate": b'{"expr": "x\\ud800"}',
+}
+"""Bodies malformed for every endpoint: not JSON, not an object, or without a usable ``expr``."""
+
+FIELD_ATTACKS: dict[str, dict[str, object]] = {
+    "surface": {"expr": "x^2 + y^2", "box": [-1e308, 1e308, 0, 1]},
+    "surface 400-digit bound": {"expr": "x^2 + y^2", "box": [0, 10**400, 0, 1]},
+    "surface empty box": {"expr": "x^2", "box": [1, 0]},
+    "surface huge resolution": {"expr": "x^2", "resolution": 10**400},
+    "gradient duplicate wrt": {"expr": "x^2 + y", "wrt": "x,x", "at": "x=1,y=2"},
+    "gradient nested power": {"expr": "x sin(e^(e^(e^3)))", "at": "x=1"},
+    "hessian nested power": {"expr": "(x^1000)^1000", "at": "x=1.0000001"},
+    "critical huge box": {"expr": "cos(z)", "within": "z=-1e308:1e308"},
+    "critical negative budget": {"expr": "x^2", "budget": -1},
+    "descend huge steps": {"expr": "x^2", "start": "x=1", "steps": 10**400},
+    "descend nan start": {"expr": "x^2", "start": "x=nan"},
+    "lr empty sweep": {"expr": "x^2", "start": "x=1", "sweep": "1:0:0"},
+    "train no rows": {"csv": "x,y\n", "target": "y"},
+    "train lr 10^400": {"csv": "x,y\n1,1\n2,2\n", "target": "y", "learning_rate": 10**400},
+}
+"""Field values each endpoint must refuse with a JSON 4xx (``name`` starts with the endpoint)."""

@@ -4,6 +4,7 @@ Runaway computations come from ``_web_tasks`` (a task table for tests only), so 
 tested on purpose rather than on whatever maths happens to be slow today.
 """
 
+import io
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from _fuzz import ENDPOINTS, FIELD_ATTACKS, MALFORMED_BODIES
 from _web_support import TESTS, alive, children_of, running_server, served, tasks_env, wait_until
 from gradwise.web.app import Settings, create_app
 from gradwise.web.workers import OverLimit, PoolBusy, TaskError, WorkerLimits, WorkerPool
@@ -314,3 +316,36 @@ def test_a_quick_request_keeps_its_priority():
         (pid,) = pool.pids()
         assert pool.run("echo", {"a": 1})["pid"] == pid
         assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+
+
+# -- issue 12.8: malformed bodies and field attacks are JSON 4xx, never 500 nor a dead worker ----
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+def test_every_endpoint_answers_a_malformed_body_with_a_json_4xx(client, endpoint, body):
+    response = client.post(f"/api/{endpoint}", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert isinstance(response.json()["error"], str)
+
+
+@pytest.mark.parametrize("body", FIELD_ATTACKS.values(), ids=FIELD_ATTACKS.keys())
+def test_field_attacks_are_json_4xx_and_leave_the_workers_alive(client, body):
+    name = next(k for k, v in FIELD_ATTACKS.items() if v is body)
+    endpoint = name.split()[0]
+    text = json.dumps(body)  # 10**400 is written as an integer literal
+    before = client.post("/api/gradient", json={"expr": "x^2", "at": "x=3"})
+    response = client.post(f"/api/{endpoint}", content=text,
+                           headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert isinstance(response.json()["error"], str)
+    after = client.post("/api/gradient", json={"expr": "x^2", "at": "x=3"})
+    assert before.json() == after.json() and after.status_code == 200
+
+
+def test_a_document_with_infinities_is_sent_as_null_not_a_dead_worker():
+    from gradwise.web._child import _send
+
+    stream = io.BytesIO()
+    _send(stream, {"ok": {"x": [float("inf"), 1.0], "y": float("nan")}})
+    assert json.loads(stream.getvalue()) == {"ok": {"x": [None, 1.0], "y": None}}

@@ -20,7 +20,7 @@ from gradwise.calculus.gradients import as_expression
 from gradwise.critical.points import CriticalPoints
 from gradwise.critical.search import critical_points, parse_box
 from gradwise.language.expressions import Expression
-from gradwise.language.numbers import minus
+from gradwise.language.numbers import LONGEST, MINUS, abbreviated, minus, number_length
 
 __all__ = ["Extremum", "Extrema", "extrema", "points_and_extrema"]
 
@@ -120,7 +120,7 @@ def _face_candidates(f: Expression, box, fixed, deadline, starts) -> list:
     from gradwise.critical.boxes import numeric_function, search_box
 
     free = [v for v in f.variables if v not in fixed]
-    where = ", ".join(f"{v.name} = {sympy.sstr(b)}" for v, b in fixed.items())
+    where = ", ".join(f"{v.name} = {_bound(b)}" for v, b in fixed.items())
     corner = "end" if len(f.variables) == 1 else "corner"
     label = f"{corner} {where}" if not free else f"boundary {where}"
     restricted = f.expr.xreplace(fixed)
@@ -136,6 +136,13 @@ def _face_candidates(f: Expression, box, fixed, deadline, starts) -> list:
     values = fn.value(found) if len(found) else np.empty(0)
     return [(_full_point(f, fixed, free, x), float(value), label)
             for x, value in zip(found, values, strict=True)]
+
+
+def _bound(value: sympy.Expr) -> str:
+    """A bound as SymPy writes it, abbreviated past 100 digits (10^308 as 1e+308)."""
+    if value.is_Rational and number_length(value) > LONGEST:
+        return abbreviated(value).replace(MINUS, "-")
+    return sympy.sstr(value)
 
 
 def _full_point(f: Expression, fixed, free, x) -> tuple[float, ...]:

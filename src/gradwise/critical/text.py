@@ -13,14 +13,18 @@ from typing import Any
 
 import sympy
 
-from gradwise.errors import InputError, ParseError
+from gradwise.errors import InputError, ParseError, problem
 from gradwise.language.expressions import _NAME, _split_top_level, exact_number, parse_value
 from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 
-__all__ = ["read_box", "point_text", "critical_text", "enumerate_grid", "describe_curves"]
+__all__ = ["read_box", "check_range", "MAX_COORDINATE", "point_text", "critical_text",
+           "enumerate_grid", "describe_curves"]
 
 MAX_POINTS = 2000  # a periodic family is listed in a box only up to this many points
+
+MAX_COORDINATE = 1e300
+"""The largest |bound| of a box or window: past it a grid's step or a Newton step overflows."""
 
 
 def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sympy.Expr]]:
@@ -43,10 +47,28 @@ def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sym
         raise InputError(f"within must be text such as 'x=-5:5, y=-5:5' or a mapping such as "
                          f"{{'x': (-5, 5)}}; received {type(within).__name__}")
     for name, (low, high) in box.items():
-        if not low < high:
-            raise InputError(f"the range of {name} is empty: {show(low)}:{show(high)}. Fix: write "
-                             "low:high with low < high, e.g. x=-5:5")
+        check_range(name, low, high)
     return box
+
+
+def check_range(name: str, low: Any, high: Any) -> None:
+    """One variable's range of a box or window: low < high, both within ±MAX_COORDINATE.
+
+    Example:
+        >>> try:
+        ...     check_range("x", -1e308, 1e308)
+        ... except InputError as error:
+        ...     print(str(error).split(",")[0])
+        the range of x reaches past ±1e300
+    """
+    text = f"{show(exact_number(low))}:{show(exact_number(high))}"
+    if not low < high:
+        raise InputError(f"the range of {name} is empty: {text}. Fix: write low:high with "
+                         "low < high, e.g. x=-5:5")
+    if abs(low) > MAX_COORDINATE or abs(high) > MAX_COORDINATE:  # exactly: 10^400 is no float
+        raise InputError(problem(
+            f"the range of {name} reaches past ±1e300, where a search's steps and a picture's "
+            "grid overflow floats", received=text, fix=f"{name}=-1e300:1e300 at most"))
 
 
 def _read_range(part: str, text: str) -> tuple[str, tuple[sympy.Expr, sympy.Expr]]:
