@@ -181,6 +181,9 @@ def test_exact_number_keeps_what_was_written():
     ("f(x) = y = 2", 10, "unexpected"),
     ("log(x, 2, 3)", 1, "takes 1 or 2"),
     ("sin(x, y)", 1, "takes 1"),
+    ("log(x, 0)", 1, "base must be a positive number other than 1; received '0'"),  # 12.10
+    ("x + log(x, 1)", 5, "base must be a positive number"),
+    ("log(x, -2)", 1, "base must be a positive number"),
 ])
 def test_errors_point_at_the_column(text, column, pattern):
     with pytest.raises(ParseError, match=pattern) as info:

@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
-from gradwise.errors import ParseError
+from gradwise.errors import ParseError, problem
 from gradwise.language import functions as fn
 from gradwise.language._parser import Node, Token
 
@@ -206,6 +206,11 @@ class Builder:
         elif name in _INVERSE_TRIG:
             value = _INVERSE_TRIG[name](args[0]) / self._angle_scale()
         elif name == "log":
+            if len(args) == 2 and args[1].is_number and not (args[1].is_positive
+                                                             and args[1] != 1):
+                raise self.fail(problem("log's base must be a positive number other than 1",
+                                        received=str(args[1]), fix="log(x, 10) or ln(x)"),
+                                token.column)
             value = sympy.log(*args)
         elif name == "exp":  # e^a and exp(a) obey the same limits
             value = self._power(S.Exp1, args[0], token.column)
