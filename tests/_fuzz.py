@@ -9,7 +9,9 @@ derandomized, so CI is stable); the long one under ``pytest -m fuzz`` (minutes).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -136,3 +138,21 @@ FIELD_ATTACKS: dict[str, dict[str, object]] = {
     "train lr 10^400": {"csv": "x,y\n1,1\n2,2\n", "target": "y", "learning_rate": 10**400},
 }
 """Field values each endpoint must refuse with a JSON 4xx (``name`` starts with the endpoint)."""
+
+
+# -- a guard against hangs: a test fails after its budget instead of waiting forever -----------
+
+@contextlib.contextmanager
+def within(seconds: float):
+    """Raise TimeoutError in the block after ``seconds`` (main thread; SIGALRM interrupts
+    Python code and blocking system calls such as opening a pipe, not one C computation)."""
+    def expire(signum, frame):
+        raise TimeoutError(f"still running after {seconds:g} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
