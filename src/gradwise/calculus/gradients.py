@@ -333,7 +333,8 @@ def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label:
         number = complex(value.evalf(30))
     except (TypeError, ValueError):
         raise DomainError(f"{label} is undefined at ({where})") from None
-    if number.imag != 0 and abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+    if number.imag != 0 and abs(number.imag) > 1e-20 * abs(number):  # relative: −1.5e−12 +
+        # 3.1e−13i is as complex as −1.5 + 0.31i (30 digits leave far smaller noise)
         raise DomainError(f"{label} is not real at ({where}): it is {_brief(value)}")
     if number.real != number.real or abs(number.real) == float("inf"):
         raise DomainError(f"{label} is too large to represent at ({where})")

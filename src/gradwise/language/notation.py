@@ -56,17 +56,22 @@ class NotesPrinter(StrPrinter):
     def _print_Add(self, expr, order=None) -> str:
         parts: list[str] = []
         for term in expr.as_ordered_terms():
-            negative = term.could_extract_minus_sign()
-            text = self._print(-term if negative else term)
+            negative = _negative(term)
             if parts:
-                parts.append(("− " if negative else "+ ") + text)
-            else:
-                parts.append(("−" if negative else "") + text)
+                parts.append(("− " if negative else "+ ") + self._print(-term if negative
+                                                                        else term))
+            else:  # a leading sign is the term's own (see _print_Mul)
+                parts.append(self._print(term))
         return " ".join(parts)
 
     def _print_Mul(self, expr) -> str:
-        if expr.could_extract_minus_sign():
-            return "−" + self._print(-expr)
+        if _negative(expr):
+            text = self._print(-expr)
+            # −(a + b)/c would read back as (−a − b)/c, another product: keep the −1 apart
+            distributes = isinstance(sympy.Mul.make_args(-expr)[0], sympy.Add) or \
+                text.startswith("(") and any(isinstance(f, sympy.Add)
+                                             for f in sympy.Mul.make_args(-expr))
+            return ("−1·" if distributes and text.startswith("(") else "−") + text
         numerator, denominator = sympy.fraction(expr, exact=True)
         top = self._product(numerator)
         if denominator == 1:
@@ -152,7 +157,7 @@ def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = Fa
         return column_text(label, texts, relation)
     parts: list[str] = []
     for c, text, unit in zip(components, texts, _UNITS, strict=False):
-        negative = c.could_extract_minus_sign() and not isinstance(c, sympy.Add)
+        negative = _negative(c) and not isinstance(c, sympy.Add)
         if negative:
             text = show(-c, degrees, digits)
         term = text + unit if _is_plain_number(c) else f"{_wrap(c, text)} {unit}"
@@ -231,6 +236,13 @@ def gradient_latex(g) -> str:
 def hessian_latex(h) -> str:
     f = h.function
     return rf"H_{{{f.name}}} = {sympy.latex(h.matrix)}"
+
+
+def _negative(term) -> bool:
+    """Whether a term's numeric coefficient is negative (−2x, −x/3): then "−" and −term read
+    back as the term. (−a − b)/c is not such a term: written −(a + b)/c it reads back as
+    −1·(a + b)/c, another product."""
+    return bool(term.as_coeff_Mul()[0].is_negative)
 
 
 def _glues(previous, factor, text: str, piece: str) -> bool:

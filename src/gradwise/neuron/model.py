@@ -71,10 +71,12 @@ class Model:
                    tuple(fit.scaling.scale.tolist()), training)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """φ(X·w + b) for X (N, d) with the columns of ``features`` in order."""
-        z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
-        return phi_cost_delta(z, np.zeros_like(z), resolve_activation(self.activation),
-                              self.cost)[0]
+        """φ(X·w + b) for X (N, d) with the columns of ``features`` in order; a z past the
+        floats (x = 1e308) gives ±inf or nan there, as the arithmetic does, without warnings."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
+            return phi_cost_delta(z, np.zeros_like(z), resolve_activation(self.activation),
+                                  self.cost)[0]
 
     def check_columns(self, names: Sequence[str], path: str | Path) -> None:
         """Raise DataError unless the file's columns are the model's features (and the target).
