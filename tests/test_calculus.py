@@ -261,3 +261,11 @@ def test_a_small_complex_value_is_not_taken_for_a_real_one():
     point = {"x": sympy.Rational(-409, 91), "n": sympy.Rational(-1735, 91)}
     with pytest.raises(DomainError, match="not real"):
         gradient("x^n").at(point)
+
+
+def test_the_steps_and_the_graph_know_abs_of_an_argument_not_provably_real():
+    from gradwise.calculus.graph import graph
+
+    steps = gradient("abs(log(x))").steps()
+    assert "sign(ln(x))/x" in str(steps)
+    assert graph("abs(log(x))", "x=2") is not None
