@@ -314,3 +314,29 @@ def test_extrema_in_one_variable_are_at_the_ends_or_critical_points():
     e = extrema("x^3 - 3x", "x=-3:1.5")
     assert (e.minimum.point, e.minimum.value, e.minimum.where) == ((-3.0,), -18.0, "end x = -3")
     assert e.maximum.point == pytest.approx((-1,)) and e.maximum.value == pytest.approx(2)
+
+
+# Issue 12.1: |x| and relu have kinks, where the Hessian holds δ(0): classified by the
+# one-sided derivatives (one variable) or by sampling f(a + h) − f(a), never handed to NumPy.
+@pytest.mark.parametrize(("text", "kind", "how"), [
+    ("abs(x)", "minimum", "f′(0−) = −1 < 0 and f′(0+) = 1 > 0"),
+    ("-abs(x)", "maximum", "f′(0−) = 1 > 0 and f′(0+) = −1 < 0"),
+    ("abs(x) + abs(y)", "minimum", "it is positive"),
+    ("abs(x) - abs(y)", "saddle", "both signs"),
+])
+def test_kinks_are_classified(text, kind, how):
+    (point,) = critical_points(text).points
+    assert point.kind == kind and how in point.settled_by
+    assert point.eigenvalues == () and "not twice differentiable" in point.reason
+
+
+@pytest.mark.parametrize(("text", "start"), [("relu(w)", {"w": 0}),
+                                             ("x^2 + relu(x)", {"x": 1})])
+def test_a_descent_that_converges_at_a_kink_names_what_it_reached(text, start):
+    from gradwise import minimize
+
+    result = minimize(text, start, learning_rate=0.1)
+    assert result.status == "converged"
+    reached = result.reached()
+    assert reached is not None and reached.kind == "minimum"
+    assert reached.point == pytest.approx((0.0,), abs=1e-6)

@@ -25,7 +25,7 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 from gradwise.numeric.kernels import batch_function, precise_function
 
-__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant"]
+__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "kink"]
 
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "inflection"]
 
@@ -76,6 +76,10 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     values = {v: exact_number(p) if exact else sympy.Float(p, 30)
               for v, p in zip(variables, point, strict=True)}
     at = matrix.xreplace(values)
+    if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
+        kind, how = kink(expr, variables, values)
+        return Verdict(kind, (), "f is not twice differentiable here (a kink), so the "
+                       "second-derivative test does not apply", how)
     eigenvalues = _eigenvalues(at)
     zero = _is_singular(at, eigenvalues, exact)
     kind = _kind(eigenvalues, zero, len(variables))
@@ -137,6 +141,53 @@ def _number(value: sympy.Expr) -> str:
 def _compare(value: sympy.Expr) -> str:
     number = float(sympy.re(value.evalf(30)))
     return "= 0" if value == 0 or abs(number) < 1e-12 else ("> 0" if number > 0 else "< 0")
+
+
+# -- kinks: |x| at 0, relu ------------------------------------------------------------------
+
+def _twice_differentiable(at: sympy.Matrix) -> bool:
+    if at.has(sympy.DiracDelta, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return False
+    return all(c.is_number and complex(c.evalf(30)).imag == 0 for c in at)
+
+
+def kink(expr, variables, values) -> tuple[Kind, str]:
+    """Classify where f has a kink: in one variable by the signs of the one-sided derivatives
+    f′(a−) and f′(a+), else (or where one of them is 0) by sampling f(a + h) − f(a).
+
+    Example:
+        >>> x = sympy.Symbol("x", real=True)
+        >>> kink(sympy.Abs(x), (x,), {x: sympy.Integer(0)})
+        ('minimum', 'the one-sided derivatives are f′(0−) = −1 < 0 and f′(0+) = 1 > 0')
+    """
+    if len(variables) == 1:
+        sides = _one_sided(expr, variables[0], values)
+        if sides is not None and 0 not in sides:
+            left, right = sides
+            kind: Kind = "minimum" if left < 0 < right else "maximum" if left > 0 > right \
+                else "inflection"
+            at = show(values[variables[0]])
+            return kind, (f"the one-sided derivatives are f′({at}−) = {float_text(left)} "
+                          f"{'<' if left < 0 else '>'} 0 and f′({at}+) = {float_text(right)} "
+                          f"{'<' if right < 0 else '>'} 0")
+    return neighbourhood(expr, variables, values)
+
+
+def _one_sided(expr, v, values) -> tuple[float, float] | None:
+    """f′ just left and just right of the point (50 digits, |h| = 10⁻³⁰), signs made exact."""
+    import mpmath
+
+    slope = precise_function(sympy.diff(expr, v), (v,))
+    with mpmath.workdps(50):
+        a = mpmath.mpf(values[v].evalf(50))
+        h = mpmath.mpf(10) ** -30 * (1 + abs(a))
+        try:
+            sides = [slope(a - h), slope(a + h)]
+        except (ValueError, ZeroDivisionError, TypeError):
+            return None
+        if any(not mpmath.isfinite(s) or mpmath.im(s) != 0 for s in sides):
+            return None
+        return tuple(0.0 if abs(s) < mpmath.mpf(10) ** -40 else float(s) for s in sides)
 
 
 # -- settling an inconclusive test ------------------------------------------------------

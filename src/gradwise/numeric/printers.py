@@ -104,6 +104,16 @@ class NumpyPrinter(_Names, NumPyPrinter):
     def __init__(self) -> None:
         super().__init__({"fully_qualified_modules": False})
 
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        # past 2**53 a Python int would make an object array that NumPy's ufuncs refuse
+        # (log(10^20)); the float it rounds to is what the array would hold anyway
+        if abs(expr.p) <= EXACT_INTEGERS:
+            return str(expr.p)
+        try:
+            return repr(float(expr.p))
+        except OverflowError:
+            return "inf" if expr.p > 0 else "(-inf)"
+
 
 class PrecisePrinter(_Names, MpmathPrinter):
     """mpmath numbers, many digits (rationals as exact ``mpf`` quotients)."""
