@@ -340,3 +340,15 @@ def test_a_descent_that_converges_at_a_kink_names_what_it_reached(text, start):
     reached = result.reached()
     assert reached is not None and reached.kind == "minimum"
     assert reached.point == pytest.approx((0.0,), abs=1e-6)
+
+
+def test_many_degenerate_points_do_not_run_past_the_budget():
+    # relu(x) + y² is flat for x < 0: some 200 degenerate points, each settled by sampling
+    # (about 50 ms); past the budget the rest are left unsettled, and say so
+    start = time.monotonic()
+    result = critical_points("relu(x) + y^2", budget=2)
+    assert time.monotonic() - start < 2 + 1.5  # a guard against hangs, not a timing
+    assert len(result.points) > 100
+    unsettled = [p for p in result.points if p.settled_by and "not settled" in p.settled_by]
+    assert unsettled and all(p.kind == "degenerate" for p in unsettled)
+    assert any(p.kind == "minimum" for p in result.points)

@@ -29,6 +29,8 @@ __all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "kink"]
 
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "inflection"]
 
+UNSETTLED = "not settled: the search's time budget ran out first. Fix: give a larger budget"
+
 @dataclass(frozen=True)
 class Verdict:
     """What the test found: the kind, the eigenvalues, why, and how an inconclusive test was
@@ -53,8 +55,9 @@ def discriminant(matrix: sympy.Matrix) -> sympy.Expr:
 
 def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
                            matrix: sympy.Matrix, point: Sequence[sympy.Expr | float],
-                           exact: bool = False) -> Verdict:
-    """Classify the critical point ``point``; ``exact`` says its coordinates are exact.
+                           exact: bool = False, settle: bool = True) -> Verdict:
+    """Classify the critical point ``point``; ``exact`` says its coordinates are exact, and
+    ``settle=False`` (a search past its budget) leaves an inconclusive test unsettled.
 
     Args:
         expr: f.
@@ -77,7 +80,7 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
               for v, p in zip(variables, point, strict=True)}
     at = matrix.xreplace(values)
     if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
-        kind, how = kink(expr, variables, values)
+        kind, how = kink(expr, variables, values) if settle else ("degenerate", UNSETTLED)
         return Verdict(kind, (), "f is not twice differentiable here (a kink), so the "
                        "second-derivative test does not apply", how)
     eigenvalues = _eigenvalues(at)
@@ -86,6 +89,8 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     reason = _reason(at, eigenvalues, kind)
     if kind != "degenerate":
         return Verdict(kind, eigenvalues, reason)
+    if not settle:
+        return Verdict(kind, eigenvalues, reason, UNSETTLED)
     kind, how = _settle(expr, variables, values, exact)
     return Verdict(kind, eigenvalues, reason, how)
 

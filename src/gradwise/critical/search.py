@@ -162,7 +162,9 @@ def _search(f: Expression, box: Box | None, started: float, budget: float,
     answer = solve_gradient(g.components, f.variables) if job is None else \
         job.result(started + SOLVE_SHARE * budget)
     candidates, complete, note = _merge(f, answer, found, box, bounds, budget)
-    points = tuple(classify(f, h.matrix, values, exact) for values, exact in candidates)
+    deadline = started + budget  # sampling a degenerate point costs ~50 ms: none past it
+    points = tuple(classify(f, h.matrix, values, exact, time.monotonic() < deadline)
+                   for values, exact in candidates)
     points = tuple(sorted(points, key=lambda p: p.point))
     d = discriminant(h.matrix) if len(f.variables) == 2 else None
     return CriticalPoints(f, points, complete, note, box, d, time.monotonic() - started,
@@ -170,8 +172,8 @@ def _search(f: Expression, box: Box | None, started: float, budget: float,
 
 
 def classify(f: Expression, matrix: sympy.Matrix, values: list[sympy.Expr],
-             exact: bool) -> CriticalPoint:
-    verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact)
+             exact: bool, settle: bool = True) -> CriticalPoint:
+    verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact, settle)
     at = f.expr.xreplace(dict(zip(f.variables, values, strict=True)))
     value = _float(at)
     if not exact and abs(value) < 1e-14:
