@@ -219,7 +219,9 @@ def cli_arguments() -> st.SearchStrategy[list[str]]:
     method = st.sampled_from(("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"))
     return st.one_of(
         st.builds(lambda f, a, j: ["grad", f, "--at", f"x={a}", *j], e, v,
-                  st.sampled_from(([], ["--json"], ["--degrees"]))),
+                  st.sampled_from(([], ["--json"], ["--degrees"], ["--steps"]))),
+        st.builds(lambda f, a: ["graph", f, "--at", f"x={a}"], e, v),
+        st.builds(lambda f, answer: ["check", f, "--answer", answer], e, e),
         st.builds(lambda f, a: ["hessian", f, "--at", f"x={a}"], e, v),
         st.builds(lambda f, a, eta, m: ["descend", f, "--start", f"x={a}", "--lr", eta,
                                         "--method", m, "--steps", "50"], e, v, v, method),
