@@ -1,8 +1,8 @@
-"""Maxima and minima: critical points found, classified and bounded in time; global extrema.
+"""Maxima and minima: critical points found, proven complete in a box, classified; global extrema.
 
-The names below are re-exported from :mod:`gradwise.critical.points` and
-:mod:`gradwise.critical.search`, so ``from gradwise.critical import critical_points`` keeps
-working.
+The names below are re-exported from :mod:`gradwise.critical.search` (the functions) and
+:mod:`gradwise.critical.points` (the types), so ``from gradwise.critical import
+critical_points`` keeps working.
 """
 
 from gradwise.critical.points import CriticalPoint, CriticalPoints

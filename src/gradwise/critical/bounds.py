@@ -154,8 +154,10 @@ class _Search:
         if not len(points):
             return
         points = np.clip(points, self.box[:, 0], self.box[:, 1])
-        upper = self._values(points, points)[1]
-        upper = np.where(np.isnan(upper), np.inf, upper)
+        flo, fhi, flags = self.system.value_enclosure(points, points)
+        upper = fhi if self.sense > 0 else -flo
+        # only points where f is defined count (log(x) at x ≤ 0 is not a value of f)
+        upper = np.where(np.isnan(upper) | flags.irregular, np.inf, upper)
         k = int(np.argmin(upper))
         if upper[k] < self.best:
             self._accept(points[k], upper[k])
@@ -175,8 +177,9 @@ class _Search:
             if step is None:
                 return
             trial = np.clip(x - step, self.box[:, 0], self.box[:, 1])
-            upper = float(self._values(trial[None], trial[None])[1][0])
-            if not upper < self.best:
+            flo, fhi, flags = self.system.value_enclosure(trial[None], trial[None])
+            upper = float(fhi[0] if self.sense > 0 else -flo[0])
+            if flags.irregular[0] or not upper < self.best:
                 return
             self._accept(trial, upper)
             x = trial

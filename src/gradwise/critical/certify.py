@@ -116,7 +116,7 @@ class _Search:
         queue = deque([self.box[None]])
         in_play = 1
         while queue and time.monotonic() < deadline:
-            boxes = queue.popleft()
+            boxes = _take(queue)
             in_play -= len(boxes)
             self.examined += len(boxes)
             with np.errstate(all="ignore"):  # infinite bounds meet; NaN is never trusted
@@ -167,6 +167,17 @@ class _Search:
         small = np.all(boxes[..., 1] - boxes[..., 0] <= self.smallest, axis=1)
         self.found[kind].append(boxes[small])
         return [bisect(boxes[~small], self.width)] if (~small).any() else []
+
+
+def _take(queue: deque) -> np.ndarray:
+    """The newest boxes, up to ``CHUNK`` of them: depth first, so zeros are proven early,
+    in batches large enough for NumPy to pay."""
+    parts = [queue.pop()]
+    count = len(parts[0])
+    while queue and count + len(queue[-1]) <= CHUNK:
+        parts.append(queue.pop())
+        count += len(parts[-1])
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def krawczyk(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -106,7 +106,7 @@ class Tape:
             if exponent.q == 2:  # √ is exact; then a whole power
                 root = self._emit("sqrt", (self._node(base),))
                 return root if exponent.p == 1 else self._emit("pow", (root,), int(exponent.p))
-            return self._emit("rpow", (self._node(base),), float(exponent))
+            return self._emit("rpow", (self._node(base),), exponent)
         # u^v = e^(v·ln u), for u > 0
         return self._node(sympy.exp(exponent * sympy.log(base), evaluate=False))
 
@@ -164,18 +164,18 @@ class Tape:
         return out
 
 
-def _constant(e: sympy.Basic) -> tuple[np.float64, np.float64, float]:
-    """(lo, hi, nearest float) of a constant such as 2, 1/3, π/180 or log(10)."""
+def _constant(e: sympy.Basic) -> tuple[np.float64, np.float64, float, sympy.Basic]:
+    """(lo, hi, nearest float, the exact constant) of a constant such as 2, 1/3 or log(10)."""
     if e.is_Integer and abs(int(e)) < 2**53:
         whole = np.float64(int(e))
-        return whole, whole, float(whole)
+        return whole, whole, float(whole), e
     number = sympy.N(e, 30)
     if not (number.is_real and number.is_finite):
         raise Unsupported(f"the constant {e} is not a finite real number")
     value = float(number)
     error = float(abs(number - sympy.Float(value, 30))) + abs(value) * 2.0**-60
     lo, hi = iv.constant(value, error)
-    return lo, hi, value
+    return lo, hi, value, e
 
 
 def _unary(function: Callable) -> Callable:
@@ -188,7 +188,7 @@ _INTERVAL: dict[str, Callable] = {
     "max": lambda a, b, param, flags: iv.maximum(a, b),
     "min": lambda a, b, param, flags: iv.neg(iv.maximum(iv.neg(a), iv.neg(b))),
     "pow": lambda a, param, flags: iv.power(a, param, flags),
-    "rpow": lambda a, param, flags: _rough(iv.real_power(a, param, flags)),
+    "rpow": lambda a, param, flags: _rough(iv.real_power(a, float(param), flags)),
     "heaviside": lambda a, param, flags: iv.heaviside(a, flags),
     "dirac": lambda a, param, flags: _dirac(a, param, flags),
     "relu": lambda a, param, flags: iv.maximum((np.float64(0), np.float64(0)), a),
@@ -215,7 +215,7 @@ _FLOAT: dict[str, Callable] = {
     "max": lambda a, b, param: np.maximum(a, b),
     "min": lambda a, b, param: np.minimum(a, b),
     "pow": lambda a, param: np.power(np.asarray(a, dtype=float), param),
-    "rpow": lambda a, param: np.power(np.asarray(a, dtype=float), param),
+    "rpow": lambda a, param: np.power(np.asarray(a, dtype=float), float(param)),
     "sqrt": lambda a, param: np.sqrt(a),
     "heaviside": lambda a, param: np.heaviside(a, param),
     "dirac": lambda a, param: np.where(a == 0, np.inf, 0.0),
@@ -246,11 +246,11 @@ class System:
         n = len(variables)
         self.n = n
         self.variables = tuple(variables)
-        self._upper = [(i, j) for i in range(n) for j in range(i, n)]
+        self.upper = [(i, j) for i in range(n) for j in range(i, n)]
         self.components, self.matrix = tuple(components), matrix
         self.value = Tape([value] if value is not None else [], variables)
         self.gradient = Tape(list(components), variables)
-        self.hessian = Tape([matrix[i, j] for i, j in self._upper], variables)
+        self.hessian = Tape([matrix[i, j] for i, j in self.upper], variables)  # upper triangle
 
     def factor(self, i: int) -> System:
         """The system of ∂f/∂xᵢ = 0 in xᵢ alone, for a separable ∇f."""
@@ -282,6 +282,6 @@ class System:
 
     def _square(self, upper: np.ndarray) -> np.ndarray:
         out = np.empty((len(upper), self.n, self.n))
-        for k, (i, j) in enumerate(self._upper):
+        for k, (i, j) in enumerate(self.upper):
             out[:, i, j] = out[:, j, i] = upper[:, k]
         return out

@@ -5,7 +5,7 @@ they become what a reader needs: a **flat region** (one note: how much of the bo
 and how small |f| is there), **non-differentiable points** (a tiny cluster of boxes where
 ∇f jumps, e.g. the kink of |x|: its kind decided by sampling f around it), candidate
 **degenerate critical points** (a tiny cluster where H is singular: kept only if ∇f
-vanishes there in a scale-aware sense at 50 digits, see :func:`verified`), and whatever
+vanishes there in a scale-aware sense at 50 digits, see :class:`Verifier`), and whatever
 remains **undecided** (count, volume, where).
 
 Example:
@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sympy
 
-__all__ = ["Region", "region", "clusters", "verified", "kink_kind", "POINT_LIKE"]
+__all__ = ["Region", "region", "clusters", "Verifier", "kink_kind", "POINT_LIKE"]
 
 POINT_LIKE = 2.0**-20  # a cluster narrower than this share of the box is one point
 MAX_CLUSTERED = 2000   # beyond this many boxes, they are summarised as one region
@@ -82,35 +81,40 @@ def clusters(boxes: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(label == k) for k in np.unique(label)]
 
 
-def verified(components: Sequence[sympy.Expr], matrix: sympy.Matrix,
-             variables: Sequence[sympy.Symbol], point: np.ndarray, radius: np.ndarray) -> bool:
-    """Whether ∇f vanishes at ``point`` up to where the point is known (``radius``), at 50 digits.
+class Verifier:
+    """Whether ∇f vanishes at a point up to where the point is known, at 50 digits.
 
     Scale-aware: |∂f/∂xᵢ(p)| ≤ 2 Σⱼ |Hᵢⱼ(p)|·rⱼ + 10⁻⁴⁰·(1 + Σⱼ |Hᵢⱼ(p)|·|pⱼ|), i.e. a
-    Newton step from p stays within the box the point is known to lie in. An exponential
-    that merely underflows in floats (e^(−9000)) is not zero at 50 digits, and fails.
+    Newton step from p stays within the box (radius r) the point is known to lie in. An
+    exponential that merely underflows in floats (e^(−9000)) is not zero at 50 digits, and
+    fails. The tapes of the certified search are evaluated with mpmath (``precise``).
     """
-    import mpmath
 
-    from gradwise.language.functions import standard_form
+    def __init__(self, system: Any) -> None:
+        self.system = system
 
-    exprs = [standard_form(e) for e in [*components, *matrix]]
-    function = sympy.lambdify(variables, exprs, "mpmath")
-    n = len(variables)
-    with mpmath.workdps(50):
-        p = [mpmath.mpf(float(c)) for c in point]
+    def __call__(self, point: np.ndarray, radius: np.ndarray) -> bool:
+        from gradwise.critical.precise import evaluate
+
+        n = self.system.n
         try:
-            values = function(*p)
-        except (ZeroDivisionError, ValueError, TypeError):
+            g = evaluate(self.system.gradient, [float(c) for c in point])
+            upper = evaluate(self.system.hessian, [float(c) for c in point])
+        except (ZeroDivisionError, ValueError, OverflowError):
             return False
-        g, H = values[:n], values[n:]
-        for i in range(n):
-            row = [abs(H[i * n + j]) for j in range(n)]
-            allowed = 2 * sum(h * float(r) for h, r in zip(row, radius))
-            allowed += mpmath.mpf(10) ** -40 * (1 + sum(h * abs(c) for h, c in zip(row, p)))
-            if not abs(g[i]) <= allowed:
-                return False
-    return True
+        H = [[upper[self.system.upper.index((min(i, j), max(i, j)))] for j in range(n)]
+             for i in range(n)]
+        return all(self._small(g[i], H[i], point, radius) for i in range(n))
+
+    @staticmethod
+    def _small(g, row, point, radius) -> bool:
+        import mpmath
+
+        sizes = [abs(h) for h in row]
+        allowed = 2 * sum(h * float(r) for h, r in zip(sizes, radius))
+        allowed += mpmath.mpf(10) ** -40 * (1 + sum(h * abs(float(c))
+                                                    for h, c in zip(sizes, point)))
+        return bool(abs(g) <= allowed)
 
 
 def kink_kind(value, point: np.ndarray, width: np.ndarray) -> tuple[str, str]:
@@ -126,8 +130,10 @@ def kink_kind(value, point: np.ndarray, width: np.ndarray) -> tuple[str, str]:
     base = value(point[None])[0]
     signs: set[int] = set()
     for scale in (1e-3, 1e-4, 1e-5):
-        change = value(point + scale * width * directions) - base
+        with np.errstate(all="ignore"):
+            change = value(point + scale * width * directions) - base
         zero = 1e-12 * (1 + abs(base))
+        change = np.where(np.isnan(change), 0.0, change)
         signs = set(np.sign(np.where(np.abs(change) <= zero, 0.0, change)).astype(int).tolist())
     how = (f"f(a + h) − f(a) sampled in {len(directions)} directions for |h| down to 10⁻⁵ of "
            "the box (not a proof)")
