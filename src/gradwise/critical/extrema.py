@@ -21,7 +21,7 @@ import sympy
 from gradwise.calculus.gradients import as_expression
 from gradwise.critical.bounds import Bound, global_bound
 from gradwise.critical.listing import identify
-from gradwise.critical.points import CriticalPoints
+from gradwise.critical.points import CriticalPoints, finite_or_none
 from gradwise.critical.search import (
     Plan,
     Work,
@@ -62,9 +62,11 @@ class Extremum:
     tolerance: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"point": dict(zip(self.names, self.point, strict=True)), "value": self.value,
-                "where": self.where, "certified": self.certified,
-                "bound": None if self.bound is None else list(self.bound),
+        """The JSON form (infinities, as where f is unbounded near a pole, are null)."""
+        return {"point": dict(zip(self.names, map(finite_or_none, self.point), strict=True)),
+                "value": finite_or_none(self.value), "where": self.where,
+                "certified": self.certified,
+                "bound": None if self.bound is None else [finite_or_none(b) for b in self.bound],
                 "tolerance": self.tolerance}
 
     def __str__(self) -> str:

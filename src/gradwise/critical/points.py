@@ -18,7 +18,7 @@ from gradwise.critical.classify import Kind
 from gradwise.critical.regions import Region
 from gradwise.language.expressions import Expression
 
-__all__ = ["CriticalPoint", "CriticalPoints", "Box", "DEFAULT_BOX"]
+__all__ = ["CriticalPoint", "CriticalPoints", "Box", "DEFAULT_BOX", "finite_or_none"]
 
 Box = dict[str, tuple[sympy.Expr, sympy.Expr]]
 DEFAULT_BOX = (-10, 10)
@@ -60,8 +60,8 @@ class CriticalPoint:
         exact = None if self.exact is None else \
             {n: str(e) for n, e in zip(self.names, self.exact, strict=True)}
         return {"point": dict(zip(self.names, self.point, strict=True)), "exact": exact,
-                "value": _finite(self.value), "kind": self.kind,
-                "eigenvalues": [_finite(v) for v in self.eigenvalues], "test": self.reason,
+                "value": finite_or_none(self.value), "kind": self.kind,
+                "eigenvalues": [finite_or_none(v) for v in self.eigenvalues], "test": self.reason,
                 "settled_by": self.settled_by, "certified": self.certified}
 
     @property
@@ -144,7 +144,8 @@ class CriticalPoints:
                 "certified": self.certified, "count": self.count, "kinds": self.kinds,
                 "undecided_boxes": _undecided(self.undecided, names),
                 "flat_region": None if self.flat is None else {
-                    **self.flat.as_dict(names), "largest_abs_value": self.flat.largest},
+                    **self.flat.as_dict(names),
+                    "largest_abs_value": finite_or_none(self.flat.largest or 0.0)},
                 "nondifferentiable": [p.as_dict() for p in self.nondifferentiable],
                 "searched": {n: list(b) for n, b in zip(names, self.searched)}}
 
@@ -171,6 +172,6 @@ def _undecided(region: Region | None, names) -> dict[str, Any]:
     return region.as_dict(names)
 
 
-def _finite(value: float) -> float | None:
+def finite_or_none(value: float) -> float | None:
     """JSON has no NaN or infinity: such a value is written as null."""
     return value if value == value and abs(value) != float("inf") else None
