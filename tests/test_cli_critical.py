@@ -116,8 +116,9 @@ def test_text_says_what_remains_where_it_is_not_proven():
 def test_json_stays_json_where_f_is_unbounded():
     output = run("x + 1/x", "--within", "x=-2:2", "--json").output
     document = json.loads(output)  # no Infinity or NaN tokens
-    assert document["global_minimum"]["value"] is None
-    assert document["global_minimum"]["certified"] is False
+    low = document["global_minimum"]
+    assert low["certified"] is False and low["bound"][0] is None  # −∞: f → −∞ as x → 0⁻
+    assert "unbounded below" in low["where"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

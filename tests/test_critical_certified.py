@@ -196,3 +196,15 @@ def test_a_bad_box_is_refused_with_the_fix(within, message):
 def test_a_bad_budget_is_refused_by_extrema_too(budget):
     with pytest.raises(InputError, match="budget must be a positive number"):
         extrema("x^2", "x=-1:1", budget=budget)
+
+
+def test_a_global_minimum_at_a_kink_is_found_and_certified():
+    # Ackley: f* = 0 at the origin, where sqrt(x² + y²) has its cone point
+    # (https://www.sfu.ca/~ssurjano/ackley.html); a bound that ignored the kinks once
+    # certified 2.58 at (0.95, 0)
+    ackley = ("-20exp(-0.2sqrt(0.5(x^2 + y^2))) - exp(0.5(cos(2pi x) + cos(2pi y)))"
+              " + e + 20")
+    e = extrema(ackley, "x=-5:5, y=-5:5", budget=20)
+    assert e.minimum.point == (0.0, 0.0) and e.minimum.value == pytest.approx(0, abs=1e-12)
+    assert e.minimum.certified and "kink" in e.minimum.where
+    assert [p.point for p in e.critical.nondifferentiable] == [(0.0, 0.0)]

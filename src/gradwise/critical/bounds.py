@@ -30,13 +30,14 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
 from gradwise.critical.enclose import System
 
-__all__ = ["Bound", "global_bound", "corners"]
+__all__ = ["Bound", "global_bound", "bound_by_faces", "corners"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Bound:
 
 
 def global_bound(system: System, box: np.ndarray, candidates: np.ndarray, deadline: float,
-                 tolerance: float, sense: int = 1) -> Bound:
+                 tolerance: float, sense: int = 1, incumbent: Any = None) -> Bound:
     """The global minimum (``sense=1``) or maximum (``sense=-1``) of f over ``box``.
 
     Args:
@@ -70,8 +71,12 @@ def global_bound(system: System, box: np.ndarray, candidates: np.ndarray, deadli
         deadline: on the ``time.monotonic()`` clock.
         tolerance: ε, in f's units.
         sense: 1 for the minimum, −1 for the maximum.
+        incumbent: (point, bound, value) of a better point found elsewhere (``sense``·f
+            units): only what beats it needs settling.
     """
     search = _Search(system, np.asarray(box, dtype=float), sense, max(tolerance, 1e-300))
+    if incumbent is not None:
+        search.point, search.best, search.value = incumbent
     search.offer(np.vstack([candidates.reshape(-1, len(box)), corners(search.box)]))
     return search.run(deadline)
 
@@ -117,7 +122,8 @@ class _Search:
         """A lower bound of sense·f over each box, and the enclosure of sense·∇f."""
         lo, hi = boxes[..., 0], boxes[..., 1]
         m = (lo + hi) / 2
-        natural = self._values(lo, hi)[0]
+        flo, fhi, defined = self.system.value_enclosure(lo, hi)
+        natural = flo if self.sense > 0 else -fhi
         at_m = self._values(m, m)[0]
         glo, ghi, flags = self.system.gradient_enclosure(lo, hi)
         if self.sense < 0:
@@ -129,6 +135,7 @@ class _Search:
             mean_value = mean_value - np.abs(mean_value) * 2.0**-48 - 1e-300
         mean_value = np.where(flags.irregular | np.isnan(mean_value), -np.inf, mean_value)
         lower = np.maximum(np.where(np.isnan(natural), -np.inf, natural), mean_value)
+        lower = np.where(defined.undefined, np.inf, lower)  # no point of f's domain in there
         return lower, (np.where(flags.irregular[:, None], -np.inf, glo),
                        np.where(flags.irregular[:, None], np.inf, ghi))
 
@@ -154,14 +161,19 @@ class _Search:
         if not len(points):
             return
         points = np.clip(points, self.box[:, 0], self.box[:, 1])
-        flo, fhi, flags = self.system.value_enclosure(points, points)
-        upper = fhi if self.sense > 0 else -flo
-        # only points where f is defined count (log(x) at x ≤ 0 is not a value of f)
-        upper = np.where(np.isnan(upper) | flags.irregular, np.inf, upper)
+        upper = self._upper(points)
         k = int(np.argmin(upper))
         if upper[k] < self.best:
             self._accept(points[k], upper[k])
             self._polish(points[k])
+
+    def _upper(self, points: np.ndarray) -> np.ndarray:
+        """A rigorous upper bound of sense·f at each point; ∞ where f is not defined there
+        (log(x) at x ≤ 0 is not a value of f), judged by its float value."""
+        flo, fhi, _ = self.system.value_enclosure(points, points)
+        upper = fhi if self.sense > 0 else -flo
+        defined = np.isfinite(self.system.value.floats(points)[:, 0])
+        return np.where(np.isnan(upper) | ~defined, np.inf, upper)
 
     def _accept(self, point: np.ndarray, upper: float) -> None:
         self.best, self.point = float(upper), point
@@ -177,9 +189,8 @@ class _Search:
             if step is None:
                 return
             trial = np.clip(x - step, self.box[:, 0], self.box[:, 1])
-            flo, fhi, flags = self.system.value_enclosure(trial[None], trial[None])
-            upper = float(fhi[0] if self.sense > 0 else -flo[0])
-            if flags.irregular[0] or not upper < self.best:
+            upper = float(self._upper(trial[None])[0])
+            if not upper < self.best:
                 return
             self._accept(trial, upper)
             x = trial
@@ -205,3 +216,47 @@ def corners(box: np.ndarray) -> np.ndarray:
     if len(box) > 12:  # 4,096 corners is plenty; beyond, the search finds them
         return np.empty((0, len(box)))
     return np.array(list(itertools.product(*box.tolist())), dtype=float)
+
+
+def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
+                   candidates: np.ndarray, deadline: float, tolerance: float,
+                   sense: int = 1) -> Bound:
+    """The global minimum (maximum) when every interior critical point is already known.
+
+    An interior minimiser of a differentiable f is a zero of ∇f; where f is not
+    differentiable, it lies in one of the search's irregular boxes. So when the certified
+    search left nothing open, ``interior`` (those tiny boxes: proven roots and kinks) holds
+    every interior candidate, and only the box's faces need branch and bound, one dimension
+    down: for the 441 points of Rastrigin's function, four edges.
+
+    Args:
+        interior: (k, n, 2) the proven root boxes and the irregular boxes, in ``box``.
+        candidates: (k, n) points of the box to try (the roots' centres, kinks).
+    """
+    inside = _Search(system, box, sense, max(tolerance, 1e-300))
+    inside.offer(np.vstack([candidates, interior.mean(axis=2)]))
+    share = (deadline - time.monotonic()) / (2 * len(box) + 1)
+    faces = []
+    for i, side in itertools.product(range(len(box)), (0, 1)):
+        face = box.copy()
+        face[i] = box[i, side]
+        on_face = candidates[np.abs(candidates[:, i] - box[i, side]) <= 0]
+        faces.append(global_bound(system, face, on_face, time.monotonic() + share, tolerance,
+                                  sense, (inside.point, inside.best, inside.value)))
+    lower = min([_interior_lower(system, interior, sense)]
+                + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])
+    best = min([(inside.best, inside.point, inside.value)]
+               + [(f.value * sense + 0.0, f.point, f.value) for f in faces],
+               key=lambda t: t[0])
+    low = min(lower, best[0])
+    bound = (low, best[0]) if sense > 0 else (-best[0], -low)
+    certified = all(f.certified for f in faces) and best[0] - low <= tolerance
+    return Bound(np.asarray(best[1]), float(best[2]), bound, certified, tolerance)
+
+
+def _interior_lower(system: System, interior: np.ndarray, sense: int) -> float:
+    if not len(interior):
+        return np.inf
+    lo, hi, _ = system.value_enclosure(interior[..., 0], interior[..., 1])
+    values = lo if sense > 0 else -hi
+    return float(np.min(np.where(np.isnan(values), -np.inf, values)))

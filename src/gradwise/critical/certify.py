@@ -244,7 +244,13 @@ def _operator(Y, m, g, J, X):
 
 
 def refine(system: System, roots: np.ndarray, rounds: int = 40) -> np.ndarray:
-    """Shrink proven root boxes with more Krawczyk steps: each stays a box around its zero."""
+    """Shrink proven root boxes with more Krawczyk steps: each stays a box around its zero.
+
+    Where the steps stall (H varies a lot over a wide box, as 1/x³ does), Newton's method
+    in floats from the centre finds the zero, and Krawczyk's test on a tiny box around it,
+    inside the proven one, takes its place: one zero in the wide box, one in the tiny box
+    within it, so the same zero.
+    """
     roots = roots.copy()
     active = np.arange(len(roots))
     for _ in range(rounds):
@@ -255,8 +261,32 @@ def refine(system: System, roots: np.ndarray, rounds: int = 40) -> np.ndarray:
         before = np.max(roots[active, :, 1] - roots[active, :, 0], axis=1)
         after = np.max(smaller[..., 1] - smaller[..., 0], axis=1)
         roots[active] = smaller
-        active = active[after < before]
+        # until it stops shrinking, or is down to a few ulps of its centre
+        floor = 1e-14 * (1 + np.max(np.abs(smaller), axis=(1, 2)))
+        active = active[(after < before) & (after > floor)]
+    wide = np.flatnonzero(np.max(roots[..., 1] - roots[..., 0], axis=1)
+                          > 1e-9 * (1 + np.max(np.abs(roots), axis=(1, 2))))
+    if len(wide):
+        roots[wide] = _pinned(system, roots[wide])
     return roots
+
+
+def _pinned(system: System, boxes: np.ndarray) -> np.ndarray:
+    """Tiny proven boxes around the zeros of wide ones, where Newton and Krawczyk agree."""
+    x = boxes.mean(axis=2)
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            H, g = system.hessian_at(x), system.gradient.floats(x)
+            usable = np.isfinite(H).all(axis=(1, 2)) & np.isfinite(g).all(axis=1)
+            H[~usable], g[~usable] = np.eye(x.shape[1]), 0.0
+            step = np.einsum("kij,kj->ki", np.linalg.pinv(H), g)  # pinv: singular H is fine
+            x = np.clip(x - step, boxes[..., 0], boxes[..., 1])
+        radius = 1e-10 * (1 + np.abs(x))
+        tiny = np.stack([np.maximum(x - radius, boxes[..., 0]),
+                         np.minimum(x + radius, boxes[..., 1])], axis=-1)
+        status, proven = krawczyk(system, tiny)
+    ok = (status == 1)[:, None, None] & np.isfinite(proven)
+    return np.where(ok, proven, boxes)
 
 
 def bisect(boxes: np.ndarray, width: np.ndarray) -> np.ndarray:
@@ -296,4 +326,5 @@ def _separable_zeros(system: System, box, deadline, scale) -> Zeros | None:
         return None
     roots = np.array([np.stack(p) for p in itertools.product(*factors)]).reshape(count,
                                                                              system.n, 2)
-    return Zeros(roots, examined=count)
+    empty = np.empty((0, system.n, 2))
+    return Zeros(roots, empty, empty, empty, examined=count)

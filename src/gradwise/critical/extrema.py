@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from gradwise.calculus.gradients import as_expression
-from gradwise.critical.bounds import Bound, global_bound
+from gradwise.critical.bounds import Bound, bound_by_faces, global_bound
 from gradwise.critical.listing import identify
 from gradwise.critical.points import CriticalPoints, finite_or_none
 from gradwise.critical.search import (
@@ -117,8 +117,9 @@ def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: flo
     assert work.result is not None
     low = _extremum(work, found["minimum"], "minimum")
     high = _extremum(work, found["maximum"], "maximum")
-    note = ("by interval branch and bound over the whole box, boundary included, seeded with "
-            "the critical points and the corners")
+    note = ("how: interval arithmetic, with the proven critical points and kinks inside the box "
+            "and branch and bound on its faces, or, where the search left boxes open, branch "
+            "and bound over the whole box")
     return Extrema(low, high, work.result, note)
 
 
@@ -145,9 +146,18 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
     values = work.system.value.floats(candidates)[:, 0] if len(candidates) else np.empty(0)
     size = max([work.scale] + [float(v) for v in np.abs(values) if np.isfinite(v)])
     middle = time.monotonic() + (deadline - time.monotonic()) / 2
-    box = work.searched
-    return {"minimum": global_bound(work.system, box, candidates, middle, tol * size, 1),
-            "maximum": global_bound(work.system, box, candidates, deadline, tol * size, -1)}
+    box, zeros, eps = work.searched, work.zeros, tol * size
+    if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)):
+        # every interior candidate is known and proven: only the faces need bounding
+        n = len(box)
+        interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
+                                   zeros.irregular.reshape(-1, n, 2)])
+        return {"minimum": bound_by_faces(work.system, box, interior, candidates, middle,
+                                          eps, 1),
+                "maximum": bound_by_faces(work.system, box, interior, candidates, deadline,
+                                          eps, -1)}
+    return {"minimum": global_bound(work.system, box, candidates, middle, eps, 1),
+            "maximum": global_bound(work.system, box, candidates, deadline, eps, -1)}
 
 
 def _candidates(work: Work) -> np.ndarray:
@@ -182,8 +192,8 @@ def _extremum(work: Work, bound: Bound, kind: str) -> Extremum:
     value = float(work.system.value.floats(point[None])[0, 0]) if work.system else bound.value
     if abs(value) <= 1e-6 * bound.tolerance:
         value = 0.0  # rounding noise, e.g. Bohachevsky's −5.6e−17 at its minimum (0, 0)
-    return Extremum(f.names, tuple(float(c) for c in point), value, where, bound.certified,
-                    bound.bound, bound.tolerance)
+    return Extremum(f.names, tuple(float(c) + 0.0 for c in point), value, where,  # no −0
+                    bound.certified, bound.bound, bound.tolerance)
 
 
 def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:
@@ -198,7 +208,9 @@ def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:
             tied = np.flatnonzero(np.abs(values - bound.value) <= max(bound.tolerance, 1e-300))
         if len(tied):
             k = tied[np.argmin(np.max(np.abs(points[tied] - centre), axis=1))]
-            return points[k], labels(k)
+            exact = identify(work.system.components, work.f.variables, points[k])
+            return (points[k] if exact is None else np.array([float(c) for c in exact]),
+                    labels(k))
     point = np.asarray(bound.point)
     side = "below" if kind == "minimum" else "above"
     if not np.isfinite(bound.value):

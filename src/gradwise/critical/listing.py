@@ -135,12 +135,19 @@ def simplest_in(low: float, high: float) -> sympy.Expr | None:
     return None
 
 
+_DENOMINATORS = np.arange(1, 1001)
+
+
 def simple_number(c: float) -> sympy.Expr | None:
-    """p/q or p·π/q (q ≤ 100) within 10⁻⁹ of ``c``, or None."""
+    """p/q or p·π/q (q ≤ 1000) within 10⁻⁹ of ``c``, or None."""
+    if not math.isfinite(c):
+        return None
     for unit, factor in ((1.0, sympy.Integer(1)), (math.pi, sympy.pi)):
-        if not math.isfinite(c):
-            return None
-        guess = Fraction(c / unit).limit_denominator(100)
+        multiples = c / unit * _DENOMINATORS  # a quick look first: most points are not simple
+        if np.min(np.abs(multiples - np.round(multiples)) / _DENOMINATORS) * unit > \
+                2e-9 * (1 + abs(c)):
+            continue
+        guess = Fraction(c / unit).limit_denominator(1000)
         if abs(float(guess) * unit - c) <= 1e-9 * (1 + abs(c)):
             return sympy.Rational(guess.numerator, guess.denominator) * factor
     return None

@@ -102,10 +102,18 @@ def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
             candidates.append(Candidate(floats[hits[0]], _readable(exact[hits[0]]), box))
         else:
             extra += 1
-            candidates.append(Candidate(point, identify(components, f.variables, point), box))
+            candidates.append(_exact_where_simple(components, f.variables, point, box))
     unmatched = [p for p, t in zip(exact, taken) if not t]
     candidates += [Candidate(np.array([_float(c) for c in p]), _readable(p)) for p in unmatched]
     return sorted(candidates, key=lambda c: tuple(c.point)), extra
+
+
+def _exact_where_simple(components, variables, point: np.ndarray, box) -> Candidate:
+    """A proven root, with exact coordinates (and their floats) where simple ones check."""
+    exact = identify(components, variables, point)
+    if exact is not None:
+        point = np.array([_float(c) for c in exact])
+    return Candidate(point, exact, box)
 
 
 def _readable(point) -> tuple | None:

@@ -37,6 +37,7 @@ __all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse
 ZEROS = 0.55      # of the budget: the search ends here (0.35 when extrema follow)
 NEWTON = 0.1      # of which the last part is for Newton's method, where the proof ran out
 SOLVE = 0.8       # SymPy's deadline
+EXACT_NICETY = 0.2  # its deadline when the certified search already proved the box
 CLASSIFY = 0.85   # classification and merging end here: the rest is for what follows
 INFLATE = 2.0**-20  # the search box is this share wider, so zeros on its faces are inside
 NOT_ASKED = False   # the answer when SymPy was not asked to solve ∇f = 0
@@ -143,7 +144,8 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     ``then(work)`` runs after the certified search, while SymPy may still be solving in its
     worker (``extrema`` bounds f there).
     """
-    components, matrix = gradient(f).components, hessian(f).matrix
+    components = gradient(f).components
+    matrix = _hessian(components, f.variables)
     job, answer = _solver(components, matrix, f.variables, box) if plan.solve else \
         (None, NOT_ASKED)
     searched = _bounds(f, box)
@@ -168,7 +170,8 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
         then(work)
     certified = zeros.finished and rest.settled
     if job is not None:  # started only where SymPy can give exact points or families
-        answer = job.result(plan.at(SOLVE))
+        # once the box is proven, exact coordinates are a nicety: wait a little, not long
+        answer = job.result(plan.at(EXACT_NICETY if certified and box is not None else SOLVE))
     merged = merge(f, components, answer, zeros, box, searched, certified)
     extra = rest.degenerate + rest.found if merged.listing else []
     candidates = _distinct(merged.candidates + extra, rest.kinks, searched)
@@ -187,6 +190,14 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
         undecided=rest.undecided, flat=rest.flat, nondifferentiable=tuple(rest.kinks),
         searched=tuple((float(lo), float(hi)) for lo, hi in searched))
     return work
+
+
+def _hessian(components, variables) -> sympy.Matrix:
+    """H from ∇f's components (``calculus.hessian`` would differentiate f twice again)."""
+    n = len(variables)
+    cells = {(i, j): sympy.diff(components[i], variables[j]) for i in range(n)
+             for j in range(i, n)}
+    return sympy.Matrix(n, n, lambda i, j: cells[min(i, j), max(i, j)])
 
 
 def _distinct(candidates: list[Candidate], kinks, searched: np.ndarray) -> list[Candidate]:
@@ -244,7 +255,9 @@ def _newton_points(f, components, system: System, zeros: Zeros, searched,
             continue
         kept = np.concatenate([kept, box[None]])
         point = box.mean(axis=1)
-        candidates.append(Candidate(point, identify(components, f.variables, point), box))
+        exact = identify(components, f.variables, point)
+        point = point if exact is None else np.array([float(c) for c in exact])
+        candidates.append(Candidate(point, exact, box))
     return candidates
 
 
