@@ -16,8 +16,8 @@ from gradwise import gradient, hessian, parse
 from gradwise.critical.bounds import global_bound
 from gradwise.critical.certify import find_zeros, krawczyk
 from gradwise.critical.definite import hessian_signs
-from gradwise.critical.enclose import System
 from gradwise.critical.symbolic import solve_gradient
+from gradwise.numeric.tapes import System
 
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
 RASTRIGIN = "20 + x^2 - 10cos(2pi x) + y^2 - 10cos(2pi y)"

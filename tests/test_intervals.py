@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradwise import gradient, hessian, parse
-from gradwise.critical import intervals as iv
-from gradwise.critical.enclose import System, Tape, Unsupported
+from gradwise.numeric import intervals as iv
+from gradwise.numeric.tapes import System, Tape, Unsupported
 
 # Together these use every function of the math language, and their derivatives bring in
 # sign, Heaviside, DiracDelta, whole, half and other rational powers, and u^v.

@@ -15,7 +15,7 @@ runs out first, the minimum lies between the smallest lower bound of the boxes l
 
 Example:
     >>> import sympy, time
-    >>> from gradwise.critical.enclose import System
+    >>> from gradwise.numeric.tapes import System
     >>> x = sympy.Symbol("x", real=True)
     >>> f = x**4 - 3*x**2 + x
     >>> system = System(f, [sympy.diff(f, x)], sympy.Matrix([[sympy.diff(f, x, 2)]]), (x,))
@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
-from gradwise.critical.enclose import System
+from gradwise.numeric.tapes import System
 
 __all__ = ["Bound", "global_bound", "bound_by_faces", "corners"]
 

@@ -15,19 +15,19 @@ Each sub-box X of the box is, in turn,
   ``2⁻³⁶`` of the box: then it stays **undecided** (a degenerate zero, where H is singular,
   cannot be proven unique), as does everything left when the deadline comes.
 
-All arithmetic is outward-rounded (``intervals``), so "excluded" and "exactly one" are
-proofs, not estimates. A separable ∇f (∂f/∂xᵢ depends on xᵢ alone) is searched one variable
-at a time: its zeros are the product of the variables' zeros.
+All arithmetic is outward-rounded (``gradwise.numeric.intervals``), so "excluded" and
+"exactly one" are proofs, not estimates. A separable ∇f (∂f/∂xᵢ depends on xᵢ alone) is
+searched one variable at a time: its zeros are the product of the variables' zeros.
 
 Example:
     >>> import sympy, time
-    >>> from gradwise.critical.enclose import System
+    >>> from gradwise.numeric.tapes import System
     >>> x, y = sympy.symbols("x y", real=True)
     >>> f = x**3 - 3*x + y**2
     >>> g = [sympy.diff(f, v) for v in (x, y)]
     >>> system = System(f, g, sympy.hessian(f, (x, y)), (x, y))
     >>> zeros = find_zeros(system, np.array([[-3.0, 3], [-3, 3]]), time.monotonic() + 10)
-    >>> zeros.complete, [[round(c, 9) for c in p] for p in zeros.points]
+    >>> zeros.complete, zeros.points.round(9).tolist()
     (True, [[-1.0, 0.0], [1.0, 0.0]])
 """
 
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradwise.critical import intervals as iv
-from gradwise.critical.enclose import System
+from gradwise.numeric import intervals as iv
+from gradwise.numeric.tapes import System
 
 __all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT"]
 

@@ -9,7 +9,7 @@ to the exact or higher-order test (``classify``).
 
 Example:
     >>> import sympy
-    >>> from gradwise.critical.enclose import System
+    >>> from gradwise.numeric.tapes import System
     >>> x, y = sympy.symbols("x y", real=True)
     >>> f = x**2 - y**2
     >>> system = System(f, [2*x, -2*y], sympy.hessian(f, (x, y)), (x, y))
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradwise.critical.enclose import System
 from gradwise.language.numbers import float_text
+from gradwise.numeric.tapes import System
 
 __all__ = ["Signs", "hessian_signs", "float_reason"]
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradwise.critical.certify import Zeros
-from gradwise.critical.enclose import System
 from gradwise.critical.listing import Candidate, identify_in, simple_number
 from gradwise.critical.points import CriticalPoint
 from gradwise.critical.regions import POINT_LIKE, Region, Verifier, clusters, kink_kind, region
 from gradwise.language.expressions import Expression
 from gradwise.language.numbers import float_text
+from gradwise.numeric.tapes import System
 
 __all__ = ["Leftovers", "leftovers"]
 

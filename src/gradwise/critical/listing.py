@@ -19,9 +19,9 @@ import sympy
 
 from gradwise.critical.classify import second_derivative_test
 from gradwise.critical.definite import hessian_signs
-from gradwise.critical.enclose import System
 from gradwise.critical.points import CriticalPoint
 from gradwise.language.expressions import Expression, exact_number
+from gradwise.numeric.tapes import System
 
 __all__ = ["Candidate", "classify_all", "classify", "identify", "identify_in", "simple_number"]
 

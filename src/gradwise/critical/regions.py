@@ -87,14 +87,15 @@ class Verifier:
     Scale-aware: |∂f/∂xᵢ(p)| ≤ 2 Σⱼ |Hᵢⱼ(p)|·rⱼ + 10⁻⁴⁰·(1 + Σⱼ |Hᵢⱼ(p)|·|pⱼ|), i.e. a
     Newton step from p stays within the box (radius r) the point is known to lie in. An
     exponential that merely underflows in floats (e^(−9000)) is not zero at 50 digits, and
-    fails. The tapes of the certified search are evaluated with mpmath (``precise``).
+    fails. The tapes of the certified search are evaluated with mpmath
+    (``gradwise.numeric.tapes_precise``).
     """
 
     def __init__(self, system: Any) -> None:
         self.system = system
 
     def __call__(self, point: np.ndarray, radius: np.ndarray) -> bool:
-        from gradwise.critical.precise import evaluate
+        from gradwise.numeric.tapes_precise import evaluate
 
         n = self.system.n
         try:

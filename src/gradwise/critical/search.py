@@ -21,15 +21,15 @@ from gradwise.calculus.gradients import as_expression, gradient, hessian
 from gradwise.critical._solve_worker import start_job
 from gradwise.critical.boxes import halton
 from gradwise.critical.certify import Zeros, find_zeros
-from gradwise.critical.enclose import System, Unsupported
 from gradwise.critical.leftovers import Leftovers, leftovers
 from gradwise.critical.listing import Candidate, classify, classify_all
 from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
-from gradwise.errors import InputError
+from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression
+from gradwise.numeric.tapes import System, Unsupported
 
 __all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse_box",
            "investigate", "Plan", "Work", "check_budget"]
@@ -106,10 +106,13 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
 
 
 def check_budget(budget: Any) -> None:
-    if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0 \
-            or budget == float("inf"):
-        raise InputError(f"budget must be a positive number of seconds; received {budget!r}. "
-                         "Fix: give for example budget=5")
+    """A budget is a positive, finite number of seconds (not a bool), else an InputError."""
+    import numbers
+
+    real = isinstance(budget, numbers.Real) and type(budget) is not bool
+    if not (real and 0 < budget < float("inf")):
+        raise InputError(problem("budget must be a positive number of seconds",
+                                 received=budget, fix="give for example budget=5"))
 
 
 def _with_variables(f: Expression | str) -> Expression:

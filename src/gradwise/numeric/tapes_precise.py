@@ -3,12 +3,12 @@
 A point found in floats is a critical point only if ∇f vanishes there in a scale-aware
 sense at higher precision (``regions.Verifier``): an exponential that underflows to 0 in
 floats (e^(−9000)) is not 0 at 50 digits. Evaluating the same tape as the interval search
-(``enclose.Tape``) keeps the two in step and costs no compilation, unlike ``lambdify``,
-which takes seconds to print long gradients.
+(``tapes.Tape``) keeps the two in step and costs no compilation, unlike printing a long
+Hessian as source, which takes seconds.
 
 Example:
     >>> import sympy
-    >>> from gradwise.critical.enclose import Tape
+    >>> from gradwise.numeric.tapes import Tape
     >>> x = sympy.Symbol("x", real=True)
     >>> value, = evaluate(Tape([sympy.exp(-x**2)], [x]), [95])
     >>> float(mpmath.log10(value))  # e^(−9025) = 10^(−3919.5...): 0 in floats
@@ -23,7 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from gradwise.critical.enclose import Tape
+from gradwise.numeric.tapes import Tape
 
 __all__ = ["evaluate"]
 

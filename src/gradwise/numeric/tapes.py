@@ -1,11 +1,14 @@
 """SymPy expressions as tapes that evaluate enclosures (intervals) or floats for many boxes.
 
-A :class:`Tape` is a small printer and evaluator for SymPy expressions that gradwise built
-itself (f, ∇f, the Hessian: never user text): each distinct subexpression becomes one
-operation, in an order where arguments come first, so the shared parts of ∇f and H are
-evaluated once. ``tape.intervals(lo, hi)`` gives, for N boxes at once, intervals that
-contain every value of each expression over each box (``gradwise.critical.intervals``);
-``tape.floats(X)`` gives plain float values at N points.
+A :class:`Tape` is the interval member of the code-printer family (``printers``): where a
+printer turns an expression that gradwise built (f, ∇f, the Hessian: never user text) into
+source for one target, a tape keeps it as a list of operations, each distinct
+subexpression once, arguments first, so that the same operations run on intervals with
+their flags (here), on floats, and at 50 digits (``tapes_precise``), with nothing to print
+or compile: a long Hessian (Goldstein–Price's) is ready in milliseconds.
+``tape.intervals(lo, hi)`` gives, for N boxes at once, intervals that contain every value
+of each expression over each box (``gradwise.numeric.intervals``); ``tape.floats(X)`` gives
+plain float values at N points.
 
 Every function of the math language that can occur in f, ∇f and H has an operation:
 ``+ × ^`` (whole, rational and symbolic exponents), sin cos tan sec csc cot, asin acos atan,
@@ -29,8 +32,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from gradwise.critical import intervals as iv
 from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.numeric import intervals as iv
 
 __all__ = ["Tape", "Unsupported"]
 

@@ -25,7 +25,7 @@ smooth there (|x|'s derivative sign(x) at 0), it marks the boxes in ``Flags``: s
 are never *proven* to hold a zero, only excluded when the defined part allows it.
 
 Example:
-    >>> lo, hi = sin(np.array([0.0]), np.array([2.0]), Flags(1))
+    >>> lo, hi = sin((np.array([0.0]), np.array([2.0])))
     >>> float(lo[0]) < 0 < 0.9092 < 1 <= float(hi[0])
     True
 """
