@@ -61,18 +61,26 @@ class _Worker:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        """Terminate (SIGTERM), then kill (SIGKILL) if it is still alive a moment later."""
+        """Terminate (SIGTERM), then kill (SIGKILL) if it is still alive a moment later.
+
+        The waiting happens in a thread, so the caller's budget does not pay for it.
+        """
         if self.alive():
             self.process.terminate()
-            try:
-                self.process.wait(0.2)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            threading.Thread(target=self._reap, daemon=True,
+                             name="gradwise-solve-reaper").start()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+
+    def _reap(self) -> None:
+        try:
+            self.process.wait(0.2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class Job:

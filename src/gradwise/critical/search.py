@@ -149,8 +149,11 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     """
     components = gradient(f).components
     matrix = _hessian(components, f.variables)
-    job, answer = _solver(components, matrix, f.variables, box) if plan.solve else \
-        (None, NOT_ASKED)
+    polynomial = all(c.is_polynomial(*f.variables) for c in components)
+    # a polynomial system in a box: SymPy only if the certificate does not settle it
+    later = plan.solve and polynomial and box is not None
+    job, answer = _solver(components, matrix, f.variables, box) if plan.solve and not later \
+        else (None, NOT_ASKED)
     searched = _bounds(f, box)
     try:
         system = System(f.expr, components, matrix, f.variables)
@@ -172,9 +175,10 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     if then is not None:
         then(work)
     certified = zeros.finished and rest.settled
+    if later and not certified:
+        job, answer = _solver(components, matrix, f.variables, box)
     if job is not None:  # started only where SymPy can give exact points or families
-        # once the box is proven, exact coordinates are a nicety: wait a little, not long
-        answer = job.result(plan.at(EXACT_NICETY if certified and box is not None else SOLVE))
+        answer = job.result(_exact_deadline(plan, certified and box is not None, polynomial))
     merged = merge(f, components, answer, zeros, box, searched, certified)
     extra = rest.degenerate + rest.found if merged.listing else []
     candidates = _distinct(merged.candidates + extra, rest.kinks, searched)
@@ -277,6 +281,15 @@ def _stray(candidates: list[Candidate], searched: np.ndarray) -> str:
              and inside(c.point[None], searched)[0]]
     return (f"{len(stray)} exact point(s) lie where the interval search proved no zero (on "
             "the box's faces, or where ∇f is not defined)") if stray else ""
+
+
+def _exact_deadline(plan: Plan, proven: bool, polynomial: bool) -> float:
+    """How long to wait for SymPy. Once the box is proven, exact coordinates are a nicety:
+    simple ones are recovered from the proven points anyway (``listing.identify``), so a
+    Gröbner basis gets no extra wait; a periodic family's formula, a little."""
+    if not proven:
+        return plan.at(SOLVE)
+    return time.monotonic() + 0.05 if polynomial else plan.at(EXACT_NICETY)
 
 
 def _solver(components, matrix, variables, box):
