@@ -23,7 +23,8 @@ from gradwise.critical.points import CriticalPoint
 from gradwise.language.expressions import Expression, exact_number
 from gradwise.numeric.tapes import System
 
-__all__ = ["Candidate", "classify_all", "classify", "identify", "identify_in", "simple_number"]
+__all__ = ["Candidate", "classify_all", "classify", "identify", "identify_many", "identify_in",
+           "simple_number"]
 
 EXACT_TESTS = 60  # exact tests cost milliseconds each: beyond this many points, floats
 
@@ -113,6 +114,34 @@ def identify(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]
     if all(c.xreplace(at) == 0 for c in components):  # SymPy's own exact evaluation
         return tuple(guess)  # type: ignore[arg-type]
     return None
+
+
+def identify_many(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
+                  points: np.ndarray) -> list[tuple[sympy.Expr, ...] | None]:
+    """``identify`` for many points, with one NumPy look first at which could be simple."""
+    if not len(points):
+        return []
+    maybe = np.all(_could_be_simple(points), axis=1)
+    return [identify(components, variables, x) if ok else None for x, ok in zip(points, maybe)]
+
+
+def _could_be_simple(values: np.ndarray) -> np.ndarray:
+    """Whether each value is within 2·10⁻⁹ of some p/q or p·π/q with q ≤ 1000: the
+    convergents of its continued fraction are the best such fractions (Legendre)."""
+    near = np.zeros(values.shape, dtype=bool)
+    with np.errstate(all="ignore"):
+        for unit in (1.0, math.pi):
+            x = values / unit
+            tol = 2e-9 * (1 + np.abs(values)) / unit
+            rest, (h0, h1), (k0, k1) = x.copy(), (np.ones_like(x), np.zeros_like(x)), \
+                (np.zeros_like(x), np.ones_like(x))
+            for _ in range(12):
+                a = np.floor(rest)
+                h0, h1 = a * h0 + h1, h0
+                k0, k1 = a * k0 + k1, k0
+                near |= (k0 <= 1000) & (np.abs(x - h0 / k0) <= tol)
+                rest = 1 / (rest - a)
+    return near
 
 
 def identify_in(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],

@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 
 from gradwise.critical.certify import Zeros
-from gradwise.critical.listing import Candidate, identify
+from gradwise.critical.listing import Candidate, identify_many
 from gradwise.critical.points import Box
 from gradwise.critical.symbolic import Answer
 from gradwise.critical.text import MAX_POINTS, describe_curves, grid_members
@@ -91,29 +91,25 @@ def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
     n = len(f.variables)
     floats = np.array([[_float(c) for c in p] for p in exact], dtype=float).reshape(len(exact), n)
     taken = np.zeros(len(exact), dtype=bool)
-    candidates, extra = [], 0
-    for box in roots:
-        slack = 1e-9 * (1 + np.abs(box).max(axis=1))
-        hits = np.flatnonzero(~taken & np.all((floats >= box[:, 0] - slack[None])
-                                              & (floats <= box[:, 1] + slack[None]), axis=1))
-        point = box.mean(axis=1)
+    candidates, lone = [], []
+    for k, box in enumerate(roots):
+        hits = np.empty(0, dtype=int)
+        if len(exact):
+            slack = 1e-9 * (1 + np.abs(box).max(axis=1))
+            hits = np.flatnonzero(~taken & np.all((floats >= box[:, 0] - slack[None])
+                                                  & (floats <= box[:, 1] + slack[None]), axis=1))
         if len(hits):
             taken[hits[0]] = True
             candidates.append(Candidate(floats[hits[0]], _readable(exact[hits[0]]), box))
         else:
-            extra += 1
-            candidates.append(_exact_where_simple(components, f.variables, point, box))
+            lone.append(k)
+    centres = roots[lone].mean(axis=2) if lone else np.empty((0, n))
+    for k, point, simple in zip(lone, centres, identify_many(components, f.variables, centres)):
+        point = point if simple is None else np.array([_float(c) for c in simple])
+        candidates.append(Candidate(point, simple, roots[k]))
     unmatched = [p for p, t in zip(exact, taken) if not t]
     candidates += [Candidate(np.array([_float(c) for c in p]), _readable(p)) for p in unmatched]
-    return sorted(candidates, key=lambda c: tuple(c.point)), extra
-
-
-def _exact_where_simple(components, variables, point: np.ndarray, box) -> Candidate:
-    """A proven root, with exact coordinates (and their floats) where simple ones check."""
-    exact = identify(components, variables, point)
-    if exact is not None:
-        point = np.array([_float(c) for c in exact])
-    return Candidate(point, exact, box)
+    return sorted(candidates, key=lambda c: tuple(c.point)), len(lone)
 
 
 def _readable(point) -> tuple | None:
