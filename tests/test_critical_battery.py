@@ -44,7 +44,7 @@ BATTERY = {
                         " (30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36x y + 27y^2))",
                         "x=-2:2, y=-2:2", 3.0, (0, -1), 4,
                         "goldpr.html; Dixon & Szegő (1978): four local minima"),
-    "branin": ("(y - 5.1/(4pi^2) x^2 + 5/pi x - 6)^2 + 10(1 - 1/(8pi))cos(x) + 10",
+    "branin": ("f(x, y) = (y - 5.1/(4pi^2) x^2 + 5/pi x - 6)^2 + 10(1 - 1/(8pi))cos(x) + 10",
                "x=-5:10, y=0:15", 0.39788735772973816, (math.pi, 2.275), 3,
                "branin.html: three global minima"),
     "bohachevsky": ("x^2 + 2y^2 - 0.3cos(3pi x) - 0.4cos(4pi y) + 0.7", "x=-100:100, y=-100:100",
