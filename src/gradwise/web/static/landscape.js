@@ -303,5 +303,5 @@ function showCriticalNote(error) {
   const kinds = found.points.map((p) => p.kind);
   $("critical-note").textContent = `critical points found: ${found.points.length}` +
     (kinds.length ? ` (${[...new Set(kinds)].map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(", ")})` : "") +
-    (found.complete ? (found.certified ? ", proven complete" : "") : "; " + found.note);
+    (found.complete ? "" : "; " + found.note);
 }
