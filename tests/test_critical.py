@@ -150,11 +150,11 @@ def test_rosenbrock_has_its_only_critical_point_at_one_one():
     assert p.exact == (1, 1) and p.kind == "minimum"
 
 
-def test_branin_three_global_minima_found_numerically():
+def test_branin_three_global_minima_found_and_proven_complete():
     # Branin (1972); minima f* = 0.397887 at (−π, 12.275), (π, 2.275), (9.42478, 2.475) in
     # x ∈ [−5, 10], y ∈ [0, 15]: https://www.sfu.ca/~ssurjano/branin.html
     result = critical_points(BRANIN, within="x=-5:10, y=0:15", budget=3)
-    assert not result.complete  # transcendental: no certificate that this is all
+    assert result.complete and result.certified  # transcendental, yet proven by intervals
     minima = result.of_kind("minimum")
     assert len(minima) == 3
     for point in [(-math.pi, 12.275), (math.pi, 2.275), (9.42478, 2.475)]:
@@ -203,9 +203,9 @@ def test_a_box_keeps_only_points_inside_it():
 
 def test_a_system_that_runs_sympy_for_minutes_returns_within_the_budget():
     started = time.monotonic()
-    result = critical_points(HARD, budget=2)
+    result = critical_points(HARD, budget=4)
     elapsed = time.monotonic() - started
-    assert elapsed < 2 + 3  # generous slack: these machines are noisy
+    assert elapsed < 4 + 3  # generous slack: these machines are noisy
     assert not result.complete and "did not finish" in result.note
     assert result.out_of_time and result.as_dict()["out_of_time"] is True
     close_to(result, (0, 0, 0), "minimum", tol=1e-8)  # the numeric search still finds it
@@ -279,7 +279,9 @@ def test_text_in_the_notes_notation():
     assert str(critical_points("x^3 + x y - 3y^2")) == "\n".join([
         "f(x, y) = x³ + x·y − 3y²",
         "D = f_xx·f_yy − f_xy² = −36x − 1",
-        "2 critical points (complete): solved exactly (Gröbner basis)",
+        "2 critical points (proven complete): solved exactly (Gröbner basis); proven complete "
+        "in x ∈ [−10, 10], y ∈ [−10, 10] by interval arithmetic (Krawczyk's test: each point is "
+        "the only critical point in a tiny box around it, and the rest of the box holds none)",
         "  (−1/18, −1/108)  f = 1/11664  maximum  (D = 1 > 0, f_xx = −1/3 < 0)",
         "  (0, 0)  f = 0  saddle  (D = −1 < 0)",
     ])
@@ -316,16 +318,37 @@ def test_extrema_in_one_variable_are_at_the_ends_or_critical_points():
     assert e.maximum.point == pytest.approx((-1,)) and e.maximum.value == pytest.approx(2)
 
 
-# Issue 12.1: |x| and relu have kinks, where the Hessian holds δ(0): classified by the
-# one-sided derivatives (one variable) or by sampling f(a + h) − f(a), never handed to NumPy.
+# Issue 12.1: |x| and relu have kinks, where the Hessian holds δ(0): listed apart (not
+# differentiable), classified by the first-derivative test in one variable or by sampling
+# f(a + h) − f(a), never handed to NumPy.
 @pytest.mark.parametrize(("text", "kind", "how"), [
-    ("abs(x)", "minimum", "f′(0−) = −1 < 0 and f′(0+) = 1 > 0"),
-    ("-abs(x)", "maximum", "f′(0−) = 1 > 0 and f′(0+) = −1 < 0"),
+    ("abs(x)", "minimum", "f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)"),
+    ("-abs(x)", "maximum", "f′ > 0 just left of 0 and f′ < 0 just right (f′(0−) = 1, f′(0+) = −1)"),
+    ("x^2 + relu(x)", "minimum", "(f′(0−) = 0, f′(0+) = 1)"),
+    ("relu(x)", "minimum", "it is ≥ 0"),
     ("abs(x) + abs(y)", "minimum", "it is positive"),
     ("abs(x) - abs(y)", "saddle", "both signs"),
 ])
 def test_kinks_are_classified(text, kind, how):
-    (point,) = critical_points(text).points
+    result = critical_points(text)
+    (point,) = result.nondifferentiable
+    assert result.points == ()
+    assert point.kind == kind and how in point.settled_by
+    assert point.eigenvalues == () and "second-derivative test does not apply" in point.reason
+
+
+@pytest.mark.parametrize(("text", "kind", "how"), [
+    ("abs(x)", "minimum", "f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)"),
+    ("abs(x - 1/3)", "minimum", "f′(1/3−) = −1, f′(1/3+) = 1"),
+    ("x^3 + abs(x)", "minimum", "f′(0−) = −1, f′(0+) = 1"),
+    ("x + abs(x)/2", "inflection", "f′ > 0 just left of 0 and f′ > 0 just right"),
+    ("abs(x) + abs(y)", "minimum", "it is positive"),
+])
+def test_a_kink_given_as_a_point_is_classified_without_a_hessian(text, kind, how):
+    from gradwise.critical.search import classify_point
+
+    at = [sympy.Rational(1, 3)] if "1/3" in text else [0] * (1 + ("y" in text))
+    point = classify_point(text, at, tol=1)
     assert point.kind == kind and how in point.settled_by
     assert point.eigenvalues == () and "not twice differentiable" in point.reason
 
@@ -343,12 +366,10 @@ def test_a_descent_that_converges_at_a_kink_names_what_it_reached(text, start):
 
 
 def test_many_degenerate_points_do_not_run_past_the_budget():
-    # relu(x) + y² is flat for x < 0: some 200 degenerate points, each settled by sampling
-    # (about 50 ms); past the budget the rest are left unsettled, and say so
+    # relu(x) + y² is flat for x < 0: a line of degenerate minima, which once meant some 200
+    # points each settled by sampling (11 s for a 2 s budget); the call keeps its budget and
+    # says what it could not decide
     start = time.monotonic()
     result = critical_points("relu(x) + y^2", budget=2)
     assert time.monotonic() - start < 2 + 1.5  # a guard against hangs, not a timing
-    assert len(result.points) > 100
-    unsettled = [p for p in result.points if p.settled_by and "not settled" in p.settled_by]
-    assert unsettled and all(p.kind == "degenerate" for p in unsettled)
-    assert any(p.kind == "minimum" for p in result.points)
+    assert not result.complete and "undecided" in result.note

@@ -13,6 +13,8 @@ general the signs of the Hessian's eigenvalues say the same. An inconclusive tes
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,11 +27,10 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 from gradwise.numeric.kernels import batch_function, precise_function
 
-__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "kink"]
+__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "kink",
+           "lowest_order_term", "neighbourhood"]
 
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "inflection"]
-
-UNSETTLED = "not settled: the search's time budget ran out first. Fix: give a larger budget"
 
 @dataclass(frozen=True)
 class Verdict:
@@ -55,9 +56,8 @@ def discriminant(matrix: sympy.Matrix) -> sympy.Expr:
 
 def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
                            matrix: sympy.Matrix, point: Sequence[sympy.Expr | float],
-                           exact: bool = False, settle: bool = True) -> Verdict:
-    """Classify the critical point ``point``; ``exact`` says its coordinates are exact, and
-    ``settle=False`` (a search past its budget) leaves an inconclusive test unsettled.
+                           exact: bool = False, deadline: float | None = None) -> Verdict:
+    """Classify the critical point ``point``; ``exact`` says its coordinates are exact.
 
     Args:
         expr: f.
@@ -65,6 +65,8 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
         matrix: the Hessian of f (exact, n×n).
         point: the critical point: exact SymPy numbers, or floats / SymPy Floats.
         exact: whether ``point`` is exact (then a zero eigenvalue is decided exactly).
+        deadline: when an inconclusive test must stop being settled (``time.monotonic()``);
+            past it, the point stays "degenerate" and says so.
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
@@ -80,7 +82,7 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
               for v, p in zip(variables, point, strict=True)}
     at = matrix.xreplace(values)
     if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
-        kind, how = kink(expr, variables, values) if settle else ("degenerate", UNSETTLED)
+        kind, how = kink(expr, variables, values, deadline)
         return Verdict(kind, (), "f is not twice differentiable here (a kink), so the "
                        "second-derivative test does not apply", how)
     eigenvalues = _eigenvalues(at)
@@ -89,15 +91,23 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     reason = _reason(at, eigenvalues, kind)
     if kind != "degenerate":
         return Verdict(kind, eigenvalues, reason)
-    if not settle:
-        return Verdict(kind, eigenvalues, reason, UNSETTLED)
-    kind, how = _settle(expr, variables, values, exact)
+    kind, how = _settle(expr, variables, values, exact, deadline)
     return Verdict(kind, eigenvalues, reason, how)
 
 
 def _eigenvalues(at: sympy.Matrix) -> tuple[float, ...]:
-    numbers = np.array([[float(sympy.re(c.evalf(30))) for c in row] for row in at.tolist()])
+    numbers = np.array([[_real(c) for c in row] for row in at.tolist()])
+    if not np.all(np.isfinite(numbers)):
+        return tuple(float("nan") for _ in range(at.rows))
     return tuple(float(v) for v in np.linalg.eigvalsh(numbers))
+
+
+def _real(value: sympy.Expr) -> float:
+    """A real number, or NaN where SymPy cannot give one (δ(0), an undefined value)."""
+    try:
+        return float(sympy.re(value.evalf(30)))
+    except TypeError:
+        return float("nan")
 
 
 def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) -> list[bool]:
@@ -106,8 +116,11 @@ def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) 
     if exact and all(c.is_Rational for c in at):
         zeros = n - at.rank()
     else:
-        largest = max(1.0, max(abs(v) for v in eigenvalues))
-        zeros = sum(abs(v) <= (1e-20 if exact else 1e-7) * largest for v in eigenvalues)
+        # exact coordinates at 30 digits carry no noise: relative to the largest; float
+        # points carry ~1e-8 of it, and a floor of 1 keeps noise from faking a sign
+        largest = max([0.0 if exact else 1.0] + [abs(v) for v in eigenvalues if v == v])
+        # NaN (a value SymPy could not give) counts as 0: the test cannot decide then
+        zeros = sum(not abs(v) > (1e-20 if exact else 1e-7) * largest for v in eigenvalues)
     smallest = set(np.argsort(np.abs(eigenvalues))[:zeros].tolist())
     return [i in smallest for i in range(n)]
 
@@ -140,12 +153,13 @@ def _reason(at: sympy.Matrix, eigenvalues: tuple[float, ...], kind: Kind) -> str
 def _number(value: sympy.Expr) -> str:
     if value.is_Rational:
         return show(value)
-    return float_text(float(sympy.re(value.evalf(17))))
+    return float_text(_real(value))
 
 
 def _compare(value: sympy.Expr) -> str:
-    number = float(sympy.re(value.evalf(30)))
-    return "= 0" if value == 0 or abs(number) < 1e-12 else ("> 0" if number > 0 else "< 0")
+    number = _real(value)
+    # at 30 digits, anything the test did not call 0 has a sign worth showing
+    return "= 0" if value == 0 or not abs(number) >= 1e-30 else ("> 0" if number > 0 else "< 0")
 
 
 # -- kinks: |x| at 0, relu ------------------------------------------------------------------
@@ -153,56 +167,81 @@ def _compare(value: sympy.Expr) -> str:
 def _twice_differentiable(at: sympy.Matrix) -> bool:
     if at.has(sympy.DiracDelta, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return False
-    return all(c.is_number and complex(c.evalf(30)).imag == 0 for c in at)
+    try:
+        return all(c.is_number and complex(c.evalf(30)).imag == 0 for c in at)
+    except TypeError:  # a value SymPy cannot give as a number
+        return False
 
 
-def kink(expr, variables, values) -> tuple[Kind, str]:
-    """Classify where f has a kink: in one variable by the signs of the one-sided derivatives
-    f′(a−) and f′(a+), else (or where one of them is 0) by sampling f(a + h) − f(a).
+def kink(expr, variables, values, deadline: float | None = None) -> tuple[Kind, str]:
+    """Classify where f has a kink: in one variable by the signs of f′ just left and just
+    right of the point (the first-derivative test), else (or where f′ is 0 on a side) by
+    sampling f(a + h) − f(a).
 
     Example:
         >>> x = sympy.Symbol("x", real=True)
-        >>> kink(sympy.Abs(x), (x,), {x: sympy.Integer(0)})
-        ('minimum', 'the one-sided derivatives are f′(0−) = −1 < 0 and f′(0+) = 1 > 0')
+        >>> kind, how = kink(sympy.Abs(x), (x,), {x: sympy.Integer(0)})
+        >>> kind, how.split(": ")[1]
+        ('minimum', 'f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)')
     """
     if len(variables) == 1:
         sides = _one_sided(expr, variables[0], values)
-        if sides is not None and 0 not in sides:
-            left, right = sides
-            kind: Kind = "minimum" if left < 0 < right else "maximum" if left > 0 > right \
-                else "inflection"
-            at = show(values[variables[0]])
-            return kind, (f"the one-sided derivatives are f′({at}−) = {float_text(left)} "
-                          f"{'<' if left < 0 else '>'} 0 and f′({at}+) = {float_text(right)} "
-                          f"{'<' if right < 0 else '>'} 0")
-    return neighbourhood(expr, variables, values)
+        verdict = None if sides is None else first_derivative_test(show(values[variables[0]]),
+                                                                   *sides)
+        if verdict is not None:
+            return verdict
+    return neighbourhood(expr, variables, values, deadline)
 
 
-def _one_sided(expr, v, values) -> tuple[float, float] | None:
-    """f′ just left and just right of the point (50 digits, |h| = 10⁻³⁰), signs made exact."""
+def first_derivative_test(at: str, near: Sequence[float], limits: Sequence[float]
+                          ) -> tuple[Kind, str] | None:
+    """The kind of a kink in one variable from f′ just left and right of it (``near``, both
+    non-zero) and the one-sided derivatives f′(a−), f′(a+) (``limits``, as shown)."""
+    left, right = near
+    if not (math.isfinite(left) and math.isfinite(right)) or left == 0 or right == 0:
+        return None
+    kind: Kind = "minimum" if left < 0 < right else "maximum" if left > 0 > right \
+        else "inflection"
+    sign = {True: "< 0", False: "> 0"}
+    return kind, (f"the first-derivative test: f′ {sign[left < 0]} just left of {at} and "
+                  f"f′ {sign[right < 0]} just right (f′({at}−) = {float_text(limits[0])}, "
+                  f"f′({at}+) = {float_text(limits[1])})")
+
+
+def one_sided_limit(near: float, nearer: float, ratio: float) -> float:
+    """f′(a±) from f′ at two distances from a, the second ``ratio`` times the first: 0 where
+    f′ shrinks with the distance (x² + relu(x) at 0, from the left), else the nearer value."""
+    return 0.0 if abs(nearer) <= ratio ** (1 / 3) * abs(near) else nearer
+
+
+def _one_sided(expr, v, values) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """f′ at 10⁻³⁰ left and right of the point (50 digits), and the one-sided limits."""
     import mpmath
 
     slope = precise_function(sympy.diff(expr, v), (v,))
     with mpmath.workdps(50):
         a = mpmath.mpf(values[v].evalf(50))
-        h = mpmath.mpf(10) ** -30 * (1 + abs(a))
+        near, nearer = (mpmath.mpf(10) ** -k * (1 + abs(a)) for k in (20, 30))
         try:
-            sides = [slope(a - h), slope(a + h)]
+            sides = [[slope(a - h), slope(a + h)] for h in (near, nearer)]
         except (ValueError, ZeroDivisionError, TypeError):
             return None
-        if any(not mpmath.isfinite(s) or mpmath.im(s) != 0 for s in sides):
+        if any(not mpmath.isfinite(s) or mpmath.im(s) != 0 for pair in sides for s in pair):
             return None
-        return tuple(0.0 if abs(s) < mpmath.mpf(10) ** -40 else float(s) for s in sides)
+        if any(mpmath.sign(s) != mpmath.sign(t) for s, t in zip(*sides)):
+            return None  # f′ changes sign again next to the point: sample instead
+        limits = tuple(one_sided_limit(float(s), float(t), 1e-10) for s, t in zip(*sides))
+        return (float(sides[1][0]), float(sides[1][1])), limits  # type: ignore[return-value]
 
 
 # -- settling an inconclusive test ------------------------------------------------------
 
-def _settle(expr, variables, values, exact) -> tuple[Kind, str]:
+def _settle(expr, variables, values, exact, deadline) -> tuple[Kind, str]:
     if exact and all(c.is_Rational for c in values.values()):
         settled = lowest_order_term(expr, variables, values)
         if settled is not None:
             return settled
-    return neighbourhood(expr, variables, values)
+    return neighbourhood(expr, variables, values, deadline)
 
 
 # -- higher order: the lowest-order term, then the neighbourhood -------------------------
@@ -234,8 +273,11 @@ def _first_derivative(expr, v, values) -> tuple[Kind, str] | None:
     for order in range(3, _MAX_ORDER + 1):
         derivative = sympy.diff(derivative, v)
         value = derivative.xreplace(values)
-        if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
-            continue
+        try:
+            if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
+                continue
+        except TypeError:  # δ(0) and kin: no higher derivative to read
+            return None
         label = f"f{'‴' if order == 3 else f'⁽{order}⁾'.translate(_SUPER)}({show(values[v])})"
         positive = float(sympy.re(value.evalf(30))) > 0
         if order % 2:
@@ -287,8 +329,11 @@ def _sphere(n: int) -> np.ndarray:
     return points / np.linalg.norm(points, axis=1, keepdims=True)
 
 
-def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
-    """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴."""
+def neighbourhood(expr, variables, values, deadline: float | None = None) -> tuple[Kind, str]:
+    """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴.
+
+    Stops at ``deadline`` (``time.monotonic()``), leaving the point "degenerate".
+    """
     import mpmath
 
     function = precise_function(expr, variables)
@@ -299,10 +344,14 @@ def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
         scale = 1 + max(abs(c) for c in centre)
         base = function(*centre)
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
-        signs = set()
+        signs: set[int] = set()
         for radius in _RADII:
-            signs = {_sign(function(*_step(centre, d, radius * scale)) - base, zero)
-                     for d in directions}
+            signs = set()
+            for d in directions:
+                if deadline is not None and time.monotonic() > deadline:
+                    return "degenerate", ("the second-derivative test is inconclusive and the "
+                                          "budget ran out before sampling settled it")
+                signs.add(_sign(function(*_step(centre, d, radius * scale)) - base, zero))
     return _verdict(signs, n, len(directions))
 
 

@@ -244,7 +244,7 @@ class _Checker:
 
 def _finite(value: Any) -> bool:
     """A JSON number (not a boolean) that is a finite float (a 400-digit integer is not)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     try:
         return math.isfinite(float(value))
