@@ -373,3 +373,32 @@ def test_many_degenerate_points_do_not_run_past_the_budget():
     result = critical_points("relu(x) + y^2", budget=2)
     assert time.monotonic() - start < 2 + 1.5  # a guard against hangs, not a timing
     assert not result.complete and "undecided" in result.note
+
+
+@pytest.mark.parametrize(("text", "kink"), [("abs(log(x))", 1.0), ("abs(sqrt(x) - 2)", 4.0)])
+def test_abs_of_an_argument_not_provably_real_is_certified_with_its_kink(text, kink):
+    # issue 12.2 beside issue 15: the language's |u| (u not provably real) has an interval
+    # evaluation, so the box is proven and the kink found, not left to uncertified Newton
+    result = critical_points(text, "x=0.5:10")
+    assert result.certified and result.complete and result.points == ()
+    (point,) = result.nondifferentiable
+    assert point.point == pytest.approx((kink,)) and point.kind == "minimum"
+    assert "first-derivative test" in point.settled_by
+
+
+def test_a_point_where_f_is_real_on_one_side_only_is_classified():
+    # x^(π/4) is complex left of 0: sampling there compared complex numbers (TypeError)
+    result = critical_points("x^(pi/4)", "x=-1:1", budget=2)
+    (point,) = result.points
+    assert point.point == (0.0,) and point.kind == "minimum"
+
+
+def test_a_periodic_family_in_a_box_of_1e300_is_counted_and_abbreviated():
+    # ⌈−10³⁰⁰/π⌉ exhausted SymPy's default precision (PrecisionExhausted, a traceback)
+    result = critical_points("cos(z)", "z=-1e300:1e300", budget=2)
+    import mpmath
+
+    with mpmath.workdps(400):
+        k = int(mpmath.floor(mpmath.mpf(10) ** 300 / mpmath.pi))
+    assert result.count == 2 * k + 1  # z = kπ for |k| ≤ ⌊10³⁰⁰/π⌋
+    assert "≈6.3662e+299 of them in the box" in result.note

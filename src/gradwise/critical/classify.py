@@ -83,8 +83,8 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     at = matrix.xreplace(values)
     if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
         kind, how = kink(expr, variables, values, deadline)
-        return Verdict(kind, (), "f is not twice differentiable here (a kink), so the "
-                       "second-derivative test does not apply", how)
+        return Verdict(kind, (), "f is not twice differentiable here (a kink, or the edge of "
+                       "its domain), so the second-derivative test does not apply", how)
     eigenvalues = _eigenvalues(at)
     zero = _is_singular(at, eigenvalues, exact)
     kind = _kind(eigenvalues, zero, len(variables))
@@ -344,7 +344,7 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
         scale = 1 + max(abs(c) for c in centre)
         base = function(*centre)
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
-        signs: set[int] = set()
+        signs: set[int | None] = set()
         for radius in _RADII:
             signs = set()
             for d in directions:
@@ -352,14 +352,24 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
                     return "degenerate", ("the second-derivative test is inconclusive and the "
                                           "budget ran out before sampling settled it")
                 signs.add(_sign(function(*_step(centre, d, radius * scale)) - base, zero))
-    return _verdict(signs, n, len(directions))
+    # a direction where f is not real (x^(π/4) left of 0) says nothing
+    return _verdict({s for s in signs if s is not None}, n, len(directions))
 
 
 def _step(centre, direction, length):
     return [c + length * float(u) for c, u in zip(centre, direction, strict=True)]
 
 
-def _sign(value, zero) -> int:
+def _sign(value, zero) -> int | None:
+    """The sign of a change of f, or None where f is not a real number there."""
+    import mpmath
+
+    if isinstance(value, mpmath.mpc):
+        if not abs(value.imag) < zero:
+            return None
+        value = value.real
+    if not mpmath.isfinite(value):
+        return None
     return 0 if abs(value) < zero else (1 if value > 0 else -1)
 
 

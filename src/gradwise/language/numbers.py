@@ -17,7 +17,7 @@ from typing import Any
 import sympy
 
 __all__ = ["MINUS", "LONGEST", "minus", "number_text", "float_text", "abbreviated",
-           "number_length"]
+           "number_length", "count_text"]
 
 MINUS = "−"
 """U+2212 MINUS SIGN, as the notes write it (not the ASCII hyphen-minus)."""
@@ -93,6 +93,16 @@ def abbreviated(x: sympy.Rational, digits: int = 6) -> str:
     mantissa, _, exponent = text.partition("e")
     exact = sympy.Rational(mantissa) * sympy.Integer(10) ** int(exponent or 0) == x
     return minus(text if exact else "≈" + text)
+
+
+def count_text(n: int) -> str:
+    """A count with thousands separators; past :data:`LONGEST` digits, abbreviated.
+
+    Example:
+        >>> count_text(4457), count_text(10**300 // 7)
+        ('4,457', '≈1.42857e+299')
+    """
+    return f"{n:,}" if abs(n) < 10**LONGEST else abbreviated(sympy.Integer(n))
 
 
 def _scientific(value: Any, digits: int) -> str:
