@@ -353,3 +353,36 @@ def test_a_document_with_infinities_is_sent_as_null_not_a_dead_worker():
     header, document = stream.getvalue().split(b"\t")  # the header, a tab, the document
     assert json.loads(header) == {"meta": {}}
     assert json.loads(document) == {"x": [None, 1.0], "y": None}
+
+
+# Issue 12 on the web: each reproduction that answered 500 (a library exception) is a result,
+# or one JSON 400 where the input is refused.
+WEB_REPRODUCTIONS = [
+    ("critical", {"expr": "abs(x)"}, 200, "nondifferentiable"),
+    ("critical", {"expr": "relu(x) + y^2", "budget": 2}, 200, "undecided"),
+    ("critical", {"expr": "x^2 + y*log(10^20)"}, 200, "no real solution"),
+    ("descend", {"expr": "relu(w)", "start": "w=0"}, 200, "converged"),
+    ("descend", {"expr": "x^2 + relu(x)", "start": "x=1"}, 200, "converged"),
+    ("descend", {"expr": "abs(log(w))", "start": "w=3"}, 200, "max_steps"),
+    ("descend", {"expr": "abs(sqrt(w) - 2)", "start": "w=3"}, 200, "status"),
+    ("descend", {"expr": "x^(pi/4)", "start": "x=0.1", "learning_rate": 1,
+                 "method": "momentum"}, 200, "non_finite"),
+    ("lr", {"expr": "abs(x/y)", "start": "x=1,y=1"}, 200, "stable"),
+    ("hessian", {"expr": "abs(log(x))", "at": "x=2"}, 200, "-1/4"),
+    ("gradient", {"expr": "x^1000", "at": "x=1.0000001"}, 200, "approximate"),
+    ("gradient", {"expr": "y^z", "at": "y=0.0837,z=-2.4863"}, 200, "approximate"),
+    ("gradient", {"expr": "x^y", "at": "x=0.0837,y=0.30000000000000004"}, 200, "approximate"),
+    ("gradient", {"expr": "log(x, 0)"}, 400, "base must be a positive number other than 1"),
+    ("gradient", {"expr": "x e^(e^(e^(e^10)))", "at": "x=1"}, 400, "max_exponent"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "body", "status", "fragment"), WEB_REPRODUCTIONS,
+                         ids=[f"{e} {b['expr']}" for e, b, _, _ in WEB_REPRODUCTIONS])
+def test_every_reproduction_of_issue_12_is_a_result_or_a_json_400(client, endpoint, body,
+                                                                   status, fragment):
+    response = client.post(f"/api/{endpoint}", json=body)
+    assert response.status_code == status, response.text[:300]
+    assert fragment in response.text, response.text[:600]
+    if status != 200:
+        assert isinstance(response.json()["error"], str)
