@@ -189,11 +189,12 @@ def _backend(backend: Backend, size: int) -> str:
 def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: str) -> np.ndarray:
     from gradwise.neuron import _numba_kernel as nk
 
-    module = nk.compiled(source)
+    module = nk.compiled(source, X.shape[1] if X.flags.c_contiguous else 0)
     with nk.LOCK:
         if X.flags.f_contiguous and not X.flags.c_contiguous:
             return module.by_columns(X.T, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
-        return module.by_rows(X, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
+        run = getattr(module, "by_fused_rows", module.by_rows)
+        return run(X, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
 
 
 def _numpy_sums(
