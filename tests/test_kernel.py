@@ -295,8 +295,9 @@ def test_numba_over_several_tasks_and_a_part_block_matches_the_reference(activat
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_numba_float32_is_within_its_stated_tolerance_of_float64(activation, layout):
     # float32 rows: z = X·w and δ·x in float32, φ and δ in float64, sums float32 within a
-    # block of 256 rows and float64 beyond; stated tolerance: 1e-5 of the largest gradient
-    # component (1e-6 relative for the cost) against float64 on the same float32 data
+    # block (256 rows; 1024 in the fused loop) and float64 beyond; stated tolerance: 1e-5 of
+    # the largest gradient component (1e-6 relative for the cost) against float64 on the same
+    # float32 data
     rng = np.random.default_rng(12)
     n = 2 * 4096 + 1000
     X = np.asarray(rng.normal(size=(n, 10)), order=layout).astype(np.float32)

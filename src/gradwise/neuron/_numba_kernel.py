@@ -4,9 +4,9 @@ Each activation's ``phi_delta`` (printed from SymPy by :mod:`gradwise.neuron.ker
 into :data:`TEMPLATE`, written once to a cache folder and imported from there, so that
 numba's ``cache=True`` can keep the machine code between processes.
 
-Two passes over X in C order: for up to :data:`FUSED_FEATURES` features, ``by_fused_rows``
-(one loop per block with d known when compiled, :func:`fused_block`); for more features or
-strided X, ``by_rows`` (three loops per block). Fortran-ordered X takes ``by_columns``.
+Two passes over X in C order: for up to ``FUSED_FEATURES`` features, ``by_fused_rows``, one
+loop per block generated for that d (:mod:`gradwise.neuron._numba_fused`); for more features
+or strided X, ``by_rows``, three loops per block. Fortran-ordered X takes ``by_columns``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from types import ModuleType
 import numba
 from numba import njit
 
+from gradwise.neuron import _numba_fused
+from gradwise.neuron._numba_fused import FUSED_FEATURES, fused_source
 from gradwise.numeric import _numba_exp, activations
 from gradwise.numeric.cache import import_file, stem, write
 
@@ -32,7 +34,10 @@ LOCK = threading.Lock()
 
 ROWS_PER_TASK = 4096  # one task's rows: 4096 x d values stay in L2 while they are read twice
 BLOCK_ROWS = 256  # one block's rows: z, c and δ of a block are each a vector LLVM can vectorise
-FUSED_FEATURES = 16  # up to this d, one loop per block, generated for that d (fused_block)
+# by_fused_rows: a block's float32 sums of δ·x stay float32 (float64 across blocks); 1024 rows
+# use at most 3% of the stated 1e-5 (measured), and each block's end (its vector sums added
+# up) comes a quarter as often as with 256 (measured 7.3 -> 6.6 ns a row in float32)
+FUSED_BLOCK_ROWS = 1024
 
 # Everything phi_delta inlines is compiled with error_model="numpy" (see numeric._numba_exp):
 # a division by zero gives inf or nan, as the NumPy back end does, and the loop over a block
@@ -154,6 +159,7 @@ import numpy as np
 from numba import njit, prange
 
 from gradwise.numeric._numba_exp import exp
+from gradwise.neuron._numba_fused import wide_vectors
 from gradwise.neuron._numba_kernel import (
     add_column_products, add_row_products, column_dots, heaviside, row_dots, select, sign,
     total,
@@ -227,74 +233,15 @@ def by_columns(XT, y, w, b, rows_per_task, block_rows):
     return sums.sum(axis=0)
 '''
 
-FUSED_PASS = '''
-@njit(parallel=True, cache=True, fastmath=False)
-def by_fused_rows(X, y, w, b, rows_per_task, block_rows):
-    """As by_rows for X in C order with the d features fused_block was generated for."""
-    n, d = X.shape
-    tasks = (n + rows_per_task - 1) // rows_per_task
-    sums = np.zeros((tasks, d + 2))
-    w = w.astype(X.dtype)
-    for t in prange(tasks):
-        acc = np.zeros(d + 2)
-        stop = min(n, (t + 1) * rows_per_task)
-        for lo in range(t * rows_per_task, stop, block_rows):
-            hi = min(stop, lo + block_rows)
-            fused_block(X[lo:hi].reshape(-1), y[lo:hi], w, b, acc)
-        sums[t] = acc
-    return sums.sum(axis=0)
-
-'''
-
-
-def fused_block(d: int) -> str:
-    """Source of ``fused_block(F, y, w, b, acc)`` for rows of ``d`` features, F a block of
-    rows flattened: z, φ, c, δ and δ·x row by row in one loop, each x read once.
-
-    With d known, each x_j is a named value: LLVM loads a column of the block into a vector
-    register (a gather, lanes = rows), uses it for z and again for δ·x_j, and keeps the d + 2
-    sums in vector registers; fused multiply-adds (``contract``) for z and δ·x.
-
-    Example:
-        >>> print(fused_block(2).splitlines()[6])
-                x0, x1 = F[2 * i], F[2 * i + 1]
-    """
-    j = range(d)
-    x, w, g = ([f"{name}{k}" for k in j] for name in "xwg")
-    lines = [
-        '@njit(cache=True, fastmath={"reassoc", "contract"}, error_model="numpy")',
-        "def fused_block(F, y, w, b, acc):",
-        f"    {_assign(w, [f'w[{k}]' for k in j])}",
-        f"    {' = '.join(g)} = F.dtype.type(0)",
-        "    costs = deltas = 0.0",
-        "    for i in range(y.size):",
-        f"        {_assign(x, [f'F[{d} * i + {k}]' if k else f'F[{d} * i]' for k in j])}",
-        "        phi, cost, delta = phi_delta(b + (" + " + ".join(
-            f"{a} * {c}" for a, c in zip(x, w)) + "), y[i])",
-        "        costs += cost",
-        "        deltas += delta",
-        "        dx = F.dtype.type(delta)",
-        *(f"        {a} += dx * {c}" for a, c in zip(g, x)),
-        "    acc[0] += costs",
-        "    acc[1] += deltas",
-        *(f"    acc[{k + 2}] += {a}" for k, a in zip(j, g)),
-    ]
-    return "\n".join(lines) + "\n\n" + FUSED_PASS
-
-
-def _assign(names: list[str], values: list[str]) -> str:
-    return f"{', '.join(names)} = {', '.join(values)}"
-
-
 _modules: dict[str, ModuleType] = {}
-_HELPER_FILES = (Path(__file__), Path(_numba_exp.__file__))
+_HELPER_FILES = (Path(__file__), Path(_numba_exp.__file__), Path(_numba_fused.__file__))
 _HELPERS = hashlib.sha256(b"".join(p.read_bytes() for p in _HELPER_FILES)).hexdigest()[:12]
 
 
 def compiled(phi_delta_source: str, features: int = 0) -> ModuleType:
     """The generated module for one ``phi_delta``; numba compiles it on first call. With
     ``0 < features <= FUSED_FEATURES`` it also has ``by_fused_rows`` for that many features."""
-    fused = fused_block(features) if 0 < features <= FUSED_FEATURES else ""
+    fused = fused_source(features) if 0 < features <= FUSED_FEATURES else ""
     source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=_HELPERS, fused=fused,
                              activations=activations.source(
                                  '@njit(cache=True, error_model="numpy")'))

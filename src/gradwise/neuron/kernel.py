@@ -5,10 +5,12 @@ derived by SymPy (:mod:`gradwise.neuron.derivation`), ∇w C = Xᵀδ / N and �
 code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which three back
 ends run:
 
-* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X in blocks
-  of 256 rows: z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a
-  polynomial e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is
-  still in cache;
+* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X. For X in
+  C order with up to 16 features, one loop per block of rows, generated for that number of
+  features: z = x·w + b, φ, c and δ, then δ·x, each x read once
+  (:mod:`gradwise.neuron._numba_fused`); otherwise blocks of 256 rows: z = X_block·w, then φ
+  and δ over the block's z, then X_blockᵀδ while the block is still in cache. Both vectorise
+  φ and δ across rows, with a polynomial e^x from :mod:`gradwise.numeric._numba_exp`;
 * NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d);
 * CUDA (``backend="cuda"``, ``pip install 'gradwise[gpu]'``): a row per GPU thread, from X on
   the host or already on the GPU (:mod:`gradwise.neuron._cuda_launch`); never chosen by
@@ -193,8 +195,9 @@ def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: s
     with nk.LOCK:
         if X.flags.f_contiguous and not X.flags.c_contiguous:
             return module.by_columns(X.T, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
-        run = getattr(module, "by_fused_rows", module.by_rows)
-        return run(X, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
+        if hasattr(module, "by_fused_rows"):  # C order, at most FUSED_FEATURES features
+            return module.by_fused_rows(X, y, w, b, nk.ROWS_PER_TASK, nk.FUSED_BLOCK_ROWS)
+        return module.by_rows(X, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
 
 
 def _numpy_sums(
