@@ -76,7 +76,9 @@ def _assert_close(got, want, dtype):
         assert abs(float(got[2]) - want[2]) <= 1e-5 * scale
 
 
-@pytest.mark.parametrize("d", [*range(1, 17), 17, 23])
+# Each d is a kernel of its own, compiled in seconds on a cold cache (CI): the fused loop is
+# tested at its edges (1, 16), a few counts between them, and past its edge (17, 23).
+@pytest.mark.parametrize("d", [1, 2, 3, 7, 16, 17, 23])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("bias", [0.0, -0.4])
 def test_every_number_of_features_matches_the_reference(d, dtype, bias):
@@ -88,7 +90,7 @@ def test_every_number_of_features_matches_the_reference(d, dtype, bias):
 
 
 @pytest.mark.parametrize(("activation", "cost"), CASES)
-@pytest.mark.parametrize("d", [3, 16, 17])
+@pytest.mark.parametrize("d", [3, 17])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("bias", [0.0, 0.3])
 def test_every_activation_and_cost_matches_the_reference(activation, cost, d, dtype, bias):
@@ -98,7 +100,7 @@ def test_every_activation_and_cost_matches_the_reference(activation, cost, d, dt
 
 
 @pytest.mark.parametrize(("activation", "cost"), CASES)
-@pytest.mark.parametrize("d", [4, 17])
+@pytest.mark.parametrize("d", [3, 17])
 def test_the_gradient_matches_finite_differences(activation, cost, d):
     # central differences with one Richardson step: error O(h⁴) + rounding ≈ 1e-11 here.
     # relu: the cost is quadratic in z on each side of the kink, so the differences are exact
