@@ -51,7 +51,7 @@ def merge(f: Expression, components, answer, zeros: Zeros, box: Box | None,
     candidates, extra = _match(f, components, exact, roots)
     exact_complete = isinstance(answer, Answer) and answer.complete and not extra
     complete = (certified and box is not None) or exact_complete
-    note = _note(answer, formula, certified, where, box, extra)
+    note = _note(answer, formula, certified, where, box, extra, exact_complete)
     total = len(candidates) if (certified or exact_complete) and box is not None else None
     return Merged(candidates, complete, note, total, roots)
 
@@ -119,11 +119,14 @@ def _readable(point) -> tuple | None:
     return tuple(point)
 
 
-def _note(answer, formula, certified, where, box, extra) -> str:
+def _note(answer, formula, certified, where, box, extra, exact_complete=False) -> str:
     parts = [formula] if formula else []
+    # without a box the question is every critical point: a proof over the searched box
+    # does not answer it, so SymPy's failure still counts
+    searched_only = certified and box is None and not exact_complete
     if answer is False:
         pass  # not asked: with a box, SymPy's general solve would only guess
-    elif answer is None and not certified:
+    elif answer is None and (not certified or searched_only):
         parts.append("SymPy did not finish within its share of the budget")
     elif isinstance(answer, str):
         parts.append(f"SymPy could not solve ∇f = 0 ({answer})")
@@ -132,9 +135,13 @@ def _note(answer, formula, certified, where, box, extra) -> str:
         if answer.complete and extra:
             parts.append(f"but the interval search proved {extra} more {where}")
     if certified:
-        parts.append(f"proven complete {where} by interval arithmetic (Krawczyk's test: each "
+        region = "in the searched box" + where[len("in"):] if searched_only else where
+        parts.append(f"proven complete {region} by interval arithmetic (Krawczyk's test: each "
                      "point is the only critical point in a tiny box around it, and the rest "
                      "of the box holds none)")
+    if searched_only:
+        parts.append("outside it not searched, so the list may miss critical points there; "
+                     "give within= to search another box")
     if box is None and formula:
         parts.append(f"listed: those {where}; give within= to list them in another box")
     return "; ".join(parts)
