@@ -151,6 +151,20 @@ def test_extrema_keep_the_budget_too():
     assert time.monotonic() - started < 1 + SLACK
 
 
+def test_a_huge_maximum_keeps_the_budget_and_is_certified_relative_to_its_size():
+    # took 16.6 s for a 2 s budget (branch and bound ran past its deadline on each face,
+    # then bounded every box left); the maximum, exp(100)/10 at the corners, was never
+    # certified: an ε of 1e−9 is below the spacing of floats near 2.7e42
+    started = time.monotonic()
+    e = extrema("sin(x)^2 + exp(x y)/10", "x=-10:10, y=-10:10", budget=2)
+    assert time.monotonic() - started < 2 + SLACK
+    assert e.maximum.value == pytest.approx(math.exp(100) / 10, rel=1e-12)
+    assert e.maximum.certified and e.maximum.tolerance == pytest.approx(1e-9 * e.maximum.value)
+    assert e.minimum.certified and e.minimum.tolerance < 1e-8  # the minimum's ε stays small
+    low, high = e.maximum.bound
+    assert low <= math.exp(100) / 10 <= high
+
+
 # -- not differentiable somewhere -------------------------------------------------------------
 
 def test_a_kink_is_listed_apart_with_its_kind_and_outside_the_certificate():
