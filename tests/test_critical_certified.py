@@ -75,6 +75,27 @@ def test_rastrigin_global_minimum_is_the_origin_certified():
     assert e.maximum.certified
 
 
+@pytest.mark.parametrize(("text", "box", "count", "best"), [
+    # Himmelblau's 9 (https://en.wikipedia.org/wiki/Himmelblau%27s_function); the camel's 15
+    # and Goldstein–Price's 9 agree with SymPy's Gröbner basis (test_critical_battery.py);
+    # optima from https://www.sfu.ca/~ssurjano/ (camel6.html, goldpr.html, levy13.html)
+    ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "x=-5:5, y=-5:5", 9, 0.0),
+    ("(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2", "x=-3:3, y=-2:2", 15, -1.031628453489877),
+    ("(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x y + 3y^2))"
+     " (30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36x y + 27y^2))", "x=-2:2, y=-2:2", 9, 3.0),
+    (LEVY13, "x=-10:10, y=-10:10", None, 0.0),
+    (EASOM, "x=-100:100, y=-100:100", None, -1.0),
+])
+def test_the_issues_functions_within_the_default_budget(text, box, count, best):
+    started = time.monotonic()
+    e = extrema(text, box)  # the default budget: 5 s
+    assert time.monotonic() - started < 5 + SLACK
+    if count is not None:
+        assert e.critical.certified and e.critical.complete and e.critical.count == count
+    assert e.minimum.certified and e.minimum.value == pytest.approx(best, abs=1e-9)
+    assert e.minimum.bound[0] <= best + 1e-12 and best <= e.minimum.bound[1] + 1e-12
+
+
 # -- Easom: nothing invented where the exponential underflows -----------------------------
 
 def test_easom_lists_no_point_where_f_merely_underflows():
