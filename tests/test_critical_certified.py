@@ -166,6 +166,27 @@ def test_the_budget_holds_whatever_runs_after_the_search(text):
     assert result.seconds < 2 + SLACK
 
 
+def test_many_simple_points_keep_the_budget():
+    # 1,625 points at multiples of π/2, each given exact coordinates by a SymPy check: that
+    # ran past the budget (and the Newton points' look ran past the search's share); past
+    # the deadline the rest keep their floats
+    import sympy
+
+    from gradwise.critical.listing import identify_many
+
+    started = time.monotonic()
+    result = critical_points("cos(x)*cos(y)", within="x=-44:44, y=-44:44", budget=1)
+    assert time.monotonic() - started < 1 + SLACK
+    assert all(p.exact is None or math.dist(p.point, [float(c) for c in p.exact]) < 1e-12
+               for p in result)
+    x, y = sympy.symbols("x y", real=True)
+    points = np.array([[math.pi / 2, -math.pi / 2], [math.pi, 0.0]])
+    components = [-sympy.sin(x) * sympy.cos(y), -sympy.cos(x) * sympy.sin(y)]
+    assert identify_many(components, [x, y], points) == [(sympy.pi / 2, -sympy.pi / 2),
+                                                         (sympy.pi, 0)]
+    assert identify_many(components, [x, y], points, time.monotonic() - 1) == [None, None]
+
+
 def test_extrema_keep_the_budget_too():
     started = time.monotonic()
     extrema(LEVY13, "x=-10:10, y=-10:10", budget=1)

@@ -37,8 +37,9 @@ class Merged:
 
 
 def merge(f: Expression, components, answer, zeros: Zeros, box: Box | None,
-          searched: np.ndarray, certified: bool) -> Merged:
-    """Exact and certified answers as one list; ``certified``: the search left nothing open."""
+          searched: np.ndarray, certified: bool, deadline: float | None = None) -> Merged:
+    """Exact and certified answers as one list; ``certified``: the search left nothing open;
+    past ``deadline`` the proven points keep their floats (exact coordinates are a nicety)."""
     roots = zeros.roots[inside(zeros.points, searched)] if len(zeros.roots) else zeros.roots
     if isinstance(answer, Answer) and answer.curves:
         return Merged([], False, describe_curves(answer.curves, f), listing=False)
@@ -48,7 +49,7 @@ def merge(f: Expression, components, answer, zeros: Zeros, box: Box | None,
         total = len(roots) if certified else count
         return Merged([], False, _too_many(formula, total, len(roots), certified, where),
                       total, roots, listing=False)
-    candidates, extra = _match(f, components, exact, roots)
+    candidates, extra = _match(f, components, exact, roots, deadline)
     exact_complete = isinstance(answer, Answer) and answer.complete and not extra
     complete = (certified and box is not None) or exact_complete
     note = _note(answer, formula, certified, where, box, extra, exact_complete)
@@ -83,7 +84,7 @@ def _in_box(point, box: Box) -> bool:
         return False
 
 
-def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
+def _match(f, components, exact, roots, deadline=None) -> tuple[list[Candidate], int]:
     """Each proven root with the exact point inside its box, else simple exact coordinates.
 
     Returns the candidates and how many proven roots SymPy did not give.
@@ -104,7 +105,8 @@ def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
         else:
             lone.append(k)
     centres = roots[lone].mean(axis=2) if lone else np.empty((0, n))
-    for k, point, simple in zip(lone, centres, identify_many(components, f.variables, centres)):
+    simple_ones = identify_many(components, f.variables, centres, deadline)
+    for k, point, simple in zip(lone, centres, simple_ones):
         point = point if simple is None else np.array([_float(c) for c in simple])
         candidates.append(Candidate(point, simple, roots[k]))
     unmatched = [p for p, t in zip(exact, taken) if not t]
