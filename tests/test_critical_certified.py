@@ -149,6 +149,9 @@ def test_cos_z_extrema_in_a_huge_box_are_minus_one_and_one():
     assert (e.minimum.value, e.maximum.value) == (-1.0, 1.0)  # were both −0.952
     assert e.minimum.certified and e.maximum.certified
     assert e.maximum.point == (0.0,)
+    # 10000/π = 3183.1: k = −3183..3183, summarised with its exact count, not listed
+    assert e.critical.count == 6367 and e.critical.points == () and e.critical.certified
+    assert e.critical.kinds == {"minimum": 3184, "maximum": 3183}
 
 
 def test_cos_z_count_in_a_box_is_exact_and_summarised():
@@ -158,6 +161,30 @@ def test_cos_z_count_in_a_box_is_exact_and_summarised():
     assert "4,457" in result.note and "z = kπ, k ∈ ℤ" in result.note
     assert result.kinds == {"minimum": 2228, "maximum": 2229}
     assert "4,457 critical points" in str(result)
+
+
+def test_a_family_too_large_to_list_waits_for_its_formula(monkeypatch):
+    # a cold SymPy worker on a loaded machine answers late; once the box was proven the call
+    # waited only a fifth of the budget, and 4,457 points went out without their formula
+    import gradwise.critical.search as search
+
+    real = search.start_job
+
+    class Late:
+        def __init__(self, *args, **kwargs):
+            self.job, self.ready = real(*args, **kwargs), time.monotonic() + 1.5
+
+        def result(self, deadline):
+            if deadline < self.ready:  # as the real worker: no answer by the deadline
+                time.sleep(max(0.0, deadline - time.monotonic()))
+                self.job.result(time.monotonic() - 1)
+                return None
+            time.sleep(max(0.0, self.ready - time.monotonic()))
+            return self.job.result(deadline)
+
+    monkeypatch.setattr(search, "start_job", Late)
+    result = critical_points("cos(z)", within="z=-7000:7000")
+    assert result.count == 4457 and "z = kπ, k ∈ ℤ" in result.note
 
 
 # -- the budget is the budget ----------------------------------------------------------------

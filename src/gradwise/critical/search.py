@@ -27,6 +27,7 @@ from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
+from gradwise.critical.text import MAX_POINTS
 from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression
 from gradwise.numeric.tapes import System, Unsupported
@@ -179,7 +180,9 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     if later and not certified:
         job, answer = _solver(components, matrix, f.variables, box)
     if job is not None:  # started only where SymPy can give exact points or families
-        answer = job.result(_exact_deadline(plan, certified and box is not None, polynomial))
+        many = len(zeros.roots) > MAX_POINTS  # too many to list: SymPy's formula says them
+        answer = job.result(_exact_deadline(plan, certified and box is not None and not many,
+                                            polynomial))
     merged = merge(f, components, answer, zeros, box, searched, certified, plan.at(CLASSIFY))
     extra = rest.degenerate + rest.found if merged.listing else []
     candidates = _distinct(merged.candidates + extra, rest.kinks, searched)
@@ -286,7 +289,8 @@ def _stray(candidates: list[Candidate], searched: np.ndarray) -> str:
 
 
 def _exact_deadline(plan: Plan, proven: bool, polynomial: bool) -> float:
-    """How long to wait for SymPy. Once the box is proven, exact coordinates are a nicety:
+    """How long to wait for SymPy. Once the box is proven (and its points few enough to
+    list: else a periodic family's formula is the answer), exact coordinates are a nicety:
     simple ones are recovered from the proven points anyway (``listing.identify``), so a
     Gröbner basis gets no extra wait; a periodic family's formula, a little."""
     if not proven:
