@@ -4,18 +4,24 @@ C(w, b) = mean((y − σ(X·w + b))²) over N rows × d features, float64 and fl
 only if importable. Prints medians of several runs (the machine is noisy) and ratios to
 gradwise, plus gradwise's extra peak memory as a share of X. Then, for each thread count
 numba may use here, the numba kernel beside a parallel read floor (a ``prange`` sum over X
-on the same threads: no kernel can read X faster), and the NumPy fallback beside numba.
+on the same threads: no kernel can read X faster), and the NumPy fallback beside numba;
+``--against main=../main/src`` times another checkout's kernel in turn with this one there.
 
     python benchmarks/bench_kernel.py --rows 10000000
+    python benchmarks/bench_kernel.py --threads-only --against main=/path/to/main/src
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -139,8 +145,13 @@ def parallel_read_floor() -> Callable[[np.ndarray], float]:
     return floor  # type: ignore[no-any-return]
 
 
-def by_threads(dtype, rows: int, d: int, repeats: int) -> None:
-    """The numba kernel against the read floor and the NumPy fallback, per thread count."""
+def by_threads(dtype, rows: int, d: int, repeats: int,
+               kernels: dict[str, Callable[..., object]]) -> None:
+    """Each kernel against the read floor and the NumPy fallback, per thread count.
+
+    The machine may be shared, so each call of a kernel is timed right beside a call of the
+    floor, the kernels taking turns, and "/ floor" is the median of those per-call ratios:
+    load that comes and goes slows both sides of a pair alike."""
     import numba
 
     rng = np.random.default_rng(0)
@@ -149,14 +160,71 @@ def by_threads(dtype, rows: int, d: int, repeats: int) -> None:
     w, b = rng.normal(size=d) * 0.3, 0.1
     floor = parallel_read_floor()
     numpy_ms = median_seconds(lambda: cost_and_gradient(X, y, w, b, backend="numpy"), repeats)
+    names = list(kernels)
     for threads in range(1, numba.config.NUMBA_NUM_THREADS + 1):  # type: ignore[attr-defined]
         numba.set_num_threads(threads)
-        ours = median_seconds(lambda: cost_and_gradient(X, y, w, b, backend="numba"), repeats)
-        least = median_seconds(lambda: floor(X), repeats)
-        print(f"{np.dtype(dtype).name:8}{threads:8}{ours * 1e3:12.1f}{least * 1e3:12.1f}"
-              f"{ours / least:11.2f}x{X.nbytes / least / 1e9:10.1f}"
-              f"{numpy_ms * 1e3:12.1f}{numpy_ms / ours:11.2f}x")
+        runs = {name: (lambda k=k: k(X, y, w, b, backend="numba")) for name, k in kernels.items()}
+        for run in (*runs.values(), lambda: floor(X)):
+            run()  # compile / warm caches
+        times: dict[str, list[float]] = {name: [] for name in names}
+        ratios: dict[str, list[float]] = {name: [] for name in names}
+        floors: list[float] = []
+        for r in range(repeats):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                ours, least = _seconds(runs[name]), _seconds(lambda: floor(X))
+                times[name].append(ours)
+                ratios[name].append(ours / least)
+                floors.append(least)
+        least = statistics.median(floors)
+        for name in names:
+            ours = statistics.median(times[name])
+            print(f"{np.dtype(dtype).name:8}{threads:8}  {name:12}{ours * 1e3:10.1f}"
+                  f"{least * 1e3:10.1f}{statistics.median(ratios[name]):10.2f}x"
+                  f"{X.nbytes / least / 1e9:8.1f}{numpy_ms * 1e3:10.1f}{numpy_ms / ours:9.2f}x")
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+
+
+def _seconds(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def checkout_kernel(src: str) -> Callable[..., object]:
+    """``cost_and_gradient`` of the gradwise in another checkout's ``src`` folder (say main's,
+    to compare a change with it in one process, on the same data and the same load).
+
+    Both packages are called ``gradwise``, so that checkout's modules are imported on their
+    own and put in ``sys.modules`` for each of its calls (the kernel imports some lazily)."""
+    ours = _gradwise_modules()
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, src)
+    try:
+        kernel = importlib.import_module("gradwise.neuron.kernel")
+        theirs = _gradwise_modules()
+    finally:
+        sys.path.remove(src)
+        for name in _gradwise_modules():
+            del sys.modules[name]
+        sys.modules.update(ours)
+    if not str(kernel.__file__).startswith(str(Path(src).resolve())):
+        raise SystemExit(f"--against: no gradwise package under {src}")
+
+    def run(*args: object, **kwargs: object) -> object:
+        saved = _gradwise_modules()
+        sys.modules.update(theirs)
+        try:
+            return kernel.cost_and_gradient(*args, **kwargs)
+        finally:
+            sys.modules.update(saved)
+
+    return run
+
+
+def _gradwise_modules() -> dict[str, ModuleType]:
+    return {name: module for name, module in sys.modules.items()
+            if name == "gradwise" or name.startswith("gradwise.")}
 
 
 def main() -> None:
@@ -164,17 +232,27 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--features", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--against", action="append", default=[], metavar="NAME=SRC",
+                        help="also time the kernel of the gradwise in another checkout's src "
+                             "folder, in turn with this one, per thread count (repeatable)")
+    parser.add_argument("--threads-only", action="store_true",
+                        help="only the per-thread-count table (no peers)")
     args = parser.parse_args()
+    kernels: dict[str, Callable[..., object]] = {"this": cost_and_gradient}
+    for spec in args.against:
+        name, _, src = spec.rpartition("=")
+        kernels[name or src] = checkout_kernel(src)
     print(f"N = {args.rows:,} rows x d = {args.features}, median of {args.repeats} runs\n")
-    results = {np.dtype(dt).name: measure(dt, args.rows, args.features, args.repeats)
-               for dt in (np.float64, np.float32)}
-    report(results)
+    if not args.threads_only:
+        results = {np.dtype(dt).name: measure(dt, args.rows, args.features, args.repeats)
+                   for dt in (np.float64, np.float32)}
+        report(results)
     print(f"\nper thread count (goals: numba <= {FLOOR_GOAL}x the read floor, NumPy fallback "
           f"<= {FALLBACK_GOAL}x numba)")
-    print(f"{'dtype':8}{'threads':>8}{'numba ms':>12}{'floor ms':>12}{'/ floor':>12}"
-          f"{'GB/s':>10}{'NumPy ms':>12}{'/ numba':>12}")
+    print(f"{'dtype':8}{'threads':>8}  {'kernel':12}{'numba ms':>10}{'floor ms':>10}"
+          f"{'/ floor':>11}{'GB/s':>8}{'NumPy ms':>10}{'/ numba':>10}")
     for dtype in (np.float64, np.float32):
-        by_threads(dtype, args.rows, args.features, args.repeats)
+        by_threads(dtype, args.rows, args.features, args.repeats, kernels)
 
 
 if __name__ == "__main__":

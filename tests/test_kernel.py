@@ -195,6 +195,22 @@ def test_non_finite_x_names_the_cell(backend, bad):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize(("activation", "cost"), [("identity", "squared_error"),
+                                                  ("relu", "squared_error"),
+                                                  ("sigmoid", "log_loss")])
+@pytest.mark.parametrize("z", [0.0, 800.0, -800.0])  # log loss: softplus(∓z) is 0 at one end
+def test_non_finite_y_names_the_cell(backend, bad, activation, cost, z):
+    # y is checked only when the sums come out non-finite: they must, whatever φ(z) is
+    X = np.ones((5000, 3))
+    X[4321] = z / 3
+    y = np.ones(5000)
+    y[4321] = bad
+    with pytest.raises(InputError, match=rf"y\[4321\] is {bad!r}; expected finite numbers"):
+        cost_and_gradient(X, y, [1.0, 1.0, 1.0], 0.0, activation, backend=backend, cost=cost)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_square_root_in_the_activation_compiles(backend):
     # SymPy prints z/sqrt(1 + z²) with sqrt(...), which neither back end used to bind
     X = np.array([[0.5], [-1.0]])
@@ -295,8 +311,9 @@ def test_numba_over_several_tasks_and_a_part_block_matches_the_reference(activat
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_numba_float32_is_within_its_stated_tolerance_of_float64(activation, layout):
     # float32 rows: z = X·w and δ·x in float32, φ and δ in float64, sums float32 within a
-    # block of 256 rows and float64 beyond; stated tolerance: 1e-5 of the largest gradient
-    # component (1e-6 relative for the cost) against float64 on the same float32 data
+    # block (256 rows; 1024 in the fused loop) and float64 beyond; stated tolerance: 1e-5 of
+    # the largest gradient component (1e-6 relative for the cost) against float64 on the same
+    # float32 data
     rng = np.random.default_rng(12)
     n = 2 * 4096 + 1000
     X = np.asarray(rng.normal(size=(n, 10)), order=layout).astype(np.float32)

@@ -21,8 +21,12 @@ BLOCK_VALUES = 1 << 19
 REAL_TYPES = (np.float64, np.float32)
 
 
-def validated(X: Any, y: Any, weights: Any, bias: Any) -> tuple:
+def validated(X: Any, y: Any, weights: Any, bias: Any, *, finite_y: bool = True) -> tuple:
     """``(X, y, w, b)`` checked: X as given, y float (N,), w float64 (d,), b a float.
+
+    X's values are not read here; nor are y's with ``finite_y=False``, for a caller that checks
+    them only when its sums come out non-finite (nan or inf in y always reaches the sum of the
+    costs: y enters each cost as a factor or in (y − φ)², never where inf could vanish).
 
     Example:
         >>> X, y, w, b = validated(np.ones((2, 1)), [1, 0], [0.5], 0)
@@ -32,7 +36,7 @@ def validated(X: Any, y: Any, weights: Any, bias: Any) -> tuple:
     if not isinstance(X, np.ndarray):
         _refuse_x(X)
     n, d = check_shape(X.ndim, X.shape, X.dtype, X)
-    return X, targets(y, n), real_weights(weights, d), real_bias(bias)
+    return X, targets(y, n, finite=finite_y), real_weights(weights, d), real_bias(bias)
 
 
 def check_shape(ndim: int, shape: tuple, dtype: Any, X: Any) -> tuple[int, int]:
@@ -63,11 +67,12 @@ def check_targets_shape(shape: tuple, dtype: Any, n: int) -> None:
         )
 
 
-def targets(y: Any, n: int) -> np.ndarray:
-    """y as (n,) float32 or float64, finite."""
+def targets(y: Any, n: int, *, finite: bool = True) -> np.ndarray:
+    """y as (n,) float32 or float64, checked finite unless ``finite=False``."""
     y = np.asarray(y)
     check_targets_shape(y.shape, y.dtype, n)
-    require_finite("y", y)
+    if finite:
+        require_finite("y", y)
     return y if y.dtype in REAL_TYPES else y.astype(np.float64)
 
 

@@ -5,10 +5,12 @@ derived by SymPy (:mod:`gradwise.neuron.derivation`), ∇w C = Xᵀδ / N and �
 code printer turns φ, c and δ into one small ``phi_delta(z, y)`` source, which three back
 ends run:
 
-* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X in blocks
-  of 256 rows: z = X_block·w, then φ and δ over the block's z (a loop LLVM vectorises, with a
-  polynomial e^x from :mod:`gradwise.numeric._numba_exp`), then X_blockᵀδ while the block is
-  still in cache;
+* numba (the default from ``NUMBA_MIN_VALUES`` values up): one parallel pass over X. For X in
+  C order with up to 16 features, one loop per block of rows, generated for that number of
+  features: z = x·w + b, φ, c and δ, then δ·x, each x read once
+  (:mod:`gradwise.neuron._numba_fused`); otherwise blocks of 256 rows: z = X_block·w, then φ
+  and δ over the block's z, then X_blockᵀδ while the block is still in cache. Both vectorise
+  φ and δ across rows, with a polynomial e^x from :mod:`gradwise.numeric._numba_exp`;
 * NumPy: the same source on blocks of rows, so temporaries stay O(block × d), never O(N × d);
 * CUDA (``backend="cuda"``, ``pip install 'gradwise[gpu]'``): a row per GPU thread, from X on
   the host or already on the GPU (:mod:`gradwise.neuron._cuda_launch`); never chosen by
@@ -33,7 +35,7 @@ import numpy as np
 import sympy
 
 from gradwise.errors import InputError
-from gradwise.neuron._validation import raise_if_not_finite, validated
+from gradwise.neuron._validation import raise_if_not_finite, require_finite, validated
 from gradwise.neuron.derivation import Activation, CostName, Derivation, derive, stable_form
 from gradwise.numeric.printers import KernelPrinter, namespace
 
@@ -90,14 +92,17 @@ def cost_and_gradient(
     """
     if backend == "cuda":
         return _on_gpu(X, y, weights, bias, phi_delta_source(derive(activation, cost)))
-    X, y, w, b = validated(X, y, weights, bias)
+    # y's nan/inf are looked for only if the sums are not finite: a full check of y on every
+    # call took about an eighth of the numba pass's time on 10⁷ × 10 rows
+    X, y, w, b = validated(X, y, weights, bias, finite_y=False)
     source = phi_delta_source(derive(activation, cost))
     if _backend(backend, X.size) == "numba":
         sums = _numba_sums(X, y, w, b, source)
     else:
         sums = _numpy_sums(X, y, w, b, _numpy_phi_delta(source))
-    if not np.isfinite(sums).all():
-        raise_if_not_finite(X)  # nan/inf in X always reach the sums (0·inf is nan)
+    if not np.isfinite(sums).all():  # nan/inf in y or X always reach the sums (0·inf is nan)
+        require_finite("y", y)
+        raise_if_not_finite(X)
     return _means(sums, X.shape[0], X.dtype)
 
 
@@ -189,10 +194,12 @@ def _backend(backend: Backend, size: int) -> str:
 def _numba_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, source: str) -> np.ndarray:
     from gradwise.neuron import _numba_kernel as nk
 
-    module = nk.compiled(source)
+    module = nk.compiled(source, X.shape[1] if X.flags.c_contiguous else 0)
     with nk.LOCK:
         if X.flags.f_contiguous and not X.flags.c_contiguous:
             return module.by_columns(X.T, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
+        if hasattr(module, "by_fused_rows"):  # C order, at most FUSED_FEATURES features
+            return module.by_fused_rows(X, y, w, b, nk.ROWS_PER_TASK, nk.FUSED_BLOCK_ROWS)
         return module.by_rows(X, y, w, b, nk.ROWS_PER_TASK, nk.BLOCK_ROWS)
 
 
