@@ -16,6 +16,7 @@ from gradwise import gradient, hessian, parse
 from gradwise.critical.bounds import global_bound
 from gradwise.critical.certify import find_zeros, krawczyk
 from gradwise.critical.definite import hessian_signs
+from gradwise.critical.regions import clusters
 from gradwise.critical.symbolic import solve_gradient
 from gradwise.numeric.tapes import System
 
@@ -144,3 +145,15 @@ def test_global_bound_out_of_time_still_brackets_the_true_value():
                          time.monotonic(), 1e-9)
     assert not found.certified
     assert found.bound[0] <= 0.0 <= found.bound[1]
+
+
+def test_clusters_of_a_long_chain_of_boxes_come_back_within_a_budget():
+    # undecided boxes along a curve: label propagation took O(n³), 17 s for 2,000 boxes
+    low = np.arange(2000, dtype=float)
+    chain = np.stack([np.stack([low, low + 1], 1), np.stack([0 * low, 0 * low + 1], 1)], 1)
+    apart = chain.copy()
+    apart[1::2, 1] += 5  # every other box lifted away: 1,000 boxes on each row, none touching
+    started = time.monotonic()
+    assert [len(c) for c in clusters(chain)] == [2000]
+    assert len(clusters(apart)) == 2000
+    assert time.monotonic() - started < 3  # generous: a guard against the cubic cost

@@ -124,6 +124,7 @@ def test_json_stays_json_where_f_is_unbounded():
 @pytest.mark.parametrize(("args", "message"), [
     (["--within", "x=1:-1,y=0:1"], "the range of x is empty"),
     (["--within", "x=-inf:1,y=0:1"], "in the box's range for x"),
+    (["--within", "x=nan:1,y=0:1"], "in the box's range for x"),
     (["--within", "x=0:1,y=0:1,w=0:1"], "'w', which is not a variable"),
     (["--budget", "0"], "budget must be a positive number"),
     (["--budget", "-2"], "budget must be a positive number"),

@@ -17,6 +17,7 @@ from gradwise import (
     critical_points,
     nearest_critical_point,
 )
+from gradwise.critical.text import critical_text
 
 CAMEL = "f(x, y) = (4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2"
 BRANIN = "f(x, y) = (y - 5.1/(4pi^2) x^2 + 5/pi x - 6)^2 + 10(1 - 1/(8pi))cos(x) + 10"
@@ -206,9 +207,25 @@ def test_a_system_that_runs_sympy_for_minutes_returns_within_the_budget():
     result = critical_points(HARD, budget=4)
     elapsed = time.monotonic() - started
     assert elapsed < 4 + 3  # generous slack: these machines are noisy
+    # no box: the question is every critical point, which only SymPy could settle; a proof
+    # over the default search box (when the interval search finishes in time) is not that
     assert not result.complete and "did not finish" in result.note
     assert result.out_of_time and result.as_dict()["out_of_time"] is True
+    if result.certified:
+        assert "proven complete in the searched box x ∈ [−10, 10]" in result.note
+        assert "outside it not searched" in result.note
     close_to(result, (0, 0, 0), "minimum", tol=1e-8)  # the numeric search still finds it
+
+
+def test_without_a_box_a_proof_over_the_searched_box_is_not_a_complete_answer():
+    result = critical_points("x^2 + sin(x)")  # 2x + cos(x) = 0: no closed form
+    assert result.certified and not result.complete
+    assert result.as_dict()["certified"] is True and result.as_dict()["complete"] is False
+    assert "proven complete in the searched box x ∈ [−10, 10]" in result.note
+    assert "outside it not searched" in result.note
+    assert critical_text(result).splitlines()[1].startswith(
+        "1 critical point (proven complete in the searched box only)")
+    close_to(result, (-0.4501836112948735,), "minimum", tol=1e-9)
 
 
 def test_after_a_timeout_the_next_call_works():

@@ -232,6 +232,13 @@ def test_critical_within_a_box_adds_the_global_extremes(client):
     ("descend", {"expr": "x^2", "start": "x=1", "method": "newton"}, "newton"),
     ("descend", {"expr": "x^2"}, "missing field 'start'"),
     ("critical", {"expr": "x^2", "budget": 60}, "budget must be"),
+    # issue 15's bad input: an empty or infinite box, a name that is not a variable, budget ≤ 0
+    ("critical", {"expr": "x^2 + y^2", "within": "x=1:-1,y=0:1"}, "range of x is empty"),
+    ("critical", {"expr": "x^2 + y^2", "within": "x=-inf:1,y=0:1"}, "range for x"),
+    ("critical", {"expr": "x^2 + y^2", "within": "x=nan:1,y=0:1"}, "range for x"),
+    ("critical", {"expr": "x^2 + y^2", "within": "x=0:1,y=0:1,w=0:1"}, "not a variable"),
+    ("critical", {"expr": "x^2", "budget": 0}, "budget must be"),
+    ("critical", {"expr": "x^2", "budget": -1}, "budget must be"),
 ])
 def test_descent_and_critical_refuse_bad_arguments(client, endpoint, body, fragment):
     response = client.post(f"/api/{endpoint}", json=body)

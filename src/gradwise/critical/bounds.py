@@ -91,32 +91,43 @@ class _Search:
         self.floor = np.inf          # the least lower bound of the boxes discarded
 
     def run(self, deadline: float) -> Bound:
-        queue = [self.box[None]]
+        # each queued chunk carries a lower bound of sense·f over it (its parents'), so that
+        # what is left when the deadline comes needs no more evaluation: the budget holds
+        queue: list[tuple[np.ndarray, float]] = [(self.box[None], -np.inf)]
         while queue and time.monotonic() < deadline:
-            boxes = queue.pop()
+            boxes, _ = queue.pop()
             with np.errstate(all="ignore"):
-                kept = self._step(boxes)
-            if len(kept) and sum(map(len, queue)) + 2 * len(kept) <= MAX_BOXES:
+                kept, lower = self._step(boxes)
+            floor = float(np.min(lower)) if len(lower) else np.inf
+            if len(kept) and sum(len(b) for b, _ in queue) + 2 * len(kept) <= MAX_BOXES:
                 halves = bisect(kept, self.width)
-                queue.extend(np.array_split(halves, -(-len(halves) // CHUNK)))
+                queue.extend((part, floor) for part in
+                             np.array_split(halves, -(-len(halves) // CHUNK)))
             elif len(kept):
-                queue.append(kept)
+                queue.append((kept, floor))
                 break
-        left = np.concatenate(queue) if queue else np.empty((0, len(self.box), 2))
-        low = min(self.floor, self.best - self.eps) if not len(left) else \
-            min(self.floor, float(np.min(self._lower(left)[0])))
+        left = np.concatenate([b for b, _ in queue]) if queue else \
+            np.empty((0, len(self.box), 2))
+        if not len(left):
+            low = min(self.floor, self.best - self.eps)
+        elif len(left) <= CHUNK:  # one evaluation: a tighter bound for little time
+            with np.errstate(all="ignore"):
+                low = min(self.floor, float(np.min(self._lower(left)[0])))
+        else:
+            low = min([self.floor] + [floor for _, floor in queue])
         low = min(low, self.best)
         bound = (low, self.best) if self.sense > 0 else (-self.best, -low)
         return Bound(self.point, float(self.value), bound, not len(left), self.eps)
 
-    def _step(self, boxes: np.ndarray) -> np.ndarray:
+    def _step(self, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The boxes that may still beat the incumbent, and a lower bound over each."""
         lower, G = self._lower(boxes)
         self.offer(boxes.mean(axis=2))
         done = lower >= self.best - self.eps
         if done.any():
             self.floor = min(self.floor, float(np.min(lower[done])))
         boxes, G = boxes[~done], (G[0][~done], G[1][~done])
-        return self._monotone(boxes, G)
+        return self._monotone(boxes, G, lower[~done])
 
     def _lower(self, boxes: np.ndarray):
         """A lower bound of sense·f over each box, and the enclosure of sense·∇f."""
@@ -143,7 +154,8 @@ class _Search:
         flo, fhi, _ = self.system.value_enclosure(lo, hi)
         return (flo, fhi) if self.sense > 0 else (-fhi, -flo)
 
-    def _monotone(self, boxes: np.ndarray, G) -> np.ndarray:
+    def _monotone(self, boxes: np.ndarray, G,
+                  lower: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where sense·f rises (falls) along xᵢ, only the low (high) face can hold a minimum."""
         glo, ghi = G
         at_low = boxes[..., 0] <= self.box[:, 0]
@@ -154,7 +166,7 @@ class _Search:
         rising, falling = rising[~inside], falling[~inside]
         boxes[..., 1] = np.where(rising, boxes[..., 0], boxes[..., 1])
         boxes[..., 0] = np.where(falling, boxes[..., 1], boxes[..., 0])
-        return boxes
+        return boxes, lower[~inside]
 
     def offer(self, points: np.ndarray) -> None:
         """Try points of the box: the best becomes the incumbent, then is polished."""
@@ -235,13 +247,15 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
     """
     inside = _Search(system, box, sense, max(tolerance, 1e-300))
     inside.offer(np.vstack([candidates, interior.mean(axis=2)]))
-    share = (deadline - time.monotonic()) / (2 * len(box) + 1)
+    start = time.monotonic()
+    share = (deadline - start) / (2 * len(box) + 1)
     faces = []
-    for i, side in itertools.product(range(len(box)), (0, 1)):
+    for k, (i, side) in enumerate(itertools.product(range(len(box)), (0, 1))):
         face = box.copy()
         face[i] = box[i, side]
         on_face = candidates[np.abs(candidates[:, i] - box[i, side]) <= 0]
-        faces.append(global_bound(system, face, on_face, time.monotonic() + share, tolerance,
+        # the k-th face ends at a fixed time, so one face's overrun is not passed on
+        faces.append(global_bound(system, face, on_face, start + (k + 1) * share, tolerance,
                                   sense, (inside.point, inside.best, inside.value)))
     lower = min([_interior_lower(system, interior, sense)]
                 + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])

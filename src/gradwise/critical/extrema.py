@@ -153,18 +153,33 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
     values = work.system.value.floats(candidates)[:, 0] if len(candidates) else np.empty(0)
     size = max([work.scale] + [float(v) for v in np.abs(values) if np.isfinite(v)])
     middle = time.monotonic() + (deadline - time.monotonic()) / 2
-    box, zeros, eps = work.searched, work.zeros, tol * size
+    box, zeros = work.searched, work.zeros
+    low, high = _relative_tolerances(work, size, tol)
     if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)):
         # every interior candidate is known and proven: only the faces need bounding
         n = len(box)
         interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
                                    zeros.irregular.reshape(-1, n, 2)])
         return {"minimum": bound_by_faces(work.system, box, interior, candidates, middle,
-                                          eps, 1),
+                                          low, 1),
                 "maximum": bound_by_faces(work.system, box, interior, candidates, deadline,
-                                          eps, -1)}
-    return {"minimum": global_bound(work.system, box, candidates, middle, eps, 1),
-            "maximum": global_bound(work.system, box, candidates, deadline, eps, -1)}
+                                          high, -1)}
+    return {"minimum": global_bound(work.system, box, candidates, middle, low, 1),
+            "maximum": global_bound(work.system, box, candidates, deadline, high, -1)}
+
+
+def _relative_tolerances(work: Work, size: float, tol: float) -> tuple[float, float]:
+    """ε for the minimum and the maximum: ``tol`` × the size of f, or of the extreme value
+    at the box's corners where that is larger (exp(x y)/10 reaches 2.7e42 at a corner of
+    [−10, 10]², where an ε of 1e−9 is below the floats' own spacing)."""
+    from gradwise.critical.bounds import corners
+
+    assert work.system is not None
+    ends = work.system.value.floats(corners(work.searched))[:, 0]
+    ends = ends[np.isfinite(ends)]
+    if not len(ends):
+        return tol * size, tol * size
+    return tol * max(size, abs(float(ends.min()))), tol * max(size, abs(float(ends.max())))
 
 
 def _candidates(work: Work) -> np.ndarray:

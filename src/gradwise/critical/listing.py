@@ -117,12 +117,16 @@ def identify(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]
 
 
 def identify_many(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
-                  points: np.ndarray) -> list[tuple[sympy.Expr, ...] | None]:
-    """``identify`` for many points, with one NumPy look first at which could be simple."""
+                  points: np.ndarray,
+                  deadline: float | None = None) -> list[tuple[sympy.Expr, ...] | None]:
+    """``identify`` for many points, with one NumPy look first at which could be simple;
+    past ``deadline`` (``time.monotonic()``) the rest keep their floats."""
     if not len(points):
         return []
     maybe = np.all(_could_be_simple(points), axis=1)
-    return [identify(components, variables, x) if ok else None for x, ok in zip(points, maybe)]
+    return [identify(components, variables, x)
+            if ok and (deadline is None or time.monotonic() < deadline) else None
+            for x, ok in zip(points, maybe)]
 
 
 def _could_be_simple(values: np.ndarray) -> np.ndarray:

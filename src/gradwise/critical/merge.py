@@ -38,8 +38,9 @@ class Merged:
 
 
 def merge(f: Expression, components, answer, zeros: Zeros, box: Box | None,
-          searched: np.ndarray, certified: bool) -> Merged:
-    """Exact and certified answers as one list; ``certified``: the search left nothing open."""
+          searched: np.ndarray, certified: bool, deadline: float | None = None) -> Merged:
+    """Exact and certified answers as one list; ``certified``: the search left nothing open;
+    past ``deadline`` the proven points keep their floats (exact coordinates are a nicety)."""
     roots = zeros.roots[inside(zeros.points, searched)] if len(zeros.roots) else zeros.roots
     if isinstance(answer, Answer) and answer.curves:
         return Merged([], False, describe_curves(answer.curves, f), listing=False)
@@ -49,10 +50,10 @@ def merge(f: Expression, components, answer, zeros: Zeros, box: Box | None,
         total = len(roots) if certified else count
         return Merged([], False, _too_many(formula, total, len(roots), certified, where),
                       total, roots, listing=False)
-    candidates, extra = _match(f, components, exact, roots)
+    candidates, extra = _match(f, components, exact, roots, deadline)
     exact_complete = isinstance(answer, Answer) and answer.complete and not extra
     complete = (certified and box is not None) or exact_complete
-    note = _note(answer, formula, certified, where, box, extra)
+    note = _note(answer, formula, certified, where, box, extra, exact_complete)
     total = len(candidates) if (certified or exact_complete) and box is not None else None
     return Merged(candidates, complete, note, total, roots)
 
@@ -84,7 +85,7 @@ def _in_box(point, box: Box) -> bool:
         return False
 
 
-def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
+def _match(f, components, exact, roots, deadline=None) -> tuple[list[Candidate], int]:
     """Each proven root with the exact point inside its box, else simple exact coordinates.
 
     Returns the candidates and how many proven roots SymPy did not give.
@@ -105,7 +106,8 @@ def _match(f, components, exact, roots) -> tuple[list[Candidate], int]:
         else:
             lone.append(k)
     centres = roots[lone].mean(axis=2) if lone else np.empty((0, n))
-    for k, point, simple in zip(lone, centres, identify_many(components, f.variables, centres)):
+    simple_ones = identify_many(components, f.variables, centres, deadline)
+    for k, point, simple in zip(lone, centres, simple_ones):
         point = point if simple is None else np.array([_float(c) for c in simple])
         candidates.append(Candidate(point, simple, roots[k]))
     unmatched = [p for p, t in zip(exact, taken) if not t]
@@ -120,11 +122,14 @@ def _readable(point) -> tuple | None:
     return tuple(point)
 
 
-def _note(answer, formula, certified, where, box, extra) -> str:
+def _note(answer, formula, certified, where, box, extra, exact_complete=False) -> str:
     parts = [formula] if formula else []
+    # without a box the question is every critical point: a proof over the searched box
+    # does not answer it, so SymPy's failure still counts
+    searched_only = certified and box is None and not exact_complete
     if answer is False:
         pass  # not asked: with a box, SymPy's general solve would only guess
-    elif answer is None and not certified:
+    elif answer is None and (not certified or searched_only):
         parts.append("SymPy did not finish within its share of the budget")
     elif isinstance(answer, str):
         parts.append(f"SymPy could not solve ∇f = 0 ({answer})")
@@ -133,9 +138,13 @@ def _note(answer, formula, certified, where, box, extra) -> str:
         if answer.complete and extra:
             parts.append(f"but the interval search proved {extra} more {where}")
     if certified:
-        parts.append(f"proven complete {where} by interval arithmetic (Krawczyk's test: each "
+        region = "in the searched box" + where[len("in"):] if searched_only else where
+        parts.append(f"proven complete {region} by interval arithmetic (Krawczyk's test: each "
                      "point is the only critical point in a tiny box around it, and the rest "
                      "of the box holds none)")
+    if searched_only:
+        parts.append("outside it not searched, so the list may miss critical points there; "
+                     "give within= to search another box")
     if box is None and formula:
         parts.append(f"listed: those {where}; give within= to list them in another box")
     return "; ".join(parts)

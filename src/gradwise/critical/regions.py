@@ -72,13 +72,22 @@ def clusters(boxes: np.ndarray) -> list[np.ndarray]:
     slack = 1e-12 * (1 + np.abs(boxes).max())
     touch = np.all((boxes[:, None, :, 0] <= boxes[None, :, :, 1] + slack)
                    & (boxes[None, :, :, 0] <= boxes[:, None, :, 1] + slack), axis=2)
-    label = np.arange(count)
-    while True:  # propagate the smallest label through touching boxes
-        merged = np.min(np.where(touch, label[None, :], count), axis=1)
-        if np.array_equal(merged, label):
-            break
-        label = merged
-    return [np.flatnonzero(label == k) for k in np.unique(label)]
+    # breadth-first from each unlabelled box: each box joins a frontier once, so a chain of
+    # boxes along a curve costs O(count²), not O(count³) as label propagation did (17 s
+    # for 2,000 boxes, past any budget)
+    label = np.full(count, -1)
+    groups: list[np.ndarray] = []
+    for start in range(count):
+        if label[start] >= 0:
+            continue
+        label[start] = len(groups)
+        frontier, members = np.array([start]), [np.array([start])]
+        while len(frontier):
+            frontier = np.flatnonzero(touch[frontier].any(axis=0) & (label < 0))
+            label[frontier] = len(groups)
+            members.append(frontier)
+        groups.append(np.sort(np.concatenate(members)))
+    return groups
 
 
 class Verifier:

@@ -27,6 +27,7 @@ from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
+from gradwise.critical.text import MAX_POINTS
 from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression
 from gradwise.numeric.tapes import System, Unsupported
@@ -168,7 +169,8 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     zeros = find_zeros(system, _inflate(searched), plan.at(plan.zeros - newton), scale)
     rest = leftovers(f, components, matrix, system, zeros, searched, plan.at(plan.zeros))
     if not zeros.complete:  # where the proof ran out, Newton's method may still find points
-        found = _newton_points(f, components, system, zeros, searched, plan.at(plan.zeros))
+        found = _newton_points(f, components, system, zeros, searched, plan.at(plan.zeros),
+                               plan.at(plan.zeros + plan.newton / 2))
         # a flat region is one note, never points: floats cannot tell its points apart
         rest.found += [c for c in found if not _within(c.point, zeros.flat)]
     work = Work(f, system, searched, scale, zeros, rest)
@@ -178,8 +180,10 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     if later and not certified:
         job, answer = _solver(components, matrix, f.variables, box)
     if job is not None:  # started only where SymPy can give exact points or families
-        answer = job.result(_exact_deadline(plan, certified and box is not None, polynomial))
-    merged = merge(f, components, answer, zeros, box, searched, certified)
+        many = len(zeros.roots) > MAX_POINTS  # too many to list: SymPy's formula says them
+        answer = job.result(_exact_deadline(plan, certified and box is not None and not many,
+                                            polynomial))
+    merged = merge(f, components, answer, zeros, box, searched, certified, plan.at(CLASSIFY))
     extra = rest.degenerate + rest.found if merged.listing else []
     candidates = _distinct(merged.candidates + extra, rest.kinks, searched)
     points = classify_all(f, matrix, system, candidates, plan.at(CLASSIFY))
@@ -224,16 +228,16 @@ def _distinct(candidates: list[Candidate], kinks, searched: np.ndarray) -> list[
 
 
 def _newton_points(f, components, system: System, zeros: Zeros, searched,
-                   deadline: float) -> list[Candidate]:
+                   deadline: float, exact_until: float) -> list[Candidate]:
     """Multi-start Newton (``boxes``) for zeros the certified search did not reach in time.
 
     A point counts only when Krawczyk's test proves it the one zero of ∇f in a tiny box
     around it (so nothing is invented; a degenerate or non-isolated zero is left out), and
-    that box meets no proven root's.
+    that box meets no proven root's. Exact coordinates are looked for until ``exact_until``.
     """
     from gradwise.critical.boxes import NumericFunction, halton, newton
     from gradwise.critical.certify import krawczyk, refine
-    from gradwise.critical.listing import identify
+    from gradwise.critical.listing import identify_many
 
     fn = NumericFunction(lambda X: system.value.floats(X)[:, 0], system.gradient.floats,
                          system.hessian_at)
@@ -256,15 +260,16 @@ def _newton_points(f, components, system: System, zeros: Zeros, searched,
     with np.errstate(all="ignore"):
         status, boxes = krawczyk(system, np.stack([found - radius, found + radius], axis=-1))
     boxes = refine(system, boxes[status == 1], rounds=8)
-    kept = zeros.roots
-    candidates = []
+    kept, new = zeros.roots, []
     for box in boxes:
         meets = np.all((box[:, 0] <= kept[..., 1]) & (kept[..., 0] <= box[:, 1]), axis=1)
-        if meets.any():
-            continue
-        kept = np.concatenate([kept, box[None]])
-        point = box.mean(axis=1)
-        exact = identify(components, f.variables, point)
+        if not meets.any():
+            kept = np.concatenate([kept, box[None]])
+            new.append(box)
+    centres = np.array([box.mean(axis=1) for box in new]).reshape(-1, len(searched))
+    candidates = []
+    for box, point, exact in zip(new, centres, identify_many(components, f.variables, centres,
+                                                             exact_until)):
         point = point if exact is None else np.array([float(c) for c in exact])
         candidates.append(Candidate(point, exact, box))
     return candidates
@@ -286,7 +291,8 @@ def _stray(candidates: list[Candidate], searched: np.ndarray) -> str:
 
 
 def _exact_deadline(plan: Plan, proven: bool, polynomial: bool) -> float:
-    """How long to wait for SymPy. Once the box is proven, exact coordinates are a nicety:
+    """How long to wait for SymPy. Once the box is proven (and its points few enough to
+    list: else a periodic family's formula is the answer), exact coordinates are a nicety:
     simple ones are recovered from the proven points anyway (``listing.identify``), so a
     Gröbner basis gets no extra wait; a periodic family's formula, a little."""
     if not proven:

@@ -229,7 +229,9 @@ def critical_text(result) -> str:
             lines.append(f"D = f_{x}{x}·f_{y}{y} − f_{x}{y}² = {d}")
     count = len(result.points)
     if count or not (result.kinds or result.count):
-        status = " (proven complete)" if result.complete else " (may be incomplete)"
+        status = " (proven complete)" if result.complete else \
+            " (proven complete in the searched box only)" if result.certified else \
+            " (may be incomplete)"
         lines.append(f"{count} critical point{'s' if count != 1 else ''}{status}: "
                      f"{result.note}")
     else:
