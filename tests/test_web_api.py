@@ -226,6 +226,15 @@ def test_critical_within_a_box_adds_the_global_extremes(client):
     assert document["global_minimum"]["value"] == pytest.approx(0.0)
 
 
+@pytest.mark.parametrize("within", [None, "x=-5:5"])
+def test_critical_with_parameters_is_400_naming_them(client, within):
+    # issue 13.6: was a NameError from the numeric search, answered as 500
+    body = {"expr": "f(x) = a x^2 + b x", "budget": 3, **({"within": within} if within else {})}
+    response = client.post("/api/critical", json=body)
+    assert response.status_code == 400, response.text
+    assert "parameters a, b, which have no values" in response.json()["error"]
+
+
 @pytest.mark.parametrize("endpoint, body, fragment", [
     ("descend", {"expr": "x^2", "start": "x=1", "steps": 10**6}, "steps must be"),
     ("descend", {"expr": "x^2", "start": "x=1", "learning_rate": 0}, "learning"),

@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 
 import click
 
-from gradwise.errors import DataError, DomainError, GradwiseError, InputError, ParseError
+from gradwise.errors import (
+    DataError,
+    DomainError,
+    GradwiseError,
+    InputError,
+    ParseError,
+    problem,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +66,53 @@ def check_expression(text: str) -> str:
         fail(f"unknown option {text.split('=')[0]!r}; see --help (an expression cannot "
              "start with '--')")
     return text
+
+
+def function_options(command: F) -> F:
+    """``--wrt`` and ``--const``: which names are the variables, and which are fixed first.
+
+    Every command that reads a function takes them (grad, hessian, graph, descend, lr,
+    critical, plot), so the notes' C(w, b) with data x = 1, y = 1 is
+    ``--wrt w,b --const x=1,y=1`` everywhere.
+    """
+    command = click.option("--const", "constants", metavar="NAME=VALUE,...",
+                           help="Fix names to values first, e.g. x=1,y=1.")(command)
+    return click.option("--wrt", metavar="NAMES",
+                        help="The variables, in this order (comma-separated); other names "
+                        "are parameters, e.g. w,b.")(command)
+
+
+def prepare(expr: str, wrt: str | None = None, constants: str | None = None,
+            degrees: bool = False) -> Any:
+    """The command's function: EXPR parsed, --const fixed, then --wrt chosen."""
+    from gradwise.language.expressions import parse
+
+    return parse(check_expression(expr), degrees=degrees, wrt=wrt or None,
+                 constants=constants or None)
+
+
+def require_values(f: Any, given: str | None = None, option: str | None = None) -> None:
+    """Refuse, before any work, a parameter that neither --const nor ``option`` gives a value.
+
+    Args:
+        f: the prepared function.
+        given: the text of ``option`` (``"w=3,a=1"``), whose names may fix parameters.
+        option: the option that may also give them (``"--start"``), named in the fix.
+    """
+    from gradwise.language.expressions import parse_assignments
+
+    named = set(parse_assignments(given, degrees=f.degrees)) if given else set()
+    missing = [p.name for p in f.parameters if p.name not in named]
+    if not missing:
+        return
+    plural = len(missing) > 1
+    values = ",".join(f"{n}=..." for n in missing)
+    also = f" (or in {option})" if option else ""
+    them, value, variable = ("them", "values", "variables") if plural else \
+        ("it", "a value", "a variable")
+    fail(problem(f"{f.text!r} has the parameter{'s' * plural} {', '.join(missing)} without "
+                 f"a value", fix=f"give {them} {value} with --const {values}{also}, or make "
+                 f"{them} {variable} with --wrt"))
 
 
 def emit_json(document: dict[str, Any]) -> None:

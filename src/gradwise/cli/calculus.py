@@ -7,10 +7,15 @@ import sympy
 
 from gradwise import calculus as calc
 from gradwise.calculus.gradients import Gradient
-from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    emit_json,
+    function_options,
+    handle_errors,
+    prepare,
+)
 from gradwise.cli.plot import plot_option, write_plot
 from gradwise.documents import gradient_document, hessian_document
-from gradwise.language.expressions import Expression, parse
 from gradwise.language.notation import show, vector_text
 
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
@@ -21,10 +26,7 @@ def expression_options(command):
     """The options grad and hessian share, in the order --help shows them."""
     options = [
         click.argument("expr"),
-        click.option("--wrt", metavar="NAMES", help="Differentiate with respect to these names "
-                     "(comma-separated); the others are constants."),
-        click.option("--const", "constants", metavar="NAME=VALUE,...",
-                     help="Fix names to values before differentiating, e.g. y=1,b=0."),
+        function_options,
         click.option("--at", "point", metavar="NAME=VALUE,...",
                      help="Evaluate at this point, e.g. x=2,y=2 or z=180° (or z=180deg)."),
         click.option("--degrees", is_flag=True,
@@ -34,11 +36,6 @@ def expression_options(command):
     for option in reversed(options):
         command = option(command)
     return command
-
-
-def prepare(expr: str, wrt: str | None, constants: str | None, degrees: bool) -> Expression:
-    return parse(check_expression(expr), degrees=degrees, wrt=wrt or None,
-                 constants=constants or None)
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)

@@ -10,16 +10,17 @@ import click
 
 from gradwise.cli._common import (
     EXPRESSION_SETTINGS,
-    check_expression,
     emit_json,
+    function_options,
     handle_errors,
+    prepare,
+    require_values,
     write_atomically,
 )
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
 from gradwise.descent.optimizers import METHODS
 from gradwise.documents import descent_document, lr_document
 from gradwise.errors import InputError
-from gradwise.language.expressions import parse
 
 TABLE_HEAD = 10  # a long run shows its first points, '⋮', and its last ones
 TABLE_TAIL = 5
@@ -56,6 +57,7 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
 @click.argument("expr")
 @click.option("--start", required=True, metavar="NAME=VALUE,...",
               help="Where to start, e.g. w=3 or x=-1.2,y=1 (may also fix parameters).")
+@function_options
 @click.option("--lr", "--eta", "--learning-rate", "learning_rate", default="0.1",
               show_default=True, metavar="η", help="The learning rate η > 0 (1/10 is exact).")
 @click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
@@ -75,10 +77,10 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
 @hyper_options
 @plot_option
 @handle_errors
-def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: float, method: str,
-            schedule: str | None, line_search: bool, ascent: bool, exact: bool, explain: bool,
-            as_json: bool, csv_path: str | None, plot_path: str | None,
-            **hyper: float | None) -> None:
+def descend(expr: str, start: str, wrt: str | None, constants: str | None, learning_rate: str,
+            max_steps: int, tol: float, method: str, schedule: str | None, line_search: bool,
+            ascent: bool, exact: bool, explain: bool, as_json: bool, csv_path: str | None,
+            plot_path: str | None, **hyper: float | None) -> None:
     """Gradient descent (or ascent) on EXPR, step by step, with a diagnosis.
 
     \b
@@ -88,13 +90,15 @@ def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: floa
       gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
         --method adam --lr 0.02
       gradwise descend "x^2 + 3y^2" --start x=2,y=1 --lr 0.3 --plot run.gif
+      gradwise descend "(y - (w x + b))^2" --wrt w,b --const x=1,y=1 --start w=3,b=0
 
     --plot draws the run: in one variable the curve, tangents and steps; in two the
     contours and the path; in more, f and |∇f| per step (.png, .svg, .pdf only).
     """
     from gradwise.descent.run import maximize, minimize
 
-    f = parse(check_expression(expr))
+    f = prepare(expr, wrt, constants)
+    require_values(f, start, "--start")
     if plot_path:
         check_plot_variables(plot_path, f, progress=True)
     run = maximize if ascent else minimize
@@ -178,6 +182,7 @@ def _print_table(result: Any) -> None:
 @click.command(context_settings=EXPRESSION_SETTINGS)
 @click.argument("expr")
 @click.option("--start", required=True, metavar="NAME=VALUE,...", help="Where descent starts.")
+@function_options
 @click.option("--sweep", "sweep_spec", metavar="FROM:TO:COUNT",
               help="Also run COUNT learning rates from FROM to TO at once, e.g. 0.01:2:50.")
 @click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
@@ -193,8 +198,9 @@ def _print_table(result: Any) -> None:
                  f"{PANELS} of its rates evenly spaced from FROM to TO (both ends included); "
                  "else η = " + ", ".join(f"{x:g}" for x in FACTORS) + " × 2/λ.")
 @handle_errors
-def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float, ascent: bool,
-       method: str, as_json: bool, plot_path: str | None, **hyper: float | None) -> None:
+def lr(expr: str, start: str, wrt: str | None, constants: str | None, sweep_spec: str | None,
+       max_steps: int, tol: float, ascent: bool, method: str, as_json: bool,
+       plot_path: str | None, **hyper: float | None) -> None:
     """Which learning rate? The stable range 0 < η < 2/λ from the curvature λ.
 
     \b
@@ -206,7 +212,8 @@ def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float
     """
     from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
 
-    f = parse(check_expression(expr))
+    f = prepare(expr, wrt, constants)
+    require_values(f, start, "--start")
     if plot_path:
         check_plot_variables(plot_path, f)
     advice = advise_learning_rate(f, start, ascent=ascent, method=method,

@@ -24,10 +24,12 @@ import click
 
 from gradwise.cli._common import (
     EXPRESSION_SETTINGS,
-    check_expression,
     fail,
+    function_options,
     handle_errors,
+    prepare,
     replacing,
+    require_values,
 )
 from gradwise.errors import GradwiseError, InputError
 
@@ -253,12 +255,12 @@ def _still(plotting: Any, subject: Any, options: dict[str, Any]) -> Any:
 @click.option("--arrows", type=click.Choice(["auto", "gradient", "direction", "none"]),
               default="auto", show_default=True,
               help="∇f on a grid (2-D): true vectors, unit directions, or none.")
-@click.option("--const", "constants", metavar="NAME=VALUE,...",
-              help="Fix names to values first, e.g. y=1,b=0.")
+@function_options
 @click.option("--degrees", is_flag=True, help="Read trigonometric arguments in degrees.")
 @handle_errors
 def plot(expr: str, output: str, within: str | None, point: str | None, find_critical: bool,
-         surface: bool, arrows: str, constants: str | None, degrees: bool) -> None:
+         surface: bool, arrows: str, wrt: str | None, constants: str | None,
+         degrees: bool) -> None:
     """Draw EXPR alone: a curve with its tangent, or contours with ∇f arrows uphill.
 
     \b
@@ -268,10 +270,9 @@ def plot(expr: str, output: str, within: str | None, point: str | None, find_cri
       gradwise plot "x^2 - y^2" --surface -o saddle.svg
       gradwise plot "x^2 + y^2" -o bowl.html
     """
-    from gradwise.language.expressions import parse
-
     check_plot_path(output)
-    f = parse(check_expression(expr), degrees=degrees, constants=constants)
+    f = prepare(expr, wrt, constants, degrees)
+    require_values(f, point, "--at")
     critical = None
     if find_critical:
         from gradwise.critical.search import critical_points

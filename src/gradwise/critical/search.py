@@ -25,7 +25,7 @@ from gradwise.critical.classify import discriminant, second_derivative_test
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.symbolic import solve_gradient
 from gradwise.critical.text import describe_curves, enumerate_grid
-from gradwise.errors import InputError
+from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression, exact_number
 from gradwise.language.numbers import minus
 
@@ -56,7 +56,8 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
         eigenvalues, and whether the list is complete, with a note.
 
     Raises:
-        InputError: the budget is not positive, or the box is malformed.
+        InputError: the budget is not positive, the box is malformed, or f has parameters
+            without values.
 
     Example:
         >>> result = critical_points("x^3 + x y - 3y^2")
@@ -70,6 +71,13 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
     expression = as_expression(f)
     if not expression.variables:
         raise InputError(f"{expression.text!r} has no variables, so it has no critical points")
+    if expression.parameters:
+        names = ", ".join(p.name for p in expression.parameters)
+        raise InputError(problem(f"the critical points of {expression.text!r} depend on its "
+                                 f"parameters {names}, which have no values",
+                                 fix=f"fix them first, e.g. parse(text, constants="
+                                 f"'{expression.parameters[0].name}=1'), or make them "
+                                 "variables with wrt="))
     box = parse_box(within, expression) if within is not None else None
     return _search(expression, box, started, budget, starts)
 
