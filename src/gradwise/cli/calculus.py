@@ -14,7 +14,7 @@ from gradwise.cli._common import (
     handle_errors,
     prepare,
 )
-from gradwise.cli.plot import plot_option, write_plot
+from gradwise.cli.plot import FUNCTION, plot_option_for, write_plot
 from gradwise.documents import gradient_document, hessian_document
 from gradwise.language.notation import show, vector_text
 
@@ -44,7 +44,8 @@ def expression_options(command):
               "along this vector (normalised), in variable order.")
 @click.option("--steps", "show_steps", is_flag=True, help="Show the work: each partial "
               "derivative derived rule by rule (with --at, evaluated as the notes do).")
-@plot_option
+@plot_option_for(*FUNCTION, description="Also draw f with ∇f into FILE: .png, .svg, .pdf, or "
+                 ".html (interactive); with --at, ∇f there.")
 @handle_errors
 def grad(expr: str, wrt: str | None, constants: str | None, point: str | None, degrees: bool,
          as_json: bool, along: str | None, show_steps: bool, plot_path: str | None) -> None:

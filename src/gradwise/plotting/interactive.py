@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from gradwise.plotting import sampling
-from gradwise.plotting.functions import critical_list
+from gradwise.plotting.sampling import critical_list
 from gradwise.plotting.style import COLOURS, axis_label, title
 
 __all__ = ["interactive_figure", "interactive_html"]

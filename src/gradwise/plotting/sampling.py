@@ -14,6 +14,7 @@ import numpy as np
 
 from gradwise.errors import InputError
 from gradwise.language.expressions import Expression
+from gradwise.plotting.style import KIND_MARKERS
 
 __all__ = ["function_of", "check_dimension", "window", "around", "evaluate", "DEFAULT_WINDOW"]
 
@@ -123,3 +124,15 @@ def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     array = np.array(array, dtype=float)
     array[~np.isfinite(array)] = np.nan
     return array
+
+
+def critical_list(critical: Any) -> list[Any]:
+    """Critical points as a list, from CriticalPoints, a sequence of them, or None."""
+    if critical is None:
+        return []
+    points = list(getattr(critical, "points", critical))
+    for p in points:
+        if getattr(p, "kind", None) not in KIND_MARKERS:
+            raise InputError(f"critical= takes gradwise.critical_points(...) or its "
+                             f"points; received {type(p).__name__}")
+    return points

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib loads where a figure is made: Plotly pages work without it
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["COLOURS", "KIND_MARKERS", "CMAP", "new_figure", "new_axes", "title",
            "axis_label", "finish", "number", "steps_text"]
@@ -50,6 +51,8 @@ def new_figure(width: float = 7.0, height: float = 5.0) -> Figure:
     plots) the figure joins it, so it displays as usual there; elsewhere (the CLI, the
     web, tests) it is a free-standing ``Figure`` that no GUI backend ever touches.
     """
+    from matplotlib.figure import Figure
+
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         return pyplot.figure(figsize=(width, height), layout="constrained")
