@@ -17,7 +17,7 @@ from gradwise.calculus.steps import Steps, steps_of
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
 
-__all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
+__all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "Kink", "gradient", "hessian",
            "as_expression", "resolve_point", "value_at", "directional_derivative",
            "evaluate_gradient", "steps"]
 
@@ -64,7 +64,9 @@ class Gradient:
         exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function)
                        for c, v in zip(self.components, self.variables, strict=True))
         _checked(self.function.expr, values, self.function.name, self.function)
-        return GradientValue(self, values, exacts)
+        kinks = tuple(k for c, v in zip(self.components, self.variables, strict=True)
+                      if (k := _kink(c, v, values)) is not None)
+        return GradientValue(self, values, exacts, kinks)
 
     def steps(self) -> Steps:
         """Each component derived rule by rule (see :func:`steps`)."""
@@ -86,12 +88,32 @@ class Gradient:
 
 
 @dataclass(frozen=True)
+class Kink:
+    """A partial derivative that does not exist at the point: |x| or relu at 0.
+
+    The two one-sided derivatives differ there (``left`` ≠ ``right``; None where SymPy
+    could not take the limit), and the value ∇f shows comes from a ``convention``
+    (``sign(0) = 0``, ``H(0) = 0``: relu'(0) = 0, as PyTorch takes it).
+    """
+
+    variable: sympy.Symbol
+    left: sympy.Expr | None
+    right: sympy.Expr | None
+    convention: str
+
+
+@dataclass(frozen=True)
 class GradientValue:
-    """∇f at one point: exact components, floats, magnitude and direction of steepest ascent."""
+    """∇f at one point: exact components, floats, magnitude and direction of steepest ascent.
+
+    ``kinks`` lists the components that do not exist there (one-sided derivatives differ),
+    whose values are conventions.
+    """
 
     gradient: Gradient
     point: dict[sympy.Symbol, sympy.Expr]
     exact: tuple[sympy.Expr, ...]
+    kinks: tuple[Kink, ...] = ()
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -327,6 +349,29 @@ def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label:
     if number.real != number.real or abs(number.real) == float("inf"):
         raise DomainError(f"{label} is too large to represent at ({where})")
     return value
+
+
+_CONVENTIONS = {sympy.sign: "sign(0) = 0", sympy.Heaviside: "H(0) = 0"}
+"""What SymPy's derivatives of |x| and relu take at the kink (the value shown there)."""
+
+
+def _kink(component: sympy.Expr, v: sympy.Symbol,
+          values: Mapping[sympy.Symbol, sympy.Expr]) -> Kink | None:
+    """A Kink where ``component`` (∂f/∂v) holds sign(0) or H(0) at the point and its limits
+    from the two sides along v differ; None where ∂f/∂v exists (x·|x| at 0, say)."""
+    at_kink = [a for a in component.atoms(sympy.sign, sympy.Heaviside)
+               if a.args[0].xreplace(dict(values)) == 0]
+    if not at_kink:
+        return None
+    along = component.xreplace({s: x for s, x in values.items() if s != v})
+    try:
+        left, right = (sympy.limit(along, v, values[v], side) for side in "-+")
+    except (NotImplementedError, ValueError, TypeError):  # SymPy's limit gave up
+        left = right = None
+    if left is not None and left == right:
+        return None
+    convention = " and ".join(sorted({_CONVENTIONS[type(a)] for a in at_kink}))
+    return Kink(v, left, right, convention)
 
 
 def _float(value: sympy.Expr) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 import sympy
 
@@ -96,6 +98,8 @@ def _print_gradient(g: Gradient, value, slope) -> None:
             label = " " * len(str(value).partition(" = ")[0])
             click.echo(vector_text(label, [sympy.Float(v, 6) for v in value.values],
                                    relation="≈"))
+        for kink in value.kinks:
+            click.secho(kink_text(f.name, kink, value.point[kink.variable]), fg="yellow")
         size = value.magnitude
         approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
         click.echo(f"|∇{f.name}| = {show(size)}{approx}")
@@ -106,6 +110,15 @@ def _print_gradient(g: Gradient, value, slope) -> None:
         click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
     if f.degrees or f.expr.has(*_TRIG) or "°" in f.text or "deg" in f.text:
         click.secho(f"(angles in {'degrees' if f.degrees else 'radians'})", dim=True)
+
+
+def kink_text(name: str, kink: Any, at: Any) -> str:
+    """``∂f/∂x does not exist at x = 0: ... −1 from the left and 1 from the right; ...``."""
+    v = kink.variable.name
+    sides = "differ" if kink.left is None or kink.right is None else \
+        f"are {show(kink.left)} from the left and {show(kink.right)} from the right"
+    return (f"∂{name}/∂{v} does not exist at {v} = {show(at)}: the one-sided derivatives "
+            f"{sides}; the value shown takes the convention {kink.convention}")
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)

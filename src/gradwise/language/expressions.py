@@ -139,6 +139,7 @@ def parse(
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
                          "zero or an infinity)", text)
+    _check_real(expr, text)
     found = _appearance_order(parsed.names, expr)
     variables = tuple(symbol(n) for n in signature) if signature else found
     result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
@@ -240,6 +241,20 @@ def _check_nesting(ascii_text: str, text: str, max_depth: int) -> None:
         if len(chains) - 1 + chains[-1] > max_depth:
             raise ParseError(f"the expression nests deeper than {max_depth} (brackets, signs "
                              "or powers; Limits.max_depth)", text, column)
+
+
+def _check_real(expr: sympy.Expr, text: str) -> None:
+    """Refuse a constant that is not a real number (sqrt(-1), log(-1), asin(2), (-8)^(1/3)).
+
+    The language is real, as evaluation is: sqrt(x) at x = −1 is refused there too.
+    """
+    for node in sympy.preorder_traversal(expr):
+        if not node.free_symbols and node.is_real is False:
+            value = sympy.sstr(node) + (", where I = √−1" if node.has(sympy.I) else "")
+            raise ParseError(f"the expression has a constant that is not a real number "
+                             f"({value}); gradwise works with real numbers only, as sqrt(x) "
+                             "is undefined at x = −1. Fix: write a real number (the real cube "
+                             "root of −8 is -(8^(1/3)))", text)
 
 
 def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
