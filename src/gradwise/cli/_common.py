@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
+from gradwise.cli.words import cli_words
 from gradwise.errors import (
     DataError,
-    DomainError,
     GradwiseError,
     InputError,
     ParseError,
@@ -48,12 +48,12 @@ def handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ParseError, InputError, DataError) as error:
+        except ParseError as error:  # its caret picture quotes the text as typed
             fail(str(error), EXIT_USAGE)
-        except DomainError as error:
-            fail(str(error), EXIT_MATH)
-        except GradwiseError as error:
-            fail(str(error), EXIT_MATH)
+        except (InputError, DataError) as error:
+            fail(cli_words(str(error)), EXIT_USAGE)
+        except GradwiseError as error:  # DomainError and the rest: a mathematical error
+            fail(cli_words(str(error)), EXIT_MATH)
         except RecursionError:
             fail("the expression is too deeply nested to handle", EXIT_USAGE)
 

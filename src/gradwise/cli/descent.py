@@ -18,6 +18,7 @@ from gradwise.cli._common import (
     write_atomically,
 )
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
+from gradwise.cli.words import cli_words
 from gradwise.descent.optimizers import METHODS
 from gradwise.documents import descent_document, lr_document
 from gradwise.errors import InputError
@@ -150,7 +151,7 @@ def _print_run(result: Any, explain: bool) -> None:
     click.secho(f"{result.message}; {trace.n_steps} steps; at {end}, "
                 f"{f.name} = {number_text(result.value)}", fg=color, bold=True)
     for finding in result.findings:
-        click.echo(f"  {finding}")
+        click.echo(f"  {cli_words(str(finding))}")
     reached = result.reached()
     if reached is not None:
         click.echo(f"reached: a {reached.kind} at {reached.coordinates}, "
@@ -226,7 +227,7 @@ def lr(expr: str, start: str, wrt: str | None, constants: str | None, sweep_spec
         emit_json(lr_document(advice, rows))
     else:
         click.echo(str(f))
-        click.secho(str(advice), bold=True)
+        click.secho(cli_words(str(advice)), bold=True)
         if rows is not None:
             _print_sweep(rows)
     if plot_path:

@@ -12,6 +12,7 @@ import click
 
 from gradwise.cli._common import emit_json, handle_errors, write_atomically
 from gradwise.cli.plot import STILL, plot_option_for, write_plot
+from gradwise.cli.words import cli_words
 from gradwise.neuron.settings import DEFAULTS
 
 PROGRESS_AFTER_S = 0.5
@@ -190,7 +191,7 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
                         for k, v in document["metrics"].items())
     click.echo(f"on the training data: {metrics}")
     for message, code in zip(document["messages"], document["findings"], strict=True):
-        click.secho(f"{code}: {message}", fg="yellow")
+        click.secho(f"{code}: {cli_words(message)}", fg="yellow")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
