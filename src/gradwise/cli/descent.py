@@ -74,7 +74,8 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
               "noise (gd, momentum, nesterov on rational functions).")
 @click.option("--explain", is_flag=True, help="Write each step as the notes do.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file.")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file "
+              "('-': print it instead of the table).")
 @hyper_options
 @plot_option
 @handle_errors
@@ -88,7 +89,7 @@ def descend(expr: str, start: str, wrt: str | None, constants: str | None, learn
     Examples:
       gradwise descend "(1 - w)^2" --start w=3 --lr 0.1 --exact --explain
       gradwise descend "(1 - w)^2" --start w=3 --lr 1 --ascent --steps 1
-      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
+      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \\
         --method adam --lr 0.02
       gradwise descend "x^2 + 3y^2" --start x=2,y=1 --lr 0.3 --plot run.gif
       gradwise descend "(y - (w x + b))^2" --wrt w,b --const x=1,y=1 --start w=3,b=0
@@ -98,6 +99,9 @@ def descend(expr: str, start: str, wrt: str | None, constants: str | None, learn
     """
     from gradwise.descent.run import maximize, minimize
 
+    if csv_path == "-" and as_json:
+        raise InputError("--csv - and --json both print to stdout. Fix: give --csv a file "
+                         "name, or drop one of them")
     f = prepare(expr, wrt, constants)
     require_values(f, start, "--start")
     if plot_path:
@@ -105,11 +109,13 @@ def descend(expr: str, start: str, wrt: str | None, constants: str | None, learn
     run = maximize if ascent else minimize
     result = run(f, start, learning_rate, method, max_steps=max_steps, tol=tol, exact=exact,
                  schedule=schedule, line_search=line_search, **chosen_hyper(hyper))
-    if csv_path:
+    if csv_path == "-":  # the steps on stdout, for a pipe, instead of the usual text
+        click.echo(_csv_text(result), nl=False)
+    elif csv_path:
         write_atomically(csv_path, _csv_text(result))
     if as_json:
         emit_json(descent_document(result))
-    else:
+    elif csv_path != "-":
         _print_run(result, explain)
     if plot_path:
         write_plot(plot_path, result)

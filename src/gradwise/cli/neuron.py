@@ -77,9 +77,11 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
     from gradwise.documents import train_document
+    from gradwise.errors import whole_number
     from gradwise.neuron.api import train_model
     from gradwise.neuron.settings import Settings, resolve_activation
 
+    whole_number(max_epochs, "--epochs", 1, fix="--epochs 100")  # 0 would train nothing
     names = [n.strip() for n in features.split(",")] if features else None
     settings = Settings(activation=resolve_activation(activation), cost=cost,  # type: ignore
                         learning_rate=learning_rate, max_epochs=max_epochs,
