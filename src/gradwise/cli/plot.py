@@ -235,7 +235,10 @@ def _write(picture: Any, path: str, extension: str) -> None:
         return
     if is_animation:
         raise InputError(f"an animation cannot be written as .{extension}. Fix: use .gif or .mp4")
+    from gradwise.plotting.style import settle_legends
+
     figure = getattr(picture, "figure", picture)
+    settle_legends(figure)  # laid out at last: each legend where it covers no data
     figure.savefig(path, format=extension, dpi=DPI)
 
 
