@@ -17,6 +17,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
 from _cuda_support import cuda_device  # noqa: E402, F401 - the CUDA tests' fixture
+from _skipped_browser import pytest_terminal_summary  # noqa: E402, F401 - a pytest hook
 
 # -- objectives: (function, start, minimum) --------------------------------------------------
 
