@@ -46,6 +46,7 @@ def handle_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_paths(kwargs)
         try:
             return command(*args, **kwargs)
         except ParseError as error:  # its caret picture quotes the text as typed
@@ -56,8 +57,66 @@ def handle_errors(command: F) -> F:
             fail(cli_words(str(error)), EXIT_MATH)
         except RecursionError:
             fail("the expression is too deeply nested to handle", EXIT_USAGE)
+        except OSError as error:  # a path the system refuses: too long, not allowed, ...
+            fail(_os_problem(error), EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]
+
+
+PATHS = ("file", "model_path", "csv_path", "plot_path", "output", "save", "out")
+"""The parameters of the commands that name files (arguments and options)."""
+
+
+def _check_paths(values: dict[str, Any]) -> None:
+    """A file name the system cannot take (a NUL byte, too long): say so before any work."""
+    for name in PATHS:
+        value = values.get(name)
+        if isinstance(value, str) and value != "-":
+            try:
+                usable_path(value)
+            except InputError as error:
+                fail(str(error))
+
+
+def usable_path(text: str) -> Path:
+    """``text`` as a Path, refusing a name no file can have: a NUL byte, a name too long.
+
+    Raises:
+        InputError: the system cannot take the name (what it said, and the name).
+    """
+    if "\x00" in text:
+        raise InputError(problem("a file name cannot hold a NUL byte (\\x00)",
+                                 received=_short(text), fix="type the name again"))
+    try:
+        os.stat(text)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        pass  # a file still to be written, or one the command reports on itself
+    except OSError as error:
+        raise InputError(_os_problem(error)) from None
+    return Path(text)
+
+
+class FileName(click.Path):
+    """``click.Path``, but a name the system cannot take is one red line, not a traceback."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                usable_path(value)
+            except InputError as error:
+                fail(str(error))
+        return super().convert(value, param, ctx)
+
+
+def _os_problem(error: OSError) -> str:
+    what = error.strerror or type(error).__name__
+    name = f" {_short(str(error.filename))!r}" if error.filename is not None else ""
+    return f"the system refused the file{name}: {what}. Fix: check the path"
+
+
+def _short(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else f"{text[:most - 1]}…"
 
 
 def check_expression(text: str) -> str:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +37,7 @@ from gradwise.cli._common import (
     prepare,
     replacing,
     require_values,
+    usable_path,
 )
 from gradwise.errors import GradwiseError, InputError
 
@@ -77,7 +80,7 @@ def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
         InputError: an unknown or disallowed extension, a missing folder, a directory, a
             module the format needs that is not installed, or mp4 without ffmpeg.
     """
-    target = Path(path)
+    target = usable_path(str(path))
     if target.is_dir():
         raise InputError(f"{str(target)!r} is a directory. Fix: give a file name such as "
                          f"{str(target / 'picture.png')!r}")
@@ -198,11 +201,25 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
     """
     extension = check_plot_path(path)
     try:
-        picture = _draw(subject, FORMATS[extension], options)
-        save(picture, path)
+        with quietly():
+            picture = _draw(subject, FORMATS[extension], options)
+            save(picture, path)
     except ModuleNotFoundError as error:
         raise GradwiseError(str(error)) from None
     click.secho(f"picture written to {path}", dim=True, err=True)
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Draw without NumPy's overflow warnings (a function near 1e308 overflows while its axes
+    are scaled) or matplotlib's note that a long title left no room to lay the figure out:
+    the picture shows what can be shown, and a command prints results, not warnings."""
+    import numpy as np
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.filterwarnings("ignore", message="constrained_layout not applied")
+        yield
 
 
 def _listing(extensions: Sequence[str]) -> str:

@@ -178,8 +178,11 @@ def _first_derivative(expr, v, values) -> tuple[Kind, str] | None:
     for order in range(3, _MAX_ORDER + 1):
         derivative = sympy.diff(derivative, v)
         value = derivative.xreplace(values)
-        if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
-            continue
+        try:
+            if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
+                continue
+        except TypeError:  # δ(0) and kin: no higher derivative to read
+            return None
         label = f"f{'‴' if order == 3 else f'⁽{order}⁾'.translate(_SUPER)}({show(values[v])})"
         positive = float(sympy.re(value.evalf(30))) > 0
         if order % 2:

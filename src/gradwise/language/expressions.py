@@ -297,6 +297,10 @@ def _split_names(names: Iterable[str] | str) -> tuple[str, ...]:
     result = tuple(n.strip() for n in items if n.strip())
     if not result:
         raise InputError("no variable names given. Fix: write for example wrt='w,b'")
+    twice = sorted({n for n in result if result.count(n) > 1})
+    if twice:
+        raise InputError(f"{twice[0]!r} is named twice among the variables; received "
+                         f"{', '.join(result)!r}. Fix: name each variable once")
     return result
 
 
