@@ -30,8 +30,9 @@ VALUES = ["", " ", ",", "=", "x=", "=1", "x==1", "x=1,x=2", "x=nan", "x=inf", "x
 """Option values: empty, malformed, non-finite, huge, unknown names, paths."""
 
 BASES = {
-    "grad": (["x^2 + y^2"], ["--wrt", "--const", "--at", "--along", "--plot"]),
+    "grad": (["x^2 + y^2", "--steps"], ["--wrt", "--const", "--at", "--along", "--plot"]),
     "hessian": (["x^2 + y^2"], ["--wrt", "--const", "--at"]),
+    "check": (["x^2 + y^2", "--answer", "2x, 2y"], ["--answer", "--wrt", "--const"]),
     "graph": (["x^2 + y", "--at", "x=1,y=2"],
               ["--at", "--wrt", "--const", "--name", "--explain", "--highlight", "--plot"]),
     "critical": (["x^2 - 2x", "--budget", "1"],
@@ -86,8 +87,8 @@ def test_every_command_is_here():
     assert set(BASES) | {"tour"} == set(COMMANDS)
 
 
-@pytest.mark.parametrize("command", ["grad", "hessian", "graph", "critical", "plot", "descend",
-                                     "lr", "train", "predict"])
+@pytest.mark.parametrize("command", ["grad", "hessian", "check", "graph", "critical", "plot",
+                                     "descend", "lr", "train", "predict"])
 def test_hostile_expressions_and_files(command, folder):
     base, _ = BASES[command]
     assert_clean([[command, *(text if i == 0 else a.format(tmp=folder)
