@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # matplotlib loads where a figure is made: Plotly pages work 
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["COLOURS", "KIND_MARKERS", "CMAP", "new_figure", "new_axes", "title",
+__all__ = ["COLOURS", "KIND_MARKERS", "PLOTLY_SYMBOLS", "CMAP", "new_figure", "new_axes", "title",
            "axis_label", "finish", "place_legend", "settle_legends", "number", "steps_text"]
 
 COLOURS: dict[str, str] = {
@@ -39,6 +39,12 @@ COLOURS: dict[str, str] = {
 KIND_MARKERS: dict[str, str] = {"minimum": "v", "maximum": "^", "saddle": "X",
                                 "degenerate": "D", "inflection": "P"}
 """One marker per kind of critical point (a valley points down, a peak up)."""
+
+PLOTLY_SYMBOLS: dict[str, str] = {"minimum": "triangle-down", "maximum": "triangle-up",
+                                  "saddle": "x", "degenerate": "diamond",
+                                  "inflection": "cross"}
+"""The same markers in Plotly's names (interactive pages and the web page, whose
+``static/landscape.js`` a test keeps equal to these and to ``COLOURS``)."""
 
 CMAP = "viridis"
 """Filled contours and surfaces: dark is low, yellow is high."""
