@@ -92,13 +92,16 @@ def point_part(value: Any) -> dict[str, Any]:
 
 
 def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
-    """``hessian --json``: the matrix as text, and at a point its float and exact values."""
+    """``hessian --json``: the matrix as text, and at a point its float and exact values, its
+    eigenvalues (ascending) and its definiteness."""
     document = _function(h.function)
     document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
     if value is not None:
         document["at"] = {s.name: str(v) for s, v in value.point.items()}
         document["value"] = value.values
         document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
+        document["eigenvalues"] = list(value.eigenvalues)
+        document["definiteness"] = value.definiteness
     return document
 
 

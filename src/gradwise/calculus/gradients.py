@@ -186,6 +186,34 @@ class HessianValue:
     def values(self) -> list[list[float]]:
         return [[_float(c) for c in row] for row in self.exact.tolist()]
 
+    @property
+    def eigenvalues(self) -> tuple[float, ...]:
+        """The eigenvalues, ascending (floats of the symmetric matrix)."""
+        import numpy as np
+
+        return tuple(float(e) for e in np.linalg.eigvalsh(np.array(self.values, dtype=float)))
+
+    @property
+    def definiteness(self) -> str:
+        """``positive definite``, ``negative definite``, ``indefinite`` or ``positive`` /
+        ``negative semidefinite`` (a zero eigenvalue, decided exactly: det = 0), or ``zero``.
+
+        Example:
+            >>> hessian("x^2 - y^2").at("x=0, y=0").definiteness
+            'indefinite'
+        """
+        eigenvalues = self.eigenvalues
+        scale = max((abs(e) for e in eigenvalues), default=0.0)
+        if scale == 0 or all(c == 0 for c in self.exact):
+            return "zero"
+        singular = sympy.simplify(self.exact.det()) == 0
+        positive = any(e > 1e-12 * scale for e in eigenvalues)
+        negative = any(e < -1e-12 * scale for e in eigenvalues)
+        if positive and negative:
+            return "indefinite"
+        sign = "positive" if positive else "negative"
+        return f"{sign} semidefinite" if singular else f"{sign} definite"
+
     def __str__(self) -> str:
         from gradwise.language.notation import hessian_value_text
 

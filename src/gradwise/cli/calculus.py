@@ -18,7 +18,8 @@ from gradwise.cli._common import (
 )
 from gradwise.cli.plot import FUNCTION, plot_option_for, write_plot
 from gradwise.documents import gradient_document, hessian_document
-from gradwise.language.notation import show, vector_text
+from gradwise.language.notation import matrix_text, show, vector_text
+from gradwise.language.numbers import float_text
 
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot,
          sympy.asin, sympy.acos, sympy.atan)
@@ -112,6 +113,23 @@ def _print_gradient(g: Gradient, value, slope) -> None:
         click.secho(f"(angles in {'degrees' if f.degrees else 'radians'})", dim=True)
 
 
+_SHAPES = {"positive definite": " (curving up every way: a bowl)",
+           "negative definite": " (curving down every way: a dome)",
+           "indefinite": " (up one way, down another: a saddle's shape)",
+           "positive semidefinite": " (up or flat: the test is inconclusive here)",
+           "negative semidefinite": " (down or flat: the test is inconclusive here)",
+           "zero": " (flat to second order)"}
+"""What each definiteness means for the shape of f near the point."""
+
+
+def _decimals(value: Any) -> str:
+    """The Hessian at an irrational point again, as decimals, under its exact form (≈)."""
+    rows = [[float_text(x) for x in row] for row in value.values]
+    middle = str(value).splitlines()[len(rows) // 2]  # where the exact matrix has its label
+    label = " " * middle.index(" = ")
+    return matrix_text(label, rows).replace(f"{label} = ", f"{label} ≈ ", 1)
+
+
 def kink_text(name: str, kink: Any, at: Any) -> str:
     """``∂f/∂x does not exist at x = 0: ... −1 from the left and 1 from the right; ...``."""
     v = kink.variable.name
@@ -142,3 +160,7 @@ def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None
     click.secho(str(h), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
+        if not all(c.is_Rational for c in value.exact):
+            click.echo(_decimals(value))
+        shown = ", ".join(float_text(e) for e in value.eigenvalues)
+        click.echo(f"eigenvalues ≈ {shown}: {value.definiteness}{_SHAPES[value.definiteness]}")
