@@ -87,7 +87,8 @@ def test_every_command_is_here():
     assert set(BASES) | {"tour"} == set(COMMANDS)
 
 
-@pytest.mark.parametrize("command", ["grad", "hessian", "check", "graph", "critical", "plot",
+@pytest.mark.parametrize("command", ["grad", "hessian", "check", "graph",
+                                     pytest.param("critical", marks=pytest.mark.slow), "plot",
                                      "descend", "lr", "train", "predict"])
 def test_hostile_expressions_and_files(command, folder):
     base, _ = BASES[command]
