@@ -20,11 +20,37 @@ BROWSER = "Chromium"
 BROWSER_FILES = ("test_web_browser", "test_web_steps_browser")
 """The modules that drive a real browser: slow, every one of their tests."""
 
+SLOW = {
+    "test_cli_neuron.py": ["test_engine_dask_trains_a_parquet_file_to_the_memory_numbers"],
+    "test_cli_plot.py": ["test_lr_two_variables_and_json",
+                         "test_lr_with_a_sweep_draws_an_even_sample_that_agrees_with_the_table",
+                         "test_lr_compares_multiples_of_the_stable_limit"],
+    "test_public_api.py": ["test_packages_that_replaced_modules_keep_their_names"],
+    "test_plotting.py": ["test_learning_rate_panels_are_titled_with_their_runs"],
+    "test_plotting_output.py": ["test_write_plot_draws_critical_points_and_learning_rates"],
+    "test_critical.py": ["test_a_script_without_a_main_guard_can_use_the_worker"],
+    "test_cuda_engine.py": ["test_cli_engine_cuda_without_a_gpu_is_one_line_and_exit_2"],
+    "test_web_hardening.py": ["test_killing_the_server_leaves_no_workers",
+                              "test_a_slow_critical_point_solve_is_a_422_within_its_budget"],
+    "test_steps.py": ["test_deepest_nesting_allowed_derives"],
+    "test_cli_graph.py": ["test_real_process_the_readme_command"],
+}
+"""Tests of other modules that take several seconds each (measured with --durations, 2-core
+machine): by file, the test functions (every parametrized case of each)."""
+
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
+    found: set[tuple[str, str]] = set()
     for item in items:
-        if item.path.name.startswith(BROWSER_FILES):
+        name = getattr(item, "originalname", item.name)
+        if item.path.name.startswith(BROWSER_FILES) or name in SLOW.get(item.path.name, ()):
             item.add_marker(pytest.mark.slow)
+            found.add((item.path.name, name))
+    collected = {item.path.name for item in items}
+    stale = [f"{file}::{name}" for file, names in SLOW.items() if file in collected
+             for name in names if (file, name) not in found]
+    if stale:  # a renamed test would silently become a default one again
+        raise pytest.UsageError(f"tests/_slow.py names tests that do not exist: {stale}")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -98,9 +98,10 @@ def without(modules, *args, cwd):
 @pytest.mark.parametrize("args", [
     ["train", "lin.csv", "--target", "score", "--plot", "t.png"],
     ["grad", "x^2 + y^2", "--at", "x=2,y=2", "--plot", "g.svg"],
-    ["descend", "(1 - w)^2", "--start", "w=3", "--plot", "run.gif"],
-    ["critical", "x^3 - 3x", "--plot", "c.pdf"],
-    ["plot", "x^2", "-o", "x.png"],
+    pytest.param(["descend", "(1 - w)^2", "--start", "w=3", "--plot", "run.gif"],
+                 marks=pytest.mark.slow),
+    pytest.param(["critical", "x^3 - 3x", "--plot", "c.pdf"], marks=pytest.mark.slow),
+    pytest.param(["plot", "x^2", "-o", "x.png"], marks=pytest.mark.slow),
 ], ids=lambda a: a[0])
 def test_a_missing_plot_extra_is_one_line_before_any_work(tmp_path, args):
     (tmp_path / "lin.csv").write_text("hours,score\n1,2\n2,4\n3,6\n")
@@ -119,8 +120,9 @@ def test_a_missing_plotly_is_named_for_html(tmp_path):
 
 @pytest.mark.parametrize("args", [
     ["plot", "x^2", "-o", "x.html"],
-    ["critical", "x^3 - 3x", "--plot", "x.html"],
-    ["descend", "x^2 + 3y^2", "--start", "x=2,y=1", "--steps", "5", "--plot", "x.html"],
+    pytest.param(["critical", "x^3 - 3x", "--plot", "x.html"], marks=pytest.mark.slow),
+    pytest.param(["descend", "x^2 + 3y^2", "--start", "x=2,y=1", "--steps", "5", "--plot",
+                  "x.html"], marks=pytest.mark.slow),
 ], ids=lambda a: a[0])
 def test_html_needs_plotly_but_not_matplotlib(tmp_path, args):
     done = without(["matplotlib"], *args, cwd=tmp_path)

@@ -88,7 +88,8 @@ def test_every_command_is_here():
 
 
 @pytest.mark.parametrize("command", ["grad", "hessian", "check", "graph",
-                                     pytest.param("critical", marks=pytest.mark.slow), "plot",
+                                     pytest.param("critical", marks=pytest.mark.slow),
+                                     pytest.param("plot", marks=pytest.mark.slow),
                                      "descend", "lr", "train", "predict"])
 def test_hostile_expressions_and_files(command, folder):
     base, _ = BASES[command]

@@ -124,7 +124,9 @@ def place_legend(ax: Axes) -> Any:
     unique = dict(zip(labels, handles))
     if not unique:
         return None
-    legend = ax.legend(unique.values(), unique.keys(), fontsize="small", framealpha=0.85)
+    # a fixed corner first: matplotlib's "best" searches every data point at each draw
+    legend = ax.legend(unique.values(), unique.keys(), fontsize="small", framealpha=0.85,
+                       loc=LOCATIONS[0])
     _settle(ax, legend)
     return legend
 
