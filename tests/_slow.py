@@ -18,16 +18,22 @@ BROWSER = "Chromium"
 """Every skip of a browser test gives its reason with this word (tests/test_web_browser*.py)."""
 
 BROWSER_FILES = ("test_web_browser", "test_web_steps_browser")
-"""The modules that drive a real browser: slow, every one of their tests."""
+"""The modules that drive a real browser: slow, every one of their tests (and any other test
+that asks for the ``browser`` fixture)."""
 
 SLOW = {
-    "test_cli_neuron.py": ["test_engine_dask_trains_a_parquet_file_to_the_memory_numbers"],
+    "test_cli_neuron.py": ["test_engine_dask_trains_a_parquet_file_to_the_memory_numbers",
+                           "test_plot_draws_the_cost_per_epoch_the_data_and_the_fit"],
+    "test_graph.py": ["test_a_hundred_variables_match_the_gradient"],
+    "test_neuron.py": ["test_breast_cancer_within_two_points_of_logistic_regression"],
     "test_cli_plot.py": ["test_lr_two_variables_and_json",
+                         "test_descend_gif_has_a_frame_per_step_and_html_the_path",
                          "test_lr_with_a_sweep_draws_an_even_sample_that_agrees_with_the_table",
                          "test_lr_compares_multiples_of_the_stable_limit"],
     "test_public_api.py": ["test_packages_that_replaced_modules_keep_their_names"],
     "test_plotting.py": ["test_learning_rate_panels_are_titled_with_their_runs"],
-    "test_plotting_output.py": ["test_write_plot_draws_critical_points_and_learning_rates"],
+    "test_plotting_output.py": ["test_write_plot_draws_critical_points_and_learning_rates",
+                                "test_plot_command_marks_critical_points_and_draws_surfaces"],
     "test_critical.py": ["test_a_script_without_a_main_guard_can_use_the_worker"],
     "test_cuda_engine.py": ["test_cli_engine_cuda_without_a_gpu_is_one_line_and_exit_2"],
     "test_web_hardening.py": ["test_killing_the_server_leaves_no_workers",
@@ -43,7 +49,9 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     found: set[tuple[str, str]] = set()
     for item in items:
         name = getattr(item, "originalname", item.name)
-        if item.path.name.startswith(BROWSER_FILES) or name in SLOW.get(item.path.name, ()):
+        browser = item.path.name.startswith(BROWSER_FILES) or \
+            "browser" in getattr(item, "fixturenames", ())
+        if browser or name in SLOW.get(item.path.name, ()):
             item.add_marker(pytest.mark.slow)
             found.add((item.path.name, name))
     collected = {item.path.name for item in items}
