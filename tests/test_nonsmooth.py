@@ -62,3 +62,15 @@ def test_grad_says_it_for_relu_too():
     result = CliRunner().invoke(main, ["grad", "relu(x)", "--at", "x=0"])
     assert "are 0 from the left and 1 from the right" in result.output
     assert "convention H(0) = 0" in result.output
+
+
+def test_grad_json_and_the_web_carry_the_corners():
+    import json
+
+    document = json.loads(CliRunner().invoke(main, ["grad", "abs(x) + y^2", "--at", "x=0,y=1",
+                                                    "--json"]).output)
+    assert document["kinks"] == [{"variable": "x", "left": -1.0, "right": 1.0,
+                                  "convention": "sign(0) = 0"}]
+    smooth = json.loads(CliRunner().invoke(main, ["grad", "x^2", "--at", "x=0",
+                                                  "--json"]).output)
+    assert smooth["kinks"] == []
