@@ -125,8 +125,8 @@ def place_legend(ax: Axes) -> Any:
     if not unique:
         return None
     # a fixed corner first: matplotlib's "best" searches every data point at each draw
-    legend = ax.legend(unique.values(), unique.keys(), fontsize="small", framealpha=0.85,
-                       loc=LOCATIONS[0])
+    legend = ax.legend(list(unique.values()), list(unique.keys()), fontsize="small",
+                       framealpha=0.85, loc=LOCATIONS[0])
     _settle(ax, legend)
     return legend
 
