@@ -126,7 +126,7 @@ def place_legend(ax: Axes) -> Any:
         return None
     # a fixed corner first: matplotlib's "best" searches every data point at each draw
     legend = ax.legend(list(unique.values()), list(unique.keys()), fontsize="small",
-                       framealpha=0.85, loc=LOCATIONS[0])
+                       framealpha=0.85, loc="upper right")
     _settle(ax, legend)
     return legend
 
