@@ -96,3 +96,9 @@ def test_the_start_may_still_give_a_parameter():
 def test_critical_points_in_python_refuse_parameters():
     with pytest.raises(gradwise.InputError, match="parameters a, b, which have no values"):
         gradwise.critical_points("f(x) = a x^2 + b x")
+
+
+def test_extrema_in_python_refuse_parameters():
+    # was a NameError from the interval tapes once the certified search came in (issue 15)
+    with pytest.raises(gradwise.InputError, match="parameters a, b, which have no values"):
+        gradwise.extrema("f(x) = a x^2 + b x", "x=-1:1")
