@@ -7,7 +7,9 @@ never reaches ``eval``, ``sympify``, ``parse_expr`` or ``lambdify``.
 
 Variables: with a signature (``f(z, w, b) = z*w + b``) the variables are the ones
 it names, in its order, and other names are parameters; without one, every name is
-a variable, in the order of first appearance in the text.
+a variable, in the order mathematicians use: alphabetical, with numbers read as numbers
+(x, y, z; x1 < x2 < x10; w_2 < w_10), whatever order they appear in. ``wrt`` fixes
+any other order, as a signature does.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from gradwise.errors import InputError, ParseError
 from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, symbol
 from gradwise.language._parser import Parser, Token, tokenize
 
-__all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number"]
+__all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number",
+           "natural_order"]
 
 _NAME = r"(?:[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*|[α-ωΑ-Ω](?:[0-9]+|_[A-Za-z0-9]+)?)"
 _SIGNATURE = re.compile(rf"\s*(?P<name>{_NAME})\s*\((?P<vars>[^()=]*)\)\s*=(?!=)")
@@ -41,10 +44,13 @@ class Expression:
     Attributes:
         text: the text it was parsed from.
         expr: the SymPy expression (symbols are real).
-        variables: the variables, in order: the signature's, or first appearance.
+        variables: the variables, in order: the signature's (or ``wrt``'s), else
+            alphabetical with natural numbering (:func:`natural_order`).
         name: the function's name, ``f`` unless a signature names it.
         degrees: whether trigonometric arguments are in degrees.
-        symbols: every free symbol, in order of first appearance.
+        symbols: every free symbol, in order of first appearance in the text (after a
+            signature's variables): the order the text reads in, where sums and products
+            are shown as typed (``graph``).
     """
 
     text: str
@@ -141,8 +147,9 @@ def parse(
                          "zero or an infinity)", text)
     _check_real(expr, text)
     found = _appearance_order(parsed.names, expr)
-    variables = tuple(symbol(n) for n in signature) if signature else found
-    result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
+    variables = tuple(symbol(n) for n in signature) if signature else natural_order(found)
+    symbols = _merge(variables, found) if signature else found
+    result = Expression(text, expr, variables, name, degrees, symbols)
     if constants is not None:
         result = result.substitute(constants)
     if wrt is not None:
@@ -284,6 +291,22 @@ def _appearance_order(names: list[Token], expr: sympy.Expr) -> tuple[sympy.Symbo
     free = {s.name: s for s in expr.free_symbols}
     ordered = dict.fromkeys(str(t) for t in names if str(t) in free)
     return tuple(free[n] for n in ordered)
+
+
+def natural_order(symbols: Iterable[sympy.Symbol]) -> tuple[sympy.Symbol, ...]:
+    """Names as mathematicians order them: alphabetical, numbers read as numbers.
+
+    Example:
+        >>> [s.name for s in natural_order(sympy.symbols("y x10 x2 b x1 w_10 w_2 B"))]
+        ['b', 'B', 'w_2', 'w_10', 'x1', 'x2', 'x10', 'y']
+    """
+    return tuple(sorted(symbols, key=lambda s: _natural_key(s.name)))
+
+
+def _natural_key(name: str) -> tuple:
+    chunks = re.split(r"([0-9]+)", name)
+    folded = tuple((int(c), "") if c.isdigit() else (-1, c.casefold()) for c in chunks if c)
+    return folded, name.swapcase()  # ties (b, B): the small letter first
 
 
 # -- small helpers -------------------------------------------------------------------
