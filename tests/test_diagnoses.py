@@ -40,14 +40,14 @@ def test_a_function_without_a_minimum_that_way_is_unbounded_not_slow(function, s
     run = minimize(function, start, learning_rate=eta, max_steps=steps)
     assert run.codes == ["unbounded"]
     message = run.findings[0].message
-    assert message.startswith("f decreases without end along this run")
+    assert message.startswith("f decreases without bound along this run")
     assert "no η or number of steps changes that" in message
 
 
 def test_ascent_says_increases():
     run = maximize("-exp(x)", {"x": 0}, learning_rate=0.1, max_steps=1000)
     assert run.codes == ["unbounded"]
-    assert run.findings[0].message.startswith("f increases without end")
+    assert run.findings[0].message.startswith("f increases without bound")
 
 
 @pytest.mark.parametrize("function, start, eta, steps", [
@@ -70,7 +70,7 @@ def test_a_slow_run_towards_a_minimum_is_slow_not_unbounded(function, start, eta
 def test_descend_exp_no_longer_advises_more_steps():
     result = CliRunner().invoke(main, ["descend", "exp(x)", "--start", "x=0"])
     assert result.exit_code == 0
-    assert "unbounded: f decreases without end" in result.output
+    assert "unbounded: f decreases without bound along this run" in result.output
     assert "allow more steps" not in result.output
 
 

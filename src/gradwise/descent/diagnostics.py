@@ -150,7 +150,7 @@ def unbounded(trace: Trace) -> Finding | None:
         return None
     if trace.status == "max_steps" and _flattening(trace, view):
         way = "decreases" if trace.ascent is False else "increases"
-        return Finding("unbounded", f"f {way} without end along this run (from "
+        return Finding("unbounded", f"f {way} without bound along this run (from "
                        f"{_num(trace.values[0])} to {_num(trace.values[-1])}): the slope and "
                        "the curvature ahead shrank together, so the minimum they promise stays "
                        "as far away as ever; f has no "
