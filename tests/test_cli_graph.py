@@ -25,7 +25,7 @@ def test_the_notes_neuron_as_a_table_and_its_backward_pass():
                  "--name", "ŷ=sigmoid(z)", "--explain", "z")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "C(w, b) = (y − σ(b + w·x))²  at x = 1, y = 1, b = 0, w = 3"
+    assert lines[0] == "C(w, b) = (y − σ(w·x + b))²  at x = 1, y = 1, b = 0, w = 3"
     assert lines[1].split() == ["#", "node", "op", "value", "local", "derivatives", "∂C/∂node"]
     assert lines[8].split()[:4] == ["6", "ŷ", "=", "σ(z)"]
     assert lines[-4:] == [

@@ -28,7 +28,7 @@ def test_grad_gives_x_first_whatever_the_typed_order():
 def test_grad_of_atan_y_over_x_has_the_true_components():
     # (∂f/∂x, ∂f/∂y) = (−1/2, 1/2) at (1, 1)
     out = run("grad", "atan(y/x)", "--at", "x=1,y=1")
-    assert "∇f(1, 1) = −1/2î + 1/2ĵ" in out
+    assert "∇f(1, 1) = −(1/2)î + (1/2)ĵ" in out
 
 
 def test_json_variables_follow_the_same_rule():

@@ -26,6 +26,7 @@ import sympy
 from gradwise.errors import InputError, ParseError
 from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, symbol
 from gradwise.language._parser import Parser, Token, tokenize
+from gradwise.language.typed import Typed
 
 __all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number",
            "natural_order"]
@@ -59,6 +60,8 @@ class Expression:
     name: str = "f"
     degrees: bool = False
     symbols: tuple[sympy.Symbol, ...] = field(default=())
+    typed: Typed | None = field(default=None, compare=False, repr=False)
+    """How the text was written, to print f in the order it was typed (None: SymPy's)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -93,7 +96,9 @@ class Expression:
         expr = self.expr.xreplace({known[n]: v for n, v in point.items()})
         keep = tuple(s for s in self.symbols if s.name not in point)
         variables = tuple(v for v in self.variables if v.name not in point)
-        return replace(self, expr=expr, variables=variables, symbols=keep)
+        typed = self.typed.with_values({known[n]: v for n, v in point.items()}) \
+            if self.typed is not None else None
+        return replace(self, expr=expr, variables=variables, symbols=keep, typed=typed)
 
     def __str__(self) -> str:
         from gradwise.language.notation import function_text
@@ -149,7 +154,8 @@ def parse(
     found = _appearance_order(parsed.names, expr)
     variables = tuple(symbol(n) for n in signature) if signature else natural_order(found)
     symbols = _merge(variables, found) if signature else found
-    result = Expression(text, expr, variables, name, degrees, symbols)
+    typed = Typed(text, parsed.tree, limits, degrees, signature)
+    result = Expression(text, expr, variables, name, degrees, symbols, typed)
     if constants is not None:
         result = result.substitute(constants)
     if wrt is not None:

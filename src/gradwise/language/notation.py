@@ -14,6 +14,7 @@ from sympy.printing.str import StrPrinter
 
 from gradwise.language.functions import relu, sigmoid, softplus
 from gradwise.language.numbers import minus
+from gradwise.language.typed import typed_key
 
 _UNITS = ("î", "ĵ", "k̂")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -26,10 +27,25 @@ _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sy
 class NotesPrinter(StrPrinter):
     """SymPy's string printer, speaking the notes' notation."""
 
-    def __init__(self, degrees: bool = False, digits: int = 6) -> None:
+    def __init__(self, degrees: bool = False, digits: int = 6, typed=None) -> None:
         super().__init__()
         self.degrees = degrees
         self.digits = digits
+        # where f's parts were typed (language.typed): its sums and products keep that order
+        self.typed = typed_key(typed.positions()) if typed is not None else None
+
+    def _terms(self, expr) -> list:
+        terms = expr.as_ordered_terms()
+        if self.typed is None:  # a derived result: descending degree, constants last
+            return _positive_first(sorted(terms, key=_descending_degree))
+        return sorted(terms, key=self.typed)
+
+    def _factors(self, factors) -> list:
+        ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
+        typed = self.typed
+        if typed is None:
+            return ordered
+        return sorted(ordered, key=lambda f: (not f.is_Number, typed(f)))
 
     def doprint(self, expr) -> str:
         return super().doprint(sympy.sympify(expr)) if not isinstance(expr, str) else expr
@@ -51,7 +67,7 @@ class NotesPrinter(StrPrinter):
 
     def _print_Add(self, expr, order=None) -> str:
         parts: list[str] = []
-        for term in expr.as_ordered_terms():
+        for term in self._terms(expr):
             negative = term.could_extract_minus_sign()
             text = self._print(-term if negative else term)
             if parts:
@@ -76,7 +92,7 @@ class NotesPrinter(StrPrinter):
         factors = sympy.Mul.make_args(expr)
         if len(factors) == 1:
             return self._factor(factors[0])
-        ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
+        ordered = self._factors(factors)
         text, previous = "", S.One  # (previous is read only once text is not empty)
         for factor in ordered:
             piece = self._factor(factor)
@@ -144,9 +160,10 @@ def _reads_as_call(factor) -> bool:
     return len(factor.name) > 1 and "_" not in factor.name
 
 
-def show(expr, degrees: bool = False, digits: int = 6) -> str:
-    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``."""
-    return NotesPrinter(degrees, digits).doprint(expr)
+def show(expr, degrees: bool = False, digits: int = 6, typed=None) -> str:
+    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``; with ``typed``
+    (``Expression.typed``), its sums and products in the order they were typed."""
+    return NotesPrinter(degrees, digits, typed).doprint(expr)
 
 
 def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = False,
@@ -160,7 +177,7 @@ def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = Fa
         negative = c.could_extract_minus_sign() and not isinstance(c, sympy.Add)
         if negative:
             text = show(-c, degrees, digits)
-        term = text + unit if _is_plain_number(c) else f"{_wrap(c, text)} {unit}"
+        term = _unit_term(c, text, unit)
         if parts:
             parts.append(("− " if negative else "+ ") + term)
         else:
@@ -190,7 +207,7 @@ def matrix_text(label: str, rows: Sequence[Sequence[str]]) -> str:
 
 
 def function_text(f) -> str:
-    return f"{f.name}({', '.join(f.names)}) = {show(f.expr, f.degrees)}"
+    return f"{f.name}({', '.join(f.names)}) = {show(f.expr, f.degrees, typed=f.typed)}"
 
 
 def gradient_text(g) -> str:
@@ -242,3 +259,45 @@ def _is_plain_number(c) -> bool:
 
 def _wrap(c, text: str) -> str:
     return f"({text})" if isinstance(c, sympy.Add) or "/" in text else text
+
+
+def _unit_term(c, text: str, unit: str) -> str:
+    """A component beside its unit vector: ``2x î``, ``(x + 1) î``; a number glued, ``4î``,
+    a fraction in brackets, ``(6/25)î`` (never read as 6/(25î)), and 1 not written: ``k̂``."""
+    if not _is_plain_number(c):
+        return f"{_wrap(c, text)} {unit}"
+    if text == "1":
+        return unit
+    return f"({text}){unit}" if "/" in text else text + unit
+
+
+def _descending_degree(term) -> int:
+    """The sort key of a term of a derived result: its degree, highest first; constants last.
+
+    The degree counts powers of names through products and sums (4x(x² + y − 11) is of degree
+    3); a function of the names (sin(x)) counts 0, as a constant factor does.
+    """
+    if not term.free_symbols:
+        return 1
+    return -_degree(term)
+
+
+def _degree(expr) -> int:
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return _degree(expr.base) * int(expr.exp)
+    if expr.is_Mul:
+        return sum(_degree(f) for f in expr.args)
+    if expr.is_Add:
+        return max(_degree(t) for t in expr.args)
+    return 0
+
+
+def _positive_first(terms: list) -> list:
+    """A sum opens with a positive term where it has one: 1 − w, not −w + 1."""
+    if terms and terms[0].could_extract_minus_sign():
+        for i, term in enumerate(terms):
+            if not term.could_extract_minus_sign():
+                return [term, *terms[:i], *terms[i + 1:]]
+    return terms
