@@ -28,6 +28,9 @@ def run(*args):
     ("(x^2+y-11)^2+(x+y^2-7)^2", "f(x, y) = (x² + y − 11)² + (x + y² − 7)²"),
     ("(y - sigmoid(w x + b))^2", "f(b, w, x, y) = (y − σ(w·x + b))²"),
     ("3 + x", "f(x) = 3 + x"),
+    ("1/x(y+1)", "f(x, y) = (y + 1)/x"),  # the 1 of 1/x is not the 1 of y + 1
+    ("x + 2 + x - y", "f(x, y) = 2x + 2 − y"),  # like terms combined: after the typed ones
+    ("sigmoid(z) (1 - sigmoid(z))", "f(z) = σ(z)(1 − σ(z))"),
 ])
 def test_the_function_is_printed_as_typed(text, shown):
     assert str(parse(text)) == shown

@@ -8,6 +8,7 @@ import click
 import sympy
 
 from gradwise import calculus as calc
+from gradwise.calculus.exact import EXACT_DIGITS, PRECISE_DIGITS
 from gradwise.calculus.gradients import Gradient
 from gradwise.cli._common import (
     EXPRESSION_SETTINGS,
@@ -95,20 +96,25 @@ def _print_gradient(g: Gradient, value, slope) -> None:
     click.secho(str(g), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
-        if not all(c.is_Rational for c in value.exact):
+        if not value.approximate and not all(c.is_Rational for c in value.exact):
             label = " " * len(str(value).partition(" = ")[0])
             click.echo(vector_text(label, [sympy.Float(v, 6) for v in value.values],
                                    relation="≈"))
         for kink in value.kinks:
             click.secho(kink_text(f.name, kink, value.point[kink.variable]), fg="yellow")
         size = value.magnitude
-        approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
-        click.echo(f"|∇{f.name}| = {show(size)}{approx}")
+        if value.approximate:
+            click.echo(f"|∇{f.name}| ≈ {show(size)}")
+        else:
+            approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
+            click.echo(f"|∇{f.name}| = {show(size)}{approx}")
         if size != 0:
             click.echo("steepest ascent along (" + ", ".join(show(c) for c in value.direction)
                        + ")")
     if slope is not None:
         click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
+    if value is not None and value.approximate:
+        click.secho(_approximate_note(value.approximate), dim=True)
     if f.degrees or f.expr.has(*_TRIG) or "°" in f.text or "deg" in f.text:
         click.secho(f"(angles in {'degrees' if f.degrees else 'radians'})", dim=True)
 
@@ -160,7 +166,14 @@ def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None
     click.secho(str(h), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
-        if not all(c.is_Rational for c in value.exact):
-            click.echo(_decimals(value))
+        if not value.approximate and not all(c.is_Rational for c in value.exact):
+            click.echo(_decimals(value))  # (an approximate matrix is in decimals already)
         shown = ", ".join(float_text(e) for e in value.eigenvalues)
         click.echo(f"eigenvalues ≈ {shown}: {value.definiteness}{_SHAPES[value.definiteness]}")
+        if value.approximate:
+            click.secho(_approximate_note(value.approximate), dim=True)
+
+
+def _approximate_note(labels: tuple[str, ...]) -> str:
+    return (f"({', '.join(labels)} to {PRECISE_DIGITS} digits: the exact value would take more "
+            f"than {EXACT_DIGITS:,} digits, or radicals SymPy cannot expand in reasonable time)")

@@ -74,8 +74,9 @@ def graph(expr: str, point: str, wrt: str | None, constants: str | None, degrees
 
 def _print_graph(g, path: frozenset[int], shown: list) -> None:
     from gradwise.calculus.graph_text import table
+    from gradwise.language.notation import show
 
-    where = ", ".join(f"{s.name} = {v}" for s, v in g.point.items())
+    where = ", ".join(f"{s.name} = {show(v)}" for s, v in g.point.items())
     click.echo(f"{g.function}  at {where}")
     click.echo(table(g, path))
     click.secho("backward pass:", bold=True)
