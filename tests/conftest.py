@@ -17,6 +17,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
 
 from _cuda_support import cuda_device  # noqa: E402, F401 - the CUDA tests' fixture
+from _slow import (  # noqa: E402, F401 - pytest hooks
+    pytest_collection_modifyitems,
+    pytest_terminal_summary,
+)
 
 # -- objectives: (function, start, minimum) --------------------------------------------------
 

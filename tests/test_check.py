@@ -53,7 +53,7 @@ SLIPS = [
     ("(y - sigmoid(w x + b))^2", False,
      "w=-2(y - σ(w x + b))σ(w x + b)(1 - σ(w x + b)), x=-2(y - σ(w x + b))σ(w x + b)"
      "(1 - σ(w x + b)) w, b=-2(y - σ(w x + b))σ(w x + b)(1 - σ(w x + b)), y=2(y - σ(w x + b))",
-     "take v = b + w·x, then multiply by ∂v/∂w = x"),
+     "take v = w·x + b, then multiply by ∂v/∂w = x"),
     ("cos(x)", False, "sin(x)", "a sign error in ∂/∂x (cos(x)): ∂/∂x cos(x) = −sin(x)"),
     ("x^2 - y^2", False, "2x, 2y", "sign error in ∂/∂y (x² − y²)"),
     ("x^2 + y^2", False, "2x + 2y, 2y", "y was differentiated as if it changed with x"),

@@ -89,9 +89,9 @@ def test_descend_csv_is_written_whole(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--lr", "0"], "learning_rate must be > 0"), (["--lr", "-1"], "learning_rate"),
-    (["--lr", "nan"], "learning_rate"), (["--lr", "inf"], "learning_rate"),
-    (["--steps", "0"], "max_steps"), (["--steps", "999999999"], "max_steps"),
+    (["--lr", "0"], "--lr must be > 0"), (["--lr", "-1"], "--lr"),
+    (["--lr", "nan"], "--lr"), (["--lr", "inf"], "--lr"),
+    (["--steps", "0"], "--steps must be"), (["--steps", "999999999"], "--steps must be"),
     (["--tol", "-1"], "tol"), (["--method", "sgd"], "sgd"),
 ])
 def test_descend_bad_options_exit_2_with_one_line(args, message):

@@ -25,7 +25,7 @@ def test_the_notes_neuron_as_a_table_and_its_backward_pass():
                  "--name", "ŷ=sigmoid(z)", "--explain", "z")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "C(w, b) = (y − σ(b + w·x))²  at x = 1, y = 1, b = 0, w = 3"
+    assert lines[0] == "C(w, b) = (y − σ(w·x + b))²  at x = 1, y = 1, b = 0, w = 3"
     assert lines[1].split() == ["#", "node", "op", "value", "local", "derivatives", "∂C/∂node"]
     assert lines[8].split()[:4] == ["6", "ŷ", "=", "σ(z)"]
     assert lines[-4:] == [
@@ -47,7 +47,7 @@ def test_identity_neuron_gives_c_4_and_gradient_4():
 def test_json_has_the_issue_keys_and_numbers_that_parse_back():
     document = json.loads(run("graph", NEURON, "--at", POINT, "--json").output)
     assert {"function", "variables", "at", "nodes", "output", "gradient"} <= set(document)
-    assert document["function"] == NEURON and document["variables"] == ["y", "w", "x", "b"]
+    assert document["function"] == NEURON and document["variables"] == ["b", "w", "x", "y"]
     assert document["at"] == {"x": "1", "y": "1", "b": "0", "w": "3"}
     grad = json.loads(run("grad", NEURON, "--at", POINT, "--json").output)
     assert document["gradient"] == pytest.approx(grad["value"], rel=1e-15)

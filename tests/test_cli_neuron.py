@@ -268,7 +268,7 @@ def test_stream_and_another_engine_contradict(table):
 def test_chunk_rows_must_be_positive(table):
     result = run("train", table[0], "--target", "label", "--chunk-rows", "0")
     assert result.exit_code == 2
-    assert "chunk_rows must be a whole number >= 1; received 0" in result.output
+    assert "--chunk-rows must be a whole number >= 1; received 0" in result.output
 
 
 def test_engine_dask_trains_a_parquet_file_to_the_memory_numbers(tmp_path, table):

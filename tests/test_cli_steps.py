@@ -77,7 +77,7 @@ def test_check_right_answer_exits_0(answer):
 def test_check_wrong_answer_exits_1_with_the_point_and_the_hint():
     result = run("check", "sin(w x + b)", "--wrt", "w", "--answer", "cos(w x + b)")
     assert result.exit_code == 1
-    assert "✗ ∂f/∂w: your answer cos(b + w·x), but ∂f/∂w = x·cos(b + w·x)" in result.output
+    assert "✗ ∂f/∂w: your answer cos(w·x + b), but ∂f/∂w = x·cos(w·x + b)" in result.output
     assert "hint: the chain rule's inner factor is missing" in result.output
 
 

@@ -112,6 +112,7 @@ def test_missing_extra_gives_the_install_hint(monkeypatch):
         train(data(), engine="dask")
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_training_changes_nothing(tmp_path):
     # A real two-process cluster: after epoch 2 one worker process is killed with SIGKILL,
     # losing the chunks it held; Dask recomputes them from the Parquet file on the worker

@@ -76,12 +76,29 @@ def test_a_longer_unknown_name_before_a_bracket_is_an_unknown_function(text):
 
 def test_greek_and_subscripted_names():
     f = parse("η ω + φ θ + w_1 + x1 + yhat")
-    assert f.names == ("η", "ω", "φ", "θ", "w_1", "x1", "yhat")
+    assert f.names == ("w_1", "x1", "yhat", "η", "θ", "φ", "ω")
 
 
-def test_variables_in_order_of_first_appearance():
-    assert parse("z*w + b").names == ("z", "w", "b")
-    assert parse("y + x").names == ("y", "x")
+def test_variables_in_the_order_mathematicians_use():
+    # issue 13.1: first appearance put y before x, so ∇f = 4î + 3ĵ read as ∂f/∂x = 4
+    assert parse("z*w + b").names == ("b", "w", "z")
+    assert parse("y + x").names == ("x", "y")
+    assert parse("y^2 + 3x + z").names == ("x", "y", "z")
+    # numbers read as numbers: x1 < x2 < x10, w_2 < w_10
+    assert parse("x10 + x2 + x1").names == ("x1", "x2", "x10")
+    assert parse("w_10 x10 + w_2 x2 + w_1 x1").names == \
+        ("w_1", "w_2", "w_10", "x1", "x2", "x10")
+
+
+def test_a_signature_or_wrt_fixes_another_order():
+    assert parse("f(w, b) = (1 - (w + b))^2").names == ("w", "b")
+    assert parse("(y - (w x + b))^2", wrt="w,b").names == ("w", "b")
+    assert parse("y + x", wrt="y,x").names == ("y", "x")
+
+
+def test_the_text_order_is_kept_for_reading_sums_as_typed():
+    # symbols keep first appearance (the graph shows w·x + b as typed)
+    assert [s.name for s in parse("w x + b").symbols] == ["w", "x", "b"]
 
 
 def test_signature_fixes_variables_and_order():

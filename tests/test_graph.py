@@ -239,6 +239,7 @@ def test_size_limits_as_for_every_expression():
         graph("2 + 3", at="")
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_walked_without_recursion():
     text = "sin(" * 90 + "x" + ")" * 90
     g = graph(text, at="x=1/10")

@@ -286,7 +286,8 @@ def test_a_missing_matplotlib_gives_the_install_hint():
     import sys
 
     code = ("import sys; sys.modules['matplotlib'] = None\n"
-            "try:\n    import gradwise.plotting\n"
+            "import gradwise.plotting\n"  # the package loads: Plotly pages need no matplotlib
+            "try:\n    gradwise.plotting.plot_descent\n"
             "except ModuleNotFoundError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

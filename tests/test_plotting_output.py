@@ -80,6 +80,7 @@ def test_a_long_run_is_sampled_as_stated(tmp_path):
 
 def test_mp4_without_ffmpeg_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # nor the plot extra's
     r = gradwise.minimize("(1 - w)^2", {"w": 3}, max_steps=2)
     with pytest.raises(InputError, match="needs ffmpeg"):
         write_plot(tmp_path / "run.mp4", r)
@@ -150,7 +151,8 @@ def test_bad_paths_are_one_red_line_before_any_work(tmp_path, name, message):
 
 def test_a_function_alone_is_not_animated(tmp_path):
     result = run("plot", "x^2", "-o", tmp_path / "f.gif")
-    assert result.exit_code == 2 and "only a descent is animated" in result.output
+    assert result.exit_code == 2 and "(only a descent is animated) is drawn as .png, .svg, " \
+        ".pdf or .html, not .gif" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

@@ -226,6 +226,38 @@ def test_critical_within_a_box_adds_the_global_extremes(client):
     assert document["global_minimum"]["value"] == pytest.approx(0.0)
 
 
+@pytest.mark.parametrize("within", [None, "x=-5:5"])
+def test_critical_with_parameters_is_400_naming_them(client, within):
+    # issue 13.6: was a NameError from the numeric search, answered as 500
+    body = {"expr": "f(x) = a x^2 + b x", "budget": 3, **({"within": within} if within else {})}
+    response = client.post("/api/critical", json=body)
+    assert response.status_code == 400, response.text
+    assert "parameters a, b, which have no values" in response.json()["error"]
+
+
+@pytest.mark.parametrize("endpoint, body, argv", [
+    ("descend", {"expr": "(y - (w x + b))^2", "wrt": "w,b", "const": "x=1,y=1",
+                 "start": "w=3,b=0", "steps": 5},
+     ["descend", "(y - (w x + b))^2", "--wrt", "w,b", "--const", "x=1,y=1", "--start",
+      "w=3,b=0", "--steps", "5"]),
+    ("lr", {"expr": "(y - (w x + b))^2", "wrt": "w,b", "const": "x=1,y=1", "start": "w=3,b=0"},
+     ["lr", "(y - (w x + b))^2", "--wrt", "w,b", "--const", "x=1,y=1", "--start", "w=3,b=0"]),
+])
+def test_descent_takes_wrt_and_const_as_the_cli_does(client, endpoint, body, argv):
+    # issue 13.6: the notes' C(w, b) with data x = y = 1, on every front end
+    response = client.post(f"/api/{endpoint}", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json() == cli_json(*argv)
+
+
+def test_critical_takes_wrt_and_const(client):
+    body = {"expr": "a x^2 + b x", "wrt": "x", "const": "a=1,b=-2", "budget": 3}
+    response = client.post("/api/critical", json=body)
+    assert response.status_code == 200, response.text
+    point, = response.json()["points"]
+    assert point["exact"] == {"x": "1"} and point["kind"] == "minimum"
+
+
 @pytest.mark.parametrize("endpoint, body, fragment", [
     ("descend", {"expr": "x^2", "start": "x=1", "steps": 10**6}, "steps must be"),
     ("descend", {"expr": "x^2", "start": "x=1", "learning_rate": 0}, "learning"),

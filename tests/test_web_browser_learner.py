@@ -211,7 +211,7 @@ def test_the_colour_bar_is_labelled_and_logarithmic_where_f_spans_decades(pages)
     ready(page, BOWL)
     assert page.evaluate("document.getElementById('plot').data[0].colorbar.title.text") == "f"
     legend = page.locator("#legend li").all_text_contents()
-    assert "● minimum (critical point)" in [item.strip() for item in legend]
+    assert "▼ minimum (critical point)" in [item.strip() for item in legend]
 
 
 # -- item 18: small things --------------------------------------------------------------------

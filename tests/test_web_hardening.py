@@ -88,6 +88,7 @@ def test_a_slow_computation_is_stopped_with_422_and_the_pool_recovers():
         assert wait_until(lambda: len(pool.pids()) == 1, 30)
 
 
+@pytest.mark.slow
 def test_a_full_pool_answers_503_at_once():
     settings = Settings(max_waiting=0)
     with WorkerPool("_web_tasks", size=1, max_waiting=0, env=tasks_env()) as pool, \
@@ -110,6 +111,7 @@ def scratch_folders(pid: int) -> list[Path]:
     return list(Path(tempfile.gettempdir()).glob(f"gradwise-worker-{pid}-*"))
 
 
+@pytest.mark.slow
 def test_a_train_request_over_the_time_limit_is_killed_and_the_server_keeps_serving():
     """Stochastic steps on 2,000 rows for 10,000 epochs: millions of steps, stopped at 3 s."""
     limits = WorkerLimits(timeout=3.0)
@@ -155,6 +157,7 @@ def test_the_whole_process_group_is_killed(tmp_path):
         assert wait_until(lambda: not alive(grandchild), 5)
 
 
+@pytest.mark.slow
 def test_the_cpu_limit_stops_a_computation_the_clock_would_allow():
     with hostile_pool(timeout=30.0, cpu_seconds=1) as pool:
         start = time.monotonic()
@@ -164,6 +167,7 @@ def test_the_cpu_limit_stops_a_computation_the_clock_would_allow():
         assert time.monotonic() - start < 10
 
 
+@pytest.mark.slow
 def test_a_memory_hog_is_stopped():
     with hostile_pool(timeout=30.0, memory_bytes=1024**3) as pool:
         (first,) = pool.pids()
@@ -255,6 +259,7 @@ HEAVY = " + ".join(f"sin({a}*{b}+{c})^3*exp({d}*{a})" for a in "abcdfghjk" for b
 HEAVY_POINT = ",".join(f"{v}=1/3" for v in "abcdfghjkxy")
 
 
+@pytest.mark.slow
 def test_a_slow_exact_hessian_is_stopped_at_its_limit_with_422(client):
     start = time.monotonic()
     response = client.post("/api/hessian", json={"expr": HEAVY, "at": HEAVY_POINT})

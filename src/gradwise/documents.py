@@ -83,23 +83,36 @@ def gradient_part(g: Any) -> dict[str, Any]:
 
 
 def point_part(value: Any) -> dict[str, Any]:
-    """The part of ``grad --json`` at a point: the point, ∇f's floats and exact values, and
-    |∇f| (as a float, from the floats: within one unit in the last place)."""
+    """The part of ``grad --json`` at a point: the point, ∇f's floats and exact values, |∇f|
+    (as a float, from the floats: within one unit in the last place), and the partial
+    derivatives that do not exist there (``kinks``: variable, one-sided derivatives, the
+    convention behind the value given)."""
     values = list(value.values)
     return {"at": {s.name: str(v) for s, v in value.point.items()}, "value": values,
             "exact": [machine_text(c) for c in value.exact],
             "approximate": list(value.approximate),  # given to 50 digits, not exactly
-            "magnitude": math.hypot(*values)}
+            "magnitude": math.hypot(*values),
+            "kinks": [{"variable": k.variable.name, "left": _side(k.left),
+                       "right": _side(k.right), "convention": k.convention}
+                      for k in value.kinks]}
+
+
+def _side(derivative: Any) -> float | None:
+    """A one-sided derivative as a float, None where SymPy could not take the limit."""
+    return None if derivative is None else finite_or_null(float(derivative))
 
 
 def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
-    """``hessian --json``: the matrix as text, and at a point its float and exact values."""
+    """``hessian --json``: the matrix as text, and at a point its float and exact values, its
+    eigenvalues (ascending) and its definiteness."""
     document = _function(h.function)
     document["hessian"] = [[machine_text(c) for c in row] for row in h.rows]
     if value is not None:
         document["at"] = {s.name: str(v) for s, v in value.point.items()}
         document["value"] = value.values
         document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
+        document["eigenvalues"] = list(value.eigenvalues)
+        document["definiteness"] = value.definiteness
         document["approximate"] = list(value.approximate)
     return finite_or_null(document)
 

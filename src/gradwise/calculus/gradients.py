@@ -19,7 +19,7 @@ from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
 from gradwise.language.notation import show
 
-__all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
+__all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "Kink", "gradient", "hessian",
            "as_expression", "resolve_point", "value_at", "directional_derivative",
            "evaluate_gradient", "steps"]
 
@@ -68,7 +68,9 @@ class Gradient:
                                 approximate)
                        for c, v in zip(self.components, self.variables, strict=True))
         _checked(self.function.expr, values, self.function.name, self.function)
-        return GradientValue(self, values, exacts, tuple(approximate))
+        kinks = tuple(k for c, v in zip(self.components, self.variables, strict=True)
+                      if (k := _kink(c, v, values)) is not None)
+        return GradientValue(self, values, exacts, kinks, tuple(approximate))
 
     def steps(self) -> Steps:
         """Each component derived rule by rule (see :func:`steps`)."""
@@ -90,12 +92,32 @@ class Gradient:
 
 
 @dataclass(frozen=True)
+class Kink:
+    """A partial derivative that does not exist at the point: |x| or relu at 0.
+
+    The two one-sided derivatives differ there (``left`` ≠ ``right``; None where SymPy
+    could not take the limit), and the value ∇f shows comes from a ``convention``
+    (``sign(0) = 0``, ``H(0) = 0``: relu'(0) = 0, as PyTorch takes it).
+    """
+
+    variable: sympy.Symbol
+    left: sympy.Expr | None
+    right: sympy.Expr | None
+    convention: str
+
+
+@dataclass(frozen=True)
 class GradientValue:
-    """∇f at one point: exact components, floats, magnitude and direction of steepest ascent."""
+    """∇f at one point: exact components, floats, magnitude and direction of steepest ascent.
+
+    ``kinks`` lists the components that do not exist there (one-sided derivatives differ),
+    whose values are conventions.
+    """
 
     gradient: Gradient
     point: dict[sympy.Symbol, sympy.Expr]
     exact: tuple[sympy.Expr, ...]
+    kinks: tuple[Kink, ...] = ()
     approximate: tuple[str, ...] = ()
     """The components given to 50 digits because their exact values are over budget."""
 
@@ -172,6 +194,34 @@ class HessianValue:
     @property
     def values(self) -> list[list[float]]:
         return [[_float(c) for c in row] for row in self.exact.tolist()]
+
+    @property
+    def eigenvalues(self) -> tuple[float, ...]:
+        """The eigenvalues, ascending (floats of the symmetric matrix)."""
+        import numpy as np
+
+        return tuple(float(e) for e in np.linalg.eigvalsh(np.array(self.values, dtype=float)))
+
+    @property
+    def definiteness(self) -> str:
+        """``positive definite``, ``negative definite``, ``indefinite`` or ``positive`` /
+        ``negative semidefinite`` (a zero eigenvalue, decided exactly: det = 0), or ``zero``.
+
+        Example:
+            >>> hessian("x^2 - y^2").at("x=0, y=0").definiteness
+            'indefinite'
+        """
+        eigenvalues = self.eigenvalues
+        scale = max((abs(e) for e in eigenvalues), default=0.0)
+        if scale == 0 or all(c == 0 for c in self.exact):
+            return "zero"
+        singular = sympy.simplify(self.exact.det()) == 0
+        positive = any(e > 1e-12 * scale for e in eigenvalues)
+        negative = any(e < -1e-12 * scale for e in eigenvalues)
+        if positive and negative:
+            return "indefinite"
+        sign = "positive" if positive else "negative"
+        return f"{sign} semidefinite" if singular else f"{sign} definite"
 
     def __str__(self) -> str:
         from gradwise.language.notation import hessian_value_text
@@ -343,6 +393,29 @@ def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label:
         if approximate is not None:
             approximate.append(label)
     return value
+
+
+_CONVENTIONS = {sympy.sign: "sign(0) = 0", sympy.Heaviside: "H(0) = 0"}
+"""What SymPy's derivatives of |x| and relu take at the kink (the value shown there)."""
+
+
+def _kink(component: sympy.Expr, v: sympy.Symbol,
+          values: Mapping[sympy.Symbol, sympy.Expr]) -> Kink | None:
+    """A Kink where ``component`` (∂f/∂v) holds sign(0) or H(0) at the point and its limits
+    from the two sides along v differ; None where ∂f/∂v exists (x·|x| at 0, say)."""
+    at_kink = [a for a in component.atoms(sympy.sign, sympy.Heaviside)
+               if a.args[0].xreplace(dict(values)) == 0]
+    if not at_kink:
+        return None
+    along = component.xreplace({s: x for s, x in values.items() if s != v})
+    try:
+        left, right = (sympy.limit(along, v, values[v], side) for side in "-+")
+    except (NotImplementedError, ValueError, TypeError):  # SymPy's limit gave up
+        left = right = None
+    if left is not None and left == right:
+        return None
+    convention = " and ".join(sorted({_CONVENTIONS[type(a)] for a in at_kink}))
+    return Kink(v, left, right, convention)
 
 
 def _brief(value: sympy.Expr) -> str:

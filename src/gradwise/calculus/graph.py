@@ -164,7 +164,9 @@ class Graph:
         return graph_text.table(self)
 
     def __repr__(self) -> str:
-        where = ", ".join(f"{s.name}={v}" for s, v in self.point.items())
+        from gradwise.language.notation import show
+
+        where = ", ".join(f"{s.name}={show(v)}" for s, v in self.point.items())
         return f"<Graph of {self.function.text!r} at {where}: {len(self.nodes)} nodes>"
 
     def plot(self, **options: Any) -> Any:

@@ -6,7 +6,9 @@ SymPy and Click but not NumPy, matplotlib or the web stack.
 
 from __future__ import annotations
 
+import difflib
 import importlib
+from typing import Any
 
 import click
 
@@ -39,6 +41,30 @@ class LazyGroup(click.Group):
             return None
         module, attribute = target.split(":")
         return getattr(importlib.import_module(module), attribute)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """The command, with a "did you mean" for a typo, and its arguments with an
+        expression after '--' moved last, so options may follow it (grad -- "-x^2" --at x=1).
+        """
+        name = args[0] if args else ""
+        if name not in COMMANDS and not name.startswith("-"):
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            if close:
+                ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")
+        found, command, rest = super().resolve_command(ctx, args)
+        return found, command, _expression_last(command, rest)
+
+
+def _expression_last(command: click.Command | None, args: list[str]) -> list[str]:
+    """``-- EXPR --at x=1`` as ``--at x=1 -- EXPR`` for a command of one argument (EXPR or
+    FILE): after '--' Click reads everything as arguments, options included."""
+    arguments = [p for p in getattr(command, "params", []) if isinstance(p, click.Argument)]
+    if len(arguments) != 1 or "--" not in args:
+        return args
+    i = args.index("--")
+    if i + 1 >= len(args):
+        return args
+    return [*args[:i], *args[i + 2:], "--", args[i + 1]]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 
 import click
 
-from gradwise.errors import DataError, DomainError, GradwiseError, InputError, ParseError
+from gradwise.cli.words import cli_words
+from gradwise.errors import (
+    DataError,
+    GradwiseError,
+    InputError,
+    ParseError,
+    problem,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,18 +46,77 @@ def handle_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _check_paths(kwargs)
         try:
             return command(*args, **kwargs)
-        except (ParseError, InputError, DataError) as error:
+        except ParseError as error:  # its caret picture quotes the text as typed
             fail(str(error), EXIT_USAGE)
-        except DomainError as error:
-            fail(str(error), EXIT_MATH)
-        except GradwiseError as error:
-            fail(str(error), EXIT_MATH)
+        except (InputError, DataError) as error:
+            fail(cli_words(str(error)), EXIT_USAGE)
+        except GradwiseError as error:  # DomainError and the rest: a mathematical error
+            fail(cli_words(str(error)), EXIT_MATH)
         except RecursionError:
             fail("the expression is too deeply nested to handle", EXIT_USAGE)
+        except OSError as error:  # a path the system refuses: too long, not allowed, ...
+            fail(_os_problem(error), EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]
+
+
+PATHS = ("file", "model_path", "csv_path", "plot_path", "output", "save", "out")
+"""The parameters of the commands that name files (arguments and options)."""
+
+
+def _check_paths(values: dict[str, Any]) -> None:
+    """A file name the system cannot take (a NUL byte, too long): say so before any work."""
+    for name in PATHS:
+        value = values.get(name)
+        if isinstance(value, str) and value != "-":
+            try:
+                usable_path(value)
+            except InputError as error:
+                fail(str(error))
+
+
+def usable_path(text: str) -> Path:
+    """``text`` as a Path, refusing a name no file can have: a NUL byte, a name too long.
+
+    Raises:
+        InputError: the system cannot take the name (what it said, and the name).
+    """
+    if "\x00" in text:
+        raise InputError(problem("a file name cannot hold a NUL byte (\\x00)",
+                                 received=_short(text), fix="type the name again"))
+    try:
+        os.stat(text)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        pass  # a file still to be written, or one the command reports on itself
+    except OSError as error:
+        raise InputError(_os_problem(error)) from None
+    return Path(text)
+
+
+class FileName(click.Path):
+    """``click.Path``, but a name the system cannot take is one red line, not a traceback."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                usable_path(value)
+            except InputError as error:
+                fail(str(error))
+        return super().convert(value, param, ctx)
+
+
+def _os_problem(error: OSError) -> str:
+    what = error.strerror or type(error).__name__
+    name = f" {_short(str(error.filename))!r}" if error.filename is not None else ""
+    return f"the system refused the file{name}: {what}. Fix: check the path"
+
+
+def _short(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else f"{text[:most - 1]}…"
 
 
 def check_expression(text: str) -> str:
@@ -59,6 +125,53 @@ def check_expression(text: str) -> str:
         fail(f"unknown option {text.split('=')[0]!r}; see --help (an expression cannot "
              "start with '--')")
     return text
+
+
+def function_options(command: F) -> F:
+    """``--wrt`` and ``--const``: which names are the variables, and which are fixed first.
+
+    Every command that reads a function takes them (grad, hessian, graph, descend, lr,
+    critical, plot), so the notes' C(w, b) with data x = 1, y = 1 is
+    ``--wrt w,b --const x=1,y=1`` everywhere.
+    """
+    command = click.option("--const", "constants", metavar="NAME=VALUE,...",
+                           help="Fix names to values first, e.g. x=1,y=1.")(command)
+    return click.option("--wrt", metavar="NAMES",
+                        help="The variables, in this order (comma-separated); other names "
+                        "are parameters, e.g. w,b.")(command)
+
+
+def prepare(expr: str, wrt: str | None = None, constants: str | None = None,
+            degrees: bool = False) -> Any:
+    """The command's function: EXPR parsed, --const fixed, then --wrt chosen."""
+    from gradwise.language.expressions import parse
+
+    return parse(check_expression(expr), degrees=degrees, wrt=wrt or None,
+                 constants=constants or None)
+
+
+def require_values(f: Any, given: str | None = None, option: str | None = None) -> None:
+    """Refuse, before any work, a parameter that neither --const nor ``option`` gives a value.
+
+    Args:
+        f: the prepared function.
+        given: the text of ``option`` (``"w=3,a=1"``), whose names may fix parameters.
+        option: the option that may also give them (``"--start"``), named in the fix.
+    """
+    from gradwise.language.expressions import parse_assignments
+
+    named = set(parse_assignments(given, degrees=f.degrees)) if given else set()
+    missing = [p.name for p in f.parameters if p.name not in named]
+    if not missing:
+        return
+    plural = len(missing) > 1
+    values = ",".join(f"{n}=..." for n in missing)
+    also = f" (or in {option})" if option else ""
+    them, value, variable = ("them", "values", "variables") if plural else \
+        ("it", "a value", "a variable")
+    fail(problem(f"{f.text!r} has the parameter{'s' * plural} {', '.join(missing)} without "
+                 f"a value", fix=f"give {them} {value} with --const {values}{also}, or make "
+                 f"{them} {variable} with --wrt"))
 
 
 def emit_json(document: dict[str, Any]) -> None:

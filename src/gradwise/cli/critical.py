@@ -6,12 +6,20 @@ from typing import Any
 
 import click
 
-from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
+from gradwise.cli._common import (
+    EXPRESSION_SETTINGS,
+    emit_json,
+    function_options,
+    handle_errors,
+    prepare,
+    require_values,
+)
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option_for, write_plot
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)
 @click.argument("expr")
+@function_options
 @click.option("--within", metavar="NAME=LOW:HIGH,...",
               help="Search this box, list only points in it, and give f's global minimum and "
               "maximum over it (boundary included), e.g. x=-5:5,y=-pi:pi.")
@@ -23,8 +31,8 @@ from gradwise.cli.plot import STILL, check_plot_variables, plot_option_for, writ
                  "curve or contours of EXPR (over the --within box) into FILE: .png, .svg, "
                  ".pdf, or .html (interactive).")
 @handle_errors
-def critical(expr: str, within: str | None, budget: float, as_json: bool,
-             plot_path: str | None) -> None:
+def critical(expr: str, wrt: str | None, constants: str | None, within: str | None,
+             budget: float, as_json: bool, plot_path: str | None) -> None:
     """Every point of EXPR where ∇f = 0, classified (minimum, maximum, saddle, ...).
 
     With --within, the list is proven complete in the box by interval arithmetic where the
@@ -37,16 +45,16 @@ def critical(expr: str, within: str | None, budget: float, as_json: bool,
       gradwise critical "(x^2 + y - 11)^2 + (x + y^2 - 7)^2" --within x=-5:5,y=-5:5
       gradwise critical "cos(z)" --within z=-7:7 --json
       gradwise critical "x^3 - 3x + y^2 - 2y" --plot critical.png
+      gradwise critical "a x^2 + b x" --wrt x --const a=1,b=-2
     """
-    text = check_expression(expr)
+    f = prepare(expr, wrt, constants)
+    require_values(f)
     if plot_path:
-        from gradwise.language.expressions import parse
-
-        check_plot_variables(plot_path, parse(text))
+        check_plot_variables(plot_path, f)
     from gradwise.critical.extrema import points_and_extrema
     from gradwise.documents import critical_document
 
-    result, extremes = points_and_extrema(text, within, budget)
+    result, extremes = points_and_extrema(f, within, budget)
     if as_json:
         emit_json(critical_document(result, extremes))
     else:

@@ -10,16 +10,18 @@ import click
 
 from gradwise.cli._common import (
     EXPRESSION_SETTINGS,
-    check_expression,
     emit_json,
+    function_options,
     handle_errors,
+    prepare,
+    require_values,
     write_atomically,
 )
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
+from gradwise.cli.words import cli_words
 from gradwise.descent.optimizers import METHODS
 from gradwise.documents import descent_document, lr_document
 from gradwise.errors import InputError
-from gradwise.language.expressions import parse
 
 TABLE_HEAD = 10  # a long run shows its first points, '⋮', and its last ones
 TABLE_TAIL = 5
@@ -56,6 +58,7 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
 @click.argument("expr")
 @click.option("--start", required=True, metavar="NAME=VALUE,...",
               help="Where to start, e.g. w=3 or x=-1.2,y=1 (may also fix parameters).")
+@function_options
 @click.option("--lr", "--eta", "--learning-rate", "learning_rate", default="0.1",
               show_default=True, metavar="η", help="The learning rate η > 0 (1/10 is exact).")
 @click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
@@ -71,40 +74,48 @@ fastest (1/λ), near its edge, on it (a cycle, in a quadratic) and past it (dive
               "noise (gd, momentum, nesterov on rational functions).")
 @click.option("--explain", is_flag=True, help="Write each step as the notes do.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file.")
+@click.option("--csv", "csv_path", metavar="FILE", help="Write every step to a CSV file "
+              "('-': print it instead of the table).")
 @hyper_options
 @plot_option
 @handle_errors
-def descend(expr: str, start: str, learning_rate: str, max_steps: int, tol: float, method: str,
-            schedule: str | None, line_search: bool, ascent: bool, exact: bool, explain: bool,
-            as_json: bool, csv_path: str | None, plot_path: str | None,
-            **hyper: float | None) -> None:
+def descend(expr: str, start: str, wrt: str | None, constants: str | None, learning_rate: str,
+            max_steps: int, tol: float, method: str, schedule: str | None, line_search: bool,
+            ascent: bool, exact: bool, explain: bool, as_json: bool, csv_path: str | None,
+            plot_path: str | None, **hyper: float | None) -> None:
     """Gradient descent (or ascent) on EXPR, step by step, with a diagnosis.
 
     \b
     Examples:
       gradwise descend "(1 - w)^2" --start w=3 --lr 0.1 --exact --explain
       gradwise descend "(1 - w)^2" --start w=3 --lr 1 --ascent --steps 1
-      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \
+      gradwise descend "f(x, y) = (1 - x)^2 + 100(y - x^2)^2" --start x=-1.2,y=1 \\
         --method adam --lr 0.02
       gradwise descend "x^2 + 3y^2" --start x=2,y=1 --lr 0.3 --plot run.gif
+      gradwise descend "(y - (w x + b))^2" --wrt w,b --const x=1,y=1 --start w=3,b=0
 
     --plot draws the run: in one variable the curve, tangents and steps; in two the
     contours and the path; in more, f and |∇f| per step (.png, .svg, .pdf only).
     """
     from gradwise.descent.run import maximize, minimize
 
-    f = parse(check_expression(expr))
+    if csv_path == "-" and as_json:
+        raise InputError("--csv - and --json both print to stdout. Fix: give --csv a file "
+                         "name, or drop one of them")
+    f = prepare(expr, wrt, constants)
+    require_values(f, start, "--start")
     if plot_path:
         check_plot_variables(plot_path, f, progress=True)
     run = maximize if ascent else minimize
     result = run(f, start, learning_rate, method, max_steps=max_steps, tol=tol, exact=exact,
                  schedule=schedule, line_search=line_search, **chosen_hyper(hyper))
-    if csv_path:
+    if csv_path == "-":  # the steps on stdout, for a pipe, instead of the usual text
+        click.echo(_csv_text(result), nl=False)
+    elif csv_path:
         write_atomically(csv_path, _csv_text(result))
     if as_json:
         emit_json(descent_document(result))
-    else:
+    elif csv_path != "-":
         _print_run(result, explain)
     if plot_path:
         write_plot(plot_path, result)
@@ -146,7 +157,7 @@ def _print_run(result: Any, explain: bool) -> None:
     click.secho(f"{result.message}; {trace.n_steps} steps; at {end}, "
                 f"{f.name} = {number_text(result.value)}", fg=color, bold=True)
     for finding in result.findings:
-        click.echo(f"  {finding}")
+        click.echo(f"  {cli_words(str(finding))}")
     reached = result.reached()
     if reached is not None:
         click.echo(f"reached: a {reached.kind} at {reached.coordinates}, "
@@ -178,6 +189,7 @@ def _print_table(result: Any) -> None:
 @click.command(context_settings=EXPRESSION_SETTINGS)
 @click.argument("expr")
 @click.option("--start", required=True, metavar="NAME=VALUE,...", help="Where descent starts.")
+@function_options
 @click.option("--sweep", "sweep_spec", metavar="FROM:TO:COUNT",
               help="Also run COUNT learning rates from FROM to TO at once, e.g. 0.01:2:50.")
 @click.option("--steps", "max_steps", type=int, default=1000, show_default=True,
@@ -193,8 +205,9 @@ def _print_table(result: Any) -> None:
                  f"{PANELS} of its rates evenly spaced from FROM to TO (both ends included); "
                  "else η = " + ", ".join(f"{x:g}" for x in FACTORS) + " × 2/λ.")
 @handle_errors
-def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float, ascent: bool,
-       method: str, as_json: bool, plot_path: str | None, **hyper: float | None) -> None:
+def lr(expr: str, start: str, wrt: str | None, constants: str | None, sweep_spec: str | None,
+       max_steps: int, tol: float, ascent: bool, method: str, as_json: bool,
+       plot_path: str | None, **hyper: float | None) -> None:
     """Which learning rate? The stable range 0 < η < 2/λ from the curvature λ.
 
     \b
@@ -206,7 +219,8 @@ def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float
     """
     from gradwise.descent.advice import advise_learning_rate, parse_range, sweep
 
-    f = parse(check_expression(expr))
+    f = prepare(expr, wrt, constants)
+    require_values(f, start, "--start")
     if plot_path:
         check_plot_variables(plot_path, f)
     advice = advise_learning_rate(f, start, ascent=ascent, method=method,
@@ -219,7 +233,7 @@ def lr(expr: str, start: str, sweep_spec: str | None, max_steps: int, tol: float
         emit_json(lr_document(advice, rows))
     else:
         click.echo(str(f))
-        click.secho(str(advice), bold=True)
+        click.secho(cli_words(str(advice)), bold=True)
         if rows is not None:
             _print_sweep(rows)
     if plot_path:

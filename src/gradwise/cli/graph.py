@@ -13,10 +13,12 @@ from gradwise.cli._common import (
     handle_errors,
     write_atomically,
 )
-from gradwise.cli.plot import plot_option_for, save
+from gradwise.cli.plot import NEEDS, plot_option_for, save
 from gradwise.errors import GradwiseError
 
 FORMATS = ("svg", "png", "pdf", "html", "dot")
+GRAPH_NEEDS = {**NEEDS, "html": ("matplotlib",), "dot": ()}
+"""The graph's page holds matplotlib's SVG; DOT is plain text."""
 
 
 @click.command(context_settings=EXPRESSION_SETTINGS)
@@ -37,7 +39,8 @@ FORMATS = ("svg", "png", "pdf", "html", "dot")
               help="Mark the path of ∂f/∂VARIABLE, from its leaf to the output.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @plot_option_for(*FORMATS, description="Also draw the graph into FILE: .svg, .png, .pdf, "
-                 ".html (click a node for its chain-rule line) or .dot (Graphviz).")
+                 ".html (click a node for its chain-rule line) or .dot (Graphviz).",
+                 needs=GRAPH_NEEDS)
 @handle_errors
 def graph(expr: str, point: str, wrt: str | None, constants: str | None, degrees: bool,
           names: tuple[str, ...], explain: tuple[str, ...], highlight: str | None,
@@ -71,8 +74,9 @@ def graph(expr: str, point: str, wrt: str | None, constants: str | None, degrees
 
 def _print_graph(g, path: frozenset[int], shown: list) -> None:
     from gradwise.calculus.graph_text import table
+    from gradwise.language.notation import show
 
-    where = ", ".join(f"{s.name} = {v}" for s, v in g.point.items())
+    where = ", ".join(f"{s.name} = {show(v)}" for s, v in g.point.items())
     click.echo(f"{g.function}  at {where}")
     click.echo(table(g, path))
     click.secho("backward pass:", bold=True)

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from gradwise.cli._common import emit_json, handle_errors, write_atomically
+from gradwise.cli._common import FileName, emit_json, handle_errors, write_atomically
 from gradwise.cli.plot import STILL, plot_option_for, write_plot
+from gradwise.cli.words import cli_words
 from gradwise.neuron.settings import DEFAULTS
 
 PROGRESS_AFTER_S = 0.5
@@ -19,7 +20,7 @@ PROGRESS_AFTER_S = 0.5
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", type=click.Path())
+@click.argument("file", type=FileName())
 @click.option("--target", required=True, help="The column to predict, y.")
 @click.option("--features", metavar="A,B,...", help="Feature columns in order (default: all "
               "but the target).")
@@ -54,7 +55,7 @@ PROGRESS_AFTER_S = 0.5
               "chunk: mini-batches never cross one, and each is shuffled on its own.")
 @click.option("--stream", is_flag=True, help="The same as --engine stream.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-@click.option("--save", type=click.Path(dir_okay=False), help="Write the model here (JSON).")
+@click.option("--save", type=FileName(dir_okay=False), help="Write the model here (JSON).")
 @plot_option_for(*STILL, description="Also draw the cost per epoch into FILE (.png, .svg or "
                  ".pdf); with one feature and --engine memory also the data with the fitted "
                  "curve and C(w, b) with the training path.")
@@ -76,9 +77,11 @@ def train(file: str, target: str, features: str | None, activation: str, cost: s
       gradwise train notes.csv --target y --no-standardize --no-intercept --start 3,0 --epochs 1
     """
     from gradwise.documents import train_document
+    from gradwise.errors import whole_number
     from gradwise.neuron.api import train_model
     from gradwise.neuron.settings import Settings, resolve_activation
 
+    whole_number(max_epochs, "--epochs", 1, fix="--epochs 100")  # 0 would train nothing
     names = [n.strip() for n in features.split(",")] if features else None
     settings = Settings(activation=resolve_activation(activation), cost=cost,  # type: ignore
                         learning_rate=learning_rate, max_epochs=max_epochs,
@@ -190,13 +193,13 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
                         for k, v in document["metrics"].items())
     click.echo(f"on the training data: {metrics}")
     for message, code in zip(document["messages"], document["findings"], strict=True):
-        click.secho(f"{code}: {message}", fg="yellow")
+        click.secho(f"{code}: {cli_words(message)}", fg="yellow")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("model_path", metavar="MODEL", type=click.Path(dir_okay=False))
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the predictions here "
+@click.argument("model_path", metavar="MODEL", type=FileName(dir_okay=False))
+@click.argument("file", type=FileName(dir_okay=False))
+@click.option("--out", type=FileName(dir_okay=False), help="Write the predictions here "
               "(CSV) instead of printing them.")
 @handle_errors
 def predict(model_path: str, file: str, out: str | None) -> None:

@@ -1,9 +1,12 @@
 """``gradwise plot``, and ``--plot FILE`` for the other commands: pictures written to files.
 
 The format comes from the file's extension: ``png``, ``svg``, ``pdf`` (a picture), ``gif``
-or ``mp4`` (an animation of a descent; mp4 needs ffmpeg) and ``html`` (an interactive,
-self-contained page). Every file is written whole or not at all: a temporary file beside
-it, then a rename. matplotlib loads only when a picture is drawn.
+or ``mp4`` (an animation of a descent; mp4 with the ffmpeg that the ``imageio-ffmpeg`` wheel
+of the ``plot`` extra ships, or one on PATH) and ``html`` (an interactive, self-contained
+page). Each command draws only some of them (``plot_option_for``), and its help lists
+exactly those. Every file is written whole or not at all: a temporary file beside it, then
+a rename. matplotlib loads only when a picture is drawn; whether the packages a format needs
+are installed is checked before any work.
 
 A command gains ``--plot`` in two lines::
 
@@ -15,8 +18,12 @@ A command gains ``--plot`` in two lines::
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
-from collections.abc import Callable, Sequence
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,15 +31,18 @@ import click
 
 from gradwise.cli._common import (
     EXPRESSION_SETTINGS,
-    check_expression,
     fail,
+    function_options,
     handle_errors,
+    prepare,
     replacing,
+    require_values,
+    usable_path,
 )
 from gradwise.errors import GradwiseError, InputError
 
 __all__ = ["plot", "plot_option", "plot_option_for", "write_plot", "save", "check_plot_path",
-           "check_plot_variables", "FORMATS", "STILL"]
+           "check_plot_variables", "ffmpeg_path", "FORMATS", "STILL", "FUNCTION", "NEEDS"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,24 +53,34 @@ FORMATS = {"png": "picture", "svg": "picture", "pdf": "picture", "gif": "animati
 STILL = ("png", "svg", "pdf")
 """The formats of a still picture, the only ones for runs compared side by side."""
 
+FUNCTION = (*STILL, "html")
+"""What a function, its gradient or its critical points are drawn as (no animation)."""
+
+NEEDS = {"png": ("matplotlib",), "svg": ("matplotlib",), "pdf": ("matplotlib",),
+         "gif": ("matplotlib", "PIL"), "mp4": ("matplotlib",), "html": ("plotly",)}
+"""The modules each format is drawn with (Plotly pages need no matplotlib), all in the
+``plot`` extra."""
+
 DPI = 120
 FPS = 6
 
 
 def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
-                    what: str = "this picture") -> str:
+                    what: str = "this picture",
+                    needs: Mapping[str, Sequence[str]] = NEEDS) -> str:
     """The format named by ``path``'s extension, after checking the file can be written.
 
     Args:
         path: the file to write.
         formats: the extensions allowed (by default every one in ``FORMATS``).
         what: what is drawn, for the message when a known format is not allowed.
+        needs: extension -> the modules it is drawn with, which must be installed.
 
     Raises:
-        InputError: an unknown or disallowed extension, a missing folder, a directory, or
-            mp4 without ffmpeg.
+        InputError: an unknown or disallowed extension, a missing folder, a directory, a
+            module the format needs that is not installed, or mp4 without ffmpeg.
     """
-    target = Path(path)
+    target = usable_path(str(path))
     if target.is_dir():
         raise InputError(f"{str(target)!r} is a directory. Fix: give a file name such as "
                          f"{str(target / 'picture.png')!r}")
@@ -73,10 +93,34 @@ def check_plot_path(path: str | Path, formats: Sequence[str] = tuple(FORMATS),
                          f"name in {_listing(formats)}")
     if not target.parent.exists():
         raise InputError(f"the folder {str(target.parent)!r} does not exist. Fix: create it first")
-    if extension == "mp4" and shutil.which("ffmpeg") is None:
-        raise InputError("an .mp4 needs ffmpeg, which is not on PATH. Fix: install ffmpeg or "
-                         "write a .gif instead")
+    _check_installed(extension, needs.get(extension, ()))
     return extension
+
+
+def _check_installed(extension: str, modules: Sequence[str]) -> None:
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        names = " and ".join({"PIL": "Pillow"}.get(m, m) for m in missing)
+        verb = "is" if len(missing) == 1 else "are"
+        raise InputError(f"a .{extension} is drawn with {names}, which {verb} not installed. "
+                         "Fix: pip install 'gradwise[plot]'")
+    if extension == "mp4" and ffmpeg_path() is None:
+        raise InputError("an .mp4 needs ffmpeg: neither the imageio-ffmpeg package nor an "
+                         "ffmpeg on PATH was found. Fix: pip install 'gradwise[plot]', or "
+                         "write a .gif instead")
+
+
+def ffmpeg_path() -> str | None:
+    """The ffmpeg to write .mp4 with: the one on PATH, else the imageio-ffmpeg wheel's."""
+    found = shutil.which("ffmpeg")
+    if found is not None or importlib.util.find_spec("imageio_ffmpeg") is None:
+        return found
+    import imageio_ffmpeg
+
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError:  # a platform the wheel ships no binary for
+        return None
 
 
 def check_plot_variables(path: str | Path, f: Any, *, progress: bool = False) -> None:
@@ -99,31 +143,35 @@ def check_plot_variables(path: str | Path, f: Any, *, progress: bool = False) ->
 
 
 def plot_option(command: F) -> F:
-    """Add ``--plot FILE`` (passed as ``plot_path``), refusing a bad path before any work."""
-    return plot_option_for(*FORMATS)(command)
+    """Add ``--plot FILE`` (passed as ``plot_path``) for a descent: every format, animations
+    included; a bad path is refused before any work."""
+    return plot_option_for(*FORMATS, description="Also draw the run into FILE: .png, .svg, "
+                           ".pdf, .gif or .mp4 (an animation of the descent), or .html "
+                           "(interactive).")(command)
 
 
-def plot_option_for(*extensions: str, description: str | None = None) -> Callable[[F], F]:
+def plot_option_for(*extensions: str, description: str | None = None,
+                    needs: Mapping[str, Sequence[str]] = NEEDS) -> Callable[[F], F]:
     """``--plot FILE`` for a command that draws only these formats, e.g. ``*STILL``.
 
     Args:
         *extensions: the formats the command can draw; any other is refused before any
-            work, naming the ones it can.
+            work, naming the ones it can. The help must name exactly these (a test checks).
         description: the option's help text (by default, the formats).
+        needs: extension -> the modules it is drawn with (checked before any work).
     """
 
     def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value is not None:
             try:
-                check_plot_path(value, extensions, what=f"{ctx.info_name}'s picture")
+                check_plot_path(value, extensions, what=f"{ctx.info_name}'s picture",
+                                needs=needs)
             except InputError as error:
                 fail(str(error))
         return value
 
     if description is None:
-        description = "Also draw a picture into FILE: .png, .svg, .pdf, .gif or .mp4 (an " \
-            "animation of a descent), or .html (interactive)." if set(extensions) == \
-            set(FORMATS) else f"Also draw a picture into FILE: {_listing(extensions)}."
+        description = f"Also draw a picture into FILE: {_listing(extensions)}."
 
     def decorate(command: F) -> F:
         return click.option("--plot", "plot_path", metavar="FILE", callback=check,
@@ -153,11 +201,25 @@ def write_plot(path: str | Path, subject: Any, **options: Any) -> None:
     """
     extension = check_plot_path(path)
     try:
-        picture = _draw(subject, FORMATS[extension], options)
-        save(picture, path)
+        with quietly():
+            picture = _draw(subject, FORMATS[extension], options)
+            save(picture, path)
     except ModuleNotFoundError as error:
         raise GradwiseError(str(error)) from None
     click.secho(f"picture written to {path}", dim=True, err=True)
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Draw without NumPy's overflow warnings (a function near 1e308 overflows while its axes
+    are scaled) or matplotlib's note that a long title left no room to lay the figure out:
+    the picture shows what can be shown, and a command prints results, not warnings."""
+    import numpy as np
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.filterwarnings("ignore", message="constrained_layout not applied")
+        yield
 
 
 def _listing(extensions: Sequence[str]) -> str:
@@ -186,15 +248,62 @@ def _write(picture: Any, path: str, extension: str) -> None:
         if not is_animation:
             raise InputError(f"a .{extension} is an animation, and only a descent is animated; "
                              "write .png, .svg, .pdf or .html for this picture")
-        from matplotlib.animation import FFMpegWriter, PillowWriter
-
-        writer = PillowWriter(fps=FPS) if extension == "gif" else FFMpegWriter(fps=FPS)
-        picture.save(path, writer=writer, dpi=DPI)
+        _write_animation(picture, path, extension)
         return
     if is_animation:
         raise InputError(f"an animation cannot be written as .{extension}. Fix: use .gif or .mp4")
+    from gradwise.plotting.style import settle_legends
+
     figure = getattr(picture, "figure", picture)
+    settle_legends(figure)  # laid out at last: each legend where it covers no data
     figure.savefig(path, format=extension, dpi=DPI)
+
+
+def _write_animation(animation: Any, path: str, extension: str, console: Any = None) -> None:
+    """A .gif (Pillow) or .mp4 (ffmpeg), frame by frame, with a progress bar when slow."""
+    import matplotlib
+    from matplotlib.animation import FFMpegWriter, PillowWriter
+
+    writer = PillowWriter(fps=FPS) if extension == "gif" else FFMpegWriter(fps=FPS)
+    # FFMpegWriter runs rcParams' ffmpeg: point it at the one found, for this save only
+    settings: Any = {} if extension == "gif" else {"animation.ffmpeg_path": ffmpeg_path()}
+    with matplotlib.rc_context(settings), FrameBar(console) as bar:
+        animation.save(path, writer=writer, dpi=DPI, progress_callback=bar.update)
+
+
+class FrameBar:
+    """A Rich progress bar of the frames written, on stderr, shown only after ``AFTER_S``
+    and only on a terminal (a short animation, a pipe or a test stays quiet)."""
+
+    AFTER_S = 0.5
+
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(stderr=True)
+        self.began = time.monotonic()
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> FrameBar:
+        return self
+
+    def update(self, frame: int, total: int) -> None:
+        """Matplotlib's progress_callback: ``frame`` (0-based) of ``total`` is being drawn."""
+        if self.progress is None and self.console.is_terminal and \
+                time.monotonic() - self.began >= self.AFTER_S:
+            from rich.progress import MofNCompleteColumn, Progress
+
+            self.progress = Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                                     console=self.console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("drawing frames", total=total)
+        if self.progress is not None:
+            self.progress.update(self.task, completed=frame + 1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _draw(subject: Any, kind: str, options: dict[str, Any]) -> Any:
@@ -253,12 +362,12 @@ def _still(plotting: Any, subject: Any, options: dict[str, Any]) -> Any:
 @click.option("--arrows", type=click.Choice(["auto", "gradient", "direction", "none"]),
               default="auto", show_default=True,
               help="∇f on a grid (2-D): true vectors, unit directions, or none.")
-@click.option("--const", "constants", metavar="NAME=VALUE,...",
-              help="Fix names to values first, e.g. y=1,b=0.")
+@function_options
 @click.option("--degrees", is_flag=True, help="Read trigonometric arguments in degrees.")
 @handle_errors
 def plot(expr: str, output: str, within: str | None, point: str | None, find_critical: bool,
-         surface: bool, arrows: str, constants: str | None, degrees: bool) -> None:
+         surface: bool, arrows: str, wrt: str | None, constants: str | None,
+         degrees: bool) -> None:
     """Draw EXPR alone: a curve with its tangent, or contours with ∇f arrows uphill.
 
     \b
@@ -268,10 +377,9 @@ def plot(expr: str, output: str, within: str | None, point: str | None, find_cri
       gradwise plot "x^2 - y^2" --surface -o saddle.svg
       gradwise plot "x^2 + y^2" -o bowl.html
     """
-    from gradwise.language.expressions import parse
-
-    check_plot_path(output)
-    f = parse(check_expression(expr), degrees=degrees, constants=constants)
+    check_plot_path(output, FUNCTION, "a function alone (only a descent is animated)")
+    f = prepare(expr, wrt, constants, degrees)
+    require_values(f, point, "--at")
     critical = None
     if find_critical:
         from gradwise.critical.search import critical_points

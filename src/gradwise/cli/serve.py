@@ -10,6 +10,12 @@ import click
 from gradwise.cli._common import fail
 
 
+def _finite(value: float) -> float:
+    if value != value:  # NaN passes FloatRange's comparisons
+        fail(f"--timeout must be a number of seconds from 0.1 to 600; received {value!r}")
+    return value
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 127.0.0.1 keeps the playground on this machine.")
@@ -18,6 +24,7 @@ from gradwise.cli._common import fail
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Sandboxed worker processes [default: 4 per CPU, 8 to 16].")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True,
+              callback=lambda ctx, param, value: _finite(value),
               help="Wall-clock seconds one computation may take.")
 def serve(host: str, port: int, workers: int | None, timeout: float) -> None:
     """Serve the playground: a page for gradients and descent, and a JSON API under /api/.

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import sympy
 
-from gradwise.calculus.gradients import as_expression
 from gradwise.critical.bounds import Bound, bound_by_faces, global_bound
 from gradwise.critical.listing import identify
 from gradwise.critical.points import CriticalPoints, finite_or_none
 from gradwise.critical.search import (
     Plan,
     Work,
+    _with_variables,
     check_budget,
     critical_points,
     investigate,
@@ -116,7 +116,7 @@ def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: flo
     """
     started = time.monotonic()
     check_budget(budget)
-    expression = as_expression(f)
+    expression = _with_variables(f)
     box = parse_box(within, expression)
     found: dict[str, Bound] = {}
     work = investigate(expression, box, Plan(started, float(budget), ZEROS),

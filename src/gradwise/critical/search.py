@@ -90,7 +90,8 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
         is not complete, exactly what remains (``undecided``, ``flat``, the note).
 
     Raises:
-        InputError: the budget is not a positive number, or the box is malformed.
+        InputError: the budget is not a positive number, the box is malformed, or f has
+            parameters without values.
 
     Example:
         >>> result = critical_points("x^3 + x y - 3y^2")
@@ -120,6 +121,13 @@ def _with_variables(f: Expression | str) -> Expression:
     expression = as_expression(f)
     if not expression.variables:
         raise InputError(f"{expression.text!r} has no variables, so it has no critical points")
+    if expression.parameters:
+        names = ", ".join(p.name for p in expression.parameters)
+        raise InputError(problem(f"the critical points of {expression.text!r} depend on its "
+                                 f"parameters {names}, which have no values",
+                                 fix=f"fix them first, e.g. parse(text, constants="
+                                 f"'{expression.parameters[0].name}=1'), or make them "
+                                 "variables with wrt="))
     return expression
 
 

@@ -22,7 +22,8 @@ from gradwise.descent.trace import Finding, Trace
 from gradwise.language.numbers import float_text
 
 __all__ = ["CODES", "CHECKS", "diagnose", "overshoot", "oscillation", "cycle", "divergence",
-           "unbounded", "vanishing_gradient", "slow", "saddle", "rising", "overshoots"]
+           "unbounded", "vanishing_gradient", "stalled", "slow", "saddle", "rising",
+           "overshoots"]
 
 CODES: dict[str, str] = {
     "divergence": "the value and the gradient grow geometrically: η is too large",
@@ -32,6 +33,7 @@ CODES: dict[str, str] = {
     "vanishing_gradient": "the gradient was tiny far from any stationary point (a plateau)",
     "overshoot": "a step jumped past the optimum along its direction (the slope flipped sign)",
     "oscillation": "the steps kept jumping back and forth while still converging",
+    "stalled": "the schedule shrank η until the steps no longer moved the point, far from tol",
     "slow": "max_steps ran out while the run was still making steady progress",
     "rising": "the value ended worse than it started",
 }
@@ -45,6 +47,11 @@ TINY_GRADIENT = 1e-2  # |∇f| below this counts as tiny (absolute, as deep-lear
 BLOCK = 8192  # points per block where a check would make many full-length temporaries
 UNBOUNDED_STRETCH = 10  # steps running in which the objective fell as |∇f| grew ...
 UNBOUNDED_DROP = 1e3  # ... ending this many times (1 + |start|) below the start
+STALL_DECAY = 1e-3  # η_k at most this fraction of η_0 ...
+STALL_MOVE = 1e-10  # ... and the last step moving the point by less than this of its scale
+FLAT_STEPS = 20  # a flattening slope is judged on runs of at least this many steps ...
+FLAT_RATE = 0.9  # ... where the curvature shrank (in log) nearly as fast as the slope
+FLAT_KEPT = 0.95  # ... and the Newton distance slope/curvature kept this much of its size
 
 
 def diagnose(trace: Trace) -> tuple[Finding, ...]:
@@ -52,11 +59,17 @@ def diagnose(trace: Trace) -> tuple[Finding, ...]:
     without ``divergence``."""
     found = [finding for check in CHECKS if (finding := check(trace)) is not None]
     codes = {f.code for f in found}
-    if "unbounded" in codes:  # no η is to blame, and no plateau or patience would help
-        found = [f for f in found
-                 if f.code not in ("divergence", "rising", "vanishing_gradient", "slow")]
+    if "unbounded" in codes:  # no η is to blame, and no patience would help
+        norms = _view(trace).norms
+        # a run away with |∇f| growing has no plateau to speak of; one sliding down a slope
+        # that flattens out (σ(w)² going left) may well have started on one
+        beside = ("divergence", "rising", "slow") if norms[-1] < norms[0] else \
+            ("divergence", "rising", "vanishing_gradient", "slow")
+        found = [f for f in found if f.code not in beside]
     elif "divergence" in codes:  # a blow-up explains rises and steep |∇f|
         found = [f for f in found if f.code not in ("rising", "vanishing_gradient")]
+    if "stalled" in codes:  # more steps would not help: the schedule is to blame
+        found = [f for f in found if f.code not in ("slow", "vanishing_gradient")]
     return tuple(found)
 
 
@@ -135,6 +148,15 @@ def unbounded(trace: Trace) -> Finding | None:
     objective, norms = view.objective, view.norms
     if not objective[-1] < objective[0]:
         return None
+    if trace.status == "max_steps" and _flattening(trace, view):
+        way = "decreases" if trace.ascent is False else "increases"
+        return Finding("unbounded", f"f {way} without bound along this run (from "
+                       f"{_num(trace.values[0])} to {_num(trace.values[-1])}): the slope and "
+                       "the curvature ahead shrank together, so the minimum they promise stays "
+                       "as far away as ever; f has no "
+                       f"{_optimum(trace)} that way, it only approaches a limit as the point "
+                       "runs off to infinity; no η or number of steps changes that: start "
+                       "elsewhere", trace.n_steps // 2)
     tail = min(len(objective) - 1, UNBOUNDED_STRETCH)
     falling = tail >= UNBOUNDED_STRETCH and bool(
         np.all(np.diff(objective[-tail - 1:]) < 0) and np.all(np.diff(norms[-tail - 1:]) > 0))
@@ -149,6 +171,55 @@ def unbounded(trace: Trace) -> Finding | None:
                    f"×{rate:.3g} a step, so no {_optimum(trace)} lies this way (a saddle's "
                    f"{'uphill' if trace.ascent else 'downhill'} direction, or f unbounded); no η "
                    "changes that: start elsewhere", first)
+
+
+def _flattening(trace: Trace, view: _View) -> bool:
+    """Through the second half of the run f fell every step without overshooting, and in each
+    of its two quarters the curvature along the path shrank as fast as the slope (log c /
+    log |slope| ≥ ``FLAT_RATE``) while the Newton distance slope/c ahead did not shrink (it
+    kept ≥ ``FLAT_KEPT`` of its size).
+
+    Near a minimum the curvature settles to λ > 0 and the Newton distance shrinks to 0, as
+    slowly as a small η makes it (rate 0); on exp(x) going left both are e^x and 1: the run
+    slides towards a limit at infinity. Both quarters must show it, so a quadratic whose
+    steep direction has just died out (the curvature along the path falling once, from the
+    steep eigenvalue to the shallow one) is not taken for it.
+    """
+    n = trace.n_steps
+    if n < FLAT_STEPS or len(view.flips) and view.flips[-1] >= n // 2:
+        return False
+    if not np.all(np.diff(view.objective[n // 2:]) < 0):
+        return False
+    slope, bend = _along_path(trace, view, slice(n // 2, n))
+    if not (np.all(np.isfinite(bend)) and np.all(bend > 0) and np.all(slope > 0)):
+        return False
+    quarter = len(slope) // 2
+    return all(_flattens(slope[part], bend[part])
+               for part in (slice(0, quarter), slice(quarter, None)))
+
+
+def _along_path(trace: Trace, view: _View, steps: slice) -> tuple[np.ndarray, np.ndarray]:
+    """For each step k: the objective's downhill slope along Δ_k at x_k, and the curvature
+    along Δ_k from the change of the gradient over the step."""
+    moves = [(x[1:] - x[:-1])[steps] for x in view.points]
+    slopes = [trace.sign * g for g in view.gradients]
+    length2 = sum(d ** 2 for d in moves)
+    with np.errstate(all="ignore"):
+        along = sum(s[:-1][steps] * d for s, d in zip(slopes, moves)) / np.sqrt(length2)
+        bend = sum((s[1:] - s[:-1])[steps] * d for s, d in zip(slopes, moves)) / length2
+    return -along, bend
+
+
+def _flattens(slope: np.ndarray, bend: np.ndarray) -> bool:
+    """The slope fell, the curvature fell at least ``FLAT_RATE`` as fast (in log), and the
+    Newton distance slope/curvature kept ``FLAT_KEPT`` of its size, first to last eighth."""
+    window = max(len(slope) // 4, 1)
+    s0, s1 = np.median(slope[:window]), np.median(slope[-window:])
+    b0, b1 = np.median(bend[:window]), np.median(bend[-window:])
+    if not s1 < 0.9 * s0:  # the slope must have fallen for a rate to mean anything
+        return False
+    rate = math.log(b1 / b0) / math.log(s1 / s0)
+    return rate >= FLAT_RATE and (s1 / b1) >= FLAT_KEPT * (s0 / b0)
 
 
 def vanishing_gradient(trace: Trace) -> Finding | None:
@@ -216,6 +287,27 @@ def slow(trace: Trace) -> Finding | None:
                    f"last {back}); allow more steps or a larger η", trace.n_steps)
 
 
+def stalled(trace: Trace) -> Finding | None:
+    """Out of steps, with η_k shrunk to ``STALL_DECAY`` of η_0 or less by the schedule, and the
+    last step η|∇f| below ``STALL_MOVE`` of the point's scale while |∇f| is still above tol:
+    the steps stopped moving the point, not the gradient."""
+    rates = np.abs(np.asarray(trace.learning_rates, dtype=float))
+    if trace.status != "max_steps" or trace.n_steps < 10 or not rates[0] > 0:
+        return None
+    view = _view(trace)
+    scale = 1 + math.hypot(*(float(x[-1]) for x in view.points))
+    last_step = float(rates[-1] * view.norms[-2])
+    if not (rates[-1] <= STALL_DECAY * rates[0] and last_step <= STALL_MOVE * scale
+            and view.norms[-1] > trace.tol):
+        return None
+    return Finding("stalled", f"the schedule shrank η from {_num(rates[0])} to "
+                   f"{_num(rates[-1])}, so the last steps moved the point by about "
+                   f"{_num(last_step)} while |∇f| = {_num(view.norms[-1])} is still above "
+                   f"tol = {_num(trace.tol)}: the steps stopped, not the gradient, and more steps "
+                   "will not help. Fix: a slower schedule (step:0.5:N with a larger N, "
+                   "exponential closer to 1) or none", trace.n_steps - 1)
+
+
 def saddle(trace: Trace) -> Finding | None:
     """Converged where the Hessian has eigenvalues of both signs."""
     eig = trace.curvature
@@ -242,8 +334,8 @@ def rising(trace: Trace) -> Finding | None:
 
 
 CHECKS: tuple[Callable[[Trace], Finding | None], ...] = (
-    divergence, unbounded, cycle, saddle, vanishing_gradient, overshoot, oscillation, slow,
-    rising)
+    divergence, unbounded, cycle, saddle, vanishing_gradient, overshoot, oscillation, stalled,
+    slow, rising)
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -119,7 +119,9 @@ def _check_defined(f: Expression, begin: tuple[Any, ...]) -> None:
         calculus.value_at(f, where)
         _gradient(f).at(where)
     except DomainError as error:
-        listed = ", ".join(f"{n}={v}" for n, v in where.items())
+        from gradwise.language.notation import show
+
+        listed = ", ".join(f"{n}={show(v)}" for n, v in where.items())
         raise DomainError(f"cannot start at ({listed}): {error}. Fix: choose another "
                           "start") from None
 

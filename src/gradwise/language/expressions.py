@@ -7,7 +7,9 @@ never reaches ``eval``, ``sympify``, ``parse_expr`` or ``lambdify``.
 
 Variables: with a signature (``f(z, w, b) = z*w + b``) the variables are the ones
 it names, in its order, and other names are parameters; without one, every name is
-a variable, in the order of first appearance in the text.
+a variable, in the order mathematicians use: alphabetical, with numbers read as numbers
+(x, y, z; x1 < x2 < x10; w_2 < w_10), whatever order they appear in. ``wrt`` fixes
+any other order, as a signature does.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ import sympy
 from gradwise.errors import InputError, ParseError, problem
 from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, is_call, symbol
 from gradwise.language._parser import Parser, Token, tokenize
+from gradwise.language.typed import Typed
 
-__all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number"]
+__all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number",
+           "natural_order"]
 
 _NAME = r"(?:[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*|[α-ωΑ-Ω](?:[0-9]+|_[A-Za-z0-9]+)?)"
 _SIGNATURE = re.compile(rf"\s*(?P<name>{_NAME})\s*\((?P<vars>[^()=]*)\)\s*=(?!=)")
@@ -41,10 +45,13 @@ class Expression:
     Attributes:
         text: the text it was parsed from.
         expr: the SymPy expression (symbols are real).
-        variables: the variables, in order: the signature's, or first appearance.
+        variables: the variables, in order: the signature's (or ``wrt``'s), else
+            alphabetical with natural numbering (:func:`natural_order`).
         name: the function's name, ``f`` unless a signature names it.
         degrees: whether trigonometric arguments are in degrees.
-        symbols: every free symbol, in order of first appearance.
+        symbols: every free symbol, in order of first appearance in the text (after a
+            signature's variables): the order the text reads in, where sums and products
+            are shown as typed (``graph``).
     """
 
     text: str
@@ -53,6 +60,8 @@ class Expression:
     name: str = "f"
     degrees: bool = False
     symbols: tuple[sympy.Symbol, ...] = field(default=())
+    typed: Typed | None = field(default=None, compare=False, repr=False)
+    """How the text was written, to print f in the order it was typed (None: SymPy's)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,7 +96,9 @@ class Expression:
         expr = self.expr.xreplace({known[n]: v for n, v in point.items()})
         keep = tuple(s for s in self.symbols if s.name not in point)
         variables = tuple(v for v in self.variables if v.name not in point)
-        return replace(self, expr=expr, variables=variables, symbols=keep)
+        typed = self.typed.with_values({known[n]: v for n, v in point.items()}) \
+            if self.typed is not None else None
+        return replace(self, expr=expr, variables=variables, symbols=keep, typed=typed)
 
     def __str__(self) -> str:
         from gradwise.language.notation import function_text
@@ -140,9 +151,12 @@ def parse(
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
                          "zero or an infinity)", text)
+    _check_real(expr, text)
     found = _appearance_order(parsed.names, expr)
-    variables = tuple(symbol(n) for n in signature) if signature else found
-    result = Expression(text, expr, variables, name, degrees, _merge(variables, found))
+    variables = tuple(symbol(n) for n in signature) if signature else natural_order(found)
+    symbols = _merge(variables, found) if signature else found
+    typed = Typed(text, parsed.tree, limits, degrees, signature)
+    result = Expression(text, expr, variables, name, degrees, symbols, typed)
     if constants is not None:
         result = result.substitute(constants)
     if wrt is not None:
@@ -243,6 +257,20 @@ def _check_nesting(ascii_text: str, text: str, max_depth: int) -> None:
                              "or powers; Limits.max_depth)", text, column)
 
 
+def _check_real(expr: sympy.Expr, text: str) -> None:
+    """Refuse a constant that is not a real number (sqrt(-1), log(-1), asin(2), (-8)^(1/3)).
+
+    The language is real, as evaluation is: sqrt(x) at x = −1 is refused there too.
+    """
+    for node in sympy.preorder_traversal(expr):
+        if not node.free_symbols and node.is_real is False:
+            value = sympy.sstr(node) + (", where I = √−1" if node.has(sympy.I) else "")
+            raise ParseError(f"the expression has a constant that is not a real number "
+                             f"({value}); gradwise works with real numbers only, as sqrt(x) "
+                             "is undefined at x = −1. Fix: write a real number (the real cube "
+                             "root of −8 is -(8^(1/3)))", text)
+
+
 def _split_signature(text: str) -> tuple[str, tuple[str, ...], str]:
     match = _SIGNATURE.match(text)
     if not match:
@@ -270,6 +298,22 @@ def _appearance_order(names: list[Token], expr: sympy.Expr) -> tuple[sympy.Symbo
     free = {s.name: s for s in expr.free_symbols}
     ordered = dict.fromkeys(str(t) for t in names if str(t) in free)
     return tuple(free[n] for n in ordered)
+
+
+def natural_order(symbols: Iterable[sympy.Symbol]) -> tuple[sympy.Symbol, ...]:
+    """Names as mathematicians order them: alphabetical, numbers read as numbers.
+
+    Example:
+        >>> [s.name for s in natural_order(sympy.symbols("y x10 x2 b x1 w_10 w_2 B"))]
+        ['b', 'B', 'w_2', 'w_10', 'x1', 'x2', 'x10', 'y']
+    """
+    return tuple(sorted(symbols, key=lambda s: _natural_key(s.name)))
+
+
+def _natural_key(name: str) -> tuple:
+    chunks = re.split(r"([0-9]+)", name)
+    folded = tuple((int(c), "") if c.isdigit() else (-1, c.casefold()) for c in chunks if c)
+    return folded, name.swapcase()  # ties (b, B): the small letter first
 
 
 # -- small helpers -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sympy.printing.str import StrPrinter
 from gradwise.language._builder import is_call
 from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.language.numbers import LONGEST, abbreviated, float_text, minus, number_length
+from gradwise.language.typed import factor_ranks, typed_sort
 
 _UNITS = ("î", "ĵ", "k̂")
 _EXPONENT = re.compile(r"[eE][-+−]?[0-9]")
@@ -28,10 +29,26 @@ _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sy
 class NotesPrinter(StrPrinter):
     """SymPy's string printer, speaking the notes' notation."""
 
-    def __init__(self, degrees: bool = False, digits: int = 6) -> None:
+    def __init__(self, degrees: bool = False, digits: int = 6, typed=None) -> None:
         super().__init__()
         self.degrees = degrees
         self.digits = digits
+        # how f's sums and products were typed (language.typed): they keep that order
+        self.orders = typed.orders() if typed is not None else None
+        self.ranks = factor_ranks(self.orders) if self.orders is not None else {}
+
+    def _terms(self, expr) -> list:
+        terms = expr.as_ordered_terms()
+        if self.orders is not None and expr in self.orders:
+            return typed_sort(terms, expr, self.orders)
+        # a derived result: descending degree, constants last
+        return _positive_first(sorted(terms, key=_descending_degree))
+
+    def _factors(self, factors) -> list:
+        ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
+        if not self.ranks:
+            return ordered
+        return sorted(ordered, key=lambda f: (not f.is_Number, self.ranks.get(f, 1 << 30)))
 
     def doprint(self, expr) -> str:
         return super().doprint(sympy.sympify(expr)) if not isinstance(expr, str) else expr
@@ -55,7 +72,7 @@ class NotesPrinter(StrPrinter):
 
     def _print_Add(self, expr, order=None) -> str:
         parts: list[str] = []
-        for term in expr.as_ordered_terms():
+        for term in self._terms(expr):
             negative = _negative(term)
             if parts:
                 parts.append(("− " if negative else "+ ") + self._print(-term if negative
@@ -89,7 +106,7 @@ class NotesPrinter(StrPrinter):
         factors = sympy.Mul.make_args(expr)
         if len(factors) == 1:
             return self._factor(factors[0])
-        ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
+        ordered = self._factors(factors)
         text, previous = "", None
         for factor in ordered:
             piece = self._factor(factor)
@@ -144,9 +161,10 @@ class NotesPrinter(StrPrinter):
     _print_absolute = _print_signum = _print_Function
 
 
-def show(expr, degrees: bool = False, digits: int = 6) -> str:
-    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``."""
-    return NotesPrinter(degrees, digits).doprint(expr)
+def show(expr, degrees: bool = False, digits: int = 6, typed=None) -> str:
+    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``; with ``typed``
+    (``Expression.typed``), its sums and products in the order they were typed."""
+    return NotesPrinter(degrees, digits, typed).doprint(expr)
 
 
 def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = False,
@@ -160,7 +178,7 @@ def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = Fa
         negative = _negative(c) and not isinstance(c, sympy.Add)
         if negative:
             text = show(-c, degrees, digits)
-        term = text + unit if _is_plain_number(c) else f"{_wrap(c, text)} {unit}"
+        term = _unit_term(c, text, unit)
         if parts:
             parts.append(("− " if negative else "+ ") + term)
         else:
@@ -190,7 +208,7 @@ def matrix_text(label: str, rows: Sequence[Sequence[str]], relation: str = "=") 
 
 
 def function_text(f) -> str:
-    return f"{f.name}({', '.join(f.names)}) = {show(f.expr, f.degrees)}"
+    return f"{f.name}({', '.join(f.names)}) = {show(f.expr, f.degrees, typed=f.typed)}"
 
 
 def gradient_text(g) -> str:
@@ -270,3 +288,45 @@ def _is_plain_number(c) -> bool:
 
 def _wrap(c, text: str) -> str:
     return f"({text})" if isinstance(c, sympy.Add) or "/" in text else text
+
+
+def _unit_term(c, text: str, unit: str) -> str:
+    """A component beside its unit vector: ``2x î``, ``(x + 1) î``; a number glued, ``4î``,
+    a fraction in brackets, ``(6/25)î`` (never read as 6/(25î)), and 1 not written: ``k̂``."""
+    if not _is_plain_number(c):
+        return f"{_wrap(c, text)} {unit}"
+    if text == "1":
+        return unit
+    return f"({text}){unit}" if "/" in text else text + unit
+
+
+def _descending_degree(term) -> int:
+    """The sort key of a term of a derived result: its degree, highest first; constants last.
+
+    The degree counts powers of names through products and sums (4x(x² + y − 11) is of degree
+    3); a function of the names (sin(x)) counts 0, as a constant factor does.
+    """
+    if not term.free_symbols:
+        return 1
+    return -_degree(term)
+
+
+def _degree(expr) -> int:
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return _degree(expr.base) * int(expr.exp)
+    if expr.is_Mul:
+        return sum(_degree(f) for f in expr.args)
+    if expr.is_Add:
+        return max(_degree(t) for t in expr.args)
+    return 0
+
+
+def _positive_first(terms: list) -> list:
+    """A sum opens with a positive term where it has one: 1 − w, not −w + 1."""
+    if terms and _negative(terms[0]):
+        for i, term in enumerate(terms):
+            if not _negative(term):
+                return [term, *terms[:i], *terms[i + 1:]]
+    return terms

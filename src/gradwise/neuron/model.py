@@ -278,7 +278,7 @@ class Errors:
                       self.binary and other.binary)
 
     def metrics(self) -> dict[str, float]:
-        """mse, mae and r2 (and accuracy for 0/1 targets)."""
+        """mse, mae and r2 (and accuracy for 0/1 targets of a probability ŷ)."""
         n = self.rows
         spread = self.target_squared - self.target * self.target / n
         result = {"mse": self.squared / n, "mae": self.absolute / n,
@@ -291,19 +291,28 @@ class Errors:
 def errors(model: Model, X: np.ndarray, y: np.ndarray) -> Errors:
     """The :class:`Errors` of the model's predictions on these rows (raw features).
 
+    Accuracy (ŷ ≥ 0.5 read as the class 1) is counted for 0/1 targets where ŷ is a
+    probability: φ = σ, or the log-loss; a regression fit (φ = z) has none.
+
     Example:
+        >>> m = Model(("x",), "y", "sigmoid", "squared_error", (1.0,), 0.0)
+        >>> errors(m, np.array([[0.0], [4.0]]), np.array([0.0, 1.0])).metrics()["accuracy"]
+        0.5
         >>> m = Model(("x",), "y", "identity", "squared_error", (1.0,), 0.0)
         >>> errors(m, np.array([[0.0], [1.0]]), np.array([0.0, 0.0])).metrics()
-        {'mse': 0.5, 'mae': 0.5, 'r2': nan, 'accuracy': 0.5}
+        {'mse': 0.5, 'mae': 0.5, 'r2': nan}
     """
     error = model.predict(X) - y
+    # accuracy reads ŷ ≥ 0.5 as the class 1: that means something only where ŷ is a probability
+    probability = model.activation == "sigmoid" or model.cost == "log_loss"
     return Errors(len(y), float(error @ error), float(np.abs(error).sum()), float(y.sum()),
                   float(y @ y), int(((error + y >= 0.5) == (y == 1.0)).sum()),
-                  bool(np.isin(y, (0.0, 1.0)).all()))
+                  probability and bool(np.isin(y, (0.0, 1.0)).all()))
 
 
 def metrics(model: Model, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets), chunk by chunk.
+    """mse, mae and r2 of the model's predictions (and accuracy for 0/1 targets where ŷ is a
+    probability), chunk by chunk.
 
     Engines fold :func:`errors` themselves; this is the same for chunks in hand.
     """

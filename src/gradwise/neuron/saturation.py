@@ -51,7 +51,8 @@ def neuron_findings(trace: Trace, sample: tuple[np.ndarray, np.ndarray], setting
     if "divergence" in found:
         found.pop("rising", None)
     if trace.status != "non_finite":  # saturation says why the gradient vanished: it wins
-        finding = saturation(trace, sample, settings.activation, settings.cost)
+        finding = saturation(trace, sample, settings.activation, settings.cost,
+                             standardized=settings.standardize)
         if finding is not None:
             found["vanishing_gradient"] = finding
     order = list(diagnostics.CODES)
@@ -59,8 +60,11 @@ def neuron_findings(trace: Trace, sample: tuple[np.ndarray, np.ndarray], setting
 
 
 def saturation(trace: Trace, sample: tuple[np.ndarray, np.ndarray], activation: Any,
-               cost: CostName) -> Finding | None:
+               cost: CostName, standardized: bool = False) -> Finding | None:
     """``vanishing_gradient`` if the activation passes on < 1/20 of the error at the start or end.
+
+    The fixes offered are those that apply: standardising only where the features are raw,
+    the log-loss only for a sigmoid trained on the squared error.
 
     Example:
         >>> from gradwise.neuron.engines.local import MemoryEngine
@@ -81,9 +85,19 @@ def saturation(trace: Trace, sample: tuple[np.ndarray, np.ndarray], activation: 
             return Finding("vanishing_gradient", f"{when} ({_where(trace, index)}), the error "
                            f"reached the weights scaled by {ratio:.3g} (mean |∂C/∂z| over mean "
                            "2|y − ŷ|): the activation is saturated, so the gradient vanishes "
-                           "and steps are tiny. Fix: standardise the features, start nearer "
-                           "w = 0, or use cost='log_loss' with a sigmoid", index)
+                           f"and steps are tiny. Fix: {_fixes(activation, cost, standardized)}",
+                           index)
     return None
+
+
+def _fixes(activation: Any, cost: CostName, standardized: bool) -> str:
+    fixes = [] if standardized else ["standardise the features"]
+    fixes.append("start nearer w = 0")
+    if activation == "sigmoid" and cost != "log_loss":
+        fixes.append("use cost='log_loss' with a sigmoid")
+    if len(fixes) == 1:
+        return fixes[0]
+    return ", ".join(fixes[:-1]) + ("," if len(fixes) > 2 else "") + f" or {fixes[-1]}"
 
 
 def _passed_on(z: np.ndarray, y: np.ndarray, activation: Any,

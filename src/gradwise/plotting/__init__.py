@@ -1,8 +1,10 @@
 """Pictures of gradwise objects: each function takes objects and returns matplotlib objects.
 
 Nothing here shows a window or writes a file: call ``figure.savefig(...)`` (or the CLI's
-``--plot FILE``). matplotlib is an optional dependency, ``pip install 'gradwise[plot]'``;
-``import gradwise`` never loads it.
+``--plot FILE``). matplotlib and Plotly are optional dependencies, ``pip install
+'gradwise[plot]'``; ``import gradwise`` never loads them. The names below load on first use
+(PEP 562), so the Plotly pictures (``interactive_figure``, ``interactive_html``) work
+without matplotlib.
 
 Example:
     >>> import gradwise
@@ -14,26 +16,38 @@ Example:
 
 from __future__ import annotations
 
-try:
-    import matplotlib  # noqa: F401
-except ModuleNotFoundError as error:  # pragma: no cover - exercised by the hint test
-    raise ModuleNotFoundError("gradwise's pictures need matplotlib: pip install "
-                              "'gradwise[plot]'", name="matplotlib") from error
+import importlib
+import importlib.util
+from typing import Any
 
-from gradwise.plotting.animate import animate_descent, frame_steps
-from gradwise.plotting.descent import plot_descent, plot_learning_rates, plot_progress, plot_result
-from gradwise.plotting.functions import plot_function, plot_surface
-from gradwise.plotting.interactive import interactive_figure, interactive_html
-from gradwise.plotting.neuron import (
-    FittedNeuron,
-    plot_cost,
-    plot_cost_surface,
-    plot_fit,
-    plot_training,
-)
-from gradwise.plotting.style import COLOURS, KIND_MARKERS
+# public name -> the module of gradwise.plotting that defines it
+_EXPORTS = {
+    "plot_function": "functions", "plot_surface": "functions",
+    "plot_descent": "descent", "plot_result": "descent", "plot_progress": "descent",
+    "plot_learning_rates": "descent", "animate_descent": "animate", "frame_steps": "animate",
+    "interactive_figure": "interactive", "interactive_html": "interactive",
+    "plot_cost": "neuron", "plot_fit": "neuron", "plot_cost_surface": "neuron",
+    "plot_training": "neuron", "FittedNeuron": "neuron",
+    "COLOURS": "style", "KIND_MARKERS": "style",
+}
 
-__all__ = ["plot_function", "plot_surface", "plot_descent", "plot_result", "plot_progress",
-           "plot_learning_rates", "animate_descent", "frame_steps", "interactive_figure",
-           "interactive_html", "plot_cost", "plot_fit", "plot_cost_surface", "plot_training",
-           "FittedNeuron", "COLOURS", "KIND_MARKERS"]
+NEEDS_MATPLOTLIB = frozenset(_EXPORTS.values()) - {"interactive", "style"}
+"""The modules that draw with matplotlib; the rest need only NumPy (and Plotly)."""
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gradwise.plotting' has no attribute {name!r}")
+    if module in NEEDS_MATPLOTLIB and importlib.util.find_spec("matplotlib") is None:
+        raise ModuleNotFoundError("gradwise's pictures need matplotlib: pip install "
+                                  "'gradwise[plot]'", name="matplotlib")
+    value = getattr(importlib.import_module(f"gradwise.plotting.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

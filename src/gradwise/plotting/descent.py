@@ -35,6 +35,7 @@ from gradwise.plotting.style import (
     new_axes,
     new_figure,
     number,
+    place_legend,
     steps_text,
     title,
 )
@@ -134,7 +135,7 @@ def plot_progress(result: Any) -> Figure:
         if spans_decades(data):
             ax.set_yscale("log", nonpositive="mask")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small")
+        place_legend(ax)
     bottom.set_xlabel("step")
     heading = title(result.function) if result.function is not None else "f"
     top.set_title(f"{heading}\n{run_summary(result)}")

@@ -17,6 +17,7 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
+from gradwise.plotting.sampling import critical_list
 from gradwise.plotting.style import (
     CMAP,
     COLOURS,
@@ -212,18 +213,6 @@ def draw_critical(ax: Axes, f: Any, points: Sequence[Any]) -> None:
             xs, ys = [p.point[0] for p in chosen], [p.point[1] for p in chosen]
         ax.scatter(xs, ys, marker=marker, s=100, color=COLOURS[kind], edgecolors="black",
                    linewidths=1, zorder=8, label=kind, gid=f"critical:{kind}")
-
-
-def critical_list(critical: Any) -> list[Any]:
-    """Critical points as a list, from CriticalPoints, a sequence of them, or None."""
-    if critical is None:
-        return []
-    points = list(getattr(critical, "points", critical))
-    for p in points:
-        if getattr(p, "kind", None) not in KIND_MARKERS:
-            raise InputError(f"critical= takes gradwise.critical_points(...) or its "
-                                      f"points; received {type(p).__name__}")
-    return points
 
 
 def tangent_segment(x0: float, y0: float, slope: float, half_width: float) -> tuple[

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from gradwise.plotting import sampling
-from gradwise.plotting.functions import critical_list
-from gradwise.plotting.style import COLOURS, axis_label, title
+from gradwise.plotting.sampling import critical_list
+from gradwise.plotting.style import COLOURS, PLOTLY_SYMBOLS, axis_label, title
 
 __all__ = ["interactive_figure", "interactive_html"]
 
@@ -93,15 +93,16 @@ def _surface(go: Any, figure: Any, f: Any, bounds: list[tuple[float, float]], tr
     for point in marked:
         figure.add_trace(go.Scatter3d(x=[point.point[0]], y=[point.point[1]], z=[point.value],
                                       mode="markers", name=point.kind,
-                                      marker=_marker(point.kind, size=7)))
+                                      marker=_marker(point.kind, size=7, flat=False)))
     figure.update_layout(scene={"xaxis_title": f.names[0], "yaxis_title": f.names[1],
                                 "zaxis_title": axis_label(f)})
 
 
-def _marker(kind: str, size: int = 12) -> dict[str, Any]:
-    symbols = {"minimum": "diamond", "maximum": "diamond-open", "saddle": "x",
-               "degenerate": "square", "inflection": "cross"}
-    return {"color": COLOURS[kind], "size": size, "symbol": symbols[kind],
+def _marker(kind: str, size: int = 12, flat: bool = True) -> dict[str, Any]:
+    """The scheme's marker of a kind (``PLOTLY_SYMBOLS``); in 3-D, where Plotly draws no
+    triangles, a circle of the kind's colour."""
+    return {"color": COLOURS[kind], "size": size,
+            "symbol": PLOTLY_SYMBOLS[kind] if flat else "circle",
             "line": {"color": "black", "width": 1}}
 
 

@@ -20,7 +20,15 @@ from gradwise.errors import InputError
 from gradwise.plotting.descent import spans_decades
 from gradwise.plotting.functions import contour_levels
 from gradwise.plotting.sampling import around
-from gradwise.plotting.style import CMAP, COLOURS, finish, new_axes, new_figure, number
+from gradwise.plotting.style import (
+    CMAP,
+    COLOURS,
+    finish,
+    new_axes,
+    new_figure,
+    number,
+    place_legend,
+)
 
 __all__ = ["FittedNeuron", "plot_cost", "plot_fit", "plot_cost_surface", "plot_training",
            "training_path", "cost_grid", "predict", "formula", "MAX_ROWS"]
@@ -70,7 +78,7 @@ def plot_cost(neuron: Any, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("C")
     ax.grid(True, alpha=0.3)
     ax.set_title(f"cost per epoch: {_outcome(neuron)}")
-    ax.legend(fontsize="small")
+    place_legend(ax)
     return ax
 
 
@@ -86,7 +94,7 @@ def plot_fit(neuron: Any, X: Any, y: Any, ax: Axes | None = None) -> Axes:
     ax.set_xlabel(_feature_name(neuron))
     ax.set_ylabel("y" if not hasattr(neuron, "classes_") else f"P(y = {neuron.classes_[1]})")
     ax.set_title(f"{formula(neuron)}: {_outcome(neuron)}")
-    ax.legend(fontsize="small")
+    place_legend(ax)
     return ax
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from gradwise.errors import InputError
 from gradwise.language.expressions import Expression
+from gradwise.plotting.style import KIND_MARKERS
 
 __all__ = ["function_of", "check_dimension", "window", "around", "evaluate", "DEFAULT_WINDOW"]
 
@@ -100,12 +101,17 @@ def _padded(low: float, high: float, least: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
+LARGEST = 1e306
+"""Values beyond ±this are not drawn (as undefined ones): an axis from −1e308 to 1e308 has a
+length that overflows a float."""
+
+
 def evaluate(f: Expression, *coordinates: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """f and ∇f on arrays of coordinates (one array per variable, all the same shape).
 
     Returns:
         ``(values, [∂f/∂v for each variable])``, float arrays of the coordinates' shape,
-        NaN where a value is undefined or not real.
+        NaN where a value is undefined, not real or beyond ±``LARGEST``.
     """
     from gradwise.numeric.kernels import array_kernel
 
@@ -121,5 +127,18 @@ def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     if np.iscomplexobj(array):
         array = np.where(np.abs(array.imag) > 1e-12, np.nan, array.real)
     array = np.array(array, dtype=float)
-    array[~np.isfinite(array)] = np.nan
+    with np.errstate(invalid="ignore"):
+        array[~(np.abs(array) <= LARGEST)] = np.nan  # inf, NaN, and values no axis can span
     return array
+
+
+def critical_list(critical: Any) -> list[Any]:
+    """Critical points as a list, from CriticalPoints, a sequence of them, or None."""
+    if critical is None:
+        return []
+    points = list(getattr(critical, "points", critical))
+    for p in points:
+        if getattr(p, "kind", None) not in KIND_MARKERS:
+            raise InputError(f"critical= takes gradwise.critical_points(...) or its "
+                             f"points; received {type(p).__name__}")
+    return points

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib loads where a figure is made: Plotly pages work without it
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-__all__ = ["COLOURS", "KIND_MARKERS", "CMAP", "new_figure", "new_axes", "title",
-           "axis_label", "finish", "number", "steps_text"]
+__all__ = ["COLOURS", "KIND_MARKERS", "PLOTLY_SYMBOLS", "CMAP", "new_figure", "new_axes", "title",
+           "axis_label", "finish", "place_legend", "settle_legends", "number", "steps_text"]
 
 COLOURS: dict[str, str] = {
     "curve": "#1f4e8c",         # f itself, in one variable
@@ -39,6 +40,12 @@ KIND_MARKERS: dict[str, str] = {"minimum": "v", "maximum": "^", "saddle": "X",
                                 "degenerate": "D", "inflection": "P"}
 """One marker per kind of critical point (a valley points down, a peak up)."""
 
+PLOTLY_SYMBOLS: dict[str, str] = {"minimum": "triangle-down", "maximum": "triangle-up",
+                                  "saddle": "x", "degenerate": "diamond",
+                                  "inflection": "cross"}
+"""The same markers in Plotly's names (interactive pages and the web page, whose
+``static/landscape.js`` a test keeps equal to these and to ``COLOURS``)."""
+
 CMAP = "viridis"
 """Filled contours and surfaces: dark is low, yellow is high."""
 
@@ -50,6 +57,8 @@ def new_figure(width: float = 7.0, height: float = 5.0) -> Figure:
     plots) the figure joins it, so it displays as usual there; elsewhere (the CLI, the
     web, tests) it is a free-standing ``Figure`` that no GUI backend ever touches.
     """
+    from matplotlib.figure import Figure
+
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         return pyplot.figure(figsize=(width, height), layout="constrained")
@@ -91,11 +100,115 @@ def finish(ax: Axes, names: Iterable[str], legend: bool = True) -> Axes:
     if len(names) > 1:
         ax.set_ylabel(names[1])
     if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        unique = dict(zip(labels, handles))
-        if unique:
-            ax.legend(unique.values(), unique.keys(), fontsize="small", framealpha=0.85)
+        place_legend(ax)
     return ax
+
+
+LOCATIONS = ("upper right", "upper left", "lower right", "lower left", "center right",
+             "center left", "upper center", "lower center")
+"""Where a legend may sit inside the axes, in order of preference."""
+
+FIELD = 10
+"""A quiver of more arrows than this is a field: background, as the filled contours are."""
+
+
+def place_legend(ax: Axes) -> Any:
+    """A legend (no repeated entries) where it covers no data: the first of ``LOCATIONS``
+    clear of every mark (a line's points, a scatter's points, an arrow, a marker), else
+    outside the axes, below them. Filled contours and a field of ∇f arrows are background.
+
+    Returns:
+        The Legend, or None when nothing is labelled.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    if not unique:
+        return None
+    # a fixed corner first: matplotlib's "best" searches every data point at each draw
+    legend = ax.legend(list(unique.values()), list(unique.keys()), fontsize="small",
+                       framealpha=0.85, loc="upper right")
+    _settle(ax, legend)
+    return legend
+
+
+def settle_legends(figure: Figure) -> None:
+    """Place every legend again once the figure is laid out (just before it is saved)."""
+    figure.draw_without_rendering()
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            _settle(ax, legend, drawn=True)
+
+
+def _settle(ax: Axes, legend: Any, drawn: bool = False) -> None:
+    if ax.name == "3d":  # a surface turns: matplotlib's own choice of corner is as good
+        return
+    if not drawn:
+        figure: Any = ax.figure
+        figure.draw_without_rendering()  # lay the figure out: sizes in pixels are known
+    marks = _marks(ax)
+    for loc in LOCATIONS:
+        legend.set_loc(loc)
+        legend.set_bbox_to_anchor(None)
+        if not _covers(legend.get_window_extent(), marks):
+            return
+    legend.set_loc("upper center")  # below the axes, under the x label
+    legend.set_bbox_to_anchor((0.5, -0.14), transform=ax.transAxes)
+
+
+def _marks(ax: Axes) -> list[Any]:
+    """Display-space boxes of what the axes show: one per point of a line or scatter,
+    one per arrow or patch."""
+    import numpy as np
+    from matplotlib.collections import PathCollection
+    from matplotlib.quiver import Quiver
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    for line in ax.lines:
+        path = line.get_path()
+        vertices = np.asarray(path.vertices)
+        dense = path.interpolated(20) if len(vertices) < 200 else path
+        pad = max(line.get_markersize(), line.get_linewidth()) * ax.figure.dpi / 144
+        for x, y in line.get_transform().transform(dense.vertices):
+            if np.isfinite(x) and np.isfinite(y):
+                boxes.append(Bbox.from_bounds(x - pad, y - pad, 2 * pad, 2 * pad))
+    for collection in ax.collections:
+        if isinstance(collection, Quiver):
+            if collection.N <= FIELD:
+                boxes += _arrow_boxes(ax, collection)
+        elif isinstance(collection, PathCollection):
+            sizes = np.asarray(collection.get_sizes(), dtype=float)
+            pad = np.sqrt(sizes.max() if sizes.size else 36.0) * ax.figure.dpi / 144
+            offsets = collection.get_offset_transform().transform(collection.get_offsets())
+            boxes += [Bbox.from_bounds(x - pad, y - pad, 2 * pad, 2 * pad)
+                      for x, y in offsets if np.isfinite(x) and np.isfinite(y)]
+    boxes += [patch.get_window_extent() for patch in ax.patches]
+    arrows = [getattr(text, "arrow_patch", None) for text in ax.texts]  # annotations' arrows
+    boxes += [arrow.get_window_extent() for arrow in arrows if arrow is not None]
+    return boxes
+
+
+def _arrow_boxes(ax: Axes, quiver: Any) -> list[Any]:
+    """Boxes along each arrow of a quiver drawn in data units, base to tip."""
+    import numpy as np
+    from matplotlib.transforms import Bbox
+
+    if quiver.scale_units != "xy" or not quiver.scale:
+        return [quiver.get_window_extent()]
+    base = np.column_stack([np.ravel(quiver.X), np.ravel(quiver.Y)])
+    tip = base + np.column_stack([np.ravel(quiver.U), np.ravel(quiver.V)]) / quiver.scale
+    pad = 6 * ax.figure.dpi / 72  # the arrowhead's half-width, about
+    boxes = []
+    for t in np.linspace(0, 1, 12):
+        for x, y in ax.transData.transform(base + t * (tip - base)):
+            if np.isfinite(x) and np.isfinite(y):
+                boxes.append(Bbox.from_bounds(x - pad, y - pad, 2 * pad, 2 * pad))
+    return boxes
+
+
+def _covers(box: Any, marks: list[Any]) -> bool:
+    return any(box.overlaps(mark) for mark in marks)
 
 
 def steps_text(count: int) -> str:

@@ -17,11 +17,11 @@ from gradwise.web.paths import thin
 from gradwise.web.schema import MAX_PATH_POINTS, MAX_ROWS, MAX_STEPS
 
 HYPER = ("beta", "beta1", "beta2")
-RUN = ("expr", "start", "learning_rate", "steps", "tol", "method", *HYPER, "schedule",
-       "line_search", "ascent", "exact")
+RUN = ("expr", "wrt", "const", "start", "learning_rate", "steps", "tol", "method", *HYPER,
+       "schedule", "line_search", "ascent", "exact")
 """The fields that define a run (the others choose what to send back)."""
 
-ADVICE = ("expr", "start", "ascent", "method", *HYPER)
+ADVICE = ("expr", "wrt", "const", "start", "ascent", "method", *HYPER)
 
 
 def descend(args: dict[str, Any]) -> dict[str, Any]:
@@ -57,9 +57,17 @@ def lr(args: dict[str, Any]) -> dict[str, Any]:
     rows = None
     if args.get("sweep"):
         steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-        rows = sweep(args["expr"], args["start"], parse_range(args["sweep"]), max_steps=steps,
+        rows = sweep(function(args), args["start"], parse_range(args["sweep"]), max_steps=steps,
                      tol=args.get("tol", 1e-8), ascent=bool(args.get("ascent")))
     return lr_document(advice, rows)
+
+
+def function(args: dict[str, Any]) -> Any:
+    """The request's function: ``expr`` with ``const`` fixed and ``wrt`` as its variables, as
+    the command line's --const and --wrt make it."""
+    from gradwise.language.expressions import parse
+
+    return parse(args["expr"], wrt=args.get("wrt") or None, constants=args.get("const") or None)
 
 
 def canonical(args: dict[str, Any], fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
@@ -74,7 +82,7 @@ def _run(key: tuple[tuple[str, Any], ...]) -> Any:
     args = dict(key)
     run = maximize if args.get("ascent") else minimize
     steps = whole_number(args.get("steps", 1000), "steps", 1, MAX_STEPS)
-    return run(args["expr"], args["start"], args.get("learning_rate", "0.1"),
+    return run(function(args), args["start"], args.get("learning_rate", "0.1"),
                args.get("method", "gd"), max_steps=steps, tol=args.get("tol", 1e-8),
                exact=bool(args.get("exact")), schedule=args.get("schedule"),
                line_search=bool(args.get("line_search")),
@@ -86,7 +94,7 @@ def _advice(key: tuple[tuple[str, Any], ...]) -> Any:
     from gradwise.descent.advice import advise_learning_rate
 
     args = dict(key)
-    return advise_learning_rate(args["expr"], args["start"], ascent=bool(args.get("ascent")),
+    return advise_learning_rate(function(args), args["start"], ascent=bool(args.get("ascent")),
                                 method=args.get("method", "gd"),
                                 **{name: args[name] for name in HYPER if name in args})
 

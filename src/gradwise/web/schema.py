@@ -114,15 +114,16 @@ ENDPOINTS = {
     "descend": Endpoint("Gradient descent (or ascent) step by step, with a diagnosis; the "
                         "document `gradwise descend --json` prints (plus `explanations` when "
                         "asked).", ("expr", "start"),
-                        ("learning_rate", "steps", "tol", "method", "beta", "beta1", "beta2",
-                         "schedule", "line_search", "ascent", "exact", "explain",
+                        ("wrt", "const", "learning_rate", "steps", "tol", "method", "beta",
+                         "beta1", "beta2", "schedule", "line_search", "ascent", "exact", "explain",
                          "explain_step", "rows", "path_points")),
     "lr": Endpoint("Learning-rate advice (the stable range from the Hessian's spectrum at the "
                    "start, for plain descent and for `method`) and an optional sweep; the "
                    "document `gradwise lr --json` prints.", ("expr", "start"),
-                   ("method", "beta", "beta1", "beta2", "sweep", "steps", "tol", "ascent")),
+                   ("wrt", "const", "method", "beta", "beta1", "beta2", "sweep", "steps", "tol",
+                    "ascent")),
     "critical": Endpoint("Critical points, classified; the document `gradwise critical --json` "
-                         "prints.", ("expr",), ("within", "budget"),
+                         "prints.", ("expr",), ("wrt", "const", "within", "budget"),
                          timeout=MAX_BUDGET + 3),
     "graph": Endpoint("The computation graph at a point: each node's value (forward pass), "
                       "adjoint ∂f/∂node (backward pass), local derivatives, chain-rule line "

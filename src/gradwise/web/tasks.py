@@ -140,7 +140,8 @@ def critical(args: dict[str, Any]) -> dict[str, Any]:
     if not 0 < budget <= MAX_BUDGET:
         raise InputError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds; "
                          f"received {budget!r}")
-    document = _critical_document(args["expr"], args.get("within"), float(budget))
+    document = _critical_document(args["expr"], args.get("wrt") or None,
+                                  args.get("const") or None, args.get("within"), float(budget))
     # With a box, the box's numeric search is an answer (200, complete: false); without one,
     # nothing bounded the search, so a solve stopped at its budget is a 422 (issue 7).
     if document["out_of_time"] and not args.get("within"):
@@ -159,11 +160,13 @@ class OutOfTime(DomainError):
 
 
 @memoized(256)
-def _critical_document(expr: str, within: str | None, budget: float) -> dict[str, Any]:
+def _critical_document(expr: str, wrt: str | None, const: str | None, within: str | None,
+                       budget: float) -> dict[str, Any]:
     """Remembered per worker: the page asks again for the same function and box."""
     from gradwise.critical.extrema import points_and_extrema
 
-    return critical_document(*points_and_extrema(parse(expr), within, budget))
+    f = parse(expr, wrt=wrt, constants=const)
+    return critical_document(*points_and_extrema(f, within, budget))
 
 
 Key = tuple[str, bool, str | None, str | None]

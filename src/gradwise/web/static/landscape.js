@@ -11,7 +11,15 @@
 const PHONE = window.matchMedia("(max-width: 600px)");
 const SEARCH = 6;  // critical points are looked for in [−SEARCH, SEARCH] per variable
 const CAP = 3;      // a path widens the view to at most CAP times the chosen one
-const KINDS = { minimum: "circle", maximum: "triangle-up", saddle: "x", inconclusive: "diamond" };
+// The one colour scheme of every picture (gradwise.plotting.style: COLOURS, KIND_MARKERS; a
+// test keeps the two equal): a minimum ▼ blue, a maximum ▲ pink, a saddle ✕ yellow.
+const KINDS = {
+  minimum: { symbol: "triangle-down", colour: "#1f77b4", mark: "▼" },
+  maximum: { symbol: "triangle-up", colour: "#e377c2", mark: "▲" },
+  saddle: { symbol: "x", colour: "#ffd700", mark: "✕" },
+  degenerate: { symbol: "diamond", colour: "#8c8c8c", mark: "◆" },
+  inflection: { symbol: "cross", colour: "#17becf", mark: "✚" },
+};
 const landscape = { box: null, base: null, manual: false, surface: null, critical: null,
                     drawing: false, traces: [], layout: null, listening: false };
 
@@ -275,17 +283,24 @@ function criticalTraces(lifted) {
   // the same answer as `gradwise critical --json`: critical points, and the kinks beside them
   const found = landscape.critical;
   const points = (found ? found.points.concat(found.nondifferentiable || []) : []).filter(onPlot);
-  return Object.entries(KINDS).map(([kind, symbol]) => {
-    const chosen = points.filter((p) => (KINDS[p.kind] ? p.kind : "inconclusive") === kind);
+  return Object.entries(KINDS).map(([kind, style]) => {
+    const chosen = points.filter((p) => kindOf(p) === kind);
     const trace = { type: lifted ? "scatter3d" : "scatter", mode: "markers", name: kind,
                     x: chosen.map((p) => p.point[axes[0]]),
                     y: chosen.map((p) => (axes.length === 2 ? p.point[axes[1]] : p.value)),
                     text: chosen.map((p) => `${p.kind}, f = ${fmt(p.value)}`), hoverinfo: "text+x+y",
-                    marker: { size: lifted ? 5 : 11, color: "#ff4081", symbol: lifted ? "circle" : symbol,
+                    // scatter3d has no triangles: a 3-D point keeps its colour, as a circle
+                    marker: { size: lifted ? 5 : 11, color: style.colour,
+                              symbol: lifted ? "circle" : style.symbol,
                               line: { color: "#fff", width: 1.5 } } };
     if (lifted) trace.z = chosen.map((p) => p.value);
     return trace;
   });
+}
+
+// A point's kind as the scheme knows it (an unknown one is shown as degenerate).
+function kindOf(p) {
+  return KINDS[p.kind] ? p.kind : "degenerate";
 }
 
 // On the plot: inside the view, and for a slice, on it (the other variables at the slice's values).

@@ -38,10 +38,9 @@ function surfaceRange() {
 function showLegend() {
   const items = [];
   const shown = new Set((landscape.critical ? landscape.critical.points : []).filter(onPlot)
-    .map((p) => (KINDS[p.kind] ? p.kind : "inconclusive")));
-  const shapes = { minimum: "●", maximum: "▲", saddle: "✕", inconclusive: "◆" };
-  for (const kind of Object.keys(KINDS)) {
-    if (shown.has(kind)) items.push(legendItem(shapes[kind], "#ff4081", `${kind} (critical point)`));
+    .map(kindOf));
+  for (const [kind, style] of Object.entries(KINDS)) {
+    if (shown.has(kind)) items.push(legendItem(style.mark, style.colour, `${kind} (critical point)`));
   }
   if (state.plot !== "surface" || plotted().length < 2) {
     items.push(legendItem("→", plotted().length === 2 ? "#555" : "#22303c", "∇f, uphill (arrow length ∝ |∇f|)"));
