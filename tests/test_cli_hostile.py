@@ -57,6 +57,13 @@ only values it must refuse before it listens (a good one would serve forever).""
 SERVE_VALUES = ["", "abc", "-1", "nan", "inf", "1e400", "99999999", "0.0"]
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path, monkeypatch):
+    """Hostile option values name files too (`--save x=inf`): they are written here, not in
+    the checkout the suite runs from."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
