@@ -14,7 +14,23 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
+import griffe
+
 MARKER = re.compile(r"^<!-- gradwise: ([a-z-]+)(?: (\S+))? -->$", re.MULTILINE)
+EXAMPLE = re.compile(r"^(\s*)Example:$", re.MULTILINE)
+ROLE = re.compile(r":(?:func|class|mod|data|meth|attr|exc):`~?([^`]+)`")
+
+
+class ExampleSections(griffe.Extension):
+    """Docstrings as gradwise writes them, read as Markdown: Griffe takes Google's
+    ``Examples:`` for examples (doctest blocks shown as code) but ``Example:``, gradwise's
+    spelling, for an admonition of text, so both are read alike; and a Sphinx role such as
+    ``:func:`gradwise.train``` is shown as the code it names."""
+
+    def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+        if obj.docstring is not None:
+            text = EXAMPLE.sub(r"\1Examples:", obj.docstring.value)
+            obj.docstring.value = ROLE.sub(r"`\1`", text)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -90,7 +106,7 @@ def statuses(_: str | None) -> str:
 
 def schema(name: str | None) -> str:
     """One JSON document's schema: a table of its keys, then the schema itself, folded."""
-    from gradwise.documents import schema as load
+    from gradwise.schemas import schema as load
 
     document = load(str(name))
     rows = ["| key | type | meaning |", "| --- | --- | --- |"]

@@ -119,7 +119,7 @@ class GradientValue:
 
 @dataclass(frozen=True)
 class Hessian:
-    """The matrix of second partial derivatives H[i][j] = ∂²f/∂vᵢ∂vⱼ, exact."""
+    """The matrix of second partial derivatives ``H[i][j]`` = ∂²f/∂vᵢ∂vⱼ, exact."""
 
     function: Expression
     matrix: sympy.Matrix

@@ -96,7 +96,8 @@ def plot_cost_surface(neuron: Any, X: Any, y: Any, within: Any = None,
 
     Args:
         neuron: a fitted neuron with one feature.
-        X, y: the training data.
+        X: the training data's feature, shape (n, 1).
+        y: the training data's targets, shape (n,).
         within: ``{"w": (low, high), "b": (low, high)}``; by default the path, padded.
         ax: draw into these Axes.
     """
