@@ -222,5 +222,6 @@ def _indent(text: str, prefix: str) -> str:
 
 GENERATORS: dict[str, Callable[[str | None], str]] = {
     "grammar": grammar, "functions": functions, "constants": constants, "limits": limits,
-    "findings": findings, "statuses": statuses, "schema": schema, "endpoints": endpoints, "api": api,
+    "findings": findings, "statuses": statuses, "schema": schema, "endpoints": endpoints,
+    "api": api,
 }

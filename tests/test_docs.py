@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from _docs_support import RUN, blocks, commands, matches, run_page
 
 ROOT = Path(__file__).resolve().parents[1]
