@@ -105,3 +105,33 @@ def test_the_runner_compares_what_it_should():
                                        ("printf 'a\\n'", "b"), ("true", None)]
     assert matches("f(x) = x²\n...", "f(x) = x²\n∇f(x) = 2x î  \n")
     assert not matches("a", "b")
+
+
+def _gallery_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_gallery", DOCS / "make_gallery.py")
+    gallery = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gallery)
+    return gallery
+
+
+@pytest.mark.slow
+def test_the_gallery_is_what_make_gallery_draws_today(tmp_path):
+    """Every committed picture is redrawn and compared, pixel by pixel: a change to the
+    pictures' code that is not followed by ``python docs/make_gallery.py`` fails here.
+    (A pixel counts as changed past 32 levels in a channel; 1% of them may differ, for
+    anti-aliasing and font versions.)"""
+    import numpy as np
+    from PIL import Image
+
+    gallery = _gallery_script()
+    gallery.main([], tmp_path)
+    committed = {p.name for p in (DOCS / "gallery").glob("*.png")}
+    assert {f"{name}.png" for name in gallery.PICTURES} <= committed
+    for name in gallery.PICTURES:
+        old, new = (np.asarray(Image.open(folder / f"{name}.png").convert("RGB"), dtype=int)
+                    for folder in (DOCS / "gallery", tmp_path))
+        assert old.shape == new.shape, name
+        changed = (np.abs(old - new).max(axis=2) > 32).mean()
+        assert changed < 0.01, f"{name}.png: {changed:.1%} of its pixels changed"
