@@ -139,6 +139,10 @@ API_PAGES = {"calculus": ("language", "calculus"), "critical": ("critical",),
              "plotting": ("plotting",)}
 """Which concepts (folders of ``src/gradwise``) each page of the Python reference holds."""
 
+OPTIMIZERS = [f"gradwise.descent.optimizers.{name}"
+              for name in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")]
+"""Shown on the descent page after the public names: what ``method="adam"`` runs."""
+
 
 def api(page: str | None) -> str:
     """The reference of every public name whose home is one of the page's concepts: each
@@ -148,6 +152,10 @@ def api(page: str | None) -> str:
               if path.split(".")[1] in concepts]
     if not blocks:
         raise ValueError(f"no public name lives in {concepts}")
+    if page == "descent":
+        blocks += ["## The optimizers", "`method=` names one of these (their hyper-parameters "
+                   "are keyword arguments of `minimize`)."]
+        blocks += [f"::: {path}\n    options:\n      heading_level: 3" for path in OPTIMIZERS]
     return "\n\n".join(blocks)
 
 
