@@ -82,7 +82,7 @@ class InputError(GradwiseError, ValueError):
         >>> gradwise.minimize("x^2", {"x": 1}, learning_rate=0)
         Traceback (most recent call last):
           ...
-        gradwise.errors.InputError: learning_rate must be > 0; received 0. Fix: try 0.1 (gradwise.advise_learning_rate gives the stable range)
+        gradwise.errors.InputError: learning_rate must be > 0; received 0. Fix: try 0.1 ...
     """
 
 
@@ -100,7 +100,7 @@ class DataError(GradwiseError, ValueError):
         >>> gradwise.load(path, target="y")
         Traceback (most recent call last):
           ...
-        gradwise.errors.DataError: .../bad.csv: line 3, column 2 ('y'): found 'abc'; expected a finite number. Fix: ...
+        gradwise.errors.DataError: .../bad.csv: line 3, column 2 ('y'): found 'abc'; ...
     """
 
 
