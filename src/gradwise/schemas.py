@@ -221,6 +221,8 @@ DESCEND = _obj({
     "message": _str("the status in words"),
     "findings": CODES,
     "messages": MESSAGES,
+    "hyper": _map({"type": "number"}, "the method's hyper-parameters, e.g. `beta1`, `eps`"),
+    "n_steps": _int("steps taken (the document's `steps` hold one more point: the start)"),
     "steps": _list(_obj({
         "step": _int("k: 0 is the start"),
         "point": POINT,
@@ -237,11 +239,26 @@ DESCEND = _obj({
                                                                  "it")},
                                text="`/api/descend` with `explain_step`"))})
 
+RANGE = _num("the largest stable η, or null where the method has no simple bound", null=True)
 LR = _obj({
     "curvature": _num("λ: the largest curvature (Hessian eigenvalue) that limits η"),
-    "max_stable": _num("2/λ: descent is stable for 0 < η < 2/λ", null=True),
+    "max_stable": _num("2/λ: plain descent is stable for 0 < η < 2/λ", null=True),
     "optimal": _num("1/λ: the fastest η for a quadratic", null=True),
     "exact": _bool("whether λ is exact (f is quadratic) or measured locally"),
+    "at": POINT,
+    "eigenvalues": _list(FLOAT, "the Hessian's eigenvalues at the start, ascending"),
+    "negative_curvature": _list(_obj({
+        "eigenvalue": _num("λ < 0"),
+        "direction": _list({"type": "number"}, "its eigenvector: a way downhill"),
+    }), "directions of negative curvature at the start (descent leaves along them)"),
+    "method": _str("the method the advice is for (`--method`)"),
+    "hyper": _map({"type": "number"}, "that method's hyper-parameters"),
+    "method_max_stable": RANGE,
+    "advised": _num("the η advised for that method, or null where there is no simple "
+                    "bound", null=True),
+    "ranges": _map(RANGE, "each method's largest stable η"),
+    "messages": _list({"type": "string"}, "the advice as lines of text, as `gradwise lr` "
+                      "prints it"),
 }, {"sweep": _list(_obj({
     "learning_rate": _num("η"),
     "status": STATUS,
@@ -297,7 +314,19 @@ TRAIN = _obj({
     "steps": _int("updates made"),
     "messages": MESSAGES,
     "target": _str("the column predicted"),
-})
+}, {"picture": _obj({
+    "feature": _str("the one feature"),
+    "data": _obj({"x": _list(FLOAT, "the feature"), "y": _list(FLOAT, "the target")},
+                 text="the data (at most a few hundred rows, evenly spaced)"),
+    "curve": _obj({"x": _list(FLOAT, "the feature"), "y": _list(FLOAT, "ŷ = φ(w·x + b)")},
+                  text="the fitted curve"),
+    "path": _obj({"w": _list(FLOAT, "w after each epoch"), "b": _list(FLOAT, "b after each "
+                                                                      "epoch")},
+                 text="the training path, in the data's own units"),
+    "surface": _obj({"w": _list(FLOAT, "the grid's w"), "b": _list(FLOAT, "the grid's b"),
+                     "C": _list(_list(FLOAT, "a row: C at one b"), "`C[i][j]` at `b[i]`, `w[j]`")},
+                    text="C(w, b) around the path"),
+}, text="`/api/train` with one feature: what the playground draws")})
 
 MODEL = _obj({
     "format": _of("string", "always `gradwise.neuron`", const="gradwise.neuron"),
