@@ -112,3 +112,13 @@ def test_the_api_errors_are_what_their_schema_says(client, body):
     response = client.post("/api/gradient", json=body)
     assert 400 <= response.status_code < 500
     validate("error", response.json())
+
+
+def test_openapi_serves_the_same_schemas(client):
+    from gradwise.web.schema import ENDPOINTS
+
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for name in ENDPOINTS:
+        answer = paths[f"/api/{name}"]["post"]["responses"]["200"]["content"]
+        served = answer["application/json"]["schema"]
+        assert served == {k: v for k, v in schema(name).items() if k != "$schema"}, name

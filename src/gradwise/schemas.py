@@ -41,8 +41,8 @@ def schema(name: str) -> Schema:
     if name not in SCHEMAS:
         raise KeyError(f"no document named {name!r}; expected one of {', '.join(SCHEMAS)}")
     title, text, body = SCHEMAS[name]
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
-            "description": text, **body}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"urn:gradwise:schema:{name}", "title": title, "description": text, **body}
 
 
 # -- building blocks -------------------------------------------------------------------------
