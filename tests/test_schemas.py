@@ -92,6 +92,8 @@ API = [
     ("graph", {"expr": "(y - sigmoid(w x + b))^2", "at": "x=1,y=1,b=0,w=3"}),
     ("descend", {"expr": "(1 - w)^2", "start": "w=3", "steps": 5, "explain": True,
                  "explain_step": 1}),
+    ("descend", {"expr": "x^2 + 3y^2", "start": "x=2,y=1", "learning_rate": 0.3,
+                 "method": "momentum", "beta": 0.5, "rows": [2, 3], "path_points": 4}),
     ("lr", {"expr": "(1 - w)^2", "start": "w=3", "sweep": "0.1:1.5:3"}),
     ("critical", {"expr": "(x^2+y-11)^2+(x+y^2-7)^2", "within": "x=-5:5,y=-5:5"}),
     ("train", {"csv": NEURON_CSV, "target": "y", "epochs": 3}),

@@ -233,7 +233,16 @@ DESCEND = _obj({
     "final": POINT,
     "final_value": _num("f at the last point", null=True),
     "reached": _maybe(REACHED),
-}, {"explanations": _list({"type": "string"}, "`/api/descend` with `explain`: every step "
+}, {"path": _obj({
+    "step": _list({"type": "integer"}, "which points were kept: k is the point after k steps"),
+    "point": _map(_list(FLOAT, "its values"), "each variable's values at those points"),
+    "value": _list(FLOAT, "f at those points"),
+    "gradient_norm": _list(FLOAT, "|∇f| at those points"),
+    "n_overshoots": _int("steps that jumped past the optimum"),
+    "n_points": _int("points of the whole run"),
+}, text="`/api/descend` with `path_points: n`: the run thinned to at most n points, both "
+        "ends of every overshoot kept"),
+    "explanations": _list({"type": "string"}, "`/api/descend` with `explain`: every step "
                           "written as the notes write it"),
     "explanation": _maybe(_obj({"step": _int("k"), "text": _str("step k, as the notes write "
                                                                  "it")},
