@@ -135,3 +135,11 @@ def test_the_gallery_is_what_make_gallery_draws_today(tmp_path):
         assert old.shape == new.shape, name
         changed = (np.abs(old - new).max(axis=2) > 32).mean()
         assert changed < 0.01, f"{name}.png: {changed:.1%} of its pixels changed"
+
+
+def test_the_offline_check_tells_a_load_from_a_link():
+    page = ('<a href="https://example.org/">a link</a>\n<script src="https://cdn.example/x.js">'
+            '</script><link href="//fonts.example/css" rel="stylesheet">')
+    loads = [m.start() for m in EXTERNAL.finditer(page) if not _is_anchor(page, m.start())]
+    assert len(loads) == 2
+    assert not EXTERNAL.search('<img src="../gallery/slope.png">')
