@@ -16,7 +16,8 @@ from gradwise.cli.plot import STILL, check_plot_variables, plot_option_for, writ
               help="Search this box, list only points in it, and give f's global minimum and "
               "maximum over it (boundary included), e.g. x=-5:5,y=-pi:pi.")
 @click.option("--budget", type=float, default=5.0, show_default=True, metavar="SECONDS",
-              help="Time for the whole search; SymPy is stopped when it runs out.")
+              help="Seconds for the whole call (exact solve, certified search, classification, "
+              "extrema): it returns by then, saying what it proved.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @plot_option_for(*STILL, "html", description="Also draw the points, marked by kind, on the "
                  "curve or contours of EXPR (over the --within box) into FILE: .png, .svg, "
@@ -25,6 +26,10 @@ from gradwise.cli.plot import STILL, check_plot_variables, plot_option_for, writ
 def critical(expr: str, within: str | None, budget: float, as_json: bool,
              plot_path: str | None) -> None:
     """Every point of EXPR where ∇f = 0, classified (minimum, maximum, saddle, ...).
+
+    With --within, the list is proven complete in the box by interval arithmetic where the
+    budget allows (or the output says exactly what remains), and the global minimum and
+    maximum over the box come with a certificate.
 
     \b
     Examples:

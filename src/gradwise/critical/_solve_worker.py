@@ -61,27 +61,36 @@ class _Worker:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        """Terminate (SIGTERM), then kill (SIGKILL) if it is still alive a moment later."""
+        """Terminate (SIGTERM), then kill (SIGKILL) if it is still alive a moment later.
+
+        The waiting happens in a thread, so the caller's budget does not pay for it.
+        """
         if self.alive():
             self.process.terminate()
-            try:
-                self.process.wait(0.2)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            threading.Thread(target=self._reap, daemon=True,
+                             name="gradwise-solve-reaper").start()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
 
 
+    def _reap(self) -> None:
+        try:
+            self.process.wait(0.2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 class Job:
     """One solve in flight: ``result(deadline)`` waits at most until ``deadline``."""
 
-    def __init__(self, components: Sequence[Any], variables: Sequence[Any]) -> None:
+    def __init__(self, components: Sequence[Any], variables: Sequence[Any],
+                 general: bool = True) -> None:
         self._worker: _Worker | None = _take_idle() or _Worker()
         try:
-            self._worker.send((list(components), list(variables)))
+            self._worker.send((list(components), list(variables), general))
         except OSError:
             self._worker.replies.put("the solver process could not be started")
 
@@ -123,8 +132,8 @@ def _stop_idle() -> None:
             _idle.pop().stop()
 
 
-def start_job(components: Sequence[Any], variables: Sequence[Any]) -> Job:
-    """Send ∇f's components to a worker; returns at once.
+def start_job(components: Sequence[Any], variables: Sequence[Any], general: bool = True) -> Job:
+    """Send ∇f's components to a worker; returns at once (``general``: see ``solve_gradient``).
 
     Example:
         >>> import sympy, time
@@ -132,7 +141,7 @@ def start_job(components: Sequence[Any], variables: Sequence[Any]) -> Job:
         >>> start_job([2*x - 2], [x]).result(time.monotonic() + 30).points
         ((1,),)
     """
-    return Job(components, variables)
+    return Job(components, variables, general)
 
 
 def _serve() -> None:  # the child's main loop
@@ -143,11 +152,11 @@ def _serve() -> None:  # the child's main loop
 
     while True:
         try:
-            components, variables = pickle.load(jobs)
+            components, variables, general = pickle.load(jobs)
         except (EOFError, KeyboardInterrupt):
             return
         try:
-            answer: Any = solve_gradient(components, variables)
+            answer: Any = solve_gradient(components, variables, general)
         except Exception as error:  # a failure of SymPy's is an answer, not a crash
             answer = f"{type(error).__name__}: {error}"
         pickle.dump(answer, replies, protocol=pickle.HIGHEST_PROTOCOL)

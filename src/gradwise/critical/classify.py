@@ -13,6 +13,7 @@ general the signs of the Hessian's eigenvalues say the same. An inconclusive tes
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,7 +26,8 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 from gradwise.numeric.kernels import batch_function, precise_function
 
-__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant"]
+__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "lowest_order_term",
+           "neighbourhood"]
 
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "inflection"]
 
@@ -53,7 +55,7 @@ def discriminant(matrix: sympy.Matrix) -> sympy.Expr:
 
 def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
                            matrix: sympy.Matrix, point: Sequence[sympy.Expr | float],
-                           exact: bool = False) -> Verdict:
+                           exact: bool = False, deadline: float | None = None) -> Verdict:
     """Classify the critical point ``point``; ``exact`` says its coordinates are exact.
 
     Args:
@@ -62,6 +64,8 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
         matrix: the Hessian of f (exact, n×n).
         point: the critical point: exact SymPy numbers, or floats / SymPy Floats.
         exact: whether ``point`` is exact (then a zero eigenvalue is decided exactly).
+        deadline: when an inconclusive test must stop being settled (``time.monotonic()``);
+            past it, the point stays "degenerate" and says so.
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
@@ -82,13 +86,23 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     reason = _reason(at, eigenvalues, kind)
     if kind != "degenerate":
         return Verdict(kind, eigenvalues, reason)
-    kind, how = _settle(expr, variables, values, exact)
+    kind, how = _settle(expr, variables, values, exact, deadline)
     return Verdict(kind, eigenvalues, reason, how)
 
 
 def _eigenvalues(at: sympy.Matrix) -> tuple[float, ...]:
-    numbers = np.array([[float(sympy.re(c.evalf(30))) for c in row] for row in at.tolist()])
+    numbers = np.array([[_real(c) for c in row] for row in at.tolist()])
+    if not np.all(np.isfinite(numbers)):
+        return tuple(float("nan") for _ in range(at.rows))
     return tuple(float(v) for v in np.linalg.eigvalsh(numbers))
+
+
+def _real(value: sympy.Expr) -> float:
+    """A real number, or NaN where SymPy cannot give one (δ(0), an undefined value)."""
+    try:
+        return float(sympy.re(value.evalf(30)))
+    except TypeError:
+        return float("nan")
 
 
 def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) -> list[bool]:
@@ -97,8 +111,11 @@ def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) 
     if exact and all(c.is_Rational for c in at):
         zeros = n - at.rank()
     else:
-        largest = max(1.0, max(abs(v) for v in eigenvalues))
-        zeros = sum(abs(v) <= (1e-20 if exact else 1e-7) * largest for v in eigenvalues)
+        # exact coordinates at 30 digits carry no noise: relative to the largest; float
+        # points carry ~1e-8 of it, and a floor of 1 keeps noise from faking a sign
+        largest = max([0.0 if exact else 1.0] + [abs(v) for v in eigenvalues if v == v])
+        # NaN (a value SymPy could not give) counts as 0: the test cannot decide then
+        zeros = sum(not abs(v) > (1e-20 if exact else 1e-7) * largest for v in eigenvalues)
     smallest = set(np.argsort(np.abs(eigenvalues))[:zeros].tolist())
     return [i in smallest for i in range(n)]
 
@@ -131,22 +148,23 @@ def _reason(at: sympy.Matrix, eigenvalues: tuple[float, ...], kind: Kind) -> str
 def _number(value: sympy.Expr) -> str:
     if value.is_Rational:
         return show(value)
-    return float_text(float(sympy.re(value.evalf(17))))
+    return float_text(_real(value))
 
 
 def _compare(value: sympy.Expr) -> str:
-    number = float(sympy.re(value.evalf(30)))
-    return "= 0" if value == 0 or abs(number) < 1e-12 else ("> 0" if number > 0 else "< 0")
+    number = _real(value)
+    # at 30 digits, anything the test did not call 0 has a sign worth showing
+    return "= 0" if value == 0 or not abs(number) >= 1e-30 else ("> 0" if number > 0 else "< 0")
 
 
 # -- settling an inconclusive test ------------------------------------------------------
 
-def _settle(expr, variables, values, exact) -> tuple[Kind, str]:
+def _settle(expr, variables, values, exact, deadline) -> tuple[Kind, str]:
     if exact and all(c.is_Rational for c in values.values()):
         settled = lowest_order_term(expr, variables, values)
         if settled is not None:
             return settled
-    return neighbourhood(expr, variables, values)
+    return neighbourhood(expr, variables, values, deadline)
 
 
 # -- higher order: the lowest-order term, then the neighbourhood -------------------------
@@ -178,8 +196,11 @@ def _first_derivative(expr, v, values) -> tuple[Kind, str] | None:
     for order in range(3, _MAX_ORDER + 1):
         derivative = sympy.diff(derivative, v)
         value = derivative.xreplace(values)
-        if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
-            continue
+        try:
+            if value == 0 or abs(complex(value.evalf(50))) < 1e-40:
+                continue
+        except TypeError:  # δ(0) and kin: no higher derivative to read
+            return None
         label = f"f{'‴' if order == 3 else f'⁽{order}⁾'.translate(_SUPER)}({show(values[v])})"
         positive = float(sympy.re(value.evalf(30))) > 0
         if order % 2:
@@ -231,8 +252,11 @@ def _sphere(n: int) -> np.ndarray:
     return points / np.linalg.norm(points, axis=1, keepdims=True)
 
 
-def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
-    """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴."""
+def neighbourhood(expr, variables, values, deadline: float | None = None) -> tuple[Kind, str]:
+    """Decide by sampling f(a + h) − f(a) at 50 digits for |h| = 10⁻², 10⁻³, 10⁻⁴.
+
+    Stops at ``deadline`` (``time.monotonic()``), leaving the point "degenerate".
+    """
     import mpmath
 
     function = precise_function(expr, variables)
@@ -243,10 +267,14 @@ def neighbourhood(expr, variables, values) -> tuple[Kind, str]:
         scale = 1 + max(abs(c) for c in centre)
         base = function(*centre)
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
-        signs = set()
+        signs: set[int] = set()
         for radius in _RADII:
-            signs = {_sign(function(*_step(centre, d, radius * scale)) - base, zero)
-                     for d in directions}
+            signs = set()
+            for d in directions:
+                if deadline is not None and time.monotonic() > deadline:
+                    return "degenerate", ("the second-derivative test is inconclusive and the "
+                                          "budget ran out before sampling settled it")
+                signs.add(_sign(function(*_step(centre, d, radius * scale)) - base, zero))
     return _verdict(signs, n, len(directions))
 
 

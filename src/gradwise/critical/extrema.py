@@ -1,13 +1,15 @@
-"""Global minimum and maximum of f over a box: interior critical points, faces, corners.
+"""Global minimum and maximum of f over a box, certified by interval branch and bound.
 
-The textbook recipe: the extremes of a continuous f on a closed box are at
-critical points inside it or on its boundary; the boundary is faces (one or more
-variables held at a bound), searched the same way one dimension down, and corners.
+The extremes of a continuous f on a closed box are at critical points inside it, at kinks,
+or on its boundary (faces, edges, corners). Rather than trust a list of those, which may be
+long, capped or cut short by the budget, the whole box is bounded by interval arithmetic
+(``bounds``), seeded with every certified critical point and every corner: the answer is
+certified when no point of the box has f < f* − ε (f > f* + ε for the maximum), with
+ε = ``tol`` × the size of f on the box; otherwise the interval known to hold the true value.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,28 +19,55 @@ import numpy as np
 import sympy
 
 from gradwise.calculus.gradients import as_expression
-from gradwise.critical.points import CriticalPoints
-from gradwise.critical.search import critical_points, parse_box
+from gradwise.critical.bounds import Bound, bound_by_faces, global_bound
+from gradwise.critical.listing import identify
+from gradwise.critical.points import CriticalPoints, finite_or_none
+from gradwise.critical.search import (
+    Plan,
+    Work,
+    check_budget,
+    critical_points,
+    investigate,
+    parse_box,
+)
 from gradwise.language.expressions import Expression
-from gradwise.language.numbers import minus
+from gradwise.language.numbers import float_text, minus
 
 __all__ = ["Extremum", "Extrema", "extrema", "points_and_extrema"]
 
-CRITICAL_SHARE = 0.7  # of the budget, for the interior; the faces get the rest
+ZEROS = 0.35   # of the budget: the certified search for critical points ends here
+BOUNDS = 0.75  # the branch and bound for the minimum and the maximum ends here
 
 
 @dataclass(frozen=True)
 class Extremum:
-    """Where f is smallest or largest over the box, and whether that is inside or on the edge."""
+    """Where f is smallest or largest over the box, where that is, and how sure.
+
+    Attributes:
+        names: the variables.
+        point: where.
+        value: f there.
+        where: "interior critical point (minimum)", "boundary y = -2", "corner x = 5, y = 5"...
+        certified: no point of the box does better by more than ``tolerance``.
+        bound: (low, high): the true extreme value lies in this interval.
+        tolerance: ε.
+    """
 
     names: tuple[str, ...]
     point: tuple[float, ...]
     value: float
     where: str
+    certified: bool = False
+    bound: tuple[float, float] | None = None
+    tolerance: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"point": dict(zip(self.names, self.point, strict=True)), "value": self.value,
-                "where": self.where}
+        """The JSON form (infinities, as where f is unbounded near a pole, are null)."""
+        return {"point": dict(zip(self.names, map(finite_or_none, self.point), strict=True)),
+                "value": finite_or_none(self.value), "where": self.where,
+                "certified": self.certified,
+                "bound": None if self.bound is None else [finite_or_none(b) for b in self.bound],
+                "tolerance": self.tolerance}
 
     def __str__(self) -> str:
         coordinates = ", ".join(f"{p:.6g}" for p in self.point)
@@ -55,39 +84,43 @@ class Extrema:
     note: str
 
     def __str__(self) -> str:
-        return (f"global minimum over the box: {self.minimum}\n"
-                f"global maximum over the box: {self.maximum}\n({self.note})")
+        return (f"global minimum over the box: {self.minimum}\n  {_proof(self.minimum, '<')}\n"
+                f"global maximum over the box: {self.maximum}\n  {_proof(self.maximum, '>')}\n"
+                f"({self.note})")
 
 
 def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: float = 5.0,
-            starts: int | None = None) -> Extrema:
-    """The global minimum and maximum of f over the box ``within``, boundaries noted.
+            starts: int | None = None, tol: float = 1e-9) -> Extrema:
+    """The global minimum and maximum of f over the box ``within``, certified.
 
     Args:
         f: the function.
         within: the box, e.g. ``"x=-5:5, y=-5:5"``.
         budget: seconds for the whole call.
-        starts: starting points per face for the numeric search.
+        starts: unused (kept for compatibility).
+        tol: ε relative to the size of f on the box (its largest |f| at the points tried).
 
     Example:
         >>> e = extrema("x^2 + y^2", "x=-1:2, y=-1:1")
-        >>> str(e.minimum), str(e.maximum)
-        ('f(0, 0) = 0, interior critical point (minimum)', 'f(2, −1) = 5, corner x = 2, y = −1')
+        >>> str(e.minimum), e.minimum.certified
+        ('f(0, 0) = 0, interior critical point (minimum)', True)
+        >>> str(e.maximum)
+        'f(2, −1) = 5, corner x = 2, y = −1'
     """
     started = time.monotonic()
+    check_budget(budget)
     expression = as_expression(f)
-    critical = critical_points(expression, within, budget=CRITICAL_SHARE * budget, starts=starts)
     box = parse_box(within, expression)
-    deadline = started + 0.95 * budget
-    candidates = [(p.point, p.value, f"interior critical point ({p.kind})") for p in critical]
-    for fixed in _faces(expression, box):
-        candidates += _face_candidates(expression, box, fixed, deadline, starts)
-    low = min(candidates, key=lambda c: c[1])
-    high = max(candidates, key=lambda c: c[1])
-    note = ("interior from critical_points; the faces searched numerically"
-            if len(box) > 1 else "interior from critical_points; the ends evaluated exactly")
-    return Extrema(Extremum(expression.names, *low), Extremum(expression.names, *high),
-                   critical, note)
+    found: dict[str, Bound] = {}
+    work = investigate(expression, box, Plan(started, float(budget), ZEROS),
+                       then=lambda w: found.update(_bounds(w, started + BOUNDS * budget, tol)))
+    assert work.result is not None
+    low = _extremum(work, found["minimum"], "minimum")
+    high = _extremum(work, found["maximum"], "maximum")
+    note = ("how: interval arithmetic, with the proven critical points and kinks inside the box "
+            "and branch and bound on its faces, or, where the search left boxes open, branch "
+            "and bound over the whole box")
+    return Extrema(low, high, work.result, note)
 
 
 def points_and_extrema(f: Expression | str, within: Mapping[str, Any] | str | None = None,
@@ -105,39 +138,158 @@ def points_and_extrema(f: Expression | str, within: Mapping[str, Any] | str | No
     return extremes.critical, extremes
 
 
-def _faces(f: Expression, box) -> list[dict[sympy.Symbol, sympy.Expr]]:
-    """Every face and corner: each variable free or held at its low or high end."""
-    choices = [(None, low, high) for low, high in box.values()]
-    faces = []
-    for pick in itertools.product(*choices):
-        fixed = {v: b for v, b in zip(f.variables, pick, strict=True) if b is not None}
-        if fixed:
-            faces.append(fixed)
-    return faces
+def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
+    """The certified minimum and maximum (half the time left each)."""
+    candidates = _candidates(work)
+    if work.system is None:
+        return {k: _unbounded(work, candidates, s) for k, s in (("minimum", 1), ("maximum", -1))}
+    values = work.system.value.floats(candidates)[:, 0] if len(candidates) else np.empty(0)
+    size = max([work.scale] + [float(v) for v in np.abs(values) if np.isfinite(v)])
+    middle = time.monotonic() + (deadline - time.monotonic()) / 2
+    box, zeros, eps = work.searched, work.zeros, tol * size
+    if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)):
+        # every interior candidate is known and proven: only the faces need bounding
+        n = len(box)
+        interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
+                                   zeros.irregular.reshape(-1, n, 2)])
+        return {"minimum": bound_by_faces(work.system, box, interior, candidates, middle,
+                                          eps, 1),
+                "maximum": bound_by_faces(work.system, box, interior, candidates, deadline,
+                                          eps, -1)}
+    return {"minimum": global_bound(work.system, box, candidates, middle, eps, 1),
+            "maximum": global_bound(work.system, box, candidates, deadline, eps, -1)}
 
 
-def _face_candidates(f: Expression, box, fixed, deadline, starts) -> list:
-    from gradwise.critical.boxes import numeric_function, search_box
-
-    free = [v for v in f.variables if v not in fixed]
-    where = ", ".join(f"{v.name} = {sympy.sstr(b)}" for v, b in fixed.items())
-    corner = "end" if len(f.variables) == 1 else "corner"
-    label = f"{corner} {where}" if not free else f"boundary {where}"
-    restricted = f.expr.xreplace(fixed)
-    if not free:
-        return [(tuple(float(fixed[v]) for v in f.variables), float(restricted.evalf(17)),
-                 label)]
-    face = Expression(f.text, restricted, tuple(free), symbols=tuple(free))
-    components = [sympy.diff(restricted, v) for v in free]
-    matrix = sympy.Matrix(len(free), len(free), lambda i, j: sympy.diff(components[i], free[j]))
-    fn = numeric_function(face, components, matrix)
-    bounds = np.array([[float(b) for b in box[v.name]] for v in free])
-    found = search_box(fn, bounds, deadline, starts)
-    values = fn.value(found) if len(found) else np.empty(0)
-    return [(_full_point(f, fixed, free, x), float(value), label)
-            for x, value in zip(found, values, strict=True)]
+def _candidates(work: Work) -> np.ndarray:
+    n = len(work.searched)
+    parts = [np.array([k.point for k in work.rest.kinks]).reshape(-1, n)]
+    if work.zeros is not None and len(work.zeros.roots):
+        parts.append(work.zeros.points)
+    if work.found is not None:
+        parts.append(work.found)
+    points = np.concatenate(parts)
+    box = work.searched
+    return points[np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=1)]
 
 
-def _full_point(f: Expression, fixed, free, x) -> tuple[float, ...]:
-    free_values = dict(zip(free, x, strict=True))
-    return tuple(float(fixed[v]) if v in fixed else float(free_values[v]) for v in f.variables)
+def _unbounded(work: Work, candidates: np.ndarray, sense: int) -> Bound:
+    """Without interval arithmetic: the best candidate, uncertified."""
+    from gradwise.critical.bounds import corners
+
+
+    points = np.vstack([candidates, corners(work.searched)])
+    values = np.array([float(work.f.expr.xreplace(dict(zip(work.f.variables, p))).evalf(17))
+                       for p in points])
+    k = int(np.argmin(sense * values))
+    bound = (-np.inf, values[k]) if sense > 0 else (values[k], np.inf)
+    return Bound(points[k], float(values[k]), bound, False, 0.0)
+
+
+def _extremum(work: Work, bound: Bound, kind: str) -> Extremum:
+    """The point of the bound, or an equally good listed point nearer the box's centre."""
+    f = work.f
+    point, where = _nicest(work, bound, kind)
+    value = float(work.system.value.floats(point[None])[0, 0]) if work.system else bound.value
+    if abs(value) <= 1e-6 * bound.tolerance:
+        value = 0.0  # rounding noise, e.g. Bohachevsky's −5.6e−17 at its minimum (0, 0)
+    return Extremum(f.names, tuple(float(c) + 0.0 for c in point), value, where,  # no −0
+                    bound.certified, bound.bound, bound.tolerance)
+
+
+def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:
+    """Among the critical points and kinks as good as the bound's point (within ε), the one
+    nearest the box's centre (cos x + cos y: the origin), with where it is."""
+    result, centre = work.result, work.searched.mean(axis=1)
+    assert result is not None
+    points, labels = _labelled(work)
+    if work.system is not None and len(points):
+        values = work.system.value.floats(points)[:, 0]
+        with np.errstate(all="ignore"):
+            tied = np.flatnonzero(np.abs(values - bound.value) <= max(bound.tolerance, 1e-300))
+        if len(tied):
+            k = tied[np.argmin(np.max(np.abs(points[tied] - centre), axis=1))]
+            exact = identify(work.system.components, work.f.variables, points[k])
+            return (points[k] if exact is None else np.array([float(c) for c in exact]),
+                    labels(k))
+    point = np.asarray(bound.point)
+    side = "below" if kind == "minimum" else "above"
+    if not np.isfinite(bound.value):
+        return point, f"f is unbounded {side} near here"
+    if not bound.certified and not np.isfinite(bound.bound[0 if kind == "minimum" else 1]):
+        return point, f"the best point found; f may be unbounded {side} near it"
+    where = _where(work, point)
+    if where == "interior point" and work.system is not None:
+        proven = _proven_kind(work.system, point)
+        if proven is not None:
+            where = f"interior critical point ({proven})"
+            exact = identify(work.system.components, work.f.variables, point)
+            point = point if exact is None else np.array([float(c) for c in exact])
+    return point, where
+
+
+def _proven_kind(system, point: np.ndarray) -> str | None:
+    """The kind of a critical point at ``point``, if Krawczyk proves one there."""
+    from gradwise.critical.certify import krawczyk
+    from gradwise.critical.definite import hessian_signs
+
+    radius = 1e-7 * (1 + np.abs(point))
+    with np.errstate(all="ignore"):
+        status, boxes = krawczyk(system, np.stack([point - radius, point + radius], -1)[None])
+    return hessian_signs(system, boxes).kinds[0] if status[0] == 1 else None
+
+
+def _labelled(work: Work):
+    """The proven critical points and the kinks in the box, and a label for each."""
+    n = len(work.searched)
+    kinks = [k for k in work.rest.kinks]
+    roots = work.zeros.roots if work.zeros is not None else np.empty((0, n, 2))
+    found = [c.box for c in work.rest.found if c.box is not None]
+    roots = np.concatenate([roots, np.array(found).reshape(-1, n, 2)])
+    inside = np.all((roots.mean(axis=2) >= work.searched[:, 0])
+                    & (roots.mean(axis=2) <= work.searched[:, 1]), axis=1)
+    roots = roots[inside]
+    points = np.vstack([roots.mean(axis=2), np.array([k.point for k in kinks]).reshape(-1, n)])
+
+    def label(k: int) -> str:
+        if k >= len(roots):
+            return f"interior point where f has a kink ({kinks[k - len(roots)].kind})"
+        from gradwise.critical.definite import hessian_signs
+
+        assert work.system is not None
+        return f"interior critical point ({hessian_signs(work.system, roots[k:k + 1]).kinds[0]})"
+
+    return points, label
+
+
+def _where(work: Work, point: np.ndarray) -> str:
+    """'interior point', 'boundary y = -2', 'corner x = 5, y = 5' (or 'end' in one variable)."""
+    f, box = work.f, work.searched
+    exact = work.result.within if work.result is not None else None
+    slack = 1e-12 * (box[:, 1] - box[:, 0])
+    fixed = {}
+    for i, (v, x) in enumerate(zip(f.variables, point)):
+        for side in (0, 1):
+            if abs(x - box[i, side]) <= slack[i]:
+                fixed[v] = exact[v.name][side] if exact else _tidy(box[i, side])
+    if not fixed:
+        return "interior point"
+    text = ", ".join(f"{v.name} = {sympy.sstr(b)}" for v, b in fixed.items())
+    if len(fixed) < len(f.variables):
+        return f"boundary {text}"
+    return f"{'end' if len(f.variables) == 1 else 'corner'} {text}"
+
+
+def _tidy(bound: float) -> Any:
+    return int(bound) if float(bound).is_integer() else bound
+
+
+def _proof(e: Extremum, sign: str) -> str:
+    if e.bound is None:
+        return "not certified"
+    low, high = e.bound
+    if e.certified:
+        edge = low if sign == "<" else high
+        return (f"certified: no point of the box has f {sign} {float_text(edge, 10)} "
+                f"(ε = {float_text(e.tolerance or 0.0, 2)})")
+    return (f"not certified (the budget ran out): the true value lies in "
+            f"[{float_text(low, 10)}, {float_text(high, 10)}]")

@@ -1,6 +1,9 @@
-"""What a search for critical points finds: :class:`CriticalPoint` and :class:`CriticalPoints`.
+"""The answer's types: a critical point, and all of them with how far the list can be trusted.
 
-The search itself is :func:`gradwise.critical.search.critical_points`.
+``CriticalPoints`` says whether the list is every critical point (``complete``), whether an
+interval certificate proves it (``certified``), and what is left where it is not: undecided
+boxes, a flat region, points where f is not differentiable. ``gradwise.critical.search``
+computes it; this module only holds and shows it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 import sympy
 
 from gradwise.critical.classify import Kind
+from gradwise.critical.regions import Region
 from gradwise.language.expressions import Expression
 
-__all__ = ["CriticalPoint", "CriticalPoints", "Box", "DEFAULT_BOX"]
+__all__ = ["CriticalPoint", "CriticalPoints", "Box", "DEFAULT_BOX", "finite_or_none"]
 
 Box = dict[str, tuple[sympy.Expr, sympy.Expr]]
 DEFAULT_BOX = (-10, 10)
@@ -36,6 +40,8 @@ class CriticalPoint:
         reason: the second-derivative test in the notes' terms, e.g. ``D = −1 < 0``.
         settled_by: how an inconclusive test was settled, or None.
         exact_value: f at the point, exact, when the point is exact.
+        certified: whether interval arithmetic proved it the only critical point in a tiny
+            box around ``point`` (Krawczyk's test).
     """
 
     names: tuple[str, ...]
@@ -47,15 +53,16 @@ class CriticalPoint:
     reason: str
     settled_by: str | None = None
     exact_value: sympy.Expr | None = None
+    certified: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: point, exact, value, kind, eigenvalues (plus the reasons)."""
         exact = None if self.exact is None else \
             {n: str(e) for n, e in zip(self.names, self.exact, strict=True)}
         return {"point": dict(zip(self.names, self.point, strict=True)), "exact": exact,
-                "value": self.value,
-                "kind": self.kind, "eigenvalues": list(self.eigenvalues), "test": self.reason,
-                "settled_by": self.settled_by}
+                "value": finite_or_none(self.value), "kind": self.kind,
+                "eigenvalues": [finite_or_none(v) for v in self.eigenvalues], "test": self.reason,
+                "settled_by": self.settled_by, "certified": self.certified}
 
     @property
     def coordinates(self) -> str:
@@ -75,18 +82,28 @@ class CriticalPoint:
 
 @dataclass(frozen=True)
 class CriticalPoints:
-    """All critical points found, and whether that is all of them.
+    """All critical points found, and how far the list can be trusted.
 
     Attributes:
         function: f.
-        points: the critical points, sorted by coordinates.
-        complete: True when ``points`` is every critical point (in ``within``, if given).
-        note: how they were found, or why the list may be incomplete.
-        within: the box searched, as exact bounds per variable, or None.
+        points: the critical points, sorted by coordinates (none when there are more than
+            ``MAX_POINTS`` in the box: then ``count`` and ``kinds`` summarise them).
+        complete: True when ``points`` is every critical point (in ``within``, if given),
+            proven: by an exact solve or by the interval certificate.
+        note: how they were found and proven, or exactly what remains.
+        within: the box asked for, as exact bounds per variable, or None.
         discriminant: D = f_xx·f_yy − f_xy² for two variables, else None.
         seconds: the wall time the call took.
-        out_of_time: True when the exact solve was stopped at the budget (the list may then
-            hold only what the numeric search found).
+        out_of_time: True when the exact solve was stopped at the budget.
+        certified: True when interval arithmetic proved that the critical points in the
+            box searched (``searched``) are exactly those counted.
+        count: how many critical points the box holds, when that is known exactly.
+        kinds: how many of each kind, when ``count`` is known.
+        undecided: the sub-boxes neither excluded nor proven, or None.
+        flat: where f is flat to working precision, or None.
+        nondifferentiable: points where f has a kink (|·|, relu), kind decided by sampling;
+            the certificate does not cover them.
+        searched: the box the numeric search covered (``within``, or [−10, 10]ⁿ), as floats.
     """
 
     function: Expression
@@ -97,6 +114,13 @@ class CriticalPoints:
     discriminant: sympy.Expr | None = None
     seconds: float = 0.0
     out_of_time: bool = False
+    certified: bool = False
+    count: int | None = None
+    kinds: dict[str, int] | None = None
+    undecided: Region | None = None
+    flat: Region | None = None
+    nondifferentiable: tuple[CriticalPoint, ...] = ()
+    searched: tuple[tuple[float, float], ...] = ()
 
     def __iter__(self) -> Iterator[CriticalPoint]:
         return iter(self.points)
@@ -110,12 +134,20 @@ class CriticalPoints:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON document of ``gradwise critical --json``."""
-        return {"function": self.function.text, "variables": list(self.function.names),
+        names = self.function.names
+        return {"function": self.function.text, "variables": list(names),
                 "points": [p.as_dict() for p in self.points], "complete": self.complete,
                 "note": self.note, "seconds": round(self.seconds, 3),
                 "out_of_time": self.out_of_time,
                 "within": None if self.within is None else
-                {n: [float(lo), float(hi)] for n, (lo, hi) in self.within.items()}}
+                {n: [float(lo), float(hi)] for n, (lo, hi) in self.within.items()},
+                "certified": self.certified, "count": self.count, "kinds": self.kinds,
+                "undecided_boxes": _undecided(self.undecided, names),
+                "flat_region": None if self.flat is None else {
+                    **self.flat.as_dict(names),
+                    "largest_abs_value": finite_or_none(self.flat.largest or 0.0)},
+                "nondifferentiable": [p.as_dict() for p in self.nondifferentiable],
+                "searched": {n: list(b) for n, b in zip(names, self.searched)}}
 
     def __str__(self) -> str:
         from gradwise.critical.text import critical_text
@@ -132,3 +164,14 @@ class CriticalPoints:
         from gradwise.plotting import plot_function
 
         return plot_function(self, **options)
+
+
+def _undecided(region: Region | None, names) -> dict[str, Any]:
+    if region is None:
+        return {"count": 0, "volume": 0.0, "share": 0.0, "within": None}
+    return region.as_dict(names)
+
+
+def finite_or_none(value: float) -> float | None:
+    """JSON has no NaN or infinity: such a value is written as null."""
+    return value if value == value and abs(value) != float("inf") else None

@@ -1,62 +1,95 @@
-"""Critical points: where ∇f = 0, found exactly where possible and numerically where not.
+"""critical_points and its kin, and how a call spends its budget.
 
-``critical_points`` sends ∇f = 0 to SymPy in a worker process that is killed when the time
-budget runs out (``_solve_worker``), and meanwhile searches a box numerically
-(:mod:`gradwise.critical.boxes`); it merges both, keeps exact coordinates where they are
-readable, and classifies every point (:mod:`gradwise.critical.classify`). The worker and the
-numeric search run at the same time (two processes): the numeric search gets the first half
-of the budget, SymPy until 85 % of it; the rest is for classifying what was found. Every
-call returns within its budget, with ``complete`` saying whether the list is all of them.
+One call: SymPy solves ∇f = 0 in a worker process (``_solve_worker``) where that can help
+(polynomial or separable systems, or no box), while this process certifies every zero of ∇f
+in the box with interval arithmetic (``certify``) until ``ZEROS`` of the budget; the leftovers
+become notes and points (``leftovers``); both answers merge (``merge``) and every point is
+classified (``listing``) before ``CLASSIFY`` of the budget. Nothing runs past the budget.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy
 
-from gradwise.calculus.gradients import as_expression, gradient, hessian, resolve_point
+from gradwise.calculus.gradients import as_expression, gradient, hessian
 from gradwise.critical._solve_worker import start_job
-from gradwise.critical.boxes import NumericFunction, newton, numeric_function, search_box
-from gradwise.critical.classify import discriminant, second_derivative_test
+from gradwise.critical.boxes import halton
+from gradwise.critical.certify import Zeros, find_zeros
+from gradwise.critical.leftovers import Leftovers, leftovers
+from gradwise.critical.listing import Candidate, classify, classify_all
+from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
+from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
-from gradwise.critical.text import describe_curves, enumerate_grid
-from gradwise.errors import InputError
-from gradwise.language.expressions import Expression, exact_number
-from gradwise.language.numbers import minus
+from gradwise.errors import InputError, problem
+from gradwise.language.expressions import Expression
+from gradwise.numeric.tapes import System, Unsupported
 
 __all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse_box",
-           "classify", "polish"]
+           "investigate", "Plan", "Work", "check_budget"]
 
-NUMERIC_SHARE = 0.5
-SOLVE_SHARE = 0.85
-_SAME = 1e-6  # points closer than this (relative) are one point
+ZEROS = 0.55      # of the budget: the search ends here (0.35 when extrema follow)
+NEWTON = 0.1      # of which the last part is for Newton's method, where the proof ran out
+SOLVE = 0.8       # SymPy's deadline
+EXACT_NICETY = 0.2  # its deadline when the certified search already proved the box
+CLASSIFY = 0.85   # classification and merging end here: the rest is for what follows
+INFLATE = 2.0**-20  # the search box is this share wider, so zeros on its faces are inside
+NOT_ASKED = False   # the answer when SymPy was not asked to solve ∇f = 0
 
-Candidate = tuple[list[sympy.Expr], bool]  # coordinates, and whether they are exact
+
+@dataclass(frozen=True)
+class Plan:
+    """When each part of a call must end: shares of ``budget`` from ``started``."""
+
+    started: float
+    budget: float
+    zeros: float = ZEROS
+    solve: bool = True  # whether SymPy may try to solve ∇f = 0 exactly
+    newton: float = NEWTON
+
+    def at(self, share: float) -> float:
+        return self.started + share * self.budget
+
+
+@dataclass
+class Work:
+    """What one call computed, for ``extrema`` to build on."""
+
+    f: Expression
+    system: System | None
+    searched: np.ndarray
+    scale: float
+    zeros: Zeros | None
+    rest: Leftovers
+    result: CriticalPoints | None = None
+    found: np.ndarray | None = None  # uncertified points, when there is no interval system
 
 
 def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None = None, *,
                     budget: float = 5.0, starts: int | None = None) -> CriticalPoints:
-    """Every point where ∇f = 0, classified, within ``budget`` seconds.
+    """Every point where ∇f = 0, classified, within ``budget`` seconds, and how sure that is.
 
     Args:
         f: the function, as text or ``gradwise.parse(...)``.
         within: a box such as ``"x=-5:5, y=-pi:pi"`` or ``{"x": (-5, 5), "y": (-3, 3)}``:
-            only points inside it are listed, and the numeric search looks there
-            (in [−10, 10] per variable when no box is given).
-        budget: seconds for the whole call; SymPy is stopped when it runs out.
-        starts: starting points for the numeric search (default 200 per variable).
+            only points inside it are listed, and the certified search covers it
+            (x ∈ [−10, 10] for every variable when no box is given).
+        budget: seconds for the whole call.
+        starts: unused (kept for compatibility: the search no longer needs starting points).
 
     Returns:
-        The points, each with exact and float coordinates, value, kind and Hessian
-        eigenvalues, and whether the list is complete, with a note.
+        The points with exact and float coordinates, value, kind and Hessian eigenvalues;
+        ``complete`` (proven), ``certified`` (by interval arithmetic) and, where the proof
+        is not complete, exactly what remains (``undecided``, ``flat``, the note).
 
     Raises:
-        InputError: the budget is not positive, or the box is malformed.
+        InputError: the budget is not a positive number, or the box is malformed.
 
     Example:
         >>> result = critical_points("x^3 + x y - 3y^2")
@@ -64,15 +97,311 @@ def critical_points(f: Expression | str, within: Mapping[str, Any] | str | None 
         ([('(−1/18, −1/108)', 'maximum'), ('(0, 0)', 'saddle')], True)
     """
     started = time.monotonic()
-    if not isinstance(budget, int | float) or not budget > 0 or budget != budget:
-        raise InputError(f"budget must be a positive number of seconds; received {budget!r}; "
-                         "for example budget=5")
+    check_budget(budget)
+    expression = _with_variables(f)
+    box = parse_box(within, expression) if within is not None else None
+    result = investigate(expression, box, Plan(started, float(budget))).result
+    assert result is not None
+    return result
+
+
+def check_budget(budget: Any) -> None:
+    """A budget is a positive, finite number of seconds (not a bool), else an InputError."""
+    import numbers
+
+    real = isinstance(budget, numbers.Real) and type(budget) is not bool
+    if not (real and 0 < budget < float("inf")):
+        raise InputError(problem("budget must be a positive number of seconds",
+                                 received=budget, fix="give for example budget=5"))
+
+
+def _with_variables(f: Expression | str) -> Expression:
     expression = as_expression(f)
     if not expression.variables:
         raise InputError(f"{expression.text!r} has no variables, so it has no critical points")
-    box = parse_box(within, expression) if within is not None else None
-    return _search(expression, box, started, budget, starts)
+    return expression
 
+
+def parse_box(within: Mapping[str, Any] | str, f: Expression) -> Box:
+    """``"x=-5:5, y=-pi:pi"`` or ``{"x": (-5, 5)}`` as exact bounds for every variable."""
+    from gradwise.critical.text import read_box
+
+    box = read_box(within)
+    unknown = [n for n in box if n not in f.names]
+    if unknown:
+        raise InputError(f"the box names {unknown[0]!r}, which is not a variable of "
+                         f"{f.text!r}; its variables are {', '.join(f.names)}")
+    missing = [n for n in f.names if n not in box]
+    if missing:
+        raise InputError(f"the box gives no range for {missing[0]!r}. Fix: add "
+                         f"{missing[0]}=low:high")
+    return {n: box[n] for n in f.names}
+
+
+# -- one call ------------------------------------------------------------------------------------
+
+def investigate(f: Expression, box: Box | None, plan: Plan,
+                then: Callable[[Work], None] | None = None) -> Work:
+    """Certify, solve, merge and classify: the whole of ``critical_points``.
+
+    ``then(work)`` runs after the certified search, while SymPy may still be solving in its
+    worker (``extrema`` bounds f there).
+    """
+    components = gradient(f).components
+    matrix = _hessian(components, f.variables)
+    polynomial = all(c.is_polynomial(*f.variables) for c in components)
+    # a polynomial system in a box: SymPy only if the certificate does not settle it
+    later = plan.solve and polynomial and box is not None
+    job, answer = _solver(components, matrix, f.variables, box) if plan.solve and not later \
+        else (None, NOT_ASKED)
+    searched = _bounds(f, box)
+    try:
+        system = System(f.expr, components, matrix, f.variables)
+    except Unsupported as why:
+        work = _uncertified(f, box, plan, components, matrix, job, answer, searched, str(why))
+        if then is not None:
+            then(work)
+        return work
+    scale = _scale(system, searched)
+    # without a box nothing is proven complete anyway: Newton's method gets a larger share
+    newton = plan.newton if box is not None else 2.5 * plan.newton
+    zeros = find_zeros(system, _inflate(searched), plan.at(plan.zeros - newton), scale)
+    rest = leftovers(f, components, matrix, system, zeros, searched, plan.at(plan.zeros))
+    if not zeros.complete:  # where the proof ran out, Newton's method may still find points
+        found = _newton_points(f, components, system, zeros, searched, plan.at(plan.zeros))
+        # a flat region is one note, never points: floats cannot tell its points apart
+        rest.found += [c for c in found if not _within(c.point, zeros.flat)]
+    work = Work(f, system, searched, scale, zeros, rest)
+    if then is not None:
+        then(work)
+    certified = zeros.finished and rest.settled
+    if later and not certified:
+        job, answer = _solver(components, matrix, f.variables, box)
+    if job is not None:  # started only where SymPy can give exact points or families
+        answer = job.result(_exact_deadline(plan, certified and box is not None, polynomial))
+    merged = merge(f, components, answer, zeros, box, searched, certified)
+    extra = rest.degenerate + rest.found if merged.listing else []
+    candidates = _distinct(merged.candidates + extra, rest.kinks, searched)
+    points = classify_all(f, matrix, system, candidates, plan.at(CLASSIFY))
+    listed = merged.listing or not len(merged.roots)
+    kinds = _tally(points) if listed else _tally_roots(system, merged.roots)
+    count = merged.count if not listed or merged.count is None else len(points)
+    note = _full_note(merged.note, rest, zeros, f, points)
+    if certified:
+        note = "; ".join(p for p in (note, _stray(candidates, searched)) if p)
+    work.result = CriticalPoints(
+        f, tuple(sorted(points, key=lambda p: p.point)), merged.complete,
+        note, box, _discriminant(matrix), time.monotonic() - plan.started,
+        out_of_time=job is not None and answer is None, certified=certified,
+        count=count, kinds=kinds,
+        undecided=rest.undecided, flat=rest.flat, nondifferentiable=tuple(rest.kinks),
+        searched=tuple((float(lo), float(hi)) for lo, hi in searched))
+    return work
+
+
+def _hessian(components, variables) -> sympy.Matrix:
+    """H from ∇f's components (``calculus.hessian`` would differentiate f twice again)."""
+    n = len(variables)
+    cells = {(i, j): sympy.diff(components[i], variables[j]) for i in range(n)
+             for j in range(i, n)}
+    return sympy.Matrix(n, n, lambda i, j: cells[min(i, j), max(i, j)])
+
+
+def _distinct(candidates: list[Candidate], kinks, searched: np.ndarray) -> list[Candidate]:
+    """Candidates without repeats, and without the kinks (∇f is not defined there)."""
+    tol = 4 * POINT_LIKE * (searched[:, 1] - searched[:, 0])
+    kept = [c for c in candidates if c.certified]  # proven zeros are distinct: disjoint boxes
+    taken = [np.array(k.point) for k in kinks] + [c.point for c in kept]
+    for c in sorted((c for c in candidates if not c.certified), key=lambda c: c.exact is None):
+        near = tol if c.radius is None else np.maximum(tol, 2 * c.radius)
+        if taken and np.any(np.all(np.abs(np.array(taken) - c.point) <= near, axis=1)):
+            continue
+        taken.append(c.point)
+        kept.append(c)
+    return kept
+
+
+def _newton_points(f, components, system: System, zeros: Zeros, searched,
+                   deadline: float) -> list[Candidate]:
+    """Multi-start Newton (``boxes``) for zeros the certified search did not reach in time.
+
+    A point counts only when Krawczyk's test proves it the one zero of ∇f in a tiny box
+    around it (so nothing is invented; a degenerate or non-isolated zero is left out), and
+    that box meets no proven root's.
+    """
+    from gradwise.critical.boxes import NumericFunction, halton, newton
+    from gradwise.critical.certify import krawczyk, refine
+    from gradwise.critical.listing import identify
+
+    fn = NumericFunction(lambda X: system.value.floats(X)[:, 0], system.gradient.floats,
+                         system.hessian_at)
+    # start where zeros may be: the smallest undecided boxes (the deepest the search went),
+    # and some evenly spread points
+    left = zeros.undecided[np.argsort(np.prod(zeros.undecided[..., 1] - zeros.undecided[..., 0],
+                                              axis=1))[:600]]
+    spread = searched[:, 0] + halton(400, len(searched)) * (searched[:, 1] - searched[:, 0])
+    found, converged = newton(fn, np.vstack([left.mean(axis=2), spread]), searched, deadline)
+    found = found[converged & np.all((found >= searched[:, 0]) & (found <= searched[:, 1]), 1)]
+    roots = zeros.roots
+    for chunk in np.array_split(roots, max(1, len(roots) // 512)):  # known ones out, first
+        if len(found) and len(chunk):
+            known = np.all((found[:, None] >= chunk[None, :, :, 0] - 1e-9)
+                           & (found[:, None] <= chunk[None, :, :, 1] + 1e-9), axis=2).any(1)
+            found = found[~known]
+    if not len(found):
+        return []
+    radius = 1e-7 * (1 + np.abs(found))
+    with np.errstate(all="ignore"):
+        status, boxes = krawczyk(system, np.stack([found - radius, found + radius], axis=-1))
+    boxes = refine(system, boxes[status == 1], rounds=8)
+    kept = zeros.roots
+    candidates = []
+    for box in boxes:
+        meets = np.all((box[:, 0] <= kept[..., 1]) & (kept[..., 0] <= box[:, 1]), axis=1)
+        if meets.any():
+            continue
+        kept = np.concatenate([kept, box[None]])
+        point = box.mean(axis=1)
+        exact = identify(components, f.variables, point)
+        point = point if exact is None else np.array([float(c) for c in exact])
+        candidates.append(Candidate(point, exact, box))
+    return candidates
+
+
+def _within(point: np.ndarray, boxes: np.ndarray) -> bool:
+    return bool(len(boxes)) and bool(np.any(np.all((boxes[..., 0] <= point)
+                                                   & (point <= boxes[..., 1]), axis=1)))
+
+
+def _stray(candidates: list[Candidate], searched: np.ndarray) -> str:
+    """Exact points inside the box where the certified search proved no zero: say so."""
+    from gradwise.critical.merge import inside
+
+    stray = [c for c in candidates if not c.certified and c.radius is None
+             and inside(c.point[None], searched)[0]]
+    return (f"{len(stray)} exact point(s) lie where the interval search proved no zero (on "
+            "the box's faces, or where ∇f is not defined)") if stray else ""
+
+
+def _exact_deadline(plan: Plan, proven: bool, polynomial: bool) -> float:
+    """How long to wait for SymPy. Once the box is proven, exact coordinates are a nicety:
+    simple ones are recovered from the proven points anyway (``listing.identify``), so a
+    Gröbner basis gets no extra wait; a periodic family's formula, a little."""
+    if not proven:
+        return plan.at(SOLVE)
+    return time.monotonic() + 0.05 if polynomial else plan.at(EXACT_NICETY)
+
+
+def _solver(components, matrix, variables, box):
+    """(a job in the worker, or an answer at once, or neither) for ∇f = 0 exactly."""
+    if not any(e.free_symbols for e in matrix):
+        return None, solve_gradient(components, variables)  # linear: at once
+    polynomial = all(c.is_polynomial(*variables) or sympy.fraction(sympy.together(c))[0]
+                     .is_polynomial(*variables) for c in components)
+    separable = all(c.free_symbols <= {v} and not _transcendental_equation(c, v)
+                    for c, v in zip(components, variables))
+    # SymPy's general solve only guesses, often for minutes: with a box, the certificate wins
+    if polynomial or separable or box is None:
+        return start_job(components, variables, general=box is None), None
+    return None, NOT_ASKED
+
+
+def _transcendental_equation(c: sympy.Expr, v: sympy.Symbol) -> bool:
+    """x + a·sin(x) = 0 and its kin: a power of v beside a function of v has no closed form."""
+    terms = sympy.Add.make_args(sympy.expand(c))
+    algebraic = any(t.has(v) and t.is_polynomial(v) for t in terms)
+    return algebraic and any(t.has(v) and not t.is_polynomial(v) for t in terms)
+
+
+def _bounds(f: Expression, box: Box | None) -> np.ndarray:
+    if box is None:
+        return np.array([DEFAULT_BOX] * len(f.variables), dtype=float)
+    return np.array([[float(lo), float(hi)] for lo, hi in box.values()])
+
+
+def _inflate(box: np.ndarray) -> np.ndarray:
+    width = box[:, 1] - box[:, 0]
+    return box + np.stack([-INFLATE * width, INFLATE * width], axis=1)
+
+
+def _scale(system: System, box: np.ndarray) -> float:
+    """The size of f over the box, for the flat test: the median |f| at 257 evenly spread
+    points; where that is 0 (an exponential that underflows over most of the box, as
+    Easom's), the bound of |f| over the whole box from interval arithmetic."""
+    points = box[:, 0] + halton(256, len(box)) * (box[:, 1] - box[:, 0])
+    values = np.abs(system.value.floats(np.vstack([points, box.mean(axis=1)])))
+    finite = values[np.isfinite(values)]
+    middle = float(np.median(finite)) if len(finite) else 0.0
+    if middle > 0:
+        return middle
+    lo, hi, _ = system.value_enclosure(box[None, :, 0], box[None, :, 1])
+    bound = max(abs(float(lo[0])), abs(float(hi[0])))
+    return bound if np.isfinite(bound) else float(finite.max()) if len(finite) else 0.0
+
+
+def _full_note(note: str, rest: Leftovers, zeros: Zeros, f: Expression, points) -> str:
+    from gradwise.critical.text import hull_text, leftovers_text
+
+    extra = leftovers_text(rest, zeros.finished, f.names)
+    if rest.flat is not None and points:
+        extra += "; " + hull_text([p.point for p in points], f.names)
+    return "; ".join(part for part in (note, extra) if part)
+
+
+def _tally(points) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in points:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+    return counts
+
+
+def _tally_roots(system: System, roots: np.ndarray) -> dict[str, int]:
+    from gradwise.critical.definite import hessian_signs
+
+    kinds = hessian_signs(system, roots).kinds
+    return {k: kinds.count(k) for k in dict.fromkeys(kinds)}
+
+
+def _discriminant(matrix: sympy.Matrix) -> sympy.Expr | None:
+    """D = f_xx·f_yy − f_xy², expanded where that is cheap (Goldstein–Price's takes seconds)."""
+    from gradwise.critical.classify import discriminant
+
+    if matrix.shape != (2, 2):
+        return None
+    if sum(sympy.count_ops(e) for e in matrix) > 60:
+        return matrix[0, 0] * matrix[1, 1] - matrix[0, 1] ** 2
+    return discriminant(matrix)
+
+
+def _uncertified(f, box, plan, components, matrix, job, answer, searched, why) -> Work:
+    """No interval evaluation for some part of f: multi-start Newton, uncertified."""
+    from gradwise.critical.boxes import NumericFunction, numeric_function, search_box
+    from gradwise.critical.listing import identify
+
+    fn: NumericFunction = numeric_function(f, components, matrix)
+    found = list(search_box(fn, searched, plan.at(plan.zeros)))
+    if job is not None:
+        answer = job.result(plan.at(SOLVE))
+    nothing = Zeros(np.empty((0, len(f.variables), 2)))
+    merged = merge(f, components, answer, nothing, box, searched, False)
+    extra = [Candidate(x, identify(components, f.variables, x)) for x in found
+             if not any(np.allclose(x, c.point, rtol=1e-6, atol=1e-9) for c in merged.candidates)]
+    points = classify_all(f, matrix, None, merged.candidates + extra, plan.at(CLASSIFY))
+    where = "in the box" if box is not None else "in " + ", ".join(
+        f"{n} ∈ [{lo:g}, {hi:g}]" for n, (lo, hi) in zip(f.names, searched))
+    note = "; ".join(p for p in (merged.note, f"not certified ({why}); found numerically "
+                                 f"{where} by Newton's method")
+                     if p)
+    result = CriticalPoints(f, tuple(sorted(points, key=lambda p: p.point)),
+                            merged.complete and not extra, note, box, _discriminant(matrix),
+                            time.monotonic() - plan.started, out_of_time=job is not None and
+                            answer is None, kinds=_tally(points),
+                            searched=tuple((float(a), float(b)) for a, b in searched))
+    return Work(f, None, searched, 0.0, None, Leftovers(), result,
+                np.array([p.point for p in points]).reshape(len(points), len(f.variables)))
+
+
+# -- one point -------------------------------------------------------------------------------------
 
 def classify_point(f: Expression | str, point: Mapping[str, Any] | Any,
                    tol: float = 1e-6) -> CriticalPoint:
@@ -96,49 +425,43 @@ def classify_point(f: Expression | str, point: Mapping[str, Any] | Any,
     size = float(sympy.sqrt(sum(c**2 for c in gradient(expression).at(values).exact)).evalf(17))
     if size > tol:
         raise InputError(f"{_point_text(values)} is not a critical point of {expression.text!r}: "
-                         f"|∇f| = {size:.3g} > tol = {tol:g}. Fix: use nearest_critical_point "
-                         "to find the one near it")
+                         f"|∇f| = {size:.3g} > tol = {tol:g}. Fix: use nearest_critical_point to "
+                         "find the one near it")
     exact = all(isinstance(v, sympy.Rational) for v in values)
-    return classify(expression, hessian(expression).matrix, values, exact)
+    candidate = Candidate(np.array([float(v) for v in values]), tuple(values) if exact else None)
+    return classify(expression, hessian(expression).matrix, candidate, None)
 
 
 def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
                            radius: float = 1.0) -> CriticalPoint | None:
-    """The critical point that Newton's method reaches from ``point``, classified, or None.
+    """The critical point nearest ``point`` within ``radius`` (in each coordinate), or None.
 
-    Made for a descent that stopped: ``nearest_critical_point(f, result.point)``
-    names the point it reached and its kind. Only a point within ``radius`` (in each
-    coordinate) of ``point`` counts; None when there is none.
+    Made for a descent that stopped: ``nearest_critical_point(f, result.point)`` names the
+    point it reached and its kind. It is the same answer as ``critical_points`` gives for a
+    box around the point: the same certified search, the same classification.
 
     Example:
         >>> p = nearest_critical_point("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", [2.9, 2.1])
-        >>> p.coordinates, p.kind
-        ('(3, 2)', 'minimum')
+        >>> p.coordinates, p.kind, p.certified
+        ('(3, 2)', 'minimum', True)
     """
-    expression = as_expression(f)
-    values = [float(v) for v in _coordinates(expression, point)]
+    expression = _with_variables(f)
+    start = np.array([float(v) for v in _coordinates(expression, point)])
     if not radius > 0:
         raise InputError(f"radius must be positive; received {radius!r}")
-    return polish(expression, np.array(values), radius)
-
-
-def parse_box(within: Mapping[str, Any] | str, f: Expression) -> Box:
-    """``"x=-5:5, y=-pi:pi"`` or ``{"x": (-5, 5)}`` as exact bounds for every variable."""
-    from gradwise.critical.text import read_box
-
-    box = read_box(within)
-    unknown = [n for n in box if n not in f.names]
-    if unknown:
-        raise InputError(f"the box names {unknown[0]!r}, which is not a variable of "
-                         f"{f.text!r}; its variables are {', '.join(f.names)}")
-    missing = [n for n in f.names if n not in box]
-    if missing:
-        raise InputError(f"the box gives no range for {missing[0]!r}. Fix: add "
-                         f"{missing[0]}=low:high")
-    return {n: box[n] for n in f.names}
+    box = {n: (sympy.Float(c - radius, 17), sympy.Float(c + radius, 17))
+           for n, c in zip(expression.names, start)}
+    found = investigate(expression, box, Plan(time.monotonic(), 2.0, solve=False)).result
+    assert found is not None
+    points = list(found.points) + list(found.nondifferentiable)
+    if not points:
+        return None
+    return min(points, key=lambda p: float(np.max(np.abs(np.array(p.point) - start))))
 
 
 def _coordinates(f: Expression, point: Mapping[str, Any] | Any) -> list[sympy.Expr]:
+    from gradwise.calculus.gradients import resolve_point
+
     if not isinstance(point, Mapping | str):
         point = [float(p) if isinstance(p, np.floating) else p for p in point]
     values = resolve_point(f, point)
@@ -147,134 +470,3 @@ def _coordinates(f: Expression, point: Mapping[str, Any] | Any) -> list[sympy.Ex
 
 def _point_text(values) -> str:
     return "(" + ", ".join(str(v) for v in values) + ")"
-
-
-def _search(f: Expression, box: Box | None, started: float, budget: float,
-            starts: int | None) -> CriticalPoints:
-    g, h = gradient(f), hessian(f)
-    linear = all(c.is_polynomial(*f.variables) and sympy.Poly(c, *f.variables).total_degree() <= 1
-                 for c in g.components)
-    # a linear system is solved at once here; anything else may take SymPy hours
-    job = None if linear else start_job(g.components, f.variables)
-    fn = numeric_function(f, g.components, h.matrix)
-    bounds = _bounds(f, box)
-    found = search_box(fn, bounds, started + NUMERIC_SHARE * budget, starts)
-    answer = solve_gradient(g.components, f.variables) if job is None else \
-        job.result(started + SOLVE_SHARE * budget)
-    candidates, complete, note = _merge(f, answer, found, box, bounds, budget)
-    points = tuple(classify(f, h.matrix, values, exact) for values, exact in candidates)
-    points = tuple(sorted(points, key=lambda p: p.point))
-    d = discriminant(h.matrix) if len(f.variables) == 2 else None
-    return CriticalPoints(f, points, complete, note, box, d, time.monotonic() - started,
-                          out_of_time=answer is None)
-
-
-def classify(f: Expression, matrix: sympy.Matrix, values: list[sympy.Expr],
-             exact: bool) -> CriticalPoint:
-    verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact)
-    at = f.expr.xreplace(dict(zip(f.variables, values, strict=True)))
-    value = _float(at)
-    if not exact and abs(value) < 1e-14:
-        value = 0.0  # rounding noise of a float point, e.g. sin(x)sin(y) at (π, π)
-    return CriticalPoint(f.names, tuple(_float(v) for v in values),
-                         tuple(values) if exact else None, value, verdict.kind,
-                         verdict.eigenvalues, verdict.reason, verdict.settled_by,
-                         at if exact else None)
-
-
-def polish(f: Expression, start: np.ndarray, radius: float) -> CriticalPoint | None:
-    g, h = gradient(f), hessian(f)
-    fn = numeric_function(f, g.components, h.matrix)
-    bounds = np.stack([start - radius, start + radius], axis=1)
-    X, converged = newton(fn, start[None, :], bounds, time.monotonic() + 5.0)
-    inside = np.all(np.abs(X[0] - start) <= radius)
-    if not (converged[0] and inside and _is_critical(fn, X[0])):
-        return None
-    return classify(f, h.matrix, *_identify(g.components, f.variables, X[0]))
-
-
-# -- merging the symbolic answer with the numeric one --------------------------------------
-
-def _merge(f, answer, found, box, bounds, budget) -> tuple[list[Candidate], bool, str]:
-    where = _where(f, box)
-    if answer is None or isinstance(answer, str):
-        why = f"SymPy did not finish within {SOLVE_SHARE * budget:.3g} s" if answer is None \
-            else f"SymPy could not solve ∇f = 0 ({answer})"
-        return _numeric(f, found), False, f"{why}; found numerically {where}"
-    if answer.curves:
-        return [], False, describe_curves(answer.curves, f)
-    if answer.grid is not None:
-        return enumerate_grid(answer.grid, f, box)
-    exact = [p for p in answer.points if _inside(p, bounds) or box is None]
-    extra = [x for x in found if not any(_near(x, p) for p in exact)]
-    candidates = [_readable(p) for p in exact] + _numeric(f, extra)
-    if answer.complete and not extra:
-        return candidates, True, answer.note + (" (points in the box)" if box else "")
-    if answer.complete:
-        return candidates, False, (f"{answer.note}, but the numeric search found "
-                                   f"{len(extra)} more {where}; the list may be incomplete")
-    return candidates, False, f"{answer.note}; also searched numerically {where}"
-
-
-def _where(f: Expression, box: Box | None) -> str:
-    if box is not None:
-        return "in the box"
-    low, high = DEFAULT_BOX
-    return minus(f"in {', '.join(f.names)} ∈ [{low}, {high}] (give within= to search "
-                 "elsewhere)")
-
-
-def _bounds(f: Expression, box: Box | None) -> np.ndarray:
-    if box is None:
-        return np.array([DEFAULT_BOX] * len(f.variables), dtype=float)
-    return np.array([[float(lo), float(hi)] for lo, hi in box.values()])
-
-
-def _inside(point, bounds: np.ndarray) -> bool:
-    x = np.array([_float(c) for c in point])
-    slack = 1e-12 * (1 + np.abs(bounds).max())
-    return bool(np.all((x >= bounds[:, 0] - slack) & (x <= bounds[:, 1] + slack)))
-
-
-def _near(x: np.ndarray, point) -> bool:
-    p = np.array([_float(c) for c in point])
-    return bool(np.max(np.abs(x - p) / (1 + np.abs(p))) < _SAME)
-
-
-def _readable(point) -> Candidate:
-    """Exact coordinates where they read well; a CRootOf maze becomes 30-digit floats."""
-    if any(c.has(sympy.CRootOf) or len(str(c)) > 60 for c in point):
-        return [sympy.Float(sympy.re(c.evalf(30)), 30) for c in point], False
-    return list(point), True
-
-
-def _numeric(f: Expression, points) -> list[Candidate]:
-    g = gradient(f)
-    return [_identify(g.components, f.variables, x) for x in points]
-
-
-def _identify(components, variables, x: np.ndarray) -> Candidate:
-    """Coordinates that are simple fractions (of π), checked exactly: ∇f there is exactly 0."""
-    guess = [_simple(float(c)) for c in x]
-    if all(g is not None for g in guess) and all(
-            c.xreplace(dict(zip(variables, guess, strict=True))) == 0 for c in components):
-        return guess, True
-    return [sympy.Float(float(c), 17) for c in x], False
-
-
-def _simple(c: float) -> sympy.Expr | None:
-    for unit in (sympy.Integer(1), sympy.pi):
-        guess = sympy.Rational(c / float(unit)).limit_denominator(100) * unit
-        if abs(float(guess) - c) <= 1e-9 * (1 + abs(c)):
-            return guess
-    return None
-
-
-def _is_critical(fn: NumericFunction, x: np.ndarray) -> bool:
-    with np.errstate(all="ignore"):
-        return bool(np.linalg.norm(fn.gradient(x[None, :])[0]) <= 1e-8)
-
-
-def _float(value: sympy.Expr) -> float:
-    return float(sympy.re(exact_number(value).evalf(17)))
-

@@ -50,9 +50,12 @@ class Answer:
     note: str = ""
 
 
-def solve_gradient(components: Sequence[sympy.Expr],
-                   variables: Sequence[sympy.Symbol]) -> Answer:
+def solve_gradient(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
+                   general: bool = True) -> Answer:
     """Every real solution of ∇f = 0 that SymPy can certify, or the candidates it can find.
+
+    ``general=False`` skips SymPy's general ``solve`` (which only guesses, and may run for
+    minutes): used when a box is certified numerically anyway.
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
@@ -60,11 +63,12 @@ def solve_gradient(components: Sequence[sympy.Expr],
         ((-1/18, -1/108), (0, 0))
     """
     numerators = [sympy.fraction(sympy.together(c))[0] for c in components]
+    fallback = _solve_general if general else _no_general
     if all(_is_polynomial(n, variables) for n in numerators):
-        return _solve_polynomial(components, numerators, variables)
+        return _solve_polynomial(components, numerators, variables, fallback)
     if _is_separable(components, variables):
-        return _solve_separable(components, variables)
-    return _solve_general(components, variables)
+        return _solve_separable(components, variables, fallback)
+    return fallback(components, variables)
 
 
 # -- polynomial systems -----------------------------------------------------------------
@@ -73,7 +77,7 @@ def _is_polynomial(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> bool:
     return expr.is_polynomial(*variables) and not (expr.free_symbols - set(variables))
 
 
-def _solve_polynomial(components, numerators, variables) -> Answer:
+def _solve_polynomial(components, numerators, variables, fallback) -> Answer:
     basis = sympy.groebner([n for n in numerators if n != 0], *variables, order="lex")
     if list(basis.exprs) == [1]:
         return Answer(complete=True, note="∇f = 0 has no real solution")
@@ -81,7 +85,7 @@ def _solve_polynomial(components, numerators, variables) -> Answer:
         return _curves(components, variables)
     points = _back_substitute(list(basis.exprs), tuple(variables), len(variables), {})
     if points is None:
-        return _solve_general(components, variables)
+        return fallback(components, variables)
     kept = tuple(p for p in points if _defined(components, variables, p))
     return Answer(points=tuple(sorted(set(kept), key=_float_key)), complete=True,
                   note="solved exactly (Gröbner basis)")
@@ -164,12 +168,12 @@ def _is_separable(components, variables) -> bool:
     return all(c.free_symbols <= {v} for c, v in zip(components, variables, strict=True))
 
 
-def _solve_separable(components, variables) -> Answer:
+def _solve_separable(components, variables, fallback) -> Answer:
     sets = []
     for c, v in zip(components, variables, strict=True):
         found = _coordinate_set(c, v)
         if found is None:
-            return _solve_general(components, variables, f"no closed form for ∂f/∂{v} = 0")
+            return fallback(components, variables, f"no closed form for ∂f/∂{v} = 0")
         sets.append(found)
     if all(not s.families for s in sets):
         from itertools import product
@@ -220,6 +224,10 @@ def _solve_general(components, variables, why: str = "") -> Answer:
     points = tuple(p for p in points if all(_is_real(x) for x in p))
     reason = why or "the system is not polynomial, so SymPy's solve may miss solutions"
     return Answer(points=points, complete=False, note=reason)
+
+
+def _no_general(components, variables, why: str = "") -> Answer:
+    return Answer(complete=False, note=why or "no closed form found")
 
 
 def _float_key(point: tuple) -> tuple[float, ...]:

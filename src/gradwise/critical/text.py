@@ -11,16 +11,18 @@ from collections.abc import Mapping
 from itertools import product
 from typing import Any
 
+import numpy as np
 import sympy
 
 from gradwise.errors import InputError, ParseError
 from gradwise.language.expressions import _NAME, _split_top_level, exact_number, parse_value
 from gradwise.language.notation import show
-from gradwise.language.numbers import float_text
+from gradwise.language.numbers import float_text, minus
 
-__all__ = ["read_box", "point_text", "critical_text", "enumerate_grid", "describe_curves"]
+__all__ = ["read_box", "point_text", "critical_text", "grid_members", "describe_curves",
+           "leftovers_text", "hull_text"]
 
-MAX_POINTS = 2000  # a periodic family is listed in a box only up to this many points
+MAX_POINTS = 2000  # a box's critical points are listed up to this many; beyond, counted
 
 
 def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sympy.Expr]]:
@@ -80,31 +82,54 @@ def _pair(name: Any, bounds: Any) -> tuple[sympy.Expr, sympy.Expr]:
 
 # -- periodic answers and curves ---------------------------------------------------------
 
-def enumerate_grid(grid, f, box) -> tuple[list[tuple[list[sympy.Expr], bool]], bool, str]:
-    """The points of a product of coordinate sets: in the box, or one per family without one."""
+def grid_members(grid, f, box) -> tuple[list[tuple[sympy.Expr, ...]] | None, int | None, str]:
+    """The points of a product of coordinate sets in ``box``: (points, exact count, formula).
+
+    ``points`` is None when there are more than ``MAX_POINTS``; the count is exact (SymPy
+    compares the bounds with k·step exactly), and None without a box (infinitely many).
+
+    Example:
+        >>> from gradwise import parse
+        >>> from gradwise.critical.symbolic import CoordinateSet
+        >>> grid = (CoordinateSet(families=((sympy.S(0), sympy.pi),)),)
+        >>> points, count, formula = grid_members(grid, parse("cos(z)"), {"z": (-7000, 7000)})
+        >>> points is None, count, formula
+        (True, 4457, 'infinitely many: z = kπ, k ∈ ℤ')
+    """
     pairs = list(zip(grid, f.names, strict=True))
-    columns = [_members(s, box[name] if box else None) for s, name in pairs]
-    count = math.prod(len(c) for c in columns)
-    described = "infinitely many: " + "; ".join(_describe(s, n) for s, n in pairs)
-    if count > MAX_POINTS:
-        return [], False, f"{described}; {count:,} of them in the box, too many to list"
-    points = [(list(p), True) for p in product(*columns)]
+    formula = "infinitely many: " + "; ".join(_describe(s, n) for s, n in pairs)
     if box is None:
-        return points, False, (f"{described}; listed: one of each family (k = 0); give "
-                               "within= to list them all in a box")
-    return points, True, f"{described}; all {count} in the box listed"
+        return None, None, formula
+    counts = [_count(s, box[name]) for s, name in pairs]
+    count = math.prod(counts)
+    if count > MAX_POINTS:
+        return None, count, formula
+    columns = [_members(s, box[name]) for s, name in pairs]
+    return list(product(*columns)), count, formula
+
+
+def _count(coordinates, bounds) -> int:
+    low, high = bounds
+    count = sum(1 for v in coordinates.values if bool(low <= v) and bool(v <= high))
+    for offset, step in coordinates.families:
+        first, last = _range(offset, step, low, high)
+        count += max(0, last - first + 1)
+    return count
+
+
+def _range(offset, step, low, high) -> tuple[int, int]:
+    """The k with low ≤ offset + k·step ≤ high, exactly."""
+    return int(sympy.ceiling((low - offset) / step)), int(sympy.floor((high - offset) / step))
 
 
 def _members(coordinates, bounds) -> list[sympy.Expr]:
-    if bounds is None:
-        return list(coordinates.values) + [offset for offset, _ in coordinates.families]
-    low, high = (float(b) for b in bounds)
-    members = [v for v in coordinates.values if low <= float(v) <= high]
+    low, high = bounds
+    members = [v for v in coordinates.values if bool(low <= v) and bool(v <= high)]
     for offset, step in coordinates.families:
-        first = math.ceil((low - float(offset)) / float(step) - 1e-12)
-        last = math.floor((high - float(offset)) / float(step) + 1e-12)
-        members += [offset + k * step for k in range(first, min(last, first + MAX_POINTS) + 1)]
-    return sorted(members, key=float)
+        first, last = _range(offset, step, low, high)
+        members += [offset + k * step for k in range(first, last + 1)]
+    unique = {float(m): m for m in members}
+    return [unique[k] for k in sorted(unique)]
 
 
 def _describe(coordinates, name: str) -> str:
@@ -166,9 +191,71 @@ def critical_text(result) -> str:
     lines = [str(f)]
     if result.discriminant is not None:
         x, y = f.names
-        lines.append(f"D = f_{x}{x}·f_{y}{y} − f_{x}{y}² = {show(result.discriminant)}")
+        d = show(result.discriminant)
+        if len(d) <= 160:  # Easom's D runs to pages: the points' own tests say enough
+            lines.append(f"D = f_{x}{x}·f_{y}{y} − f_{x}{y}² = {d}")
     count = len(result.points)
-    lines.append(f"{count} critical point{'s' if count != 1 else ''}"
-                 f"{' (complete)' if result.complete else ' (may be incomplete)'}: {result.note}")
+    if count or not result.kinds:
+        status = " (proven complete)" if result.complete else " (may be incomplete)"
+        lines.append(f"{count} critical point{'s' if count != 1 else ''}{status}: "
+                     f"{result.note}")
+    else:
+        tally = result.kinds or {}
+        kinds = ", ".join(f"{n:,} {_plural(k, n)}" for k, n in tally.items())
+        total = f"{result.count:,}" if result.count is not None else \
+            f"at least {sum(tally.values()):,}"
+        lines.append(f"{total} critical points ({kinds}), not listed: {result.note}")
     lines += ["  " + str(p).replace("\n", "\n  ") for p in result.points]
+    if result.nondifferentiable:
+        lines.append("where f is not differentiable (not covered by the certificate):")
+        lines += ["  " + str(p).replace("\n", "\n  ") for p in result.nondifferentiable]
     return "\n".join(lines)
+
+
+def _plural(kind: str, n: int) -> str:
+    return kind if n == 1 else {"minimum": "minima", "maximum": "maxima"}.get(kind, kind + "s")
+
+
+def leftovers_text(rest, finished: bool, names) -> str:
+    """What the certified search left open, in words (empty when nothing is)."""
+    parts = []
+    if rest.flat is not None:
+        largest = float_text(rest.flat.largest, 2)
+        parts.append(f"f is flat to working precision (|f| ≤ {largest}, varying by less than "
+                     f"2⁻⁵² of its size) on {_boxes(rest.flat, names)}: critical points there "
+                     "cannot be told apart and are not listed")
+    parts += rest.notes
+    if rest.kinks:
+        n = len(rest.kinks)
+        parts.append(f"f is not differentiable at {n} point{'s' if n != 1 else ''} (listed "
+                     "apart, kind by sampling); the certificate does not cover "
+                     f"{'them' if n != 1 else 'it'}")
+    for c in rest.degenerate:
+        where = "(" + ", ".join(float_text(v) for v in c.point) + ")"
+        near = float_text(float(np.max(c.radius)) if c.radius is not None else 0.0, 2)
+        parts.append(f"uniqueness not proven within {near} of the degenerate critical point "
+                     f"{where} (H is singular there)")
+    if rest.found:
+        parts.append(f"{len(rest.found)} point{'s' if len(rest.found) != 1 else ''} found by "
+                     "Newton's method where the search ran out (each proven the only critical "
+                     "point in a tiny box, but there may be more)")
+    if rest.undecided is not None:
+        why = "" if finished else "the budget ran out; "
+        parts.append(f"not proven: {why}{_boxes(rest.undecided, names)} undecided")
+    return "; ".join(parts)
+
+
+def hull_text(points, names) -> str:
+    """Where a set of points lies: the smallest box holding them."""
+    array = np.array(points, dtype=float)
+    ranges = ", ".join(f"{lo:.4g} ≤ {n} ≤ {hi:.4g}" for n, lo, hi in
+                       zip(names, array.min(axis=0), array.max(axis=0)))
+    return f"the points listed all lie within {minus(ranges)}"
+
+
+def _boxes(region, names) -> str:
+    within = ", ".join(f"{lo:.4g} ≤ {n} ≤ {hi:.4g}" for n, (lo, hi) in
+                       zip(names, region.bounds))
+    share = f"{100 * region.share:.3g}%" if region.share >= 1e-3 else f"{region.share:.2g}"
+    return (f"{region.count:,} piece{'s' if region.count != 1 else ''} of the box "
+            f"({minus(share)} of it, within {minus(within)})")

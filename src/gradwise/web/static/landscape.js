@@ -272,7 +272,9 @@ function valueAt(surface, x) {
 // The critical points on the plot, a trace per kind (its marker shape) for the legend.
 function criticalTraces(lifted) {
   const axes = plotted();
-  const points = (landscape.critical ? landscape.critical.points : []).filter(onPlot);
+  // the same answer as `gradwise critical --json`: critical points, and the kinks beside them
+  const found = landscape.critical;
+  const points = (found ? found.points.concat(found.nondifferentiable || []) : []).filter(onPlot);
   return Object.entries(KINDS).map(([kind, symbol]) => {
     const chosen = points.filter((p) => (KINDS[p.kind] ? p.kind : "inconclusive") === kind);
     const trace = { type: lifted ? "scatter3d" : "scatter", mode: "markers", name: kind,

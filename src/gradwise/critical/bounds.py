@@ -1,0 +1,262 @@
+"""The global minimum (or maximum) of f over a box, with an interval certificate.
+
+Branch and bound on f itself, so the answer never depends on a list of critical points
+(which may be long, capped, or cut short by the budget): the best value found so far, U,
+is f at a point of the box (candidates: critical points, corners, box centres, polished by
+a few Newton steps); a sub-box X is discarded when a lower bound of f over X is at least
+U − ε, and otherwise halved. Two lower bounds are used, the better one kept: the natural
+interval extension of f, and the mean-value form f(m) + ∇f(X)·(X − m). A sub-box where
+some ∂f/∂xᵢ has one sign holds no minimum inside: it is discarded, or reduced to its face
+on the box's boundary (the monotonicity test).
+
+When every sub-box is discarded, no point of the box has f < U − ε: the minimum is
+certified to lie in [U − ε, U] (tighter: the smallest lower bound met). When the budget
+runs out first, the minimum lies between the smallest lower bound of the boxes left and U.
+
+Example:
+    >>> import sympy, time
+    >>> from gradwise.numeric.tapes import System
+    >>> x = sympy.Symbol("x", real=True)
+    >>> f = x**4 - 3*x**2 + x
+    >>> system = System(f, [sympy.diff(f, x)], sympy.Matrix([[sympy.diff(f, x, 2)]]), (x,))
+    >>> low = global_bound(system, np.array([[-2.0, 2.0]]), np.empty((0, 1)),
+    ...                    time.monotonic() + 10, 1e-9)
+    >>> low.certified, round(float(low.point[0]), 6), round(low.value, 6)
+    (True, -1.30084, -3.513905)
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
+from gradwise.numeric.tapes import System
+
+__all__ = ["Bound", "global_bound", "bound_by_faces", "corners"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Where f is least (or greatest) over the box, and how sure that is.
+
+    Attributes:
+        point: where f takes ``value``.
+        value: f at ``point``.
+        bound: (low, high): the true minimum (maximum) over the box lies in this interval.
+        certified: whether every sub-box was settled: then no point of the box has
+            f < value − tolerance (f > value + tolerance for a maximum).
+        tolerance: ε.
+    """
+
+    point: np.ndarray
+    value: float
+    bound: tuple[float, float]
+    certified: bool
+    tolerance: float
+
+
+def global_bound(system: System, box: np.ndarray, candidates: np.ndarray, deadline: float,
+                 tolerance: float, sense: int = 1, incumbent: Any = None) -> Bound:
+    """The global minimum (``sense=1``) or maximum (``sense=-1``) of f over ``box``.
+
+    Args:
+        system: f, ∇f and H as tapes.
+        box: (n, 2) low and high per variable.
+        candidates: (k, n) points of the box worth trying first (critical points, ...).
+        deadline: on the ``time.monotonic()`` clock.
+        tolerance: ε, in f's units.
+        sense: 1 for the minimum, −1 for the maximum.
+        incumbent: (point, bound, value) of a better point found elsewhere (``sense``·f
+            units): only what beats it needs settling.
+    """
+    search = _Search(system, np.asarray(box, dtype=float), sense, max(tolerance, 1e-300))
+    if incumbent is not None:
+        search.point, search.best, search.value = incumbent
+    search.offer(np.vstack([candidates.reshape(-1, len(box)), corners(search.box)]))
+    return search.run(deadline)
+
+
+class _Search:
+    def __init__(self, system: System, box: np.ndarray, sense: int, tolerance: float):
+        self.system, self.box, self.sense, self.eps = system, box, sense, tolerance
+        self.width = np.where(box[:, 1] > box[:, 0], box[:, 1] - box[:, 0], 1.0)
+        self.best = np.inf          # U: an upper bound of sense·f at self.point
+        self.value = np.nan
+        self.point = box.mean(axis=1)
+        self.floor = np.inf          # the least lower bound of the boxes discarded
+
+    def run(self, deadline: float) -> Bound:
+        queue = [self.box[None]]
+        while queue and time.monotonic() < deadline:
+            boxes = queue.pop()
+            with np.errstate(all="ignore"):
+                kept = self._step(boxes)
+            if len(kept) and sum(map(len, queue)) + 2 * len(kept) <= MAX_BOXES:
+                halves = bisect(kept, self.width)
+                queue.extend(np.array_split(halves, -(-len(halves) // CHUNK)))
+            elif len(kept):
+                queue.append(kept)
+                break
+        left = np.concatenate(queue) if queue else np.empty((0, len(self.box), 2))
+        low = min(self.floor, self.best - self.eps) if not len(left) else \
+            min(self.floor, float(np.min(self._lower(left)[0])))
+        low = min(low, self.best)
+        bound = (low, self.best) if self.sense > 0 else (-self.best, -low)
+        return Bound(self.point, float(self.value), bound, not len(left), self.eps)
+
+    def _step(self, boxes: np.ndarray) -> np.ndarray:
+        lower, G = self._lower(boxes)
+        self.offer(boxes.mean(axis=2))
+        done = lower >= self.best - self.eps
+        if done.any():
+            self.floor = min(self.floor, float(np.min(lower[done])))
+        boxes, G = boxes[~done], (G[0][~done], G[1][~done])
+        return self._monotone(boxes, G)
+
+    def _lower(self, boxes: np.ndarray):
+        """A lower bound of sense·f over each box, and the enclosure of sense·∇f."""
+        lo, hi = boxes[..., 0], boxes[..., 1]
+        m = (lo + hi) / 2
+        flo, fhi, defined = self.system.value_enclosure(lo, hi)
+        natural = flo if self.sense > 0 else -fhi
+        at_m = self._values(m, m)[0]
+        glo, ghi, flags = self.system.gradient_enclosure(lo, hi)
+        if self.sense < 0:
+            glo, ghi = -ghi, -glo
+        with np.errstate(all="ignore"):
+            reach = np.minimum(glo * (lo - m), ghi * (hi - m))  # the least of g·(x − m)
+            reach = np.minimum(reach, np.minimum(glo * (hi - m), ghi * (lo - m)))
+            mean_value = at_m + np.sum(np.where(np.isnan(reach), -np.inf, reach), axis=1)
+            mean_value = mean_value - np.abs(mean_value) * 2.0**-48 - 1e-300
+        mean_value = np.where(flags.irregular | np.isnan(mean_value), -np.inf, mean_value)
+        lower = np.maximum(np.where(np.isnan(natural), -np.inf, natural), mean_value)
+        lower = np.where(defined.undefined, np.inf, lower)  # no point of f's domain in there
+        return lower, (np.where(flags.irregular[:, None], -np.inf, glo),
+                       np.where(flags.irregular[:, None], np.inf, ghi))
+
+    def _values(self, lo: np.ndarray, hi: np.ndarray):
+        flo, fhi, _ = self.system.value_enclosure(lo, hi)
+        return (flo, fhi) if self.sense > 0 else (-fhi, -flo)
+
+    def _monotone(self, boxes: np.ndarray, G) -> np.ndarray:
+        """Where sense·f rises (falls) along xᵢ, only the low (high) face can hold a minimum."""
+        glo, ghi = G
+        at_low = boxes[..., 0] <= self.box[:, 0]
+        at_high = boxes[..., 1] >= self.box[:, 1]
+        rising, falling = glo > 0, ghi < 0
+        inside = np.any((rising & ~at_low) | (falling & ~at_high), axis=1)
+        boxes = boxes[~inside].copy()
+        rising, falling = rising[~inside], falling[~inside]
+        boxes[..., 1] = np.where(rising, boxes[..., 0], boxes[..., 1])
+        boxes[..., 0] = np.where(falling, boxes[..., 1], boxes[..., 0])
+        return boxes
+
+    def offer(self, points: np.ndarray) -> None:
+        """Try points of the box: the best becomes the incumbent, then is polished."""
+        if not len(points):
+            return
+        points = np.clip(points, self.box[:, 0], self.box[:, 1])
+        upper = self._upper(points)
+        k = int(np.argmin(upper))
+        if upper[k] < self.best:
+            self._accept(points[k], upper[k])
+            self._polish(points[k])
+
+    def _upper(self, points: np.ndarray) -> np.ndarray:
+        """A rigorous upper bound of sense·f at each point; ∞ where f is not defined there
+        (log(x) at x ≤ 0 is not a value of f), judged by its float value."""
+        flo, fhi, _ = self.system.value_enclosure(points, points)
+        upper = fhi if self.sense > 0 else -flo
+        defined = np.isfinite(self.system.value.floats(points)[:, 0])
+        return np.where(np.isnan(upper) | ~defined, np.inf, upper)
+
+    def _accept(self, point: np.ndarray, upper: float) -> None:
+        self.best, self.point = float(upper), point
+        self.value = float(self.system.value.floats(point[None])[0, 0])
+
+    def _polish(self, x: np.ndarray, steps: int = 12) -> None:
+        """Projected Newton steps on sense·f from x, kept while the value goes down."""
+        for _ in range(steps):
+            g = self.sense * self.system.gradient.floats(x[None])[0]
+            H = self.sense * self.system.hessian_at(x[None])[0]
+            free = ~(((x <= self.box[:, 0]) & (g > 0)) | ((x >= self.box[:, 1]) & (g < 0)))
+            step = _newton_step(g, H, free)
+            if step is None:
+                return
+            trial = np.clip(x - step, self.box[:, 0], self.box[:, 1])
+            upper = float(self._upper(trial[None])[0])
+            if not upper < self.best:
+                return
+            self._accept(trial, upper)
+            x = trial
+
+
+def _newton_step(g: np.ndarray, H: np.ndarray, free: np.ndarray) -> np.ndarray | None:
+    """A Newton step on the free coordinates where H is positive definite there, else none."""
+    step = np.zeros_like(g)
+    if not free.any() or not np.all(np.isfinite(g)) or not np.all(np.isfinite(H)):
+        return None
+    sub = H[np.ix_(free, free)]
+    try:
+        if np.linalg.eigvalsh(sub)[0] <= 0:
+            return None
+        step[free] = np.linalg.solve(sub, g[free])
+    except np.linalg.LinAlgError:
+        return None
+    return step
+
+
+def corners(box: np.ndarray) -> np.ndarray:
+    """Every corner of the box (none beyond 12 variables)."""
+    if len(box) > 12:  # 4,096 corners is plenty; beyond, the search finds them
+        return np.empty((0, len(box)))
+    return np.array(list(itertools.product(*box.tolist())), dtype=float)
+
+
+def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
+                   candidates: np.ndarray, deadline: float, tolerance: float,
+                   sense: int = 1) -> Bound:
+    """The global minimum (maximum) when every interior critical point is already known.
+
+    An interior minimiser of a differentiable f is a zero of ∇f; where f is not
+    differentiable, it lies in one of the search's irregular boxes. So when the certified
+    search left nothing open, ``interior`` (those tiny boxes: proven roots and kinks) holds
+    every interior candidate, and only the box's faces need branch and bound, one dimension
+    down: for the 441 points of Rastrigin's function, four edges.
+
+    Args:
+        interior: (k, n, 2) the proven root boxes and the irregular boxes, in ``box``.
+        candidates: (k, n) points of the box to try (the roots' centres, kinks).
+    """
+    inside = _Search(system, box, sense, max(tolerance, 1e-300))
+    inside.offer(np.vstack([candidates, interior.mean(axis=2)]))
+    share = (deadline - time.monotonic()) / (2 * len(box) + 1)
+    faces = []
+    for i, side in itertools.product(range(len(box)), (0, 1)):
+        face = box.copy()
+        face[i] = box[i, side]
+        on_face = candidates[np.abs(candidates[:, i] - box[i, side]) <= 0]
+        faces.append(global_bound(system, face, on_face, time.monotonic() + share, tolerance,
+                                  sense, (inside.point, inside.best, inside.value)))
+    lower = min([_interior_lower(system, interior, sense)]
+                + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])
+    best = min([(inside.best, inside.point, inside.value)]
+               + [(f.value * sense + 0.0, f.point, f.value) for f in faces],
+               key=lambda t: t[0])
+    low = min(lower, best[0])
+    bound = (low, best[0]) if sense > 0 else (-best[0], -low)
+    certified = all(f.certified for f in faces) and best[0] - low <= tolerance
+    return Bound(np.asarray(best[1]), float(best[2]), bound, certified, tolerance)
+
+
+def _interior_lower(system: System, interior: np.ndarray, sense: int) -> float:
+    if not len(interior):
+        return np.inf
+    lo, hi, _ = system.value_enclosure(interior[..., 0], interior[..., 1])
+    values = lo if sense > 0 else -hi
+    return float(np.min(np.where(np.isnan(values), -np.inf, values)))

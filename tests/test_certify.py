@@ -1,0 +1,146 @@
+"""The certification engine: Krawczyk's test, the zero search, the global bound.
+
+Oracles: known zeros of ∇f (hand-derived), hypothesis boxes checked against them (a proof
+must never contradict them), SymPy's exact roots, and published optima.
+"""
+
+import time
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradwise import gradient, hessian, parse
+from gradwise.critical.bounds import global_bound
+from gradwise.critical.certify import find_zeros, krawczyk
+from gradwise.critical.definite import hessian_signs
+from gradwise.critical.symbolic import solve_gradient
+from gradwise.numeric.tapes import System
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+RASTRIGIN = "20 + x^2 - 10cos(2pi x) + y^2 - 10cos(2pi y)"
+
+
+def system_of(text):
+    f = parse(text)
+    return System(f.expr, gradient(f).components, hessian(f).matrix, f.variables)
+
+
+def box(*ranges):
+    return np.array(ranges, dtype=float)
+
+
+def soon(seconds=30.0):
+    return time.monotonic() + seconds
+
+
+# ∇(sin x sin y) = (cos x sin y, sin x cos y) vanishes exactly at (jπ, kπ) and
+# (π/2 + jπ, π/2 + kπ): the oracle for the property test below
+SIN_ZEROS = np.array([(a * np.pi / 2, b * np.pi / 2) for a in range(-8, 9)
+                      for b in range(-8, 9) if a % 2 == b % 2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(-4, 4), y=st.floats(-4, 4), w=st.floats(1e-3, 3), h=st.floats(1e-3, 3))
+def test_krawczyk_never_contradicts_the_known_zeros(x, y, w, h):
+    system = system_of("sin(x) sin(y)")
+    status, contracted = krawczyk(system, np.array([[[x, x + w], [y, y + h]]]))
+    inside = np.all(([x, y] <= SIN_ZEROS) & ([x + w, y + h] >= SIN_ZEROS), axis=1)
+    if status[0] == 1:
+        assert inside.sum() == 1
+        zero = SIN_ZEROS[inside][0]
+        assert np.all((contracted[0, :, 0] <= zero) & (zero <= contracted[0, :, 1]))
+    if status[0] == -1:
+        assert inside.sum() == 0
+    held = np.all((contracted[0, :, 0] <= SIN_ZEROS) & (contracted[0, :, 1] >= SIN_ZEROS), axis=1)
+    assert held.sum() == inside.sum()  # K(X) ∩ X keeps every zero of X
+
+
+def test_himmelblau_nine_zeros_each_in_a_tiny_proven_box():
+    zeros = find_zeros(system_of(HIMMELBLAU), box([-5, 5], [-5, 5]), soon())
+    assert zeros.complete and len(zeros.roots) == 9
+    assert np.max(zeros.roots[..., 1] - zeros.roots[..., 0]) < 1e-10
+    # the exact real roots of a lex Gröbner basis, as the independent reference
+    f = parse(HIMMELBLAU)
+    exact = solve_gradient(gradient(f).components, f.variables)
+    assert exact.complete
+    reference = sorted(tuple(float(sympy.re(c.evalf(30))) for c in p) for p in exact.points)
+    assert np.allclose(sorted(map(tuple, zeros.points.round(9))), reference, atol=1e-9)
+
+
+def test_rastrigin_general_and_separable_searches_agree():
+    system = system_of(RASTRIGIN)
+    separable = find_zeros(system, box([-5.12, 5.12], [-5.12, 5.12]), soon())
+    system.separable = lambda: False  # force the two-variable search
+    general = find_zeros(system, box([-5.12, 5.12], [-5.12, 5.12]), soon())
+    assert separable.complete and general.complete
+    assert len(separable.roots) == len(general.roots) == 441
+    assert np.allclose(sorted(map(tuple, separable.points.round(9))),
+                       sorted(map(tuple, general.points.round(9))), atol=1e-12)
+
+
+def test_a_degenerate_zero_stays_undecided_never_proven():
+    zeros = find_zeros(system_of("x^4 + y^4"), box([-1, 1], [-1, 1]), soon(), scale=1.0)
+    assert len(zeros.roots) == 0 and not zeros.complete
+    leftover = np.concatenate([zeros.undecided, zeros.flat])
+    assert np.all(np.abs(leftover) < 1e-3)  # only the neighbourhood of (0, 0) is left
+
+
+def test_a_kink_is_irregular_not_a_zero():
+    zeros = find_zeros(system_of("abs(x) + abs(y)"), box([-1, 1], [-1, 1]), soon())
+    assert len(zeros.roots) == 0 and len(zeros.irregular)
+    assert np.all(np.abs(zeros.irregular) < 1e-9)
+
+
+def test_underflow_is_flat_not_a_crowd_of_points():
+    easom = "-cos(x) cos(y) exp(-((x - pi)^2 + (y - pi)^2))"
+    zeros = find_zeros(system_of(easom), box([-100, 100], [-100, 100]), soon(), scale=1.0)
+    assert zeros.finished and len(zeros.flat)
+    flat_area = np.sum(np.prod(zeros.flat[..., 1] - zeros.flat[..., 0], axis=1))
+    assert flat_area > 0.99 * 200**2
+    # every proven zero is where f is not negligible: within 7 of (π, π)
+    assert np.all(np.abs(zeros.points - np.pi) < 7)
+
+
+def test_the_deadline_leaves_boxes_undecided_not_dropped():
+    zeros = find_zeros(system_of(RASTRIGIN + " + x y"), box([-5.12, 5.12], [-5.12, 5.12]),
+                       time.monotonic())
+    assert not zeros.finished and not zeros.complete
+    covered = np.sum(np.prod(zeros.undecided[..., 1] - zeros.undecided[..., 0], axis=1))
+    assert covered == pytest.approx(10.24**2)
+
+
+def test_hessian_signs_are_proven_kinds():
+    system = system_of(HIMMELBLAU)
+    zeros = find_zeros(system, box([-5, 5], [-5, 5]), soon())
+    kinds = hessian_signs(system, zeros.roots).kinds
+    assert sorted(kinds) == ["maximum"] + ["minimum"] * 4 + ["saddle"] * 4
+
+
+@pytest.mark.parametrize(("text", "ranges", "low", "high"), [
+    # Surjanovic & Bingham, https://www.sfu.ca/~ssurjano/ (easom, levy13, rastr, camel6)
+    ("-cos(x) cos(y) exp(-((x - pi)^2 + (y - pi)^2))", ([-100, 100], [-100, 100]), -1.0, None),
+    ("sin(3pi x)^2 + (x - 1)^2 (1 + sin(3pi y)^2) + (y - 1)^2 (1 + sin(2pi y)^2)",
+     ([-10, 10], [-10, 10]), 0.0, None),
+    (RASTRIGIN, ([-5.12, 5.12], [-5.12, 5.12]), 0.0, 80.70658038767792),
+    ("(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2", ([-3, 3], [-2, 2]), -1.0316284535, None),
+])
+def test_global_bound_finds_and_certifies_published_optima_without_help(text, ranges, low, high):
+    system = system_of(text)
+    for sense, value in ((1, low), (-1, high)):
+        if value is None:
+            continue
+        found = global_bound(system, box(*ranges), np.empty((0, 2)), soon(), 1e-9, sense)
+        assert found.certified
+        assert found.bound[0] - 1e-9 <= value <= found.bound[1] + 1e-9
+        assert found.value == pytest.approx(value, abs=1e-8)
+
+
+def test_global_bound_out_of_time_still_brackets_the_true_value():
+    system = system_of(RASTRIGIN)
+    found = global_bound(system, box([-5.12, 5.12], [-5.12, 5.12]), np.empty((0, 2)),
+                         time.monotonic(), 1e-9)
+    assert not found.certified
+    assert found.bound[0] <= 0.0 <= found.bound[1]
