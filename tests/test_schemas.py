@@ -37,6 +37,10 @@ COMMANDS = [
     ("lr", ["lr", "(1 - x)^2 + 100(y - x^2)^2", "--start", "x=-1.2,y=1"]),
     ("critical", ["critical", "x^3 + x y - 3y^2"]),
     ("critical", ["critical", "cos(z)", "--within", "z=-7:7"]),
+    # a kink outside the certificate; Easom's flat region (issue 15's keys, filled in)
+    ("critical", ["critical", "abs(x) + abs(y - 1)", "--within", "x=-2:2,y=-2:2"]),
+    ("critical", ["critical", "-cos(x)cos(y)exp(-((x-pi)^2+(y-pi)^2))", "--within",
+                  "x=-100:100,y=-100:100", "--budget", "2"]),
     ("train", ["train", "data.csv", "--target", "y", "--epochs", "3"]),
 ]
 

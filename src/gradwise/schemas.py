@@ -287,9 +287,22 @@ CRITICAL_POINT = _obj({
     "eigenvalues": _list(FLOAT, "the Hessian's eigenvalues at the point"),
     "test": _str("the test that classified it, e.g. `D = 1 > 0, f_xx = −1/3 < 0`"),
     "settled_by": _maybe(_str("for a degenerate Hessian: what decided the kind")),
+    "certified": _bool("whether interval arithmetic proved it the only critical point in a tiny "
+                       "box around it (Krawczyk's test)"),
 })
 EXTREMUM = _obj({"point": POINT, "value": _num("f there", null=True),
-                 "where": _str("interior critical point, a face, an edge or a corner")})
+                 "where": _str("interior critical point, a face, an edge or a corner"),
+                 "certified": _bool("whether no point of the box does better by more than "
+                                    "`tolerance` (proven by interval bounds)"),
+                 "bound": _maybe(_list(_num("a bound", null=True), "[low, high]: the true "
+                                       "extreme value lies in this interval")),
+                 "tolerance": _num("ε: how far the value may be from the true extreme", null=True)})
+BOX = _map(_list({"type": "number"}, "[low, high]"), "each variable's interval")
+REGION = {
+    "count": _int("how many boxes"),
+    "volume": _num("their total volume (area in two variables, length in one)"),
+    "share": _num("their volume as a share of the box searched"),
+}
 CRITICAL = _obj({
     "function": FUNCTION["function"],
     "variables": FUNCTION["variables"],
@@ -299,6 +312,23 @@ CRITICAL = _obj({
     "seconds": _num("time taken"),
     "out_of_time": _bool("whether the exact solve was stopped at the budget"),
     "within": _maybe(_map(_list({"type": "number"}, "[low, high]"), "the box searched")),
+    "certified": _bool("whether interval arithmetic proved that the critical points in the box "
+                       "searched are exactly those counted"),
+    "count": _maybe(_int("how many critical points the box holds, when known exactly (the list "
+                         "is left empty when they are too many to print)")),
+    "kinds": _maybe(_map({"type": "integer"}, "how many of each kind, when `count` is known")),
+    "undecided_boxes": _obj({**REGION, "within": _maybe(_of(
+        "object", "the smallest box holding them all", additionalProperties=BOX[
+            "additionalProperties"]))},
+        text="the sub-boxes neither excluded nor proven to hold one critical point (count 0 "
+             "when the certificate is complete)"),
+    "flat_region": _maybe(_obj({**REGION, "within": BOX,
+                                "largest_abs_value": _num("an upper bound of |f| there")},
+                               text="where f is flat to working precision")),
+    "nondifferentiable": _list(CRITICAL_POINT, "points where f has a kink (|·|, relu), kind "
+                               "decided by sampling; the certificate does not cover them"),
+    "searched": _map(_list({"type": "number"}, "[low, high]"), "the box the numeric search "
+                     "covered (`within`, or [−10, 10]ⁿ)"),
 }, {"global_minimum": EXTREMUM, "global_maximum": EXTREMUM,
     "partial": {"description": "`/api/critical` (422) only: what was found before the budget"}})
 
