@@ -82,7 +82,8 @@ def _attribute_docstring(module, name: str) -> bool:
     """Whether the constant's home module puts a string literal right after its assignment."""
     home = sys.modules[hooks._home(module, name)]
     source = inspect.getsource(home)
-    pattern = rf"^{name}\b[^=\n]*=.*?\n(?:[ \t]+.*\n)*\"\"\""
+    # the assignment's continuation lines are indented, or close its bracket: ``}``
+    pattern = rf"^{name}\b[^=\n]*=.*?\n(?:[ \t]+.*\n|[)\]}}]\n)*\"\"\""
     return re.search(pattern, source, re.MULTILINE) is not None
 
 
@@ -113,3 +114,16 @@ def test_the_checks_above_can_fail():
     assert set(parts) == {"", "Args", "Returns"}
     assert documented_parameters(parts["Args"]) == {"x", "y"}
     assert "Raises" not in parts
+
+
+def test_a_constant_spread_over_lines_has_its_docstring_found(tmp_path, monkeypatch):
+    """A dict over several lines, closed by ``}`` at the margin, then its docstring; and a
+    constant without one is told apart."""
+    source = 'A = {\n    "x": 1,\n}\n"""A\'s docstring."""\n\nB = {\n    "y": 2,\n}\n'
+    (tmp_path / "fake_constants.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import fake_constants as module
+
+    monkeypatch.setattr(hooks, "_home", lambda _module, _name: "fake_constants")
+    assert _attribute_docstring(module, "A")
+    assert not _attribute_docstring(module, "B")

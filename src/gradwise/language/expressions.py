@@ -45,6 +45,11 @@ class Expression:
         name: the function's name, ``f`` unless a signature names it.
         degrees: whether trigonometric arguments are in degrees.
         symbols: every free symbol, in order of first appearance.
+
+    Example:
+        >>> f = parse("f(w, b) = (1 - w)^2 + b")
+        >>> f.name, f.names, f.expr
+        ('f', ('w', 'b'), b + (1 - w)**2)
     """
 
     text: str

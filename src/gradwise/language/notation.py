@@ -145,7 +145,26 @@ def _reads_as_call(factor) -> bool:
 
 
 def show(expr, degrees: bool = False, digits: int = 6) -> str:
-    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``."""
+    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``.
+
+    Args:
+        expr: a SymPy expression or a number (text is printed as it is: parse it first
+            with :func:`gradwise.parse`).
+        degrees: write trigonometric arguments in degrees (``sin(30°)``).
+        digits: significant digits for floats.
+
+    Returns:
+        The text: Unicode minus, superscript powers, ``σ`` for the sigmoid, ``π``.
+
+    Raises:
+        sympy.SympifyError: ``expr`` is an object SymPy cannot read.
+
+    Example:
+        >>> import sympy
+        >>> w = sympy.Symbol("w")
+        >>> show(2 * w - 2), show(sympy.pi * w / 3), show(sympy.Float(0.123456789), digits=3)
+        ('2w − 2', 'π·w/3', '0.123')
+    """
     return NotesPrinter(degrees, digits).doprint(expr)
 
 
