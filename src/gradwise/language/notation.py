@@ -144,7 +144,7 @@ def _reads_as_call(factor) -> bool:
     return len(factor.name) > 1 and "_" not in factor.name
 
 
-def show(expr, degrees: bool = False, digits: int = 6) -> str:
+def show(expr: sympy.Basic | float | str, degrees: bool = False, digits: int = 6) -> str:
     """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``.
 
     Args:
