@@ -101,6 +101,8 @@ def test_hessian_text():
     (["grad", "x^2", "--att", "3"], 2, "unexpected extra argument"),
     (["grad", "--bogus"], 2, "unknown option"),
     (["hessian", "9^9^9"], 2, "digits"),
+    (["grad", "x^2 + y", "--wrt", "x,x", "--at", "x=1,y=2"], 2, "'x' is named twice"),  # 12.11
+    (["hessian", "x^2 + y", "--wrt", "y, x ,y"], 2, "'y' is named twice"),
 ])
 def test_errors_are_one_red_line_and_an_exit_code(args, code, pattern):
     result = run(*args)
@@ -143,3 +145,61 @@ def test_atomic_writes_keep_the_usual_file_mode(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     assert target.read_text() == "a,b\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left behind
+
+
+# Issue 12.3 and 12.4: exact evaluation that hung (float noise read exactly makes huge radicals)
+# or ended in Python's 4,300-digit ValueError. Now: 50 digits, marked ≈, with a note.
+def reference_gradient_of_x_to_the_y(x, y):
+    import mpmath
+
+    with mpmath.workdps(50):
+        x, y = mpmath.mpf(x), mpmath.mpf(y)
+        return float(y * x ** (y - 1)), float(x**y * mpmath.log(x))
+
+
+def test_grad_with_float_noise_in_an_exponent_answers_in_time():
+    done = subprocess.run([sys.executable, "-m", "gradwise", "grad", "x^y", "--at",
+                           "x=0.0837,y=0.30000000000000004", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    expected = reference_gradient_of_x_to_the_y("0.0837", "0.30000000000000004")
+    assert document["value"] == pytest.approx(expected, rel=1e-14)
+    assert document["approximate"] == ["∂f/∂x", "∂f/∂y"]
+    assert [float(parse_expr(c)) for c in document["exact"]] == pytest.approx(expected, rel=1e-14)
+
+
+@pytest.mark.parametrize("args", [
+    ["grad", "x^1000", "--at", "x=1.0000001"],
+    ["grad", "x^1000", "--at", "x=1.0000001", "--json"],
+    ["hessian", "x^1000", "--at", "x=1.0000001"],
+    ["hessian", "x^1000", "--at", "x=1.0000001", "--json"],
+    ["grad", "y^z", "--at", "y=0.0837,z=-2.4863"],
+])
+def test_values_of_thousands_of_digits_are_given_to_fifty(args):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "4300" not in result.output
+    if "--json" in args:
+        document = json.loads(result.output)
+        assert document["approximate"]
+        exact = sympy.Float(parse_expr(str(document["exact"][0]).strip("[]'")), 50)
+        assert abs(float(exact) - document["value"][0] if args[0] == "grad"
+                   else float(exact) - document["value"][0][0]) < 1e-6 * abs(float(exact))
+    else:
+        assert "≈" in result.output and "to 50 digits" in result.output
+
+
+def test_the_fifty_digits_are_right():
+    import mpmath
+
+    from gradwise import gradient, hessian
+
+    value = gradient("x^1000").at("x=1.0000001")
+    entry = hessian("x^1000").at("x=1.0000001").exact[0, 0]
+    assert value.approximate == ("∂f/∂x",)
+    with mpmath.workdps(60):
+        x = mpmath.mpf(10000001) / 10**7
+        slope, curvature = 1000 * x**999, 999000 * x**998
+        assert abs(mpmath.mpf(str(value.exact[0])) - slope) < mpmath.mpf(10) ** -45 * slope
+        assert abs(mpmath.mpf(str(entry)) - curvature) < mpmath.mpf(10) ** -45 * curvature

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from _fuzz import within
 from gradwise.cli import main
 from gradwise.cli.neuron import _Bar
 from test_data import BAD_CSV as LOADER_CASES
@@ -187,8 +188,9 @@ def test_unknown_target_and_activation_suggest_the_fix(notes):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("not json", "not a JSON model (Expecting value at line 1, column 1)"),
-    ('{"format": "gradwise.neuron", "version": 9}', "model format version 9"),
-    ('{"format": "gradwise.neuron", "version": 1, "features": ["x"]}', "incomplete or malformed"),
+    ('{"format": "gradwise.neuron", "version": 9}', 'the model\'s "version" is not a version'),
+    ('{"format": "gradwise.neuron", "version": 1, "features": ["x"]}',
+     'the model\'s "target" is missing'),
 ])
 def test_broken_model_files_are_clear_errors(notes, tmp_path, text, message):
     model = tmp_path / "model.json"
@@ -347,3 +349,107 @@ def test_metrics_of_chunks_add_up_to_the_metrics_of_all_rows(table):
     predicted = 1 / (1 + np.exp(-(X @ [2.0, -1.0] + 0.5)))
     assert whole["mse"] == pytest.approx(np.mean((predicted - y) ** 2), rel=1e-12)
     assert whole["accuracy"] == np.mean((predicted >= 0.5) == (y == 1.0))
+
+
+# Issue 12.13: tampered model files are one error line naming the key, never a traceback and
+# never accepted silently; 12.14: a device or a pipe is "not a regular file".
+def tampered(change):
+    document = {"format": "gradwise.neuron", "version": 1, "features": ["x"], "target": "y",
+                "activation": "identity", "cost": "squared_error", "weights": {"x": 2.0},
+                "bias": 0.5, "standardization": {"offset": [0.0], "scale": [1.0]},
+                "training": {}}
+    return change(document) or document
+
+
+TAMPERED = {
+    "400-digit weight": ('"x": 2.0', '"x": ' + "9" * 400, '"weights.x" is not a finite number'),
+    "boolean weight": ('"x": 2.0', '"x": true', '"weights.x" is not a finite number'),
+    "string weight": ('"x": 2.0', '"x": "2.0"', '"weights.x" is not a finite number'),
+    "boolean bias": ('"bias": 0.5', '"bias": true', '"bias" is not a finite number'),
+    "NaN bias": ('"bias": 0.5', '"bias": NaN', "NaN is not a number a model may hold"),
+    "standardization yes": ('"standardization": {"offset": [0.0], "scale": [1.0]}',
+                            '"standardization": "yes"', '"standardization" is not null'),
+    "standardization list": ('"standardization": {"offset": [0.0], "scale": [1.0]}',
+                             '"standardization": [1, 2]', '"standardization" is not null'),
+    "offset too long": ('"offset": [0.0]', '"offset": [0.0, 1.0]',
+                        '"standardization.offset" is not 1 finite numbers'),
+    "scale zero": ('"scale": [1.0]', '"scale": [0]', '"standardization.scale" has a number'),
+    "5,001-digit version": ('"version": 1', '"version": ' + "1" * 5001,
+                            "not a gradwise model (Exceeds the limit"),
+    "boolean version": ('"version": 1', '"version": true', '"version" is not a version'),
+    "weights of another feature": ('"weights": {"x": 2.0}', '"weights": {"q": 2.0}',
+                                   '"weights" does not name exactly the features'),
+    "features not text": ('"features": ["x"]', '"features": [1]', '"features" is not a list'),
+    "unknown cost": ('"cost": "squared_error"', '"cost": "hinge"', '"cost" is not a cost'),
+    "unknown key": ('"bias": 0.5', '"bias": 0.5, "__class__": 1', "unknown key '__class__'"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "message"), TAMPERED.values(), ids=TAMPERED.keys())
+def test_tampered_model_files_are_refused_naming_the_key(notes, tmp_path, old, new, message):
+    text = json.dumps(tampered(lambda d: None))
+    assert old in text
+    model = tmp_path / "model.json"
+    model.write_text(text.replace(old, new))
+    result = run("predict", model, notes)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert result.output.startswith("error: ") and len(result.output.splitlines()) == 1
+
+
+def test_a_model_nested_100000_deep_is_not_called_an_expression(notes, tmp_path):
+    model = tmp_path / "model.json"
+    model.write_text("[" * 100_000 + "]" * 100_000)
+    result = run("predict", model, notes)
+    assert result.exit_code == 2 and "nests too deeply" in result.output
+    assert "expression" not in result.output
+
+
+def test_the_untampered_model_predicts(notes, tmp_path):
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(tampered(lambda d: None)))
+    out = tmp_path / "out.csv"
+    assert run("predict", model, notes, "--out", out).exit_code == 0
+    assert out.read_text().splitlines() == ["prediction", "2.5"]
+
+
+@pytest.mark.parametrize("command", ["train", "predict-data", "predict-model"])
+@pytest.mark.parametrize("target", ["/dev/null", "zero-link", "fifo"])
+def test_devices_and_pipes_are_not_regular_files(notes, tmp_path, command, target):
+    import os
+
+    path = {"/dev/null": "/dev/null", "zero-link": tmp_path / "zero.csv",
+            "fifo": tmp_path / "pipe.csv"}[target]
+    if target == "zero-link":
+        os.symlink("/dev/zero", path)
+    elif target == "fifo":
+        os.mkfifo(path)
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(tampered(lambda d: None)))
+    args = {"train": ("train", path, "--target", "y"), "predict-data": ("predict", model, path),
+            "predict-model": ("predict", path, notes)}[command]
+    with within(30):  # reading a pipe or /dev/zero would never end
+        result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "not a regular file" in result.output
+
+
+def test_a_learning_rate_that_overflows_is_a_result_not_a_data_error(tmp_path):
+    path = tmp_path / "good.csv"
+    path.write_text("x,y\n1,2\n2,4\n3,6\n4,8\n")
+    for extra in ((), ("--batch-size", "1"), ("--method", "momentum")):
+        result = run("train", path, "--target", "y", "--lr", "1e308", "--json", *extra)
+        assert result.exit_code == 0, result.output
+        document = strict_json(result.output)
+        assert document["status"] in ("non_finite", "diverged")
+        assert all(math.isfinite(c) for c in document["history"])
+
+
+def test_features_whose_squares_overflow_are_refused_at_their_cell(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("x,y\n1,1\n1e308,2\n-1e308,3\n")
+    result = run("train", path, "--target", "y")
+    assert result.exit_code == 2
+    assert "line 3, column 1 ('x'): found 1e+308; expected a number within ±1e+150" \
+        in result.output
+    assert "RuntimeWarning" not in result.output

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import sympy
 
 from gradwise.calculus.gradients import gradient, value_at
 from gradwise.descent.compiled import descent_loop, numba_loop_source
@@ -99,3 +100,18 @@ def test_the_numba_loop_is_the_python_loop_with_powers_through_pow():
     for line in python.splitlines():
         if "**" not in line:
             assert line in numba
+
+
+def test_integers_past_two_to_the_53_reach_numpy_as_floats():
+    # issue 12.10: log(10^20) printed as an int made an object array NumPy's log refused
+    import math
+
+    import numpy as np
+
+    from gradwise.numeric.kernels import batch_function
+
+    x = sympy.Symbol("x", real=True)
+    values = batch_function([sympy.log(sympy.Integer(10) ** 20) * x, sympy.Integer(10) ** 400 * x],
+                            (x,))(np.array([[2.0]]))
+    assert values[0, 0] == pytest.approx(2 * 20 * math.log(10), rel=1e-15)
+    assert values[0, 1] == math.inf

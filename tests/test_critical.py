@@ -316,3 +316,89 @@ def test_extrema_in_one_variable_are_at_the_ends_or_critical_points():
     e = extrema("x^3 - 3x", "x=-3:1.5")
     assert (e.minimum.point, e.minimum.value, e.minimum.where) == ((-3.0,), -18.0, "end x = -3")
     assert e.maximum.point == pytest.approx((-1,)) and e.maximum.value == pytest.approx(2)
+
+
+# Issue 12.1: |x| and relu have kinks, where the Hessian holds δ(0): listed apart (not
+# differentiable), classified by the first-derivative test in one variable or by sampling
+# f(a + h) − f(a), never handed to NumPy.
+@pytest.mark.parametrize(("text", "kind", "how"), [
+    ("abs(x)", "minimum", "f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)"),
+    ("-abs(x)", "maximum", "f′ > 0 just left of 0 and f′ < 0 just right (f′(0−) = 1, f′(0+) = −1)"),
+    ("x^2 + relu(x)", "minimum", "(f′(0−) = 0, f′(0+) = 1)"),
+    ("relu(x)", "minimum", "it is ≥ 0"),
+    ("abs(x) + abs(y)", "minimum", "it is positive"),
+    ("abs(x) - abs(y)", "saddle", "both signs"),
+])
+def test_kinks_are_classified(text, kind, how):
+    result = critical_points(text)
+    (point,) = result.nondifferentiable
+    assert result.points == ()
+    assert point.kind == kind and how in point.settled_by
+    assert point.eigenvalues == () and "second-derivative test does not apply" in point.reason
+
+
+@pytest.mark.parametrize(("text", "kind", "how"), [
+    ("abs(x)", "minimum", "f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)"),
+    ("abs(x - 1/3)", "minimum", "f′(1/3−) = −1, f′(1/3+) = 1"),
+    ("x^3 + abs(x)", "minimum", "f′(0−) = −1, f′(0+) = 1"),
+    ("x + abs(x)/2", "inflection", "f′ > 0 just left of 0 and f′ > 0 just right"),
+    ("abs(x) + abs(y)", "minimum", "it is positive"),
+])
+def test_a_kink_given_as_a_point_is_classified_without_a_hessian(text, kind, how):
+    from gradwise.critical.search import classify_point
+
+    at = [sympy.Rational(1, 3)] if "1/3" in text else [0] * (1 + ("y" in text))
+    point = classify_point(text, at, tol=1)
+    assert point.kind == kind and how in point.settled_by
+    assert point.eigenvalues == () and "not twice differentiable" in point.reason
+
+
+@pytest.mark.parametrize(("text", "start"), [("relu(w)", {"w": 0}),
+                                             ("x^2 + relu(x)", {"x": 1})])
+def test_a_descent_that_converges_at_a_kink_names_what_it_reached(text, start):
+    from gradwise import minimize
+
+    result = minimize(text, start, learning_rate=0.1)
+    assert result.status == "converged"
+    reached = result.reached()
+    assert reached is not None and reached.kind == "minimum"
+    assert reached.point == pytest.approx((0.0,), abs=1e-6)
+
+
+def test_many_degenerate_points_do_not_run_past_the_budget():
+    # relu(x) + y² is flat for x < 0: a line of degenerate minima, which once meant some 200
+    # points each settled by sampling (11 s for a 2 s budget); the call keeps its budget and
+    # says what it could not decide
+    start = time.monotonic()
+    result = critical_points("relu(x) + y^2", budget=2)
+    assert time.monotonic() - start < 2 + 1.5  # a guard against hangs, not a timing
+    assert not result.complete and "undecided" in result.note
+
+
+@pytest.mark.parametrize(("text", "kink"), [("abs(log(x))", 1.0), ("abs(sqrt(x) - 2)", 4.0)])
+def test_abs_of_an_argument_not_provably_real_is_certified_with_its_kink(text, kink):
+    # issue 12.2 beside issue 15: the language's |u| (u not provably real) has an interval
+    # evaluation, so the box is proven and the kink found, not left to uncertified Newton
+    result = critical_points(text, "x=0.5:10")
+    assert result.certified and result.complete and result.points == ()
+    (point,) = result.nondifferentiable
+    assert point.point == pytest.approx((kink,)) and point.kind == "minimum"
+    assert "first-derivative test" in point.settled_by
+
+
+def test_a_point_where_f_is_real_on_one_side_only_is_classified():
+    # x^(π/4) is complex left of 0: sampling there compared complex numbers (TypeError)
+    result = critical_points("x^(pi/4)", "x=-1:1", budget=2)
+    (point,) = result.points
+    assert point.point == (0.0,) and point.kind == "minimum"
+
+
+def test_a_periodic_family_in_a_box_of_1e300_is_counted_and_abbreviated():
+    # ⌈−10³⁰⁰/π⌉ exhausted SymPy's default precision (PrecisionExhausted, a traceback)
+    result = critical_points("cos(z)", "z=-1e300:1e300", budget=2)
+    import mpmath
+
+    with mpmath.workdps(400):
+        k = int(mpmath.floor(mpmath.mpf(10) ** 300 / mpmath.pi))
+    assert result.count == 2 * k + 1  # z = kπ for |k| ≤ ⌊10³⁰⁰/π⌋
+    assert "≈6.3662e+299 of them in the box" in result.note

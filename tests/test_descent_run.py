@@ -370,3 +370,16 @@ def test_a_python_function_has_no_named_critical_point():
 
     result = run(lambda w: (1 - w) ** 2, 3, gradient=lambda w: 2 * w - 2, learning_rate=0.1)
     assert result.converged and result.reached() is None
+
+
+# Issue 12.6: a float power of a negative number is complex in Python; every method (not only
+# plain gd) must end non_finite there, never compare a complex number.
+@pytest.mark.parametrize("options", [
+    {"method": "gd"}, {"method": "momentum"}, {"method": "nesterov"}, {"method": "adagrad"},
+    {"method": "rmsprop"}, {"method": "adam"}, {"line_search": True},
+    {"schedule": "exponential:0.9"},
+])
+def test_every_method_ends_non_finite_where_a_power_turns_complex(options):
+    result = minimize("x^(pi/4)", {"x": 0.1}, learning_rate=1, **options)
+    assert result.status == "non_finite"
+    assert all(isinstance(v, float) for v in result.trace.values)

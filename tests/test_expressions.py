@@ -46,6 +46,34 @@ def test_parses_to(text, expected):
         assert sympy.simplify(got - expected) == 0, (text, got)
 
 
+# Issue 12.7: one rule for numbers and names. A variable or constant before a bracket is an
+# implicit factor, exactly as a number is; the README's table, case by case.
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("1/x(y+1)", "(y+1)/x"),
+    ("1/2(y+1)", "(y+1)/2"),
+    ("e^x(1+y)", "e^x * (1+y)"),
+    ("e^2(1+y)", "e^2 * (1+y)"),
+    ("x^n(y+1)", "x^n * (y+1)"),
+    ("x^2(y+1)", "x^2 * (y+1)"),
+    ("x(1 - y)^2", "x * (1-y)^2"),
+    ("2(1 - y)^2", "2 * (1-y)^2"),
+    ("2^x(x+1)", "2^x * (x+1)"),
+    ("w_1(x+1)", "w_1 * (x+1)"),
+    ("e(x+1)", "e * (x+1)"),
+    ("-x(y+1)", "-x * (y+1)"),
+    ("x(y)(z)", "x*y*z"),
+    ("f(ab, c) = ab(c+1)", "f(ab, c) = ab * (c+1)"),
+])
+def test_a_name_before_a_bracket_multiplies_as_a_number_does(text, same_as):
+    assert parse(text).expr == parse(same_as).expr
+
+
+@pytest.mark.parametrize("text", ["x1(y)", "yhat(x + 1)"])
+def test_a_longer_unknown_name_before_a_bracket_is_an_unknown_function(text):
+    with pytest.raises(ParseError, match="unknown function .*Fix|For multiplication write"):
+        parse(text)
+
+
 def test_greek_and_subscripted_names():
     f = parse("η ω + φ θ + w_1 + x1 + yhat")
     assert f.names == ("η", "ω", "φ", "θ", "w_1", "x1", "yhat")
@@ -100,6 +128,16 @@ def test_substitute_refuses_unknown_names():
         parse("x^2").substitute({"q": 1})
 
 
+@pytest.mark.parametrize("wrt", ["x,x", ["y", "x", "y"]])
+def test_wrt_refuses_a_name_given_twice(wrt):  # issue 12.11: ∇f(x, x) was shown
+    from gradwise import gradient
+
+    with pytest.raises(InputError, match="named twice"):
+        parse("x^2 + y", wrt=wrt)
+    with pytest.raises(InputError, match="named twice"):
+        gradient("x^2 + y", wrt=wrt)
+
+
 def test_wrt_refuses_unknown_names():
     with pytest.raises(InputError, match="'q'"):
         parse("x^2").with_variables("q")
@@ -143,6 +181,9 @@ def test_exact_number_keeps_what_was_written():
     ("f(x) = y = 2", 10, "unexpected"),
     ("log(x, 2, 3)", 1, "takes 1 or 2"),
     ("sin(x, y)", 1, "takes 1"),
+    ("log(x, 0)", 1, "base must be a positive number other than 1; received '0'"),  # 12.10
+    ("x + log(x, 1)", 5, "base must be a positive number"),
+    ("log(x, -2)", 1, "base must be a positive number"),
 ])
 def test_errors_point_at_the_column(text, column, pattern):
     with pytest.raises(ParseError, match=pattern) as info:
@@ -185,3 +226,31 @@ def test_reserved_names_cannot_be_variables():
         parse("sin(x) = x")
     with pytest.raises(ParseError, match="named twice"):
         parse("f(x, x) = x")
+
+
+# Issue 12.3 and 12.5: powers SymPy would combine or nest past the limit hung or overflowed.
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("(x^1000)^1000", "exponent 1000000 is too large"),
+    ("x^600 x^600", "exponent 1200 is too large"),
+    ("x sin(e^(e^(e^3)))", "exponent ≈ 5.28e\\+08 is too large"),
+    ("x e^(e^(e^(e^10)))", "exponent ≈ 2.2e\\+04 is too large"),
+    ("x^2 + e^(e^(e^(e^10)))", "Limits.max_exponent"),
+    ("exp(90000)", "exponent 90000 is too large"),
+    ("x^(e^7)", "exponent ≈ 1.1e\\+03"),
+    ("10^(e^8)", "about 2.98e\\+03 digits"),
+])
+def test_nested_and_combined_powers_count_against_the_limits(text, pattern):
+    with pytest.raises(ParseError, match=pattern):
+        parse(text)
+
+
+def test_powers_within_the_limits_still_parse():
+    assert parse("e^(e^3)").expr == sympy.exp(sympy.exp(3))
+    assert parse("(x^10)^100").expr == x**1000
+    assert parse("exp(1000)").expr == parse("e^1000").expr
+
+
+@pytest.mark.parametrize("text", ["ln(-pi)", "sqrt(-1)", "log2(-e)", "(-1)^(1/2)"])
+def test_constants_that_are_not_real_are_refused(text):
+    with pytest.raises(ParseError, match="not a real number"):
+        parse(text)

@@ -35,6 +35,9 @@ COMMANDS = [
     ("descend", ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "1.1"]),
     ("lr", ["lr", "(1 - w)^2", "--start", "w=3", "--sweep", "0.1:1.5:3"]),
     ("lr", ["lr", "(1 - x)^2 + 100(y - x^2)^2", "--start", "x=-1.2,y=1"]),
+    # past the exact-work budget (issue 12): "approximate" names the components
+    ("gradient", ["grad", "x^y", "--at", "x=2,y=0.30000000000000004"]),
+    ("hessian", ["hessian", "x^y", "--at", "x=2,y=0.30000000000000004"]),
     ("critical", ["critical", "x^3 + x y - 3y^2"]),
     ("critical", ["critical", "cos(z)", "--within", "z=-7:7"]),
     # a kink outside the certificate; Easom's flat region (issue 15's keys, filled in)

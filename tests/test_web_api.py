@@ -130,7 +130,7 @@ def test_surface_of_one_variable_is_a_curve_with_nulls_where_undefined(client):
 @pytest.mark.parametrize("body, fragment", [
     ({"expr": "x + y + z"}, "one or two variables"),
     ({"expr": "f(x) = a x"}, "values for a"),
-    ({"expr": "x", "box": [1, 0]}, "minimum below"),
+    ({"expr": "x", "box": [1, 0]}, "range of x is empty"),
     ({"expr": "x", "resolution": 10_000}, "resolution must be"),
 ])
 def test_surface_refuses_what_it_cannot_draw(client, body, fragment):

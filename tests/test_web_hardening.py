@@ -4,6 +4,7 @@ Runaway computations come from ``_web_tasks`` (a task table for tests only), so 
 tested on purpose rather than on whatever maths happens to be slow today.
 """
 
+import io
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from _fuzz import ENDPOINTS, FIELD_ATTACKS, MALFORMED_BODIES
 from _web_support import TESTS, alive, children_of, running_server, served, tasks_env, wait_until
 from gradwise.web.app import Settings, create_app
 from gradwise.web.workers import OverLimit, PoolBusy, TaskError, WorkerLimits, WorkerPool
@@ -316,3 +318,71 @@ def test_a_quick_request_keeps_its_priority():
         (pid,) = pool.pids()
         assert pool.run("echo", {"a": 1})["pid"] == pid
         assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+
+
+# -- issue 12.8: malformed bodies and field attacks are JSON 4xx, never 500 nor a dead worker ----
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+def test_every_endpoint_answers_a_malformed_body_with_a_json_4xx(client, endpoint, body):
+    response = client.post(f"/api/{endpoint}", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert isinstance(response.json()["error"], str)
+
+
+@pytest.mark.parametrize("body", FIELD_ATTACKS.values(), ids=FIELD_ATTACKS.keys())
+def test_field_attacks_are_json_4xx_and_leave_the_workers_alive(client, body):
+    name = next(k for k, v in FIELD_ATTACKS.items() if v is body)
+    endpoint = name.split()[0]
+    text = json.dumps(body)  # 10**400 is written as an integer literal
+    before = client.post("/api/gradient", json={"expr": "x^2", "at": "x=3"})
+    response = client.post(f"/api/{endpoint}", content=text,
+                           headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert isinstance(response.json()["error"], str)
+    after = client.post("/api/gradient", json={"expr": "x^2", "at": "x=3"})
+    assert before.json() == after.json() and after.status_code == 200
+
+
+def test_a_document_with_infinities_is_sent_as_null_not_a_dead_worker():
+    from gradwise.web._child import _send
+
+    stream = io.BytesIO()
+    _send(stream, {"ok": {"x": [float("inf"), 1.0], "y": float("nan")}})
+    header, document = stream.getvalue().split(b"\t")  # the header, a tab, the document
+    assert json.loads(header) == {"meta": {}}
+    assert json.loads(document) == {"x": [None, 1.0], "y": None}
+
+
+# Issue 12 on the web: each reproduction that answered 500 (a library exception) is a result,
+# or one JSON 400 where the input is refused.
+WEB_REPRODUCTIONS = [
+    ("critical", {"expr": "abs(x)"}, 200, "nondifferentiable"),
+    ("critical", {"expr": "relu(x) + y^2", "budget": 2}, 200, "undecided"),
+    ("critical", {"expr": "x^2 + y*log(10^20)"}, 200, "no real solution"),
+    ("descend", {"expr": "relu(w)", "start": "w=0"}, 200, "converged"),
+    ("descend", {"expr": "x^2 + relu(x)", "start": "x=1"}, 200, "converged"),
+    ("descend", {"expr": "abs(log(w))", "start": "w=3"}, 200, "max_steps"),
+    ("descend", {"expr": "abs(sqrt(w) - 2)", "start": "w=3"}, 200, "status"),
+    ("descend", {"expr": "x^(pi/4)", "start": "x=0.1", "learning_rate": 1,
+                 "method": "momentum"}, 200, "non_finite"),
+    ("lr", {"expr": "abs(x/y)", "start": "x=1,y=1"}, 200, "stable"),
+    ("hessian", {"expr": "abs(log(x))", "at": "x=2"}, 200, "-1/4"),
+    ("gradient", {"expr": "x^1000", "at": "x=1.0000001"}, 200, "approximate"),
+    ("gradient", {"expr": "y^z", "at": "y=0.0837,z=-2.4863"}, 200, "approximate"),
+    ("gradient", {"expr": "x^y", "at": "x=0.0837,y=0.30000000000000004"}, 200, "approximate"),
+    ("gradient", {"expr": "log(x, 0)"}, 400, "base must be a positive number other than 1"),
+    ("gradient", {"expr": "x e^(e^(e^(e^10)))", "at": "x=1"}, 400, "max_exponent"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "body", "status", "fragment"), WEB_REPRODUCTIONS,
+                         ids=[f"{e} {b['expr']}" for e, b, _, _ in WEB_REPRODUCTIONS])
+def test_every_reproduction_of_issue_12_is_a_result_or_a_json_400(client, endpoint, body,
+                                                                   status, fragment):
+    response = client.post(f"/api/{endpoint}", json=body)
+    assert response.status_code == status, response.text[:300]
+    assert fragment in response.text, response.text[:600]
+    if status != 200:
+        assert isinstance(response.json()["error"], str)

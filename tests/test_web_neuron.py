@@ -216,3 +216,11 @@ def test_openapi_documents_train(client):
     assert str(schema.MAX_CSV) in body["properties"]["csv"]["description"].replace(",", "")
     assert "413" in post["responses"]
     assert "POST /api/train" in client.get("/api").text
+
+
+def test_a_learning_rate_that_overflows_is_a_result_not_an_error(client):
+    # issue 12.12: η = 1e308 used to end in "weights[0] is inf ... drop or fill the nan/inf"
+    body = {"csv": "x,y\n1,2\n2,4\n3,6\n4,8\n", "target": "y", "learning_rate": 1e308}
+    response = client.post("/api/train", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "non_finite"

@@ -70,7 +70,7 @@ def gradient_document(g: Any, value: Any = None, slope: Any = None) -> dict[str,
         document.update(point_part(value))
     if slope is not None:
         document["directional_derivative"] = float(slope.evalf(17))
-    return document
+    return finite_or_null(document)
 
 
 def gradient_part(g: Any) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def point_part(value: Any) -> dict[str, Any]:
     values = list(value.values)
     return {"at": {s.name: str(v) for s, v in value.point.items()}, "value": values,
             "exact": [machine_text(c) for c in value.exact],
+            "approximate": list(value.approximate),  # given to 50 digits, not exactly
             "magnitude": math.hypot(*values)}
 
 
@@ -99,7 +100,8 @@ def hessian_document(h: Any, value: Any = None) -> dict[str, Any]:
         document["at"] = {s.name: str(v) for s, v in value.point.items()}
         document["value"] = value.values
         document["exact"] = [[machine_text(c) for c in row] for row in value.exact.tolist()]
-    return document
+        document["approximate"] = list(value.approximate)
+    return finite_or_null(document)
 
 
 def descent_document(result: Any, rows: range | None = None) -> dict[str, Any]:

@@ -110,6 +110,9 @@ GRADIENT_AT = {
     "at": AT,
     "value": _list(FLOAT, "∇f at the point, as floats"),
     "exact": _list(EXACT, "∇f at the point, exactly"),
+    "approximate": _list({"type": "string"}, "the components whose exact form passed the "
+                         "exact-work budget, e.g. `∂f/∂x`: their `exact` is given to 50 "
+                         "significant digits instead"),
     "magnitude": _num("|∇f| at the point"),
 }
 GRADIENT = _obj({
@@ -163,7 +166,9 @@ HESSIAN = _obj({
     "hessian": _list(_list(EXACT, "a row"), "∂²f/∂u∂v, a matrix of text"),
 }, {"at": AT,
     "value": _list(_list(FLOAT, "a row"), "the matrix at the point, as floats"),
-    "exact": _list(_list(EXACT, "a row"), "the matrix at the point, exactly")})
+    "exact": _list(_list(EXACT, "a row"), "the matrix at the point, exactly"),
+    "approximate": _list({"type": "string"}, "the entries whose exact form passed the "
+                         "exact-work budget, given to 50 significant digits instead")})
 
 GRAPH_INPUT = _obj({
     "node": _int("the input's node id"),

@@ -32,7 +32,7 @@ from typing import Any
 import sympy
 from sympy import S
 
-from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.functions import absolute, relu, sigmoid, softplus
 
 __all__ = ["Operation", "operation_of", "evaluate", "local_derivatives", "definition",
            "product_text", "is_loose", "LEAVES"]
@@ -40,7 +40,7 @@ __all__ = ["Operation", "operation_of", "evaluate", "local_derivatives", "defini
 LEAVES = ("variable", "parameter", "constant")
 
 _FUNCTION_NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln",
-                   sympy.Abs: "abs", sympy.exp: "exp"}
+                   sympy.Abs: "abs", absolute: "abs", sympy.exp: "exp"}
 
 
 @dataclass(frozen=True)

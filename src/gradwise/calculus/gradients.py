@@ -13,9 +13,11 @@ from typing import Any
 
 import sympy
 
+from gradwise.calculus.exact import digits, value_at_point
 from gradwise.calculus.steps import Steps, steps_of
 from gradwise.errors import DomainError, InputError
 from gradwise.language.expressions import Expression, exact_number, parse, parse_assignments
+from gradwise.language.notation import show
 
 __all__ = ["Gradient", "Hessian", "GradientValue", "HessianValue", "gradient", "hessian",
            "as_expression", "resolve_point", "value_at", "directional_derivative",
@@ -68,10 +70,12 @@ class Gradient:
     def at(self, point: PointLike, exact: bool = True) -> GradientValue:
         """∇f at a point, e.g. ``{"x": 2, "y": 2}``, ``[2, 2]`` or ``"x=2, y=2"``."""
         values = resolve_point(self.function, point, exact)
-        exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function)
+        approximate: list[str] = []
+        exacts = tuple(_checked(c, values, f"∂{self.function.name}/∂{v.name}", self.function,
+                                approximate)
                        for c, v in zip(self.components, self.variables, strict=True))
         _checked(self.function.expr, values, self.function.name, self.function)
-        return GradientValue(self, values, exacts)
+        return GradientValue(self, values, exacts, tuple(approximate))
 
     def steps(self) -> Steps:
         """Each component derived rule by rule (see :func:`steps`)."""
@@ -110,6 +114,8 @@ class GradientValue:
     gradient: Gradient
     point: dict[sympy.Symbol, sympy.Expr]
     exact: tuple[sympy.Expr, ...]
+    approximate: tuple[str, ...] = ()
+    """The components given to 50 digits because their exact values are over budget."""
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -168,10 +174,11 @@ class Hessian:
         values = resolve_point(self.function, point, exact)
         _checked(self.function.expr, values, self.function.name, self.function)
         names = self.function.names
+        approximate: list[str] = []
         matrix = sympy.Matrix(len(names), len(names), lambda i, j: _checked(
             self.matrix[i, j], values, f"∂²{self.function.name}/∂{names[i]}∂{names[j]}",
-            self.function))
-        return HessianValue(self, values, matrix)
+            self.function, approximate))
+        return HessianValue(self, values, matrix, tuple(approximate))
 
     def __str__(self) -> str:
         from gradwise.language.notation import hessian_text
@@ -202,6 +209,8 @@ class HessianValue:
     hessian: Hessian
     point: dict[sympy.Symbol, sympy.Expr]
     exact: sympy.Matrix
+    approximate: tuple[str, ...] = ()
+    """The entries given to 50 digits because their exact values are over budget."""
 
     @property
     def values(self) -> list[list[float]]:
@@ -422,20 +431,32 @@ def resolve_point(f: Expression, point: PointLike, exact: bool = True,
 
 
 def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label: str,
-             f: Expression) -> sympy.Expr:
-    value = expr.xreplace(dict(values))
-    where = ", ".join(f"{s.name}={v}" for s, v in values.items())
+             f: Expression, approximate: list[str] | None = None) -> sympy.Expr:
+    """``expr`` at the point, exact, or to 50 digits where the exact value is over budget
+    (then ``label`` is added to ``approximate``); a DomainError where it is undefined."""
+    value, exact = value_at_point(expr, values)
+    where = ", ".join(f"{s.name}={show(v)}" for s, v in values.items())
     if value.has(*_BAD) or value.has(sympy.DiracDelta):
         raise DomainError(f"{label} is undefined at ({where})")
     try:
         number = complex(value.evalf(30))
     except (TypeError, ValueError):
         raise DomainError(f"{label} is undefined at ({where})") from None
-    if number.imag != 0 and abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
-        raise DomainError(f"{label} is not real at ({where}): it is {value}")
+    if number.imag != 0 and abs(number.imag) > 1e-20 * abs(number):  # relative: −1.5e−12 +
+        # 3.1e−13i is as complex as −1.5 + 0.31i (30 digits leave far smaller noise)
+        raise DomainError(f"{label} is not real at ({where}): it is {_brief(value)}")
     if number.real != number.real or abs(number.real) == float("inf"):
         raise DomainError(f"{label} is too large to represent at ({where})")
+    if not exact:
+        value = sympy.re(value)  # a float's round-off imaginary part is not kept
+        if approximate is not None:
+            approximate.append(label)
     return value
+
+
+def _brief(value: sympy.Expr) -> str:
+    text = str(value) if digits(value) <= 100 else f"≈ {complex(value.evalf(6))}"
+    return text if len(text) <= 200 else text[:200] + " …"
 
 
 def _float(value: sympy.Expr) -> float:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import S
 
-from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 
 __all__ = ["Elementary", "ELEMENTARY", "RULES"]
 
@@ -50,6 +50,10 @@ class Elementary:
         return self.formula.format(d=d, u=u)
 
 
+_ABSOLUTE = ("{d} |{u}| = sign({u}): −1 where {u} < 0, 1 where {u} > 0, undefined where "
+             "{u} = 0")
+
+
 def _row(rule: str, derivative: Callable[[sympy.Expr], sympy.Expr], formula: str) -> Elementary:
     return Elementary(rule, derivative, formula)
 
@@ -75,9 +79,8 @@ ELEMENTARY: dict[type, Elementary] = {
     sympy.cosh: _row("hyperbolic", sympy.sinh, "{d} cosh({u}) = sinh({u})"),
     sympy.tanh: _row("hyperbolic", lambda u: 1 - sympy.tanh(u) ** 2,
                      "{d} tanh({u}) = 1 − tanh²({u})"),
-    sympy.Abs: _row("absolute value", sympy.sign,
-                    "{d} |{u}| = sign({u}): −1 where {u} < 0, 1 where {u} > 0, "
-                    "undefined where {u} = 0"),
+    sympy.Abs: _row("absolute value", sympy.sign, _ABSOLUTE),
+    absolute: _row("absolute value", signum, _ABSOLUTE),  # |u| of a u not provably real
     sigmoid: _row("sigmoid", lambda u: sigmoid(u) * (1 - sigmoid(u)),
                   "{d} σ({u}) = σ({u})(1 − σ({u})), since σ' = σ(1 − σ)"),
     relu: _row("relu", lambda u: sympy.Heaviside(u, S.Zero),

@@ -6,6 +6,7 @@ import click
 import sympy
 
 from gradwise import calculus as calc
+from gradwise.calculus.exact import EXACT_DIGITS, PRECISE_DIGITS
 from gradwise.calculus.gradients import Gradient
 from gradwise.cli._common import EXPRESSION_SETTINGS, check_expression, emit_json, handle_errors
 from gradwise.cli.plot import plot_option, write_plot
@@ -94,18 +95,23 @@ def _print_gradient(g: Gradient, value, slope) -> None:
     click.secho(str(g), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
-        if not all(c.is_Rational for c in value.exact):
+        if not value.approximate and not all(c.is_Rational for c in value.exact):
             label = " " * len(str(value).partition(" = ")[0])
             click.echo(vector_text(label, [sympy.Float(v, 6) for v in value.values],
                                    relation="≈"))
         size = value.magnitude
-        approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
-        click.echo(f"|∇{f.name}| = {show(size)}{approx}")
+        if value.approximate:
+            click.echo(f"|∇{f.name}| ≈ {show(size)}")
+        else:
+            approx = "" if size.is_Rational else f" ≈ {float(size.evalf(17)):.6g}"
+            click.echo(f"|∇{f.name}| = {show(size)}{approx}")
         if size != 0:
             click.echo("steepest ascent along (" + ", ".join(show(c) for c in value.direction)
                        + ")")
     if slope is not None:
         click.echo(f"directional derivative = {show(slope)} ≈ {float(slope.evalf(17)):.6g}")
+    if value is not None and value.approximate:
+        click.secho(_approximate_note(value.approximate), dim=True)
     if f.degrees or f.expr.has(*_TRIG) or "°" in f.text or "deg" in f.text:
         click.secho(f"(angles in {'degrees' if f.degrees else 'radians'})", dim=True)
 
@@ -131,3 +137,10 @@ def hessian(expr: str, wrt: str | None, constants: str | None, point: str | None
     click.secho(str(h), bold=True)
     if value is not None:
         click.secho(str(value), fg="green", bold=True)
+        if value.approximate:
+            click.secho(_approximate_note(value.approximate), dim=True)
+
+
+def _approximate_note(labels: tuple[str, ...]) -> str:
+    return (f"({', '.join(labels)} to {PRECISE_DIGITS} digits: the exact value would take more "
+            f"than {EXACT_DIGITS:,} digits, or radicals SymPy cannot expand in reasonable time)")

@@ -13,6 +13,7 @@ general the signs of the Hessian's eigenvalues say the same. An inconclusive tes
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 from gradwise.numeric.kernels import batch_function, precise_function
 
-__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "lowest_order_term",
-           "neighbourhood"]
+__all__ = ["Kind", "Verdict", "second_derivative_test", "discriminant", "kink",
+           "lowest_order_term", "neighbourhood"]
 
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "inflection"]
 
@@ -80,6 +81,10 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     values = {v: exact_number(p) if exact else sympy.Float(p, 30)
               for v, p in zip(variables, point, strict=True)}
     at = matrix.xreplace(values)
+    if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
+        kind, how = kink(expr, variables, values, deadline)
+        return Verdict(kind, (), "f is not twice differentiable here (a kink, or the edge of "
+                       "its domain), so the second-derivative test does not apply", how)
     eigenvalues = _eigenvalues(at)
     zero = _is_singular(at, eigenvalues, exact)
     kind = _kind(eigenvalues, zero, len(variables))
@@ -155,6 +160,78 @@ def _compare(value: sympy.Expr) -> str:
     number = _real(value)
     # at 30 digits, anything the test did not call 0 has a sign worth showing
     return "= 0" if value == 0 or not abs(number) >= 1e-30 else ("> 0" if number > 0 else "< 0")
+
+
+# -- kinks: |x| at 0, relu ------------------------------------------------------------------
+
+def _twice_differentiable(at: sympy.Matrix) -> bool:
+    if at.has(sympy.DiracDelta, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return False
+    try:
+        return all(c.is_number and complex(c.evalf(30)).imag == 0 for c in at)
+    except TypeError:  # a value SymPy cannot give as a number
+        return False
+
+
+def kink(expr, variables, values, deadline: float | None = None) -> tuple[Kind, str]:
+    """Classify where f has a kink: in one variable by the signs of f′ just left and just
+    right of the point (the first-derivative test), else (or where f′ is 0 on a side) by
+    sampling f(a + h) − f(a).
+
+    Example:
+        >>> x = sympy.Symbol("x", real=True)
+        >>> kind, how = kink(sympy.Abs(x), (x,), {x: sympy.Integer(0)})
+        >>> kind, how.split(": ")[1]
+        ('minimum', 'f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)')
+    """
+    if len(variables) == 1:
+        sides = _one_sided(expr, variables[0], values)
+        verdict = None if sides is None else first_derivative_test(show(values[variables[0]]),
+                                                                   *sides)
+        if verdict is not None:
+            return verdict
+    return neighbourhood(expr, variables, values, deadline)
+
+
+def first_derivative_test(at: str, near: Sequence[float], limits: Sequence[float]
+                          ) -> tuple[Kind, str] | None:
+    """The kind of a kink in one variable from f′ just left and right of it (``near``, both
+    non-zero) and the one-sided derivatives f′(a−), f′(a+) (``limits``, as shown)."""
+    left, right = near
+    if not (math.isfinite(left) and math.isfinite(right)) or left == 0 or right == 0:
+        return None
+    kind: Kind = "minimum" if left < 0 < right else "maximum" if left > 0 > right \
+        else "inflection"
+    sign = {True: "< 0", False: "> 0"}
+    return kind, (f"the first-derivative test: f′ {sign[left < 0]} just left of {at} and "
+                  f"f′ {sign[right < 0]} just right (f′({at}−) = {float_text(limits[0])}, "
+                  f"f′({at}+) = {float_text(limits[1])})")
+
+
+def one_sided_limit(near: float, nearer: float, ratio: float) -> float:
+    """f′(a±) from f′ at two distances from a, the second ``ratio`` times the first: 0 where
+    f′ shrinks with the distance (x² + relu(x) at 0, from the left), else the nearer value."""
+    return 0.0 if abs(nearer) <= ratio ** (1 / 3) * abs(near) else nearer
+
+
+def _one_sided(expr, v, values) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """f′ at 10⁻³⁰ left and right of the point (50 digits), and the one-sided limits."""
+    import mpmath
+
+    slope = precise_function(sympy.diff(expr, v), (v,))
+    with mpmath.workdps(50):
+        a = mpmath.mpf(values[v].evalf(50))
+        near, nearer = (mpmath.mpf(10) ** -k * (1 + abs(a)) for k in (20, 30))
+        try:
+            sides = [[slope(a - h), slope(a + h)] for h in (near, nearer)]
+        except (ValueError, ZeroDivisionError, TypeError):
+            return None
+        if any(not mpmath.isfinite(s) or mpmath.im(s) != 0 for pair in sides for s in pair):
+            return None
+        if any(mpmath.sign(s) != mpmath.sign(t) for s, t in zip(*sides)):
+            return None  # f′ changes sign again next to the point: sample instead
+        limits = tuple(one_sided_limit(float(s), float(t), 1e-10) for s, t in zip(*sides))
+        return (float(sides[1][0]), float(sides[1][1])), limits  # type: ignore[return-value]
 
 
 # -- settling an inconclusive test ------------------------------------------------------
@@ -267,7 +344,7 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
         scale = 1 + max(abs(c) for c in centre)
         base = function(*centre)
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
-        signs: set[int] = set()
+        signs: set[int | None] = set()
         for radius in _RADII:
             signs = set()
             for d in directions:
@@ -275,14 +352,24 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
                     return "degenerate", ("the second-derivative test is inconclusive and the "
                                           "budget ran out before sampling settled it")
                 signs.add(_sign(function(*_step(centre, d, radius * scale)) - base, zero))
-    return _verdict(signs, n, len(directions))
+    # a direction where f is not real (x^(π/4) left of 0) says nothing
+    return _verdict({s for s in signs if s is not None}, n, len(directions))
 
 
 def _step(centre, direction, length):
     return [c + length * float(u) for c, u in zip(centre, direction, strict=True)]
 
 
-def _sign(value, zero) -> int:
+def _sign(value, zero) -> int | None:
+    """The sign of a change of f, or None where f is not a real number there."""
+    import mpmath
+
+    if isinstance(value, mpmath.mpc):
+        if not abs(value.imag) < zero:
+            return None
+        value = value.real
+    if not mpmath.isfinite(value):
+        return None
     return 0 if abs(value) < zero else (1 if value > 0 else -1)
 
 

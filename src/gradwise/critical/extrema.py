@@ -31,7 +31,14 @@ from gradwise.critical.search import (
     parse_box,
 )
 from gradwise.language.expressions import Expression
-from gradwise.language.numbers import float_text, minus
+from gradwise.language.numbers import (
+    LONGEST,
+    MINUS,
+    abbreviated,
+    float_text,
+    minus,
+    number_length,
+)
 
 __all__ = ["Extremum", "Extrema", "extrema", "points_and_extrema"]
 
@@ -296,10 +303,17 @@ def _where(work: Work, point: np.ndarray) -> str:
                 fixed[v] = exact[v.name][side] if exact else _tidy(box[i, side])
     if not fixed:
         return "interior point"
-    text = ", ".join(f"{v.name} = {sympy.sstr(b)}" for v, b in fixed.items())
+    text = ", ".join(f"{v.name} = {_bound(b)}" for v, b in fixed.items())
     if len(fixed) < len(f.variables):
         return f"boundary {text}"
     return f"{'end' if len(f.variables) == 1 else 'corner'} {text}"
+
+
+def _bound(value: Any) -> str:
+    """A bound as SymPy writes it, abbreviated past 100 digits (10^299 as 1e+299)."""
+    if isinstance(value, sympy.Rational) and number_length(value) > LONGEST:
+        return abbreviated(value).replace(MINUS, "-")
+    return sympy.sstr(value)
 
 
 def _tidy(bound: float) -> Any:

@@ -2,7 +2,8 @@
 
 Flat boxes become one region (``regions.Region``) with an upper bound of |f| there. Small
 clusters of irregular boxes (∇f jumps or is undefined somewhere in each) become
-non-differentiable points, their kind decided by sampling; small clusters of undecided boxes
+non-differentiable points, their kind decided by the first-derivative test (one variable)
+or by sampling; small clusters of undecided boxes
 become degenerate critical points when ∇f vanishes there at 50 digits (``regions.Verifier``).
 Everything else stays undecided, counted and located.
 """
@@ -15,10 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradwise.critical.certify import Zeros
+from gradwise.critical.classify import first_derivative_test, one_sided_limit
 from gradwise.critical.listing import Candidate, identify_in, simple_number
 from gradwise.critical.points import CriticalPoint
 from gradwise.critical.regions import POINT_LIKE, Region, Verifier, clusters, kink_kind, region
 from gradwise.language.expressions import Expression
+from gradwise.language.notation import show
 from gradwise.language.numbers import float_text
 from gradwise.numeric.tapes import System
 
@@ -122,10 +125,11 @@ def _irregular_point(f, system, components, boxes, width, found: Leftovers) -> N
         where = "(" + ", ".join(float_text(c) for c in point) + ")"
         found.notes.append(f"f is not defined at {where} (a pole, or the edge of its domain)")
         return
-    kind, how = kink_kind(value, point, width)
     if _gradient_vanishes(system, point, width):
         found.degenerate.append(Candidate(point, exact, radius=radius))
         return
+    sides = _one_sided(system, point, radius, width, exact)
+    kind, how = sides if sides is not None else kink_kind(value, point, width)
     found.kinks.append(CriticalPoint(
         f.names, tuple(float(c) for c in point), exact, here, kind, (),  # type: ignore[arg-type]
         "f is not differentiable here (∇f jumps), so the second-derivative test does not "
@@ -142,6 +146,23 @@ def _gradient_vanishes(system: System, point: np.ndarray, width: np.ndarray) -> 
             g = system.gradient.floats(point + h * width * steps)
         sizes.append(float(np.max(np.abs(g))) if np.all(np.isfinite(g)) else np.inf)
     return bool(sizes[1] <= 0.05 * sizes[0])  # shrinks with the distance: continuous, 0
+
+
+def _one_sided(system: System, point: np.ndarray, radius: np.ndarray, width: np.ndarray,
+               exact) -> tuple[str, str] | None:
+    """In one variable, the first-derivative test: the signs of f′ just left and right of
+    the kink (past the cluster's radius), the one-sided derivatives f′(a±) as shown."""
+    if len(point) != 1:
+        return None
+    near = max(8 * float(radius[0]), 1e-9 * float(width[0]))
+    steps = np.array([[-10 * near], [10 * near], [-near], [near]])
+    with np.errstate(all="ignore"):
+        far_l, far_r, left, right = system.gradient.floats(point + steps)[:, 0]
+    if np.sign(far_l) != np.sign(left) or np.sign(far_r) != np.sign(right):
+        return None  # f′ changes sign again next to the point: sample instead
+    at = show(exact[0]) if exact is not None else float_text(point[0])
+    limits = (one_sided_limit(far_l, left, 0.1), one_sided_limit(far_r, right, 0.1))
+    return first_derivative_test(at, (float(left), float(right)), limits)
 
 
 def _identify_kink(point: np.ndarray):

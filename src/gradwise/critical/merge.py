@@ -20,6 +20,7 @@ from gradwise.critical.points import Box
 from gradwise.critical.symbolic import Answer
 from gradwise.critical.text import MAX_POINTS, describe_curves, grid_members
 from gradwise.language.expressions import Expression, exact_number
+from gradwise.language.numbers import count_text
 
 __all__ = ["Merged", "merge", "inside"]
 
@@ -145,7 +146,8 @@ def _too_many(formula, count, found, certified, where) -> str:
     if count is None:
         return f"{head}at least {found:,} {where}, too many to list (at most {MAX_POINTS:,})"
     how = " (proven by interval arithmetic)" if certified else " (exact count)"
-    return f"{head}{count:,} of them {where}{how}, too many to list (at most {MAX_POINTS:,})"
+    return (f"{head}{count_text(count)} of them {where}{how}, too many to list (at most "
+            f"{MAX_POINTS:,})")
 
 
 def _default_where(f: Expression, searched: np.ndarray) -> str:

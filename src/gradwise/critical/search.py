@@ -186,6 +186,8 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     listed = merged.listing or not len(merged.roots)
     kinds = _tally(points) if listed else _tally_roots(system, merged.roots)
     count = merged.count if not listed or merged.count is None else len(points)
+    if not merged.listing and merged.count is not None:
+        count = merged.count  # too many to list, and the search proved none in time
     note = _full_note(merged.note, rest, zeros, f, points)
     if certified:
         note = "; ".join(p for p in (note, _stray(candidates, searched)) if p)

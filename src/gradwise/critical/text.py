@@ -14,15 +14,18 @@ from typing import Any
 import numpy as np
 import sympy
 
-from gradwise.errors import InputError, ParseError
+from gradwise.errors import InputError, ParseError, problem
 from gradwise.language.expressions import _NAME, _split_top_level, exact_number, parse_value
 from gradwise.language.notation import show
-from gradwise.language.numbers import float_text, minus
+from gradwise.language.numbers import count_text, float_text, minus
 
-__all__ = ["read_box", "point_text", "critical_text", "grid_members", "describe_curves",
-           "leftovers_text", "hull_text"]
+__all__ = ["read_box", "check_range", "MAX_COORDINATE", "point_text", "critical_text",
+           "grid_members", "describe_curves", "leftovers_text", "hull_text"]
 
 MAX_POINTS = 2000  # a box's critical points are listed up to this many; beyond, counted
+
+MAX_COORDINATE = 1e300
+"""The largest |bound| of a box or window: past it a grid's step or a Newton step overflows."""
 
 
 def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sympy.Expr]]:
@@ -45,10 +48,28 @@ def read_box(within: Mapping[str, Any] | str) -> dict[str, tuple[sympy.Expr, sym
         raise InputError(f"within must be text such as 'x=-5:5, y=-5:5' or a mapping such as "
                          f"{{'x': (-5, 5)}}; received {type(within).__name__}")
     for name, (low, high) in box.items():
-        if not low < high:
-            raise InputError(f"the range of {name} is empty: {show(low)}:{show(high)}. Fix: write "
-                             "low:high with low < high, e.g. x=-5:5")
+        check_range(name, low, high)
     return box
+
+
+def check_range(name: str, low: Any, high: Any) -> None:
+    """One variable's range of a box or window: low < high, both within ±MAX_COORDINATE.
+
+    Example:
+        >>> try:
+        ...     check_range("x", -1e308, 1e308)
+        ... except InputError as error:
+        ...     print(str(error).split(",")[0])
+        the range of x reaches past ±1e300
+    """
+    text = f"{show(exact_number(low))}:{show(exact_number(high))}"
+    if not low < high:
+        raise InputError(f"the range of {name} is empty: {text}. Fix: write low:high with "
+                         "low < high, e.g. x=-5:5")
+    if abs(low) > MAX_COORDINATE or abs(high) > MAX_COORDINATE:  # exactly: 10^400 is no float
+        raise InputError(problem(
+            f"the range of {name} reaches past ±1e300, where a search's steps and a picture's "
+            "grid overflow floats", received=text, fix=f"{name}=-1e300:1e300 at most"))
 
 
 def _read_range(part: str, text: str) -> tuple[str, tuple[sympy.Expr, sympy.Expr]]:
@@ -119,7 +140,19 @@ def _count(coordinates, bounds) -> int:
 
 def _range(offset, step, low, high) -> tuple[int, int]:
     """The k with low ≤ offset + k·step ≤ high, exactly."""
-    return int(sympy.ceiling((low - offset) / step)), int(sympy.floor((high - offset) / step))
+    return _whole(sympy.ceiling, (low - offset) / step), _whole(sympy.floor, (high - offset) / step)
+
+
+def _whole(rounding, value: sympy.Expr) -> int:
+    """⌈value⌉ or ⌊value⌋, with digits enough for a box as wide as 10³⁰⁰ (z ∈ ±1e300 over π:
+    SymPy's default precision is exhausted there)."""
+    from sympy.core.evalf import PrecisionExhausted
+
+    try:
+        return int(rounding(value))
+    except PrecisionExhausted:
+        digits = len(str(int(abs(value).evalf(15)))) + 30
+        return int(rounding(value.evalf(digits)))
 
 
 def _members(coordinates, bounds) -> list[sympy.Expr]:
@@ -195,16 +228,17 @@ def critical_text(result) -> str:
         if len(d) <= 160:  # Easom's D runs to pages: the points' own tests say enough
             lines.append(f"D = f_{x}{x}·f_{y}{y} − f_{x}{y}² = {d}")
     count = len(result.points)
-    if count or not result.kinds:
+    if count or not (result.kinds or result.count):
         status = " (proven complete)" if result.complete else " (may be incomplete)"
         lines.append(f"{count} critical point{'s' if count != 1 else ''}{status}: "
                      f"{result.note}")
     else:
         tally = result.kinds or {}
         kinds = ", ".join(f"{n:,} {_plural(k, n)}" for k, n in tally.items())
-        total = f"{result.count:,}" if result.count is not None else \
+        total = count_text(result.count) if result.count is not None else \
             f"at least {sum(tally.values()):,}"
-        lines.append(f"{total} critical points ({kinds}), not listed: {result.note}")
+        kinds = f" ({kinds})" if kinds else ""
+        lines.append(f"{total} critical points{kinds}, not listed: {result.note}")
     lines += ["  " + str(p).replace("\n", "\n  ") for p in result.points]
     if result.nondifferentiable:
         lines.append("where f is not differentiable (not covered by the certificate):")

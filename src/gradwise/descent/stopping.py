@@ -161,6 +161,8 @@ sorts out which. ``{gsum}`` is ∇f's components added (finite iff each is), ``{
 
 
 def _finite(value: Any, g2: Any) -> bool:
+    if isinstance(value, complex) or isinstance(g2, complex):
+        return False  # a float power of a negative number, (−0.5)^0.785: not a real number
     if isinstance(value, float | int):
         total = value + g2
         return bool(total - total == 0.0)  # False for NaN and ±infinity, without a call

@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
-from gradwise.errors import ParseError
+from gradwise.errors import ParseError, problem
 from gradwise.language import functions as fn
 from gradwise.language._parser import Node, Token
 
@@ -27,7 +27,7 @@ _INVERSE_TRIG = {"asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
                  "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan}
 _OTHER: dict[str, Callable[..., sympy.Expr]] = {
     "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
-    "exp": sympy.exp, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
+    "exp": sympy.exp, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": fn.absolute,
     "log10": lambda a: sympy.log(a, 10), "log2": lambda a: sympy.log(a, 2),
     "sigmoid": fn.sigmoid, "σ": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
 }
@@ -95,7 +95,9 @@ class Builder:
                     raise self.fail("division by zero", child.column)
                 value = sympy.Pow(value, -1)
             factors.append(value)
-        return sympy.Mul(*factors)
+        product = sympy.Mul(*factors)
+        self._check_powers(product, node.column)
+        return product
 
     # -- leaves
     def _number(self, node: Node) -> sympy.Expr:
@@ -142,23 +144,7 @@ class Builder:
         return self._raise(node.children[0], exponent, token.column)
 
     def _raise(self, base_node: Node, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
-        # In x(1 − y)^2 the power belongs to the bracket, as on paper: x·(1 − y)².
-        factor = self._multiplying_call(base_node)
-        if factor is not None:
-            name, inner = factor
-            return name * self._power(self.build(inner), exponent, column)
         return self._power(self.build(base_node), exponent, column)
-
-    def _multiplying_call(self, node: Node) -> tuple[sympy.Expr, Node] | None:
-        if not (node.rule == "call" and len(node.children) == 2):
-            return None
-        token = node.children[0]
-        name = str(token)
-        if name in CONSTANT_NAMES:
-            return self._name(Node("name", [token], token.column)), node.children[1]
-        if name not in FUNCTION_NAMES and _is_variable_like(name, self.signature):
-            return symbol(name, self.text, token.column), node.children[1]
-        return None
 
     def _degrees(self, node: Node) -> sympy.Expr:
         return self.build(node.children[0]) * self._degree_unit()
@@ -172,14 +158,22 @@ class Builder:
         return S.Pi / 180 if self.degrees else S.One
 
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, column: int | None) -> sympy.Expr:
-        if exponent.is_Number:
+        if exponent.is_number:  # constant exponents count, nested ones too: e^(e^(e^3))
             self._check_power(base, exponent, column)
-            if base.is_Number and base == 0 and exponent < 0:
+            if base.is_Number and base == 0 and exponent.is_negative:
                 raise self.fail("0 to a negative power is undefined (division by zero)", column)
-        return sympy.Pow(base, exponent)
+        value = sympy.Pow(base, exponent)
+        self._check_powers(value, column)  # (x^1000)^1000 is x^1000000
+        return self._real(value, "this power", column)
+
+    def _check_powers(self, value: sympy.Expr, column: int | None) -> None:
+        """The powers SymPy made by combining ours (x^600·x^600 = x^1200) obey the limits too."""
+        for part in sympy.Mul.make_args(value):
+            if part.is_Pow and part.exp.is_Number:
+                self._check_power(part.base, part.exp, column)
 
     def _check_power(self, base: sympy.Expr, exponent: sympy.Expr, column: int | None) -> None:
-        size = abs(float(exponent))
+        size = abs(complex(exponent.evalf(15)))  # its own parts are already within the limits
         if base.is_Rational:
             p, q = abs(int(base.p)), int(base.q)
             if max(p, q) <= 1:
@@ -190,20 +184,24 @@ class Builder:
                     f"this power of numbers would have about {digits:.3g} digits; at most "
                     f"{self.limits.max_power_digits} are allowed", column)
         elif size > self.limits.max_exponent:
-            raise self.fail(f"exponent {exponent} is too large; at most "
-                            f"{self.limits.max_exponent} is allowed", column)
+            shown = str(exponent) if exponent.is_Integer else f"≈ {size:.3g}"
+            raise self.fail(f"exponent {shown} is too large; at most "
+                            f"{self.limits.max_exponent} is allowed (Limits.max_exponent)",
+                            column)
 
-    # -- calls: sin(x), log(x, 2), and w(x + 1) meaning w·(x + 1)
+    def _real(self, value: sympy.Expr, what: str, column: int | None) -> sympy.Expr:
+        if value.has(S.ImaginaryUnit):
+            raise self.fail(f"{what} is not a real number (gradwise works in the real "
+                            "numbers)", column)
+        return value
+
+    # -- calls: sin(x), log(x, 2); w(x + 1) is w·(x + 1), parsed as a product (see is_call)
     def _call(self, node: Node) -> sympy.Expr:
         token, *arg_nodes = node.children
         name = str(token)
-        args = [self.build(a) for a in arg_nodes]
-        if name in FUNCTION_NAMES:
-            return self._apply(name, args, token)
-        factor = self._multiplying_call(node)
-        if factor is not None:
-            return factor[0] * args[0]
-        raise self.fail(_unknown_function(name), token.column)
+        if name not in FUNCTION_NAMES:
+            raise self.fail(_unknown_function(name), token.column)
+        return self._apply(name, [self.build(a) for a in arg_nodes], token)
 
     def _apply(self, name: str, args: list[sympy.Expr], token: Token) -> sympy.Expr:
         allowed = (1, 2) if name == "log" else (1,)
@@ -215,12 +213,19 @@ class Builder:
         elif name in _INVERSE_TRIG:
             value = _INVERSE_TRIG[name](args[0]) / self._angle_scale()
         elif name == "log":
+            if len(args) == 2 and args[1].is_number and not (args[1].is_positive
+                                                             and args[1] != 1):
+                raise self.fail(problem("log's base must be a positive number other than 1",
+                                        received=str(args[1]), fix="log(x, 10) or ln(x)"),
+                                token.column)
             value = sympy.log(*args)
+        elif name == "exp":  # e^a and exp(a) obey the same limits
+            value = self._power(S.Exp1, args[0], token.column)
         else:
             value = _OTHER[name](args[0])
         if value.has(S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity):
             raise self.fail(f"{name} is undefined at this argument", token.column)
-        return value
+        return self._real(value, f"{name} at this argument", token.column)
 
 
 def symbol(name: str, text: str = "", column: int | None = None) -> sympy.Symbol:
@@ -236,10 +241,22 @@ def symbol(name: str, text: str = "", column: int | None = None) -> sympy.Symbol
     return sympy.Symbol(name, real=True)
 
 
-def _is_variable_like(name: str, signature: tuple[str, ...]) -> bool:
-    # w(x + 1) multiplies for one-letter names, w_1-style names and declared variables;
-    # a longer unknown name before a bracket is more likely a misspelt function.
-    return name in signature or len(name) == 1 or "_" in name and len(name.split("_")[0]) == 1
+def is_call(name: str, signature: tuple[str, ...] = ()) -> bool:
+    """Whether ``name(...)`` is a function call rather than ``name·(...)``.
+
+    A bracket after a constant, a one-letter name, a w_1-style name or a declared variable
+    multiplies, as after a number; a longer unknown name before a bracket is more likely a
+    misspelt function, so it is read as a call (and refused as an unknown function).
+
+    Example:
+        >>> is_call("sin"), is_call("x"), is_call("w_1"), is_call("e"), is_call("sinn")
+        (True, False, False, False, True)
+    """
+    if name in FUNCTION_NAMES:
+        return True
+    variable_like = name in signature or len(name) == 1 or \
+        "_" in name and len(name.split("_")[0]) == 1
+    return not (variable_like or name in CONSTANT_NAMES)
 
 
 def _unknown_function(name: str) -> str:

@@ -8,14 +8,21 @@ The language, loosest binding first::
     power    := postfix (("^" | "**") unary)?           # right-associative; x^-2 is allowed
     factor   := power                                   # one that starts with a NAME or "("
     postfix  := atom ("°" | SUPERSCRIPT)*
-    atom     := NUMBER | NAME | NAME "(" sum ("," sum)* ")" | "(" sum ")"
+    atom     := NUMBER | call | NAME | "(" sum ")"
+    call     := FUNCTION "(" sum ("," sum)* ")"
 
     NUMBER      := digits with an optional decimal part and exponent: 2, 0.5, .5, 1e-3
     NAME        := a Latin letter, then letters and digits, then _suffixes (w_1, x1, yhat);
                    or one Greek letter with an optional digit or _suffix (η, w, θ_1)
     SUPERSCRIPT := ⁻? followed by superscript digits (x², x⁻¹)
+    FUNCTION    := a NAME that ``calls`` says is a function: a built-in one (sin, log, σ, ...),
+                   or a name that cannot be a variable (``sinn(x)``: an unknown function)
 
-So ``1/2x`` is ``(1/2)·x``, ``x -y`` subtracts, and ``2 3`` is an error. The parser is
+So ``1/2x`` is ``(1/2)·x``, ``x -y`` subtracts, and ``2 3`` is an error. One rule for numbers
+and names: a variable or a constant before a bracket is an implicit factor, exactly as a
+number is, so ``1/x(y+1)`` is ``(y+1)/x`` as ``1/2(y+1)`` is ``(y+1)/2``, ``e^x(1+y)`` is
+``e^x·(1+y)`` as ``e^2(1+y)`` is ``e²·(1+y)``, and in ``x(1 - y)^2`` the power belongs to
+the bracket as in ``2(1 - y)^2``. The parser is
 hand-written (a recursive descent that mirrors the rules above): it loads in a
 millisecond, which keeps the command line's start-up close to SymPy's own. Chains of
 ``+ −`` and ``* /`` are loops, not recursion; every other level of nesting is counted
@@ -25,6 +32,7 @@ and refused past ``max_depth``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gradwise.errors import ParseError
@@ -100,8 +108,10 @@ def tokenize(source: str, text: str) -> list[Token]:
 class Parser:
     """Recursive descent over the token list, counting nodes and nesting as it goes."""
 
-    def __init__(self, text: str, tokens: list[Token], max_depth: int, max_nodes: int):
+    def __init__(self, text: str, tokens: list[Token], max_depth: int, max_nodes: int,
+                 calls: Callable[[str], bool] = lambda name: True):
         self.text = text
+        self.calls = calls
         self.tokens = tokens
         self.index = 0
         self.depth = 0
@@ -178,7 +188,7 @@ class Parser:
         if token.kind == "NAME":
             self.index += 1
             self.names.append(token)
-            if self.at("("):
+            if self.at("(") and self.calls(str(token)):
                 return self.call(token)
             return self.node("name", [token], token.column)
         if token == "(":

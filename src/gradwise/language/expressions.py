@@ -21,8 +21,8 @@ from typing import Any
 
 import sympy
 
-from gradwise.errors import InputError, ParseError
-from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, symbol
+from gradwise.errors import InputError, ParseError, problem
+from gradwise.language._builder import FUNCTION_NAMES, Builder, Limits, is_call, symbol
 from gradwise.language._parser import Parser, Token, tokenize
 
 __all__ = ["Expression", "Limits", "parse", "parse_assignments", "parse_value", "exact_number"]
@@ -139,7 +139,8 @@ def parse(
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tokens = tokenize(body.translate(_ASCII_OPERATORS), text)
-    parsed = Parser(text, tokens, limits.max_depth, limits.max_nodes).parse()
+    parsed = Parser(text, tokens, limits.max_depth, limits.max_nodes,
+                    lambda word: is_call(word, signature)).parse()
     expr = Builder(text, limits, degrees, signature).build(parsed.tree)
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ParseError("the expression is undefined everywhere (it contains a division by "
@@ -287,6 +288,11 @@ def _split_names(names: Iterable[str] | str) -> tuple[str, ...]:
     result = tuple(n.strip() for n in items if n.strip())
     if not result:
         raise InputError("no variable names given. Fix: write for example wrt='w,b'")
+    twice = [n for i, n in enumerate(result) if n in result[:i]]
+    if twice:
+        raise InputError(problem(f"{twice[0]!r} is named twice in the variables",
+                                 expected="each variable once", received=", ".join(result),
+                                 fix=f"wrt='{','.join(dict.fromkeys(result))}'"))
     return result
 
 

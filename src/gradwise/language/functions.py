@@ -1,4 +1,5 @@
-"""SymPy functions that SymPy lacks and the notes use: the sigmoid σ, ReLU and softplus.
+"""SymPy functions that SymPy lacks and the notes use: the sigmoid σ, ReLU and softplus;
+and |u| and sign(u) of an argument SymPy cannot prove real.
 
 They are real SymPy ``Function`` classes, so derivatives stay compact
 (``σ'(z) = σ(z)(1 − σ(z))``) and print in the notes' notation; ``standard_form``
@@ -8,7 +9,7 @@ rewrites them into SymPy's own functions wherever another tool must read them.
 from __future__ import annotations
 
 import sympy
-from sympy import Function, Heaviside, Max, S, exp, log
+from sympy import Abs, DiracDelta, Function, Heaviside, Max, S, exp, log, sign
 
 
 class sigmoid(Function):  # noqa: N801 - SymPy function classes are named like functions
@@ -100,14 +101,74 @@ class softplus(Function):  # noqa: N801
         return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
 
 
-CUSTOM_FUNCTIONS = (sigmoid, relu, softplus)
+class absolute(Function):  # noqa: N801
+    """|u| where SymPy cannot prove u real (abs(log(w)), abs(sqrt(w) − 2)): |u|' = sign(u)·u'.
+
+    The language is real, so the derivative is the one on paper; SymPy's own Abs would split
+    such a u into real and imaginary parts (ln(w/sign(w))·sign(w)²/…) and leave its second
+    derivative unevaluated. Where u is provably real (abs(x)) this is SymPy's Abs itself.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):  # type: ignore[override]
+        if u.is_extended_real or u.is_number:
+            return Abs(u)
+        return None
+
+    def fdiff(self, argindex=1):
+        return signum(self.args[0])
+
+    def _eval_rewrite_as_Abs(self, u, **kwargs):
+        return Abs(u)
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _eval_is_extended_nonnegative(self):
+        return True
+
+    def _eval_evalf(self, prec):
+        return Abs(self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return rf"\left|{printer._print(self.args[0])}\right|"
+
+
+class signum(Function):  # noqa: N801
+    """sign(u) where SymPy cannot prove u real: its derivative is 2δ(u)·u', 0 but where u = 0."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):  # type: ignore[override]
+        if u.is_extended_real or u.is_number:
+            return sign(u)
+        return None
+
+    def fdiff(self, argindex=1):
+        return 2 * DiracDelta(self.args[0])
+
+    def _eval_rewrite_as_sign(self, u, **kwargs):
+        return sign(u)
+
+    def _eval_evalf(self, prec):
+        return sign(self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer):
+        return rf"\operatorname{{sign}}\left({printer._print(self.args[0])}\right)"
+
+
+CUSTOM_FUNCTIONS = (sigmoid, relu, softplus, absolute, signum)
 
 
 def standard_form(expr: sympy.Expr) -> sympy.Expr:
-    """Rewrite σ, relu and softplus into SymPy's own functions (exp, Max, log).
+    """Rewrite σ, relu, softplus, |u| and sign(u) into SymPy's own functions (exp, Max, log,
+    Abs, sign).
 
     Used wherever text must be read back by plain SymPy, e.g. the CLI's ``--json``.
     """
     return expr.replace(sigmoid, lambda z: 1 / (1 + exp(-z))).replace(
         relu, lambda z: Max(S.Zero, z)
-    ).replace(softplus, lambda z: log(1 + exp(z)))
+    ).replace(softplus, lambda z: log(1 + exp(z))).replace(absolute, Abs).replace(signum, sign)

@@ -6,21 +6,23 @@ products, ``−``), except for the step function ``H(z)`` that ReLU's derivative
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import sympy
 from sympy import S
 from sympy.printing.str import StrPrinter
 
-from gradwise.language.functions import relu, sigmoid, softplus
-from gradwise.language.numbers import minus
+from gradwise.language._builder import is_call
+from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
+from gradwise.language.numbers import LONGEST, abbreviated, float_text, minus, number_length
 
 _UNITS = ("î", "ĵ", "k̂")
+_EXPONENT = re.compile(r"[eE][-+−]?[0-9]")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot)
 _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sympy.Abs: "abs",
-          sympy.Heaviside: "H", sympy.DiracDelta: "δ"}
+          sympy.Heaviside: "H", sympy.DiracDelta: "δ", absolute: "abs", signum: "sign"}
 
 
 class NotesPrinter(StrPrinter):
@@ -35,13 +37,15 @@ class NotesPrinter(StrPrinter):
         return super().doprint(sympy.sympify(expr)) if not isinstance(expr, str) else expr
 
     def _print_Float(self, expr) -> str:
-        return minus(f"{float(expr):.{self.digits}g}")
+        return float_text(expr, self.digits)
 
     def _print_Rational(self, expr) -> str:
+        if number_length(expr) > LONGEST:  # 10^308 as 1e+308, never 309 digits
+            return abbreviated(expr, self.digits)
         return minus(f"{expr.p}/{expr.q}")
 
     def _print_Integer(self, expr) -> str:
-        return minus(str(expr.p))
+        return self._print_Rational(expr) if number_length(expr) > LONGEST else minus(str(expr.p))
 
     def _print_Pi(self, expr) -> str:
         return "π"
@@ -52,23 +56,32 @@ class NotesPrinter(StrPrinter):
     def _print_Add(self, expr, order=None) -> str:
         parts: list[str] = []
         for term in expr.as_ordered_terms():
-            negative = term.could_extract_minus_sign()
-            text = self._print(-term if negative else term)
+            negative = _negative(term)
             if parts:
-                parts.append(("− " if negative else "+ ") + text)
-            else:
-                parts.append(("−" if negative else "") + text)
+                parts.append(("− " if negative else "+ ") + self._print(-term if negative
+                                                                        else term))
+            else:  # a leading sign is the term's own (see _print_Mul)
+                parts.append(self._print(term))
         return " ".join(parts)
 
     def _print_Mul(self, expr) -> str:
-        if expr.could_extract_minus_sign():
-            return "−" + self._print(-expr)
+        if _negative(expr):
+            text = self._print(-expr)
+            # −(a + b)/c would read back as (−a − b)/c, another product: keep the −1 apart
+            distributes = isinstance(sympy.Mul.make_args(-expr)[0], sympy.Add) or \
+                text.startswith("(") and any(isinstance(f, sympy.Add)
+                                             for f in sympy.Mul.make_args(-expr))
+            return ("−1·" if distributes and text.startswith("(") else "−") + text
         numerator, denominator = sympy.fraction(expr, exact=True)
         top = self._product(numerator)
         if denominator == 1:
             return top
+        factors = sympy.Mul.make_args(denominator)
+        if len(factors) == 2 and factors[0].is_Number and isinstance(factors[1], sympy.Add):
+            # 2(3 − x) would read back as 6 − 2x (SymPy distributes a number over a sum)
+            return f"{top}/{self._print(factors[0])}/({self._print(factors[1])})"
         bottom = self._product(denominator)  # a lone sum is bracketed there already
-        if len(sympy.Mul.make_args(denominator)) > 1:
+        if len(factors) > 1:
             bottom = f"({bottom})"
         return f"{top}/{bottom}"
 
@@ -77,17 +90,10 @@ class NotesPrinter(StrPrinter):
         if len(factors) == 1:
             return self._factor(factors[0])
         ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
-        text, previous = "", S.One  # (previous is read only once text is not empty)
+        text, previous = "", None
         for factor in ordered:
             piece = self._factor(factor)
-            # glued, the text must parse back: 2x (a number before a name), but x1·x2 (not
-            # the name x1x2), and x(1 − y) but x1·(1 − y) (x1( reads as a call of x1)
-            glue = not text or piece.startswith("(") and not _reads_as_call(previous) or (
-                (previous.is_Number or text[-1] in _SUPERSCRIPT_DIGITS)  # 2x, x²y
-                and (factor.is_Symbol or factor.is_NumberSymbol
-                     or factor.is_Pow and factor.base.is_Symbol)
-            ) or (text[-1] == ")" and isinstance(factor, sympy.Function))
-            if text and not glue:
+            if previous is not None and not _glues(previous, factor, text, piece):
                 text += "·"
             text += piece
             previous = factor
@@ -101,14 +107,14 @@ class NotesPrinter(StrPrinter):
         return text
 
     def _print_Pow(self, expr, rational=False) -> str:
-        base, exponent = expr.as_base_exp()
+        base, exponent = expr.args  # not as_base_exp(): (1/2)^x must not come back as 2^(−x)
         if exponent == S.Half:
             return f"sqrt({self._print(base)})"
         if exponent.is_Number and exponent < 0:
             return f"1/{self._factor(sympy.Pow(base, -exponent))}"
         base_text = self._print(base)
         if not (base.is_Symbol or base.is_Integer and base > 0 or base in (S.Exp1, S.Pi)
-                or isinstance(base, sympy.Function)):
+                or isinstance(base, sympy.Function) and not isinstance(base, sympy.exp)):
             base_text = f"({base_text})"
         if exponent.is_Integer and exponent > 1:
             return base_text + str(exponent).translate(_SUPERSCRIPTS)
@@ -130,18 +136,12 @@ class NotesPrinter(StrPrinter):
     def _degrees(self, radians) -> str:
         angle = radians * 180 / S.Pi
         text = self._print(angle)
-        return f"{text}°" if angle.is_Symbol or angle.is_Number else f"({text})°"
+        simple = angle.is_Symbol or angle.is_Integer or angle.is_Float
+        return f"{text}°" if simple and not text.startswith("−") else f"({text})°"
 
     _print_sigmoid = _print_relu = _print_softplus = _print_Function
     _print_Heaviside = _print_DiracDelta = _print_Abs = _print_log = _print_Function
-
-
-def _reads_as_call(factor) -> bool:
-    """Whether ``factor`` glued to a bracket would read as a function call: a name of more
-    than one letter without an underscore (the parser multiplies for x( and w_1( only)."""
-    if not factor.is_Symbol:
-        return False
-    return len(factor.name) > 1 and "_" not in factor.name
+    _print_absolute = _print_signum = _print_Function
 
 
 def show(expr: sympy.Basic | float | str, degrees: bool = False, digits: int = 6) -> str:
@@ -176,7 +176,7 @@ def vector_text(label: str, components: Sequence[sympy.Expr], degrees: bool = Fa
         return column_text(label, texts, relation)
     parts: list[str] = []
     for c, text, unit in zip(components, texts, _UNITS, strict=False):
-        negative = c.could_extract_minus_sign() and not isinstance(c, sympy.Add)
+        negative = _negative(c) and not isinstance(c, sympy.Add)
         if negative:
             text = show(-c, degrees, digits)
         term = text + unit if _is_plain_number(c) else f"{_wrap(c, text)} {unit}"
@@ -199,13 +199,13 @@ def column_text(label: str, rows: Sequence[str], relation: str = "=") -> str:
     return "\n".join(lines)
 
 
-def matrix_text(label: str, rows: Sequence[Sequence[str]]) -> str:
+def matrix_text(label: str, rows: Sequence[Sequence[str]], relation: str = "=") -> str:
     """A matrix drawn with bracket characters, columns aligned."""
     widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     if len(lines) == 1:
-        return f"{label} = [ {lines[0]} ]"
-    return column_text(label, lines)
+        return f"{label} {relation} [ {lines[0]} ]"
+    return column_text(label, lines, relation)
 
 
 def function_text(f) -> str:
@@ -220,7 +220,8 @@ def gradient_text(g) -> str:
 def gradient_value_text(v, digits: int = 6) -> str:
     f = v.gradient.function
     at = ", ".join(show(v.point[s]) for s in f.variables)
-    return vector_text(f"∇{f.name}({at})", v.exact, False, digits)
+    relation = "≈" if v.approximate else "="  # some components are 50-digit floats
+    return vector_text(f"∇{f.name}({at})", v.exact, False, digits, relation)
 
 
 def hessian_text(h) -> str:
@@ -232,7 +233,8 @@ def hessian_text(h) -> str:
 def hessian_value_text(v) -> str:
     f = v.hessian.function
     at = ", ".join(show(v.point[s]) for s in f.variables)
-    return matrix_text(f"H{f.name}({at})", [[show(c) for c in row] for row in v.exact.tolist()])
+    return matrix_text(f"H{f.name}({at})", [[show(c) for c in row] for row in v.exact.tolist()],
+                       "≈" if v.approximate else "=")
 
 
 def function_latex(f) -> str:
@@ -253,6 +255,32 @@ def gradient_latex(g) -> str:
 def hessian_latex(h) -> str:
     f = h.function
     return rf"H_{{{f.name}}} = {sympy.latex(h.matrix)}"
+
+
+def _negative(term) -> bool:
+    """Whether a term's numeric coefficient is negative (−2x, −x/3): then "−" and −term read
+    back as the term. (−a − b)/c is not such a term: written −(a + b)/c it reads back as
+    −1·(a + b)/c, another product."""
+    return bool(term.as_coeff_Mul()[0].is_negative)
+
+
+def _glues(previous, factor, text: str, piece: str) -> bool:
+    """Whether two factors are written side by side (2x, 3(x + 1), σ(z)(1 − σ(z))) rather
+    than with ``·``: only where the text reads back as the same product. After a name, a
+    letter would lengthen the name (x1y, w_1x) and a bracket could call it (yhat(x)); after
+    a number, ``e1`` would read as an exponent (2e1 is 20)."""
+    if piece.startswith("("):
+        if previous.is_Symbol:
+            return not is_call(previous.name)
+        if previous.is_Pow:
+            return bool(previous.exp.is_Integer)  # x²(y + 1), but 2^x·(x + 1)
+        return True  # 3(x + 1), (x + 1)(x − 1), σ(z)(1 − σ(z))
+    superscript = previous.is_Pow and previous.exp.is_Integer and previous.exp > 1
+    if previous.is_Number and text[-1:].isdigit() or superscript:  # 2x, x²y
+        simple = factor.is_Symbol or factor.is_NumberSymbol or \
+            factor.is_Pow and factor.base.is_Symbol
+        return bool(simple) and not _EXPONENT.match(piece)
+    return text.endswith(")") and isinstance(factor, sympy.Function)
 
 
 def _is_plain_number(c) -> bool:

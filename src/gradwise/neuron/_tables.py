@@ -39,11 +39,22 @@ def data_error(path: Path, what: str, *, where: str = "", fix: str = "") -> Data
 
 def open_table(path: Path) -> CsvTable | ParquetTable:
     """The reader for ``path``, chosen by its suffix, with its header already checked."""
-    if not path.is_file():
-        raise data_error(path, "no such file", fix="check the path")
+    require_file(path)
     table = ParquetTable(path) if path.suffix.lower() in PARQUET_SUFFIXES else CsvTable(path)
     _require_distinct(table, table.names)
     return table
+
+
+def require_file(path: Path) -> None:
+    """A DataError unless ``path`` is a regular file once symlinks are followed: /dev/null, a
+    symlink to /dev/zero or a pipe is named as such (reading one would never end or be empty)."""
+    if path.is_file():
+        return
+    if not path.exists():
+        raise data_error(path, "no such file or directory", fix="check the path")
+    kind = "a directory" if path.is_dir() else "not a regular file (a device, a pipe or a socket)"
+    raise data_error(path, f"is {kind}; expected a CSV or Parquet file",
+                     fix="give the path of a data file")
 
 
 def _require_distinct(table: CsvTable | ParquetTable, names: list[str]) -> None:
@@ -67,13 +78,21 @@ def first_bad_float(column: pa.Array | pa.ChunkedArray) -> Problem | None:
     return Problem(index, -1, "an empty cell" if not value.is_valid else repr(value.as_py()))
 
 
-def cell_error(table: CsvTable | ParquetTable, problem: Problem) -> DataError:
+def first_too_large(column: pa.Array | pa.ChunkedArray, largest: float) -> Problem | None:
+    """The first cell of a finite numeric column whose magnitude passes ``largest``, if any."""
+    big = pc.greater(pc.abs(pc.cast(column, pa.float64())), largest)
+    index = pc.index(pc.fill_null(big, False), True).as_py()
+    return None if index < 0 else Problem(index, -1, repr(column[index].as_py()))
+
+
+def cell_error(table: CsvTable | ParquetTable, problem: Problem,
+               expected: str = "a finite number", fix: str = "") -> DataError:
     name = table.names[problem.column]
     blank = " (a blank line is a row of empty cells)" if problem.found == "an empty cell" else ""
-    return data_error(table.path, f"found {problem.found}; expected a finite number",
+    return data_error(table.path, f"found {problem.found}; expected {expected}",
                       where=f"{table.where(problem.row)}, column {problem.column + 1} ({name!r})",
-                      fix=f"correct or delete that row{blank}, or leave the column out with "
-                      "features=[...]")
+                      fix=fix or f"correct or delete that row{blank}, or leave the column out "
+                      "with features=[...]")
 
 
 class ParquetTable:

@@ -137,8 +137,11 @@ def step(walk: Walk, gradient: np.ndarray, job: Job) -> Walk:
     """One update θ ← θ + Δ, Δ from the optimizer (plain gd: Δ = −η_k ∇C, the notes' rule)."""
     delta, state = job.optimizer.update(tuple(gradient.tolist()), walk.state,
                                         job.rate(walk.step))
-    return replace(walk, theta=walk.theta + np.asarray(delta, dtype=np.float64), state=state,
-                   step=walk.step + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        theta = walk.theta + np.asarray(delta, dtype=np.float64)
+    if not np.isfinite(theta).all():  # η·∇C overflowed (η = 1e308): a result, not an error
+        return replace(walk, status="non_finite")  # θ stays at the last finite point
+    return replace(walk, theta=theta, state=state, step=walk.step + 1)
 
 
 def run_chunk(X: np.ndarray, y: np.ndarray, walk: Walk, job: Job, epoch: int, chunk: int) -> Walk:
@@ -181,6 +184,8 @@ def walk_batches(walk: Walk, job: Job, rows: int, batch_gradient: BatchGradient)
         if status is not None:
             return replace(walk, status=status)
         walk = step(walk, gradient, job)
+        if walk.status is not None:
+            return walk
     return walk
 
 

@@ -9,9 +9,10 @@ they are compared as strings and never become code or SymPy symbols. Every probl
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +21,10 @@ import pyarrow.compute as pc
 from gradwise.errors import DataError
 from gradwise.neuron import _tables
 from gradwise.neuron._tables import Problem, data_error
+
+LARGEST = 1e150
+"""The largest |value| of a cell training accepts: it squares features (standardisation) and
+targets (the cost), and past about 1.3e154 a square overflows floats."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def load_features(path: str | Path, features: Sequence[str]) -> np.ndarray:
     table = source.read_all(list(features))
     if table.num_rows == 0:
         raise _no_rows(path)
-    _check(source, table, first_row=0)
+    _check(source, table, first_row=0, largest=None)  # a prediction squares nothing
     X = np.empty((table.num_rows, len(features)))
     for j, name in enumerate(features):
         _fill(X[:, j], table.column(name))
@@ -201,15 +206,31 @@ def _require_known(path: Path, names: list[str], name: object, role: str) -> Non
 
 
 def _check(source: _tables.CsvTable | _tables.ParquetTable, table: pa.Table | pa.RecordBatch,
-           first_row: int) -> None:
-    """Raise for the first empty or non-finite cell, earliest row first, then leftmost column."""
+           first_row: int, largest: float | None = LARGEST) -> None:
+    """Raise for the first empty or non-finite cell, earliest row first, then leftmost column;
+    then (for training) for the first whose magnitude passes ``largest``."""
+    found = _first(source, table, first_row, _tables.first_bad_float)
+    if found is not None:
+        raise _tables.cell_error(source, found)
+    if largest is None:
+        return
+    found = _first(source, table, first_row, lambda c: _tables.first_too_large(c, largest))
+    if found is not None:
+        raise _tables.cell_error(
+            source, found, f"a number within ±{largest:g} (training squares it, and a square "
+            "past 1e308 overflows floats)",
+            fix="rescale the column (divide it by a power of ten), or leave it out with "
+            "features=[...]")
+
+
+def _first(source: _tables.CsvTable | _tables.ParquetTable, table: pa.Table | pa.RecordBatch,
+           first_row: int, search: Callable[[Any], Problem | None]) -> Problem | None:
     found: list[Problem] = []
     for name in table.column_names:
-        problem = _tables.first_bad_float(table.column(name))
+        problem = search(table.column(name))
         if problem is not None:
             found.append(Problem(problem.row + first_row, source.names.index(name), problem.found))
-    if found:
-        raise _tables.cell_error(source, min(found))
+    return min(found) if found else None
 
 
 def _arrays(table: pa.Table | pa.RecordBatch, used: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from gradwise.calculus.gradients import steps
 from gradwise.calculus.step import assembled
 from gradwise.calculus.steps import Steps
 from gradwise.errors import InputError, problem
-from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
 Activation: TypeAlias = "ActivationName | sympy.Expr"
@@ -63,7 +63,7 @@ ACTIVATIONS: dict[str, sympy.Expr] = {
 COMPILABLE = (
     sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh,
     sympy.tanh, sympy.asin, sympy.acos, sympy.atan, sympy.Abs, sympy.sign,
-    sympy.Max, sympy.Min, sympy.Heaviside, sigmoid, relu, softplus,
+    sympy.Max, sympy.Min, sympy.Heaviside, sigmoid, relu, softplus, absolute, signum,
 )
 
 

@@ -82,10 +82,12 @@ class Model:
                    tuple(fit.scaling.scale.tolist()), training)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """φ(X·w + b) for X (N, d) with the columns of ``features`` in order."""
-        z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
-        return phi_cost_delta(z, np.zeros_like(z), resolve_activation(self.activation),
-                              self.cost)[0]
+        """φ(X·w + b) for X (N, d) with the columns of ``features`` in order; a z past the
+        floats (x = 1e308) gives ±inf or nan there, as the arithmetic does, without warnings."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = X @ np.asarray(self.weights, dtype=np.float64) + self.bias
+            return phi_cost_delta(z, np.zeros_like(z), resolve_activation(self.activation),
+                                  self.cost)[0]
 
     def check_columns(self, names: Sequence[str], path: str | Path) -> None:
         """Raise DataError unless the file's columns are the model's features (and the target).
@@ -120,18 +122,27 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str, path: str | Path = "<model>") -> Model:
-        """Read a document written by :meth:`to_json`; InputError says what is wrong with it."""
+        """Read a document written by :meth:`to_json`; InputError says what is wrong with it,
+        naming the key (the document is checked against :data:`SCHEMA`)."""
         try:
-            document = json.loads(text)
+            document = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             raise InputError(f"{path}: not a JSON model ({error.msg} at line {error.lineno}, "
                              f"column {error.colno}). Fix: give a file written by "
                              "'gradwise train --save'") from None
+        except (ValueError, RecursionError) as error:  # NaN, a 5,000-digit number, deep nesting
+            reason = "it nests too deeply" if isinstance(error, RecursionError) else str(error)
+            raise InputError(f"{path}: not a gradwise model ({reason[:120]}). Fix: give a file "
+                             "written by 'gradwise train --save'") from None
         return cls._from_document(document, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
-        """Read a model file."""
+        """Read a model file (a regular file: /dev/zero would never end)."""
+        if Path(path).exists() and not Path(path).is_file():
+            raise InputError(f"{path}: is not a regular file (a directory, a device or a pipe); "
+                             "expected a model file. Fix: give the file 'gradwise train --save' "
+                             "wrote")
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -141,28 +152,119 @@ class Model:
 
     @classmethod
     def _from_document(cls, document: Any, path: str | Path) -> Model:
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise InputError(f"{path}: not a gradwise neuron model (expected \"format\": "
-                             f"{FORMAT!r}). Fix: give a file written by 'gradwise train --save'")
-        if document.get("version") != VERSION:
-            raise InputError(f"{path}: model format version {document.get('version')!r}; this "
-                             f"gradwise reads version {VERSION}. Fix: retrain with this version")
+        check = _Checker(path)
+        check.document(document)
+        features = tuple(document["features"])
+        weights = tuple(float(document["weights"][n]) for n in features)
+        scaling = document.get("standardization") or {}
+        model = cls(features, document["target"], document["activation"],
+                    document.get("cost", "squared_error"), weights, float(document["bias"]),
+                    _floats(scaling.get("offset")), _floats(scaling.get("scale")),
+                    dict(document.get("training") or {}))
         try:
-            features = tuple(str(n) for n in document["features"])
-            weights = tuple(float(document["weights"][n]) for n in features)
-            scaling = document.get("standardization") or {}
-            model = cls(features, str(document["target"]), str(document["activation"]),
-                        document.get("cost", "squared_error"), weights, float(document["bias"]),
-                        _floats(scaling.get("offset")), _floats(scaling.get("scale")),
-                        dict(document.get("training") or {}))
-        except (KeyError, TypeError, ValueError) as error:
-            raise InputError(f"{path}: the model is incomplete or malformed ({error!r}). Fix: "
-                             "retrain and save it again") from None
-        if not all(math.isfinite(v) for v in (*weights, model.bias)):
-            raise InputError(f"{path}: the model's weights are not all finite numbers (was its "
-                             "training diverged?). Fix: retrain with a smaller learning rate")
-        resolve_activation(model.activation)  # the text goes through the safe parser
+            resolve_activation(model.activation)  # the text goes through the safe parser
+        except InputError as error:
+            raise check.error("activation", f"is not an activation gradwise knows ({error})",
+                              model.activation) from None
         return model
+
+
+SCHEMA: dict[str, str] = {
+    "format": f"the text {FORMAT!r}",
+    "version": f"the whole number {VERSION}",
+    "features": "a non-empty list of distinct column names (text)",
+    "target": "a column name (text)",
+    "activation": "an activation's name or its expression in z (text)",
+    "cost": "'squared_error' or 'log_loss' (optional)",
+    "weights": "an object: each feature's name → a finite number",
+    "bias": "a finite number",
+    "standardization": "null, or {\"offset\": d finite numbers, \"scale\": d positive numbers}",
+    "training": "an object (optional): the training summary",
+}
+"""The model document, key by key: what :meth:`Model.from_json` accepts (and nothing else)."""
+
+
+class _Checker:
+    """Checks a model document against :data:`SCHEMA`, naming the first key that is wrong."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+
+    def error(self, key: str, what: str, received: Any) -> InputError:
+        shown = repr(received)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return InputError(f"{self.path}: the model's \"{key}\" {what}; expected "
+                          f"{SCHEMA[key.split('.')[0]]}; received {shown}. Fix: give a file "
+                          "written by 'gradwise train --save' (or retrain and save again)")
+
+    def document(self, document: Any) -> None:
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise InputError(f"{self.path}: not a gradwise neuron model (expected \"format\": "
+                             f"{FORMAT!r}). Fix: give a file written by 'gradwise train --save'")
+        version = document.get("version")
+        if type(version) is not int or version != VERSION:
+            raise self.error("version", f"is not a version this gradwise reads ({VERSION})",
+                             version)
+        for key in ("features", "target", "activation", "weights", "bias"):
+            if key not in document:
+                raise self.error(key, "is missing", None)
+        unknown = sorted(set(document) - set(SCHEMA))
+        if unknown:
+            raise InputError(f"{self.path}: the model has an unknown key {unknown[0]!r}; its "
+                             f"keys are {', '.join(SCHEMA)}. Fix: give a file written by "
+                             "'gradwise train --save'")
+        self.texts(document)
+        self.numbers(document)
+        self.standardization(document.get("standardization"), len(document["features"]))
+        if not isinstance(document.get("training", {}), dict):
+            raise self.error("training", "is not an object", document["training"])
+
+    def texts(self, document: dict[str, Any]) -> None:
+        features = document["features"]
+        if not (isinstance(features, list) and features and all(
+                isinstance(n, str) for n in features) and len(set(features)) == len(features)):
+            raise self.error("features", "is not a list of distinct names", features)
+        for key in ("target", "activation"):
+            if not isinstance(document[key], str):
+                raise self.error(key, "is not text", document[key])
+        if document.get("cost", "squared_error") not in ("squared_error", "log_loss"):
+            raise self.error("cost", "is not a cost gradwise knows", document["cost"])
+
+    def numbers(self, document: dict[str, Any]) -> None:
+        weights = document["weights"]
+        if not isinstance(weights, dict) or set(weights) != set(document["features"]):
+            raise self.error("weights", "does not name exactly the features", weights)
+        for name, value in weights.items():
+            if not _finite(value):
+                raise self.error(f"weights.{name}", "is not a finite number", value)
+        if not _finite(document["bias"]):
+            raise self.error("bias", "is not a finite number", document["bias"])
+
+    def standardization(self, scaling: Any, d: int) -> None:
+        if scaling is None:
+            return
+        if not isinstance(scaling, dict) or set(scaling) != {"offset", "scale"}:
+            raise self.error("standardization", "is not null or {offset, scale}", scaling)
+        for key in ("offset", "scale"):
+            values = scaling[key]
+            if not (isinstance(values, list) and len(values) == d and all(map(_finite, values))):
+                raise self.error(f"standardization.{key}", f"is not {d} finite numbers", values)
+        if not all(float(v) > 0 for v in scaling["scale"]):
+            raise self.error("standardization.scale", "has a number <= 0", scaling["scale"])
+
+
+def _finite(value: Any) -> bool:
+    """A JSON number (not a boolean) that is a finite float (a 400-digit integer is not)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a model may hold")
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,9 @@ def train(engine: Engine, settings: Settings, *, callback: Callback | None = Non
             break
         if settings.batch_size is None:
             loop.walk = step(loop.walk, gradient, job)
+            if loop.walk.status is not None:  # the step left the floats: stop at θ, recorded
+                loop.status = loop.walk.status
+                break
         else:
             loop.mini_batch_epoch(engine.epoch(loop.walk, job, epoch, tick))
     X, y = engine.sample(SAMPLE_ROWS)

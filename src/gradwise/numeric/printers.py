@@ -65,6 +65,12 @@ class _Names:
     def _print_DiracDelta(self, expr: sympy.Expr) -> str:
         return "0.0"  # relu'' is 0 everywhere but at 0, where it is undefined
 
+    def _print_absolute(self, expr: sympy.Expr) -> str:  # |u| of a u SymPy cannot prove real
+        return self._print(sympy.Abs(expr.args[0], evaluate=False))  # type: ignore[attr-defined]
+
+    def _print_signum(self, expr: sympy.Expr) -> str:
+        return self._print(sympy.sign(expr.args[0], evaluate=False))  # type: ignore[attr-defined]
+
 
 class MathPrinter(_Names, PythonCodePrinter):
     """CPython floats (``math``), and the numba descent loop (``numba``).
@@ -97,6 +103,16 @@ class NumpyPrinter(_Names, NumPyPrinter):
 
     def __init__(self) -> None:
         super().__init__({"fully_qualified_modules": False})
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        # past 2**53 a Python int would make an object array that NumPy's ufuncs refuse
+        # (log(10^20)); the float it rounds to is what the array would hold anyway
+        if abs(expr.p) <= EXACT_INTEGERS:
+            return str(expr.p)
+        try:
+            return repr(float(expr.p))
+        except OverflowError:
+            return "inf" if expr.p > 0 else "(-inf)"
 
 
 class PrecisePrinter(_Names, MpmathPrinter):

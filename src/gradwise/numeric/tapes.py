@@ -12,8 +12,9 @@ plain float values at N points.
 
 Every function of the math language that can occur in f, ∇f and H has an operation:
 ``+ × ^`` (whole, rational and symbolic exponents), sin cos tan sec csc cot, asin acos atan,
-sinh cosh tanh, exp log, √, |·|, σ, relu, softplus, and what their derivatives bring in:
-sign, Heaviside and DiracDelta. Anything else raises :class:`Unsupported`.
+sinh cosh tanh, exp log, √, |·| (SymPy's and the language's), σ, relu, softplus, and what
+their derivatives bring in: sign, Heaviside and DiracDelta. Anything else raises
+:class:`Unsupported`.
 
 Example:
     >>> import sympy
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from gradwise.language.functions import relu, sigmoid, softplus
+from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.numeric import intervals as iv
 
 __all__ = ["Tape", "Unsupported"]
@@ -49,6 +50,7 @@ _UNARY = {
     sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan", sympy.sinh: "sinh",
     sympy.cosh: "cosh", sympy.tanh: "tanh", sympy.Abs: "abs", sympy.sign: "sign",
     sigmoid: "sigmoid", softplus: "softplus", relu: "relu",
+    absolute: "abs", signum: "sign",  # the language's |u| and sign(u) of a u not provably real
 }
 _RECIPROCAL = {sympy.sec: sympy.cos, sympy.csc: sympy.sin, sympy.cot: sympy.tan}
 

@@ -116,8 +116,15 @@ def _send(stream: BinaryIO, reply: dict[str, Any]) -> None:
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                      default=_jsonable).encode()
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_jsonable).encode()
+    except ValueError:  # NaN or infinity somewhere: JSON has neither, so null (never a crash)
+        from gradwise.documents import finite_or_null
+
+        plain = json.loads(json.dumps(value, default=_jsonable))  # NaN survives the trip
+        return json.dumps(finite_or_null(plain), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode()
 
 
 def _jsonable(value: Any) -> Any:

@@ -192,10 +192,25 @@ async def _read_json(request: Request, cap: int) -> Any:
         raise ApiError(413, f"the request body has {len(body):,}+ bytes; at most {cap:,} are "
                        "allowed", limit=cap)
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ApiError(400, "the request body nests deeper than JSON parsing allows; send a "
+                       'flat object such as {"expr": "x^2 + y^2"}') from None
+    except ValueError as error:  # not JSON, not UTF-8, NaN, 1e999, an integer of 4,301 digits
         raise ApiError(400, f"the request body is not JSON ({error}); send for example "
                        '{"expr": "x^2 + y^2"} with Content-Type: application/json') from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number; write a finite number or a string")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text[:40]} is beyond the range of floating point; write it as a "
+                         "string, e.g. \"1e308\", where the field takes text")
+    return value
 
 
 async def _page(request: Request) -> Response:

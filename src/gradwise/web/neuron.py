@@ -159,9 +159,9 @@ def _learning_rate(value: Any) -> float:
     """η as a float: a number, or decimal text such as ``"0.1"`` (no fractions here)."""
     try:
         return float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an integer of 400 digits
         raise InputError(f"learning_rate for training must be a number such as 0.1; received "
-                         f"{value!r}") from None
+                         f"{str(value)[:40]!r}") from None
 
 
 def _label(filename: str | None) -> str:

@@ -12,13 +12,13 @@ library, through ``parse``.
 from __future__ import annotations
 
 import contextlib
-import math
 from typing import Any
 
 import numpy as np
 
 from gradwise import calculus
 from gradwise.calculus.check import check as check_answer
+from gradwise.critical.text import check_range
 from gradwise.documents import (
     check_document,
     critical_document,
@@ -30,7 +30,7 @@ from gradwise.documents import (
     steps_document,
 )
 from gradwise.errors import DomainError, InputError, whole_number
-from gradwise.language.expressions import Expression, parse
+from gradwise.language.expressions import Expression, exact_number, parse
 from gradwise.numeric.kernels import grid_function
 from gradwise.web.memo import memoized
 from gradwise.web.neuron import train
@@ -224,13 +224,17 @@ def _box(box: Any, n: int) -> list[float]:
         return [-3.0, 3.0] * n
     if not isinstance(box, list) or len(box) != 2 * n:
         raise InputError(f"box must be {expected} for {n} variable(s); received {box!r}")
-    values = [float(v) for v in box]
-    for i in range(n):
-        low, high = values[2 * i], values[2 * i + 1]
-        if not (math.isfinite(low) and math.isfinite(high) and low < high):
-            raise InputError(f"box must be {expected} with finite numbers, each minimum below "
-                             f"its maximum; received {box!r}")
-    return values
+    try:  # the rule of every box and window (a 400-digit integer included)
+        for i in range(n):
+            check_range("xy"[i], exact_number(box[2 * i]), exact_number(box[2 * i + 1]))
+    except InputError as error:
+        raise InputError(f"box {_clipped(box)}: {error}") from None
+    return [float(v) for v in box]
+
+
+def _clipped(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _finite(values: np.ndarray) -> list[Any]:

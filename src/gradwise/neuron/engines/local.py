@@ -153,8 +153,7 @@ def files(path: Path) -> list[Path]:
             raise DataError(f"{path}: the directory holds no .parquet files; expected a Parquet "
                             "dataset. Fix: give a file, or a directory of .parquet files")
         return found
-    if not path.is_file():
-        raise DataError(f"{path}: no such file or directory. Fix: check the path")
+    _tables.require_file(path)
     return [path]
 
 
