@@ -85,3 +85,14 @@ def test_the_readme_examples_run(tmp_path, monkeypatch):
 
 def test_the_readme_fits_on_two_screens():
     assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 120
+
+
+def test_the_readme_links_into_the_site():
+    """Every relative link and picture of the front page names a file that exists, and the
+    links reach into the site (at least 30 of its pages)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)", readme)
+    assert len(targets) > 30
+    for target in targets:
+        assert (ROOT / target).is_file(), target
+    assert sum(t.startswith("docs/") and t.endswith(".md") for t in targets) >= 30
