@@ -154,12 +154,13 @@ PICTURES: dict[str, Callable[[], Any]] = {
 }
 
 
-def main(names: list[str]) -> None:
-    """Draw the named pictures (all by default) into docs/gallery/NAME.png."""
-    GALLERY.mkdir(exist_ok=True)
+def main(names: list[str], folder: Path = GALLERY) -> None:
+    """Draw the named pictures (all by default) into FOLDER/NAME.png (docs/gallery/ unless
+    the tests ask for another folder, to compare with the committed pictures)."""
+    folder.mkdir(exist_ok=True)
     for name in names or PICTURES:
-        save(PICTURES[name](), GALLERY / f"{name}.png")
-        print(f"docs/gallery/{name}.png")
+        save(PICTURES[name](), folder / f"{name}.png")
+        print(folder / f"{name}.png")
 
 
 if __name__ == "__main__":

@@ -152,11 +152,19 @@ def test_steps_and_check_load_nothing_heavy():
     'gradwise grad "(y - sigmoid(w x + b))^2" --wrt w --steps',
     'gradwise check "x^2 + y^2" --answer "2x + 2y, 2y"',
 ])
-def test_the_readme_shows_the_real_output(command):
+def test_the_guide_shows_the_real_output(command):
+    """The user guide's page (the README's section until issue 17) shows the whole output,
+    exactly (a trailing ``; echo $?`` shows the exit code as its last line)."""
     import shlex
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    shown = readme.split(f"$ {command}\n", 1)[1].split("\n$ ", 1)[0].split("\n```", 1)[0]
+    page = Path(__file__).resolve().parents[1] / "docs" / "guide" / "show-the-work.md"
+    text = page.read_text(encoding="utf-8")
+    shown = text.split(f"$ {command}", 1)[1].split("\n$ ", 1)[0].split("\n```", 1)[0]
     result = run(*shlex.split(command)[1:])
+    if shown.startswith("; echo $?\n"):
+        shown, code = shown.removeprefix("; echo $?\n").rsplit("\n", 1)
+        assert int(code) == result.exit_code
+    else:
+        shown = shown.removeprefix("\n")
     assert result.output.rstrip("\n") == shown

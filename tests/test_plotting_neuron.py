@@ -119,3 +119,9 @@ def test_write_plot_draws_a_training_run(tmp_path, notes):
     assert (tmp_path / "train.png").read_bytes().startswith(b"\x89PNG")
     with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
         write_plot(tmp_path / "train.gif", notes)
+
+
+def test_plot_training_of_an_unfitted_neuron_is_a_clear_error():
+    """It read ``weights_`` before checking, an AttributeError; now the one-line InputError."""
+    with pytest.raises(InputError, match="fit it first"):
+        plot_training(NeuronRegressor(), np.zeros((3, 1)), np.zeros(3))

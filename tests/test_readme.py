@@ -25,11 +25,21 @@ def test_ci_runs_the_readme_test_command():
     assert match and match.group(1) == quick_start_commands()[1]
 
 
-def architecture_tree():
-    """The paths the README's architecture tree names under src/gradwise/, folders ending in /."""
+ARCHITECTURE = ROOT / "docs" / "explanation" / "architecture.md"
+
+
+def test_the_readme_points_to_the_architecture():
+    """The README keeps its architecture section: the layers in brief and a link to the tree."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```text", 1)[1].split("```", 1)[0]
+    assert "docs/explanation/architecture.md" in section
+
+
+def architecture_tree():
+    """The paths the architecture page's tree names under src/gradwise/, folders ending in /
+    (the tree moved from the README to the docs site's architecture page, issue 17)."""
+    page = ARCHITECTURE.read_text(encoding="utf-8")
+    block = page.split("```text", 1)[1].split("```", 1)[0]
     lines = block.strip().splitlines()
     assert lines[0].startswith("src/gradwise/")
     paths, folders = set(), []
@@ -59,3 +69,30 @@ def test_architecture_tree_is_the_package():
         if parts[-1] != "__init__.py" or len(parts) == 1:
             actual.add(relative)
     assert architecture_tree() == actual
+
+
+def test_the_readme_examples_run(tmp_path, monkeypatch):
+    """The front page's examples run as the docs' do, outputs compared (the quick start's
+    bash block is not run here: CI runs it)."""
+    from _docs_support import RUN, blocks, run_page
+
+    monkeypatch.chdir(tmp_path)
+    readme = ROOT / "README.md"
+    assert run_page(readme, {"__name__": "__readme__"}) == 3
+    assert [b.language for b in blocks(readme) if b.language in RUN] == [
+        "console", "console", "pycon"]
+
+
+def test_the_readme_fits_on_two_screens():
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 120
+
+
+def test_the_readme_links_into_the_site():
+    """Every relative link and picture of the front page names a file that exists, and the
+    links reach into the site (at least 30 of its pages)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)", readme)
+    assert len(targets) > 30
+    for target in targets:
+        assert (ROOT / target).is_file(), target
+    assert sum(t.startswith("docs/") and t.endswith(".md") for t in targets) >= 30

@@ -9,7 +9,20 @@ from __future__ import annotations
 
 
 class GradwiseError(Exception):
-    """Base class of every error gradwise raises on purpose."""
+    """Base class of every error gradwise raises on purpose.
+
+    Attributes:
+        args: one item, the message: what was wrong; expected …; received …. Fix: …
+            (the dialect of :func:`problem`).
+
+    Example:
+        >>> import gradwise
+        >>> try:
+        ...     gradwise.gradient("x^")
+        ... except gradwise.GradwiseError as error:
+        ...     print(type(error).__name__)
+        ParseError
+    """
 
 
 class ParseError(GradwiseError, ValueError):
@@ -19,6 +32,15 @@ class ParseError(GradwiseError, ValueError):
         text: the text that was parsed.
         column: 1-based column of the problem in ``text`` (``None``: the whole text).
         reason: the one-line explanation, without the caret picture.
+
+    Example:
+        >>> error = ParseError("unexpected '*'", "x^2 +* y", 6)
+        >>> print(error)
+        unexpected '*'
+          x^2 +* y
+               ^
+        >>> error.column, isinstance(error, ValueError)
+        (6, True)
     """
 
     def __init__(self, reason: str, text: str = "", column: int | None = None) -> None:
@@ -35,15 +57,51 @@ class ParseError(GradwiseError, ValueError):
 
 
 class DomainError(GradwiseError, ValueError):
-    """A value is undefined or not real at the requested point (``1/x`` at 0, ``log(0)``)."""
+    """A value is undefined or not real at the requested point (``1/x`` at 0, ``log(0)``).
+
+    Attributes:
+        args: one item, the message: which value is undefined, and where.
+
+    Example:
+        >>> import gradwise
+        >>> gradwise.gradient("1/x").at("x=0")
+        Traceback (most recent call last):
+          ...
+        gradwise.errors.DomainError: ∂f/∂x is undefined at (x=0)
+    """
 
 
 class InputError(GradwiseError, ValueError):
-    """An argument is invalid: a learning rate of 0, a point missing a variable, and so on."""
+    """An argument is invalid: a learning rate of 0, a point missing a variable, and so on.
+
+    Attributes:
+        args: one item, the message: what was wrong; expected …; received …. Fix: …
+
+    Example:
+        >>> import gradwise
+        >>> gradwise.minimize("x^2", {"x": 1}, learning_rate=0)
+        Traceback (most recent call last):
+          ...
+        gradwise.errors.InputError: learning_rate must be > 0; received 0. Fix: try 0.1 ...
+    """
 
 
 class DataError(GradwiseError, ValueError):
-    """A data file cannot be used: it says which file, line and column, and what was found."""
+    """A data file cannot be used: it says which file, line and column, and what was found.
+
+    Attributes:
+        args: one item, the message: the file, the line and column, what was found and
+            what was expected.
+
+    Example:
+        >>> import gradwise, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "bad.csv"
+        >>> _ = path.write_text("x,y\\n1,1\\n2,abc\\n")
+        >>> gradwise.load(path, target="y")
+        Traceback (most recent call last):
+          ...
+        gradwise.errors.DataError: .../bad.csv: line 3, column 2 ('y'): found 'abc'; ...
+    """
 
 
 _UNSET = object()

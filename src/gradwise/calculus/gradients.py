@@ -51,6 +51,13 @@ class Gradient:
     Attributes:
         function: the differentiated expression.
         components: ∂f/∂v for each variable v, in the function's variable order.
+
+    Example:
+        >>> g = gradient("x^2 + y^2")
+        >>> g.components
+        (2*x, 2*y)
+        >>> print(g.at("x=2, y=2"))
+        ∇f(2, 2) = 4î + 4ĵ
     """
 
     function: Expression
@@ -112,6 +119,16 @@ class GradientValue:
 
     ``kinks`` lists the components that do not exist there (one-sided derivatives differ),
     whose values are conventions.
+
+    Attributes:
+        gradient: the :class:`Gradient` evaluated.
+        point: each variable's exact value.
+        exact: the components there, exact (``values`` has them as floats).
+
+    Example:
+        >>> at = gradient("x^2 + y^2").at("x=3, y=4")
+        >>> at.exact, at.values, at.magnitude, at.direction
+        ((6, 8), (6.0, 8.0), 10, (3/5, 4/5))
     """
 
     gradient: Gradient
@@ -147,7 +164,19 @@ class GradientValue:
 
 @dataclass(frozen=True)
 class Hessian:
-    """The matrix of second partial derivatives H[i][j] = ∂²f/∂vᵢ∂vⱼ, exact."""
+    """The matrix of second partial derivatives ``H[i][j]`` = ∂²f/∂vᵢ∂vⱼ, exact.
+
+    Attributes:
+        function: the differentiated expression.
+        matrix: the SymPy matrix (``rows`` has it as lists).
+
+    Example:
+        >>> h = hessian("x^2 y")
+        >>> h.rows
+        [[2*y, 2*x], [2*x, 0]]
+        >>> h.at("x=1, y=2").values
+        [[4.0, 2.0], [2.0, 0.0]]
+    """
 
     function: Expression
     matrix: sympy.Matrix
@@ -161,6 +190,8 @@ class Hessian:
         return self.matrix.tolist()
 
     def at(self, point: PointLike, exact: bool = True) -> HessianValue:
+        """The Hessian at a point, e.g. ``"x=1, y=2"``; a :class:`DomainError` where a
+        second derivative is undefined there."""
         values = resolve_point(self.function, point, exact)
         _checked(self.function.expr, values, self.function.name, self.function)
         names = self.function.names
@@ -183,7 +214,18 @@ class Hessian:
 
 @dataclass(frozen=True)
 class HessianValue:
-    """The Hessian at one point, exact, with float values."""
+    """The Hessian at one point, exact, with float values.
+
+    Attributes:
+        hessian: the :class:`Hessian` evaluated.
+        point: each variable's exact value.
+        exact: the matrix there, exact (``values`` has it as lists of floats).
+
+    Example:
+        >>> print(hessian("x^2 y").at("x=1, y=2"))
+                   ⎡ 4  2 ⎤
+        Hf(1, 2) = ⎣ 2  0 ⎦
+    """
 
     hessian: Hessian
     point: dict[sympy.Symbol, sympy.Expr]
@@ -236,9 +278,18 @@ def gradient(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None =
         f: an expression, or text to parse.
         wrt: differentiate with respect to these names only; the others are constants.
 
+    Returns:
+        The :class:`Gradient`: its ``components``, and ``at(point)`` for its value.
+
+    Raises:
+        ParseError: ``f`` is text that is not a valid expression.
+        InputError: ``f`` has no variables, or ``wrt`` names one it does not have.
+
     Example:
         >>> str(gradient("x^2 + y^2"))
         '∇f(x, y) = 2x î + 2y ĵ'
+        >>> gradient("x^2 + y^2", wrt="x").components
+        (2*x,)
     """
     expression = as_expression(f, wrt)
     if not expression.variables:
@@ -258,6 +309,10 @@ def steps(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = No
         One tree of steps per variable; each root's result is that component of
         :func:`gradient`.
 
+    Raises:
+        ParseError: ``f`` is text that is not a valid expression.
+        InputError: ``f`` has no variables, or ``wrt`` names one it does not have.
+
     Example:
         >>> root = steps("x^2 + y^2")["x"]
         >>> root.rule, root.result, [sub.rule for sub in root.substeps]
@@ -270,6 +325,17 @@ def steps(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = No
 
 def hessian(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = None) -> Hessian:
     """The exact Hessian matrix of second partial derivatives (symmetric).
+
+    Args:
+        f: an expression, or text to parse.
+        wrt: differentiate with respect to these names only; the others are constants.
+
+    Returns:
+        The :class:`Hessian`: its ``rows``, and ``at(point)`` for its value.
+
+    Raises:
+        ParseError: ``f`` is text that is not a valid expression.
+        InputError: ``f`` has no variables, or ``wrt`` names one it does not have.
 
     Example:
         >>> hessian("x^2 + 3x y").rows
@@ -286,7 +352,31 @@ def hessian(f: Expression | str | sympy.Expr, wrt: Iterable[str] | str | None = 
 
 
 def value_at(f: Expression | str, point: PointLike, exact: bool = True) -> sympy.Expr:
-    """f at a point, exact (or a SymPy Float with ``exact=False``)."""
+    """f at a point, exact (or a SymPy Float with ``exact=False``).
+
+    Args:
+        f: an expression, or text to parse.
+        point: every variable's value: ``"x=2, y=1"``, ``{"x": 2, "y": 1}`` or ``[2, 1]``.
+        exact: False to evaluate in floating point (the values are then SymPy Floats).
+
+    Returns:
+        f at the point, a SymPy number.
+
+    Raises:
+        ParseError: ``f`` or the point is text that is not valid.
+        InputError: the point misses a variable or names one f does not have.
+        DomainError: f is undefined or not real there.
+
+    Example:
+        >>> value_at("x^2 + y", "x=2, y=1")
+        5
+        >>> value_at("sin(x)", "x=1", exact=False)
+        0.84147098480789651
+        >>> value_at("log(x)", "x=0")
+        Traceback (most recent call last):
+        ...
+        gradwise.errors.DomainError: f is undefined at (x=0)
+    """
     expression = as_expression(f)
     values = resolve_point(expression, point, exact)
     return _checked(expression.expr, values, expression.name, expression)
@@ -294,7 +384,25 @@ def value_at(f: Expression | str, point: PointLike, exact: bool = True) -> sympy
 
 def directional_derivative(f: Expression | str, point: PointLike,
                            direction: Mapping[str, Any] | Sequence[Any]) -> sympy.Expr:
-    """D_u f = ∇f · u with u the unit vector along ``direction``, exact."""
+    """D_u f = ∇f · u with u the unit vector along ``direction``, exact.
+
+    Args:
+        f: an expression, or text to parse.
+        point: where: ``"x=1, y=1"``, a mapping or a sequence in the variables' order.
+        direction: the vector u points along (any length but zero), a mapping or a sequence.
+
+    Returns:
+        The slope of f along ``direction`` at ``point``, exact.
+
+    Raises:
+        ParseError: ``f`` is text that is not a valid expression.
+        InputError: the direction is the zero vector, or a point misses a variable.
+        DomainError: a component of ∇f is undefined or not real at the point.
+
+    Example:
+        >>> directional_derivative("x^2 + y^2", "x=1, y=1", [1, 1])
+        2*sqrt(2)
+    """
     grad = gradient(f)
     vector = resolve_point(grad.function, direction, exact=True, what="direction")
     u = [vector[v] for v in grad.variables]

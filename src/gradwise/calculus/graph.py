@@ -86,6 +86,13 @@ class Graph:
         function: the expression (its variables are the ones differentiated).
         point: the exact value of every name.
         nodes: every node, in forward order; the output is the last.
+
+    Example:
+        >>> g = graph("C(w, b) = (y - (w x + b))^2", at="x=1, y=1, b=0, w=3")
+        >>> g.gradient, g.output.value
+        ((4, 4), 4)
+        >>> print(g.chain_rule("w"))
+        ∂C/∂w = ∂C/∂v₁ · ∂v₁/∂w = 4 · 1 = 4
     """
 
     function: Expression

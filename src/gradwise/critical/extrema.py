@@ -83,7 +83,21 @@ class Extremum:
 
 @dataclass(frozen=True)
 class Extrema:
-    """The global minimum and maximum over a box, with the interior critical points."""
+    """The global minimum and maximum over a box, with the interior critical points.
+
+    Attributes:
+        minimum: the global minimum, an :class:`Extremum` (``certified``, ``bound``).
+        maximum: the global maximum, likewise.
+        critical: the critical points in the box (:class:`CriticalPoints`).
+        note: how the extrema were found and proven.
+
+    Example:
+        >>> e = extrema("x^2 - 2x", "x=0:3")
+        >>> str(e.minimum), str(e.maximum)
+        ('f(1) = −1, interior critical point (minimum)', 'f(3) = 3, end x = 3')
+        >>> e.minimum.certified, e.critical.complete
+        (True, True)
+    """
 
     minimum: Extremum
     maximum: Extremum
@@ -106,6 +120,15 @@ def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: flo
         budget: seconds for the whole call.
         starts: unused (kept for compatibility).
         tol: ε relative to the size of f on the box (its largest |f| at the points tried).
+
+    Returns:
+        The :class:`Extrema`: ``minimum`` and ``maximum`` (each with ``certified``, ``bound``
+        and ``tolerance``) and the ``critical`` points in the box.
+
+    Raises:
+        ParseError: ``f`` or the box is text that is not valid.
+        InputError: the box is empty, infinite or NaN, names a variable f does not have or
+            misses one, or the budget is not a positive number of seconds.
 
     Example:
         >>> e = extrema("x^2 + y^2", "x=-1:2, y=-1:1")

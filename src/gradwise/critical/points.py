@@ -42,6 +42,14 @@ class CriticalPoint:
         exact_value: f at the point, exact, when the point is exact.
         certified: whether interval arithmetic proved it the only critical point in a tiny
             box around ``point`` (Krawczyk's test).
+
+    Example:
+        >>> from gradwise import critical_points
+        >>> top = critical_points("x^3 + x y - 3y^2").points[0]
+        >>> top.kind, top.exact, top.reason, top.certified
+        ('maximum', (-1/18, -1/108), 'D = 1 > 0, f_xx = −1/3 < 0', True)
+        >>> print(top)
+        (−1/18, −1/108)  f = 1/11664  maximum  (D = 1 > 0, f_xx = −1/3 < 0)
     """
 
     names: tuple[str, ...]
@@ -104,6 +112,14 @@ class CriticalPoints:
         nondifferentiable: points where f has a kink (|·|, relu), kind decided by sampling;
             the certificate does not cover them.
         searched: the box the numeric search covered (``within``, or [−10, 10]ⁿ), as floats.
+
+    Example:
+        >>> from gradwise import critical_points
+        >>> found = critical_points("cos(z)", within="z=-7:7")
+        >>> found.complete, found.certified, found.count, found.kinds
+        (True, True, 5, {'maximum': 3, 'minimum': 2})
+        >>> [p.coordinates for p in found.of_kind("minimum")]
+        ['(−π)', '(π)']
     """
 
     function: Expression

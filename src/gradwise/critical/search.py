@@ -429,12 +429,17 @@ def classify_point(f: Expression | str, point: Mapping[str, Any] | Any,
             (ints, fractions, SymPy) are classified exactly.
         tol: the largest |∇f| accepted as zero.
 
+    Returns:
+        The :class:`CriticalPoint`, with its kind and the test that decided it.
+
     Raises:
         InputError: |∇f| at the point exceeds ``tol`` (use ``nearest_critical_point``).
 
     Example:
         >>> classify_point("x^4 + y^4", [0, 0]).kind
         'minimum'
+        >>> classify_point("x^2 - y^2", [0, 0]).reason
+        'D = −4 < 0'
     """
     expression = as_expression(f)
     values = _coordinates(expression, point)
@@ -456,10 +461,23 @@ def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
     point it reached and its kind. It is the same answer as ``critical_points`` gives for a
     box around the point: the same certified search, the same classification.
 
+    Args:
+        f: the function.
+        point: ``{"x": 1, "y": 2}`` or coordinates in variable order.
+        radius: half the side of the box searched around ``point``, in each coordinate.
+
+    Returns:
+        The nearest :class:`CriticalPoint` (or kink) in the box, or None where it holds none.
+
+    Raises:
+        InputError: ``radius`` is not positive, or the point misses a variable.
+
     Example:
         >>> p = nearest_critical_point("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", [2.9, 2.1])
         >>> p.coordinates, p.kind, p.certified
         ('(3, 2)', 'minimum', True)
+        >>> nearest_critical_point("x^2", [5]) is None
+        True
     """
     expression = _with_variables(f)
     start = np.array([float(v) for v in _coordinates(expression, point)])

@@ -74,6 +74,12 @@ class Advice:
         method: the optimizer the range is for (``gd`` unless asked).
         hyper: its hyper-parameters (momentum's β).
         ascent: whether it advises gradient ascent.
+
+    Example:
+        >>> print(advise_learning_rate("x^2 + 10y^2", {"x": 1, "y": 1}))
+        curvature λ = 20 (exact: f is quadratic, so this holds everywhere)
+        stable for 0 < η < 2/λ = 0.1
+        fastest at η = 1/λ = 0.05
     """
 
     curvature: float
@@ -173,6 +179,14 @@ def advise_learning_rate(f: Any, start: Any, ascent: bool = False, method: str =
         ascent: advise gradient ascent (the curvature of −f).
         method: the optimizer whose own range to give, e.g. ``"momentum"``.
         **hyper: its hyper-parameters, e.g. ``beta=0.5`` (its defaults otherwise).
+
+    Returns:
+        The :class:`Advice`; ``print`` it for the lines ``gradwise lr`` prints.
+
+    Raises:
+        ParseError: ``f`` is text that does not parse.
+        InputError: the start misses or adds a variable, or the method or a
+            hyper-parameter is unknown or out of range.
 
     Example:
         >>> a = advise_learning_rate("(1 - w)^2", {"w": 3})

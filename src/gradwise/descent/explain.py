@@ -43,6 +43,17 @@ _PLACEHOLDER = re.compile(r"⟨(\d+)⟩")
 def explain_step(result: Result, k: int) -> str:
     """The update from point k to point k + 1, one line per variable.
 
+    Args:
+        result: a descent ``Result`` (from :func:`minimize` or :func:`maximize`).
+        k: the step, from 0 (the update out of the start) to ``result.n_steps - 1``.
+
+    Returns:
+        The notes' text: ∂f/∂w at the point, Δw = −η·∂f/∂w (or the method's own update),
+        and the new w, with the run's own numbers (fractions when the run was exact).
+
+    Raises:
+        IndexError: k is not an update of this run.
+
     Example:
         >>> from gradwise.descent.run import minimize
         >>> r = minimize("C(w) = (1 - w)^2", "w=3", learning_rate="0.1", exact=True,

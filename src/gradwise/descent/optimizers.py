@@ -45,6 +45,16 @@ class Optimizer:
 def gd() -> Optimizer:
     """Plain gradient descent, the notes' rule: Δw = −η·∂C/∂w.
 
+    Plain descent has no hyper-parameter but η, which ``update`` takes.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Reference:
+        A.-L. Cauchy (1847), "Méthode générale pour la résolution des systèmes d'équations
+        simultanées", Comptes rendus de l'Académie des sciences 25, 536–538.
+
     Example:
         >>> opt = gd()
         >>> opt.update((4,), opt.init((3,)), 0.5)[0]
@@ -62,6 +72,20 @@ def gd() -> Optimizer:
 
 def momentum(beta: float = 0.9) -> Optimizer:
     """Heavy-ball momentum (PyTorch's form): v ← βv + ∇f;  Δ = −η·v.
+
+    Args:
+        beta: β in [0, 1), how much of the last velocity is kept.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Raises:
+        InputError: β is outside [0, 1).
+
+    Reference:
+        B. T. Polyak (1964), "Some methods of speeding up the convergence of iteration
+        methods", USSR Computational Mathematics and Mathematical Physics 4(5), 1–17.
 
     Example:
         >>> opt = momentum(0.5)
@@ -86,6 +110,22 @@ def nesterov(beta: float = 0.9) -> Optimizer:
 
     It looks ahead along the velocity using only the gradient at the current point.
 
+    Args:
+        beta: β in [0, 1), how much of the last velocity is kept.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Raises:
+        InputError: β is outside [0, 1).
+
+    Reference:
+        Y. Nesterov (1983), "A method for solving the convex programming problem with
+        convergence rate O(1/k²)", Soviet Mathematics Doklady 27, 372–376; in this form,
+        I. Sutskever, J. Martens, G. Dahl and G. Hinton (2013), "On the importance of
+        initialization and momentum in deep learning", ICML.
+
     Example:
         >>> opt = nesterov(0.5)
         >>> opt.update((4,), opt.init((3,)), 0.1)[0]
@@ -107,6 +147,21 @@ def nesterov(beta: float = 0.9) -> Optimizer:
 def adagrad(eps: float = 1e-10) -> Optimizer:
     """AdaGrad: G ← G + ∇f²;  Δ = −η·∇f / (√G + ε), per coordinate.
 
+    Args:
+        eps: ε > 0, kept out of the denominator's way.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Raises:
+        InputError: ε is not positive.
+
+    Reference:
+        J. Duchi, E. Hazan and Y. Singer (2011), "Adaptive subgradient methods for online
+        learning and stochastic optimization", Journal of Machine Learning Research 12,
+        2121–2159.
+
     Example:
         >>> opt = adagrad()
         >>> round(opt.update((4.0,), opt.init((3.0,)), 0.1)[0][0], 6)
@@ -127,6 +182,22 @@ def adagrad(eps: float = 1e-10) -> Optimizer:
 
 def rmsprop(rho: float = 0.9, eps: float = 1e-8) -> Optimizer:
     """RMSProp: s ← ρs + (1 − ρ)∇f²;  Δ = −η·∇f / (√s + ε), per coordinate.
+
+    Args:
+        rho: ρ in [0, 1), the decay of the running mean of ∇f².
+        eps: ε > 0, kept out of the denominator's way.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Raises:
+        InputError: ρ is outside [0, 1) or ε is not positive.
+
+    Reference:
+        T. Tieleman and G. Hinton (2012), "Lecture 6.5, rmsprop: divide the gradient by a
+        running average of its recent magnitude", COURSERA: Neural Networks for Machine
+        Learning.
 
     Example:
         >>> opt = rmsprop(rho=0.75)
@@ -151,6 +222,22 @@ def rmsprop(rho: float = 0.9, eps: float = 1e-8) -> Optimizer:
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
     """Adam: m ← β₁m + (1 − β₁)∇f;  v ← β₂v + (1 − β₂)∇f²;  Δ = −η·m̂ / (√v̂ + ε),
     with the bias corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
+
+    Args:
+        beta1: β₁ in [0, 1), the decay of the mean of ∇f.
+        beta2: β₂ in [0, 1), the decay of the mean of ∇f².
+        eps: ε > 0, kept out of the denominator's way.
+
+    Returns:
+        The ``Optimizer``: ``init(point) -> state`` and
+        ``update(gradient, state, learning_rate) -> (delta, state)``.
+
+    Raises:
+        InputError: β₁ or β₂ is outside [0, 1), or ε is not positive.
+
+    Reference:
+        D. P. Kingma and J. Ba (2015), "Adam: a method for stochastic optimization", ICLR;
+        arXiv:1412.6980.
 
     Example:
         >>> opt = adam()

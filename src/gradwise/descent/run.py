@@ -104,6 +104,27 @@ def maximize(f: Any, start: Any, learning_rate: Any = 0.1, method: str | Optimiz
              **hyper: Any) -> Result:
     """Gradient ascent, the notes' Δw = +η·∂C/∂w; arguments as for :func:`minimize`.
 
+    Args:
+        f: text such as ``"4 - (1 - w)^2"``, an Expression, or a Python function.
+        start: ``{"w": 3}``, ``"w=3"`` or ``[3]``.
+        learning_rate: η > 0, or a schedule η_k.
+        method: ``gd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop`` or ``adam``.
+        max_steps: the step budget.
+        tol: converged when |∇f| <= tol.
+        exact: rational arithmetic (``learning_rate="0.1"`` is read as 1/10).
+        schedule: η by step, e.g. ``"exponential:0.99"``.
+        line_search: backtrack each step (Armijo) instead of a fixed η.
+        gradient: ∇f as a Python function, when ``f`` is one.
+        backend: ``auto``, ``python`` or ``numba`` for plain float descent.
+        **hyper: the method's hyper-parameters (``beta``, ``beta1``, ``beta2``, ``eps``).
+
+    Returns:
+        The run's ``Result``: its trace, status and findings, climbing.
+
+    Raises:
+        ParseError: ``f`` is text that does not parse.
+        InputError: a start, η, method, schedule or budget that cannot be used.
+
     Example:
         >>> maximize("(1 - w)^2", {"w": 3}, learning_rate=1, max_steps=1).trace.coordinates[0]
         (3.0, 7.0)

@@ -56,6 +56,22 @@ def sweep(f: Any, start: Any, learning_rates: Sequence[float], *, max_steps: int
     applied per learning rate.
     The rows come back as a tuple that a notebook shows as an HTML table.
 
+    Args:
+        f: the function (text or Expression).
+        start: where every run starts.
+        learning_rates: the rates η to try, each > 0.
+        max_steps: each run's step budget.
+        tol: converged when |∇f| <= tol.
+        ascent: climb (maximize) instead.
+
+    Returns:
+        A ``Sweep``: one ``SweepRow`` per rate, in order, with ``learning_rate``,
+        ``status``, ``findings``, ``final_value``, ``final_point`` and ``n_steps``.
+
+    Raises:
+        ParseError: ``f`` is text that does not parse.
+        InputError: no rates, a rate <= 0, or a start that does not match f's variables.
+
     Example:
         >>> [r.status for r in sweep("(1 - w)^2", {"w": 3}, [0.1, 1.0, 1.1])]
         ['converged', 'max_steps', 'diverged']

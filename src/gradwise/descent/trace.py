@@ -38,6 +38,12 @@ class Step:
         gradient: ∇f at the point.
         delta: Δ, the update taken from here (``None`` at the last point).
         learning_rate: η used for that update (``None`` at the last point).
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> run = minimize("(1 - w)^2", {"w": 3}, learning_rate="0.1", exact=True, max_steps=1)
+        >>> run.trace.steps[0]
+        Step(index=0, point=(3,), value=4, gradient=(4,), delta=(-2/5,), learning_rate=1/10)
     """
 
     index: int
@@ -72,6 +78,12 @@ class Trace:
         ascent: whether the run climbed (maximize) rather than descended.
         tol: the gradient norm counted as converged.
         curvature: the Hessian's eigenvalues at the last point, when known.
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> trace = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.5).trace
+        >>> trace.names, trace.coordinates[0], trace.values, trace.status
+        (('w',), (3.0, 1.0), (4.0, 0.0), 'converged')
     """
 
     names: tuple[str, ...]
@@ -146,6 +158,12 @@ class Finding:
         code: one of ``diagnostics.CODES``.
         message: one line, with the numbers of this run.
         step: the step it concerns first, when there is one.
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> finding = minimize("(1 - w)^2", {"w": 3}, learning_rate=1.1).findings[0]
+        >>> finding.code, finding.step
+        ('divergence', 0)
     """
 
     code: str
@@ -169,6 +187,14 @@ class Result:
         function: the parsed Expression (parameters fixed), or ``None`` for a Python function.
         schedule: the learning-rate schedule's name.
         hyper: the method's hyper-parameters (``{"beta": 0.9}`` for momentum).
+
+    Example:
+        >>> from gradwise.descent.run import minimize
+        >>> result = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.5)
+        >>> result.status, result.point, result.value, result.n_steps
+        ('converged', {'w': 1.0}, 0.0, 1)
+        >>> print(result)
+        converged: the gradient's norm fell to tol or below after 1 steps at (w = 1), value 0; ...
     """
 
     trace: Trace

@@ -48,6 +48,13 @@ class Limits:
         max_digits: digits in one number literal.
         max_exponent: magnitude of a constant exponent on a symbolic base (x^1000).
         max_power_digits: digits of a power of numbers (2^3000 has 904).
+
+    Example:
+        >>> from gradwise import parse
+        >>> parse("x^2 + y^2 + z^2", limits=Limits(max_length=10))
+        Traceback (most recent call last):
+        ...
+        gradwise.errors.ParseError: the expression has 15 characters; at most 10 are allowed ...
     """
 
     max_length: int = 20_000

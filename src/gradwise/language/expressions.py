@@ -52,6 +52,11 @@ class Expression:
         symbols: every free symbol, in order of first appearance in the text (after a
             signature's variables): the order the text reads in, where sums and products
             are shown as typed (``graph``).
+
+    Example:
+        >>> f = parse("f(w, b) = (1 - w)^2 + b")
+        >>> f.name, f.names, f.expr
+        ('f', ('w', 'b'), b + (1 - w)**2)
     """
 
     text: str

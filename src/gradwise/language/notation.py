@@ -161,9 +161,30 @@ class NotesPrinter(StrPrinter):
     _print_absolute = _print_signum = _print_Function
 
 
-def show(expr, degrees: bool = False, digits: int = 6, typed=None) -> str:
-    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``; with ``typed``
-    (``Expression.typed``), its sums and products in the order they were typed."""
+def show(expr: sympy.Basic | float | str, degrees: bool = False, digits: int = 6,
+         typed=None) -> str:
+    """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``.
+
+    Args:
+        expr: a SymPy expression or a number (text is printed as it is: parse it first
+            with :func:`gradwise.parse`).
+        degrees: write trigonometric arguments in degrees (``sin(30°)``).
+        digits: significant digits for floats.
+        typed: ``Expression.typed``: its sums and products are printed in the order they
+            were typed (default: a conventional order).
+
+    Returns:
+        The text: Unicode minus, superscript powers, ``σ`` for the sigmoid, ``π``.
+
+    Raises:
+        sympy.SympifyError: ``expr`` is an object SymPy cannot read.
+
+    Example:
+        >>> import sympy
+        >>> w = sympy.Symbol("w")
+        >>> show(2 * w - 2), show(sympy.pi * w / 3), show(sympy.Float(0.123456789), digits=3)
+        ('2w − 2', 'π·w/3', '0.123')
+    """
     return NotesPrinter(degrees, digits, typed).doprint(expr)
 
 

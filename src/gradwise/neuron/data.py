@@ -31,6 +31,13 @@ targets (the cost), and past about 1.3e154 a square overflows floats."""
 class Dataset:
     """A loaded table: features X (N, d) float64, target y (N,), and where they came from.
 
+    Attributes:
+        X: the features, shape (N, d), float64 in C order.
+        y: the target, shape (N,), float64.
+        feature_names: X's columns, in order.
+        target: y's column.
+        path: the file it was read from.
+
     Example:
         >>> import tempfile, pathlib
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.csv"
@@ -61,6 +68,14 @@ def load(path: str | Path, target: str, features: Sequence[str] | None = None) -
     Raises:
         DataError: unreadable file, missing/duplicate/unknown columns, ragged rows, empty or
             non-numeric cells, nan/inf, a header without rows.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.csv"
+        >>> _ = path.write_text("x1,x2,y\\n1,2,1\\n3,4,0\\n")
+        >>> data = load(path, target="y", features=["x2", "x1"])
+        >>> data.X.tolist(), data.feature_names
+        ([[2.0, 1.0], [4.0, 3.0]], ('x2', 'x1'))
     """
     path = Path(path)
     source = _tables.open_table(path)
@@ -80,6 +95,19 @@ def iter_batches(
 
     Checks each chunk as :func:`load` checks the whole file; concatenating the chunks gives
     ``load``'s X and y.
+
+    Args:
+        path: the file (CSV, gzip CSV or Parquet).
+        target: the column to predict, y.
+        features: the columns of X in order; ``None`` takes every column but the target.
+        rows: the rows of each chunk, at least 1.
+
+    Yields:
+        ``(X, y)`` of each chunk in file order: X of shape (rows, d), y of shape (rows,).
+
+    Raises:
+        DataError: as :func:`load`, for the first bad chunk (its line and column), or
+            ``rows`` that is not a positive integer.
 
     Example:
         >>> import tempfile, pathlib

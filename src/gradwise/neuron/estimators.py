@@ -171,6 +171,19 @@ class NeuronClassifier(ClassifierMixin, _Neuron):
     ``classes_[1]`` where φ(w·x + b) >= 0.5. More than two classes are refused: wrap it in
     ``sklearn.multiclass.OneVsRestClassifier``.
 
+    Args:
+        activation: φ, ``sigmoid`` by default (a probability); any of
+            :class:`NeuronRegressor`'s.
+        cost: ``squared_error`` (the notes' (y − ŷ)²) or ``log_loss``, which keeps a
+            saturated sigmoid learning (δ = σ(z) − y).
+
+    The other arguments are :class:`NeuronRegressor`'s.
+
+    Attributes:
+        classes_: the two labels, sorted; ``classes_[1]`` is the class ŷ ≥ 0.5 predicts.
+        weights_: as :class:`NeuronRegressor`, and so are ``bias_``, ``history_``,
+            ``status_``, ``findings_``, ``trace_``, ``derivation_``, ``n_iter_``, ``n_steps_``.
+
     Example:
         >>> clf = NeuronClassifier(seed=0).fit([[0.0], [1.0], [2.0], [3.0]], ["a", "a", "b", "b"])
         >>> clf.predict([[0.2], [2.9]]).tolist(), clf.classes_.tolist()

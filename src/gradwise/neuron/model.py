@@ -33,6 +33,17 @@ FORMAT, VERSION = "gradwise.neuron", 1
 class Model:
     """ŷ = φ(w·x + b) over named feature columns.
 
+    Attributes:
+        features: the feature columns, in order.
+        target: the column it predicts.
+        activation: φ's name, or an expression in z.
+        cost: ``squared_error`` or ``log_loss``.
+        weights: w, one per feature, in the features' own units.
+        bias: b.
+        offset: each feature's mean when training standardised them (informative).
+        scale: each feature's standard deviation when training standardised them.
+        training: a summary of the training: status, findings, epochs, η, method, engine.
+
     Example:
         >>> m = Model(("x",), "y", "identity", "squared_error", (2.0,), 1.0)
         >>> m.predict(np.array([[3.0]])).tolist(), Model.from_json(m.to_json()) == m

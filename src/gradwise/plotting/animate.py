@@ -38,6 +38,16 @@ MAX_FRAMES = 120
 def frame_steps(n_points: int, max_frames: int = MAX_FRAMES) -> list[int]:
     """The step shown by each frame: every step, or ``max_frames`` of them evenly spread.
 
+    Args:
+        n_points: the points of the run (its steps + 1).
+        max_frames: the most frames; at least 2, the start and the end.
+
+    Returns:
+        The steps to show, in order, always the first and the last.
+
+    Raises:
+        InputError: ``max_frames`` is below 2.
+
     Example:
         >>> frame_steps(4), frame_steps(11, max_frames=3)
         ([0, 1, 2, 3], [0, 5, 10])
@@ -66,6 +76,20 @@ def animate_descent(result: Any, within: Mapping[str, Any] | str | None = None, 
         The animation; its frames are ``frame_steps(len(result.trace), max_frames)``.
         Save it (``anim.save("run.gif", writer="pillow")``) or display it in a notebook
         (``HTML(anim.to_jshtml())``).
+
+    Raises:
+        InputError: the function has more than two variables (animate ``plot_progress``'s
+            view instead), or ``max_frames`` is below 2.
+
+    Example:
+        >>> import gradwise, pathlib, tempfile
+        >>> from PIL import Image
+        >>> run = gradwise.minimize("(1 - w)^2", {"w": 3}, learning_rate=0.1, max_steps=30)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.gif"
+        >>> animate_descent(run, max_frames=4).save(path, writer="pillow")
+        >>> with Image.open(path) as gif:
+        ...     gif.n_frames
+        4
     """
     figure = new_figure(7.0, 5.0)
     update = descent_frames(result, figure.add_subplot(), within, critical=critical)

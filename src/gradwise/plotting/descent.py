@@ -69,6 +69,10 @@ def plot_descent(result: Any, within: Mapping[str, Any] | str | None = None, *,
         The Axes; the path is the Line2D with gid ``"path"``, whose data are the trace's
         points (in one variable: the points and their values).
 
+    Raises:
+        InputError: the run's function has more than two variables (use
+            :func:`plot_progress`), or the window is not valid for it.
+
     Example:
         >>> from gradwise import minimize
         >>> r = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.1, max_steps=5)
@@ -96,7 +100,26 @@ def plot_descent(result: Any, within: Mapping[str, Any] | str | None = None, *,
 
 def plot_result(result: Any, **options: Any) -> Axes:
     """``Result.plot()``: :func:`plot_descent` in one or two variables, else the f panel of
-    :func:`plot_progress` (a Python function's run, or three or more variables)."""
+    :func:`plot_progress` (a Python function's run, or three or more variables).
+
+    Args:
+        result: what ``gradwise.minimize`` or ``maximize`` returned.
+        **options: passed to :func:`plot_descent` (``within``, ``critical``, ``tangents``,
+            ``arrows``, ``ax``).
+
+    Returns:
+        The Axes drawn into.
+
+    Raises:
+        InputError: an option :func:`plot_descent` rejects, such as a window naming a
+            variable the function does not have.
+
+    Example:
+        >>> from gradwise import minimize
+        >>> run = minimize("x^2 + y^2 + z^2", {"x": 1, "y": 1, "z": 1}, max_steps=5)
+        >>> plot_result(run).get_ylabel()
+        'f(x, y, z)'
+    """
     if result.function is not None and len(result.trace.names) <= 2:
         return plot_descent(result, **options)
     return plot_progress(result).axes[0]
@@ -113,6 +136,17 @@ def plot_progress(result: Any) -> Figure:
 
     Returns:
         The Figure; the curves have gids ``"value"`` and ``"gradient-norm"``.
+
+    Raises:
+        AttributeError: ``result`` is not a descent Result (it has no trace).
+
+    Example:
+        >>> from gradwise import minimize
+        >>> figure = plot_progress(minimize("(1 - w)^2", {"w": 3}, learning_rate=0.1))
+        >>> [line.get_gid() for line in figure.axes[0].lines]
+        ['value']
+        >>> figure.axes[1].get_yscale()
+        'log'
     """
     trace = result.trace
     steps = np.arange(len(trace))
@@ -158,6 +192,13 @@ def plot_learning_rates(results: Sequence[Any], within: Mapping[str, Any] | str 
 
     Raises:
         InputError: no runs, or runs of different functions or starts.
+
+    Example:
+        >>> from gradwise import minimize
+        >>> runs = [minimize("(1 - w)^2", {"w": 3}, learning_rate=eta, max_steps=20)
+        ...         for eta in (0.1, 0.5, 1.1)]
+        >>> len(plot_learning_rates(runs).axes)
+        3
     """
     results = list(results)
     _check_same_problem(results)

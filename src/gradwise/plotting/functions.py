@@ -112,6 +112,18 @@ def plot_surface(f: Any, within: Mapping[str, Any] | str | None = None, *, resul
 
     Returns:
         The 3-D Axes.
+
+    Raises:
+        InputError: f does not have exactly two variables, or has parameters without values.
+
+    Example:
+        >>> ax = plot_surface("x^2 + y^2", "x=-2:2, y=-2:2")
+        >>> ax.name, ax.get_title()
+        ('3d', 'f(x, y) = x² + y²')
+        >>> plot_surface("x^2")
+        Traceback (most recent call last):
+        ...
+        gradwise.errors.InputError: a surface needs two variables, but 'x^2' has one. Fix: ...
     """
     if critical is None and hasattr(f, "of_kind"):
         critical = f

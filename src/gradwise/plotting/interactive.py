@@ -32,6 +32,15 @@ def interactive_figure(subject: Any, within: Mapping[str, Any] | str | None = No
     Returns:
         A ``plotly.graph_objects.Figure``; the path is the trace named ``"path"``, whose
         coordinates are the trace's.
+
+    Raises:
+        InputError: f has more than two variables, or parameters without values.
+
+    Example:
+        >>> from gradwise import minimize
+        >>> run = minimize("(1 - w)^2", {"w": 3}, learning_rate=0.1, max_steps=5)
+        >>> [trace.name for trace in interactive_figure(run).data]
+        ['f(w) = (1 − w)²', 'path']
     """
     go = _plotly()
     f = sampling.function_of(subject)
@@ -55,7 +64,26 @@ def interactive_figure(subject: Any, within: Mapping[str, Any] | str | None = No
 
 def interactive_html(subject: Any, within: Mapping[str, Any] | str | None = None, *,
                      critical: Any = None) -> str:
-    """:func:`interactive_figure` as one self-contained HTML page (no network needed)."""
+    """:func:`interactive_figure` as one self-contained HTML page (no network needed).
+
+    Args:
+        subject: text, an Expression, a Gradient, CriticalPoints or a descent Result.
+        within: the window, as for ``plot_function``.
+        critical: critical points to mark by kind.
+
+    Returns:
+        The page, with Plotly.js inside it.
+
+    Raises:
+        InputError: as :func:`interactive_figure`.
+
+    Example:
+        >>> page = interactive_html("x^2")
+        >>> page.startswith("<html>") or page.lower().startswith("<!doctype html>")
+        True
+        >>> "cdn" in page.split("<script", 2)[1][:200]
+        False
+    """
     figure = interactive_figure(subject, within, critical=critical)
     return figure.to_html(include_plotlyjs=True, full_html=True)
 

@@ -45,6 +45,28 @@ class FittedNeuron:
 
     ``NeuronRegressor`` and ``NeuronClassifier`` have these attributes once fitted; the
     command line's ``train`` builds one with :meth:`from_fit`.
+
+    Attributes:
+        weights_: w for each feature, in the features' own units.
+        bias_: b.
+        history_: ``{"cost": ..., "gradient_norm": ...}`` per epoch (epoch 0 is the start).
+        trace_: the (w, b) path, in the scaled units training ran in.
+        scaling_: how the features were scaled (``to_raw`` maps back).
+        status_: how training ended, e.g. ``converged``.
+        findings_: what the diagnosis found.
+        activation: φ, e.g. ``identity`` or ``sigmoid``.
+        cost: the cost's name, e.g. ``squared_error``.
+
+    Example:
+        >>> import numpy as np
+        >>> from dataclasses import fields
+        >>> from gradwise import NeuronRegressor
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+        >>> neuron = NeuronRegressor(learning_rate=0.1, max_epochs=50).fit(X, y)
+        >>> sorted(f.name for f in fields(FittedNeuron))[:3]
+        ['activation', 'bias_', 'cost']
+        >>> all(hasattr(neuron, f.name) for f in fields(FittedNeuron))
+        True
     """
 
     weights_: np.ndarray
@@ -67,7 +89,27 @@ class FittedNeuron:
 
 
 def plot_cost(neuron: Any, ax: Axes | None = None) -> Axes:
-    """C per epoch (epoch 0 is the start), logarithmic when it spans more than two decades."""
+    """C per epoch (epoch 0 is the start), logarithmic when it spans more than two decades.
+
+    Args:
+        neuron: a fitted ``NeuronRegressor`` or ``NeuronClassifier``, or a FittedNeuron.
+        ax: draw into these Axes instead of a new figure.
+
+    Returns:
+        The Axes; the curve has gid ``"cost"``.
+
+    Raises:
+        InputError: the neuron is not fitted.
+
+    Example:
+        >>> import numpy as np
+        >>> from gradwise import NeuronRegressor
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+        >>> neuron = NeuronRegressor(learning_rate=0.1, max_epochs=50).fit(X, y)
+        >>> ax = plot_cost(neuron)
+        >>> ax.get_xlabel(), ax.get_yscale()
+        ('epoch', 'log')
+    """
     history = np.asarray(_fitted(neuron).history_["cost"], dtype=float)
     ax = new_axes(ax)
     ax.plot(np.arange(len(history)), history, color=COLOURS["path"], gid="cost",
@@ -83,7 +125,28 @@ def plot_cost(neuron: Any, ax: Axes | None = None) -> Axes:
 
 
 def plot_fit(neuron: Any, X: Any, y: Any, ax: Axes | None = None) -> Axes:
-    """The data (x, y) and the fitted curve ŷ = φ(w·x + b), for a neuron with one feature."""
+    """The data (x, y) and the fitted curve ŷ = φ(w·x + b), for a neuron with one feature.
+
+    Args:
+        neuron: a fitted neuron with one feature.
+        X: the feature, shape (n, 1).
+        y: the targets, shape (n,).
+        ax: draw into these Axes instead of a new figure.
+
+    Returns:
+        The Axes; the fitted curve has gid ``"fit"``.
+
+    Raises:
+        InputError: the neuron is not fitted, or it or X has more than one feature.
+
+    Example:
+        >>> import numpy as np
+        >>> from gradwise import NeuronRegressor
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+        >>> neuron = NeuronRegressor(learning_rate=0.1, max_epochs=50).fit(X, y)
+        >>> [line.get_gid() for line in plot_fit(neuron, X, y).lines]
+        ['fit']
+    """
     x, target = _one_feature(_fitted(neuron), X, y)
     ax = new_axes(ax)
     ax.scatter(x, target, s=14, alpha=0.6, color=COLOURS["curve"], gid="data", label="data")
@@ -104,9 +167,25 @@ def plot_cost_surface(neuron: Any, X: Any, y: Any, within: Any = None,
 
     Args:
         neuron: a fitted neuron with one feature.
-        X, y: the training data.
+        X: the training data's feature, shape (n, 1).
+        y: the training data's targets, shape (n,).
         within: ``{"w": (low, high), "b": (low, high)}``; by default the path, padded.
         ax: draw into these Axes.
+
+    Returns:
+        The Axes, w across and b up.
+
+    Raises:
+        InputError: the neuron is not fitted, or it or X has more than one feature.
+
+    Example:
+        >>> import numpy as np
+        >>> from gradwise import NeuronRegressor
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+        >>> neuron = NeuronRegressor(learning_rate=0.1, max_epochs=50).fit(X, y)
+        >>> ax = plot_cost_surface(neuron, X, y)
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('w', 'b')
     """
     x, target = _one_feature(_fitted(neuron), X, y)
     path = training_path(neuron)
@@ -135,8 +214,29 @@ def plot_cost_surface(neuron: Any, X: Any, y: Any, within: Any = None,
 
 
 def plot_training(neuron: Any, X: Any = None, y: Any = None) -> Figure:
-    """Cost per epoch, and with one feature and the data also the fit and the cost surface."""
-    one = X is not None and y is not None and len(np.asarray(neuron.weights_)) == 1
+    """Cost per epoch, and with one feature and the data also the fit and the cost surface.
+
+    Args:
+        neuron: a fitted ``NeuronRegressor`` or ``NeuronClassifier``, or a FittedNeuron.
+        X: the training features; with ``y`` and one feature, adds the fit and the surface.
+        y: the training targets.
+
+    Returns:
+        The Figure: one panel (:func:`plot_cost`) or three (with :func:`plot_fit` and
+        :func:`plot_cost_surface`).
+
+    Raises:
+        InputError: the neuron is not fitted.
+
+    Example:
+        >>> import numpy as np
+        >>> from gradwise import NeuronRegressor
+        >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+        >>> neuron = NeuronRegressor(learning_rate=0.1, max_epochs=50).fit(X, y)
+        >>> len(plot_training(neuron, X, y).axes), len(plot_training(neuron).axes)
+        (3, 1)
+    """
+    one = X is not None and y is not None and len(np.asarray(_fitted(neuron).weights_)) == 1
     figure = new_figure(15.0 if one else 7.0, 4.6)
     axes = figure.subplots(1, 3 if one else 1, squeeze=False).ravel()
     plot_cost(neuron, axes[0])

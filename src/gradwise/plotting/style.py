@@ -35,6 +35,13 @@ COLOURS: dict[str, str] = {
     "degenerate": "#8c8c8c",
     "inflection": "#17becf",
 }
+"""One colour per element of a picture (path, start, end, tangent, ∇f arrows) and per kind
+of critical point, the same in every picture, animation and interactive figure.
+
+Example:
+    >>> COLOURS["path"], COLOURS["minimum"]
+    ('#ff7f0e', '#1f77b4')
+"""
 
 KIND_MARKERS: dict[str, str] = {"minimum": "v", "maximum": "^", "saddle": "X",
                                 "degenerate": "D", "inflection": "P"}

@@ -245,6 +245,8 @@ def _clip(value: Any) -> str:
 
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 description of ``/api/``, built from ``ENDPOINTS`` and ``FIELDS``."""
+    from gradwise.schemas import schema
+
     error = {"description": "`{\"error\": message}`; a parse error adds `column` (1-based) and "
              "`text`; a stopped computation adds `limit` (`time`, `cpu`, `memory`)",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -257,14 +259,19 @@ def openapi() -> dict[str, Any]:
                  "`--json` output. Computations run in sandboxed workers with time, CPU and "
                  "memory limits."},
         "paths": paths,
-        "components": {"schemas": {"Error": {
-            "type": "object", "required": ["error"],
-            "properties": {"error": {"type": "string"}, "column": {"type": "integer"},
-                           "text": {"type": "string"}, "limit": {"type": "string"}}}}},
+        "components": {"schemas": {"Error": _embedded(schema("error"))}},
     }
 
 
+def _embedded(document: dict[str, Any]) -> dict[str, Any]:
+    """A document's published schema (``gradwise.schemas``) inside the OpenAPI description,
+    whose dialect is already JSON Schema 2020-12."""
+    return {key: value for key, value in document.items() if key != "$schema"}
+
+
 def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str, Any]:
+    from gradwise.schemas import schema
+
     properties = {key: _property(FIELDS[key]) for key in endpoint.required + endpoint.optional}
     body = {"type": "object", "additionalProperties": False,
             "required": list(endpoint.required), "properties": properties}
@@ -272,7 +279,8 @@ def _operation(name: str, endpoint: Endpoint, error: dict[str, Any]) -> dict[str
         "summary": endpoint.summary, "operationId": name,
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
-            "200": {"description": "the document", "content": {"application/json": {}}},
+            "200": {"description": "the document", "content": {"application/json": {
+                "schema": _embedded(schema(name))}}},
             "400": {**error, "description": "invalid input: " + error["description"]},
             "413": {**error, "description": "the request body (or an uploaded file in it) is "
                     "too large; `limit` is the cap in bytes"},
