@@ -27,6 +27,9 @@ COMMANDS = [
     ("check", ["check", "x^2 + y^2", "--answer", "2x + 2y, 2y"]),
     ("hessian", ["hessian", "x^3 + x y - 3y^2"]),
     ("hessian", ["hessian", "x^3 + x y - 3y^2", "--at", "x=0,y=0"]),
+    # kinks filled in (issue 13): |x| and relu at 0, each with its one-sided derivatives
+    ("gradient", ["grad", "abs(x) + relu(y)", "--at", "x=0,y=0"]),
+    ("hessian", ["hessian", "x^2 y", "--at", "x=0,y=0"]),
     ("graph", ["graph", "(y - sigmoid(w x + b))^2", "--at", "x=1,y=1,b=0,w=3",
                "--highlight", "w"]),
     ("descend", ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--exact",

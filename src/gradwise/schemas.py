@@ -114,6 +114,16 @@ GRADIENT_AT = {
                          "exact-work budget, e.g. `∂f/∂x`: their `exact` is given to 50 "
                          "significant digits instead"),
     "magnitude": _num("|∇f| at the point"),
+    "kinks": _list(_obj({
+        "variable": _str("the variable whose partial derivative does not exist at the point"),
+        "left": _num("the one-sided derivative from the left; null where SymPy could not "
+                     "take the limit", null=True),
+        "right": _num("the one-sided derivative from the right; null where SymPy could not "
+                      "take the limit", null=True),
+        "convention": _str("the convention behind the value `value` gives, e.g. "
+                           "`sign(0) = 0`, `H(0) = 0` (relu'(0) = 0, as PyTorch takes it)"),
+    }), "the partial derivatives that do not exist at the point (|x| or relu at 0): the two "
+        "one-sided derivatives differ; empty where every one exists"),
 }
 GRADIENT = _obj({
     **FUNCTION,
@@ -167,6 +177,11 @@ HESSIAN = _obj({
 }, {"at": AT,
     "value": _list(_list(FLOAT, "a row"), "the matrix at the point, as floats"),
     "exact": _list(_list(EXACT, "a row"), "the matrix at the point, exactly"),
+    "eigenvalues": _list(FLOAT, "the matrix's eigenvalues at the point, ascending"),
+    "definiteness": _of("string", "the matrix's definiteness at the point (semidefinite: a "
+                        "zero eigenvalue, decided exactly)",
+                        enum=["positive definite", "negative definite", "indefinite",
+                              "positive semidefinite", "negative semidefinite", "zero"]),
     "approximate": _list({"type": "string"}, "the entries whose exact form passed the "
                          "exact-work budget, given to 50 significant digits instead")})
 
