@@ -16,7 +16,7 @@ from sympy.printing.str import StrPrinter
 from gradwise.language._builder import is_call
 from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.language.numbers import LONGEST, abbreviated, float_text, minus, number_length
-from gradwise.language.typed import factor_ranks, typed_sort
+from gradwise.language.typed import Typed, factor_ranks, typed_sort
 
 _UNITS = ("î", "ĵ", "k̂")
 _EXPONENT = re.compile(r"[eE][-+−]?[0-9]")
@@ -29,7 +29,8 @@ _NAMES = {sigmoid: "σ", relu: "relu", softplus: "softplus", sympy.log: "ln", sy
 class NotesPrinter(StrPrinter):
     """SymPy's string printer, speaking the notes' notation."""
 
-    def __init__(self, degrees: bool = False, digits: int = 6, typed=None) -> None:
+    def __init__(self, degrees: bool = False, digits: int = 6,
+                 typed: Typed | None = None) -> None:
         super().__init__()
         self.degrees = degrees
         self.digits = digits
@@ -162,7 +163,7 @@ class NotesPrinter(StrPrinter):
 
 
 def show(expr: sympy.Basic | float | str, degrees: bool = False, digits: int = 6,
-         typed=None) -> str:
+         typed: Typed | None = None) -> str:
     """One expression in the notes' notation: ``2w − 2``, ``σ(z)(1 − σ(z))``.
 
     Args:
