@@ -1,8 +1,10 @@
-"""One colour scheme everywhere (issue 13): the web page marks a minimum as the README and
+"""One colour scheme everywhere (issue 13): the web page marks a minimum as the docs and
 every picture do, a blue ▼, not a pink circle."""
 
 import re
 from pathlib import Path
+
+import pytest
 
 import gradwise
 from gradwise.plotting.interactive import interactive_figure
@@ -42,7 +44,7 @@ def test_the_interactive_pages_use_the_scheme_too():
     assert (maximum.marker.symbol, maximum.marker.color) == ("triangle-up", COLOURS["maximum"])
 
 
-def test_the_readme_states_the_same_scheme():
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "a minimum ▼ blue, a maximum ▲ pink, a saddle\n✕ yellow" in readme or \
-        "a minimum ▼ blue, a maximum ▲ pink, a saddle ✕ yellow" in " ".join(readme.split())
+@pytest.mark.parametrize("page", ["guide/pictures.md", "how-to/plot-and-animate.md"])
+def test_the_docs_state_the_same_scheme(page):
+    text = (Path(__file__).parents[1] / "docs" / page).read_text(encoding="utf-8")
+    assert "a minimum ▼ blue, a maximum ▲ pink, a saddle ✕ yellow" in " ".join(text.split())

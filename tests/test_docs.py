@@ -76,7 +76,14 @@ def test_the_cli_reference_is_generated_for_every_command(site):
         assert f'id="gradwise-{name}"' in html, name
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_page_id)
+# guide/pictures.md writes the gallery's two animations (about 30 s): slow, as every picture
+# test that takes many seconds is; CI runs it.
+_SLOW_PAGES = {"guide/pictures.md"}
+
+
+@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.slow)
+                                  if _page_id(p) in _SLOW_PAGES else p for p in PAGES],
+                         ids=_page_id)
 def test_every_example_on_the_page_runs(page, tmp_path, monkeypatch):
     """Each page's pycon, python and console blocks run in order, outputs compared."""
     monkeypatch.chdir(tmp_path)
