@@ -24,7 +24,8 @@ from gradwise.errors import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Exit codes: 0 ok, 1 a math result that cannot be given (undefined at a point), 2 bad input.
+# Exit codes: 0 ok, 1 a math result that cannot be given (undefined at a point), 2 bad input
+# (141, a closed stdout pipe, is the entry point's: gradwise.cli.LazyGroup.invoke).
 EXIT_MATH = 1
 EXIT_USAGE = 2
 
@@ -57,6 +58,8 @@ def handle_errors(command: F) -> F:
             fail(cli_words(str(error)), EXIT_MATH)
         except RecursionError:
             fail("the expression is too deeply nested to handle", EXIT_USAGE)
+        except BrokenPipeError:  # the reader of stdout stopped: the entry point ends quietly
+            raise
         except OSError as error:  # a path the system refuses: too long, not allowed, ...
             fail(_os_problem(error), EXIT_USAGE)
 
