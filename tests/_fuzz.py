@@ -167,7 +167,8 @@ CLI_REPRODUCTIONS: list[tuple[list[str], int, str]] = [
     (["critical", "relu(x) + y^2", "--budget", "2"], 0, "critical point"),
     (["descend", "relu(w)", "--start", "w=0"], 0, "converged"),
     (["descend", "x^2 + relu(x)", "--start", "x=1"], 0, "reached: a minimum"),
-    (["descend", "abs(log(w))", "--start", "w=3"], 0, "stopped after max_steps"),
+    (["descend", "abs(log(w))", "--start", "w=3"], 0,
+     "stopped after the 1,000 steps allowed (--steps)"),
     (["descend", "abs(sqrt(w) - 2)", "--start", "w=3"], 0, "steps"),
     (["lr", "abs(x/y)", "--start", "x=1,y=1"], 0, "stable for 0 < η"),
     (["hessian", "abs(log(x))", "--at", "x=2"], 0, "Hf(2) = [ −1/4 ]"),
@@ -194,7 +195,7 @@ CLI_REPRODUCTIONS: list[tuple[list[str], int, str]] = [
     (["critical", "cos(z)", "--within", "z=-1e308:1e308"], 2, "reaches past ±1e300"),
     (["train", "{big}", "--target", "y"], 2, "expected a number within ±1e+150"),
     (["grad", "x^2 + y", "--wrt", "x,x", "--at", "x=1,y=2"], 2, "'x' is named twice"),
-    (["train", "{good}", "--target", "y", "--lr", "1e308"], 0, "non_finite"),
+    (["train", "{good}", "--target", "y", "--lr", "1e308"], 0, "stopped (not a finite number)"),
     (["train", "/dev/null", "--target", "y"], 2, "not a regular file"),
     (["predict", "/dev/null", "{good}"], 2, "not a regular file"),
 ]

@@ -82,3 +82,47 @@ def test_standardised_features_are_not_advised_again():
 ])
 def test_cli_words(python, cli):
     assert cli_words(python) == cli
+
+
+@pytest.mark.parametrize("args, says", [
+    (["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--steps", "3"],
+     "stopped after the 3 steps allowed (--steps) without converging; at w = 2.024, "),
+    (["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1"],
+     "converged: the gradient's norm fell to the tolerance (--tol) or below; 89 steps; "),
+    (["train", "{dir}/raw.csv", "--target", "y", "--epochs", "3"],
+     "stopped after the 3 epochs allowed (--epochs), 3 steps: C "),
+    (["tour"], "3 → −1 → 3 → −1 → 3 → …  stopped after the 200 steps allowed\n"),
+])
+def test_how_a_run_ended_is_said_in_words_not_as_a_python_status(files, args, says):
+    """Not "stopped after max_steps steps" / "max_steps after 3 epochs" / "fell to tol": the
+    status's Python spelling stays in --json."""
+    result = CliRunner().invoke(main, [a.format(dir=files) for a in args])
+    assert result.exit_code == 0, result.output
+    assert says in result.output
+    # (a table's status column, as in gradwise lr --sweep, shows the status itself)
+    said = re.compile(r"\bmax_steps (?:steps|after)|\bnon_finite after|(?<!-)\btol\b")
+    assert not said.search(result.output), result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--steps", "3", "--json"],
+    ["train", "{dir}/raw.csv", "--target", "y", "--epochs", "3", "--json"],
+])
+def test_json_keeps_the_status_max_steps(files, args):
+    import json
+
+    result = CliRunner().invoke(main, [a.format(dir=files) for a in args])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["status"] == "max_steps"
+
+
+@pytest.mark.parametrize("status, words", [
+    ("max_steps", "stopped after the 1,000 steps allowed (--steps)"),
+    ("converged", "converged after 1,000 steps"),
+    ("diverged", "diverged after 1,000 steps"),
+    ("non_finite", "stopped (not a finite number) after 1,000 steps"),
+])
+def test_outcome(status, words):
+    from gradwise.cli.words import outcome
+
+    assert outcome(status, 1000, option="--steps") == words

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cli_words", "OPTIONS"]
+__all__ = ["cli_words", "outcome", "OPTIONS"]
 
 OPTIONS = {
     "learning_rate": "--lr", "max_steps": "--steps", "max_epochs": "--epochs", "tol": "--tol",
@@ -46,6 +46,7 @@ _PHRASES = (
     (re.compile(r" or use plot_progress for a descent\b"),
      " (a descent of more variables draws f and |∇f| per step as .png, .svg or .pdf)"),
     (re.compile(r"\buse plot_function for its curve\b"), "draw it with gradwise plot"),
+    (re.compile(r"\bfell to tol or below\b"), "fell to the tolerance (--tol) or below"),
 )
 
 _KEYWORD = re.compile(r"\b(?P<name>" + "|".join(sorted(OPTIONS, key=len, reverse=True)) +
@@ -62,6 +63,22 @@ def cli_words(message: str) -> str:
         message = pattern.sub(replacement, message)
     message = _KEYWORD.sub(_option, message)
     return _BARE.sub(lambda m: OPTIONS[m["name"] or m["only"]], message)
+
+
+def outcome(status: str, count: int, unit: str = "steps", option: str | None = None) -> str:
+    """How a run ended, in words, not in the status's Python spelling (``--json`` keeps that).
+
+    Example:
+        >>> outcome("max_steps", 100, option="--steps")
+        'stopped after the 100 steps allowed (--steps)'
+        >>> outcome("converged", 12, "epochs")
+        'converged after 12 epochs'
+    """
+    if status == "max_steps":
+        return f"stopped after the {count:,} {unit} allowed" + (f" ({option})" if option else "")
+    if status == "non_finite":
+        return f"stopped (not a finite number) after {count:,} {unit}"
+    return f"{status} after {count:,} {unit}"
 
 
 def _option(match: re.Match[str]) -> str:
