@@ -126,3 +126,36 @@ def test_outcome(status, words):
     from gradwise.cli.words import outcome
 
     assert outcome(status, 1000, option="--steps") == words
+
+
+@pytest.mark.parametrize("args, says", [
+    (["grad", "x e^(e^(e^(e^10)))", "--at", "x=1"],
+     "error: exponent ≈ 2.2e+04 is too large; at most 1000 is allowed\n"
+     "  x e^(e^(e^(e^10)))\n             ^\n"),
+    (["grad", "(" * 150 + "x" + ")" * 150],
+     "error: the expression nests deeper than 100 (brackets, signs or powers)\n"),
+    (["grad", "x+" * 12000 + "x"],
+     "error: the expression has 24,001 characters; at most 20,000 are allowed\n"),
+    (["check", "x^2", "--answer", "x" * 30000],
+     "error: the answer has 30,000 characters; expected at most 20,000 for 1 component(s). "
+     "Fix: shorten it\n"),
+])
+def test_parse_limits_are_said_without_the_python_attribute(args, says):
+    """Not "(Limits.max_exponent)": no option sets a Limits attribute."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith(says) and "Limits" not in result.output, result.output
+
+
+@pytest.mark.parametrize("python, cli", [
+    ("the expression has more than 20,000 parts (Limits.max_nodes)",
+     "the expression has more than 20,000 parts"),
+    ("nests deeper than 100 (brackets, signs or powers; Limits.max_depth)",
+     "nests deeper than 100 (brackets, signs or powers)"),
+    ("at most 40,000 for 2 component(s) (Limits.max_length each)",
+     "at most 40,000 for 2 component(s)"),
+])
+def test_without_limits(python, cli):
+    from gradwise.cli.words import without_limits
+
+    assert without_limits(python) == cli == cli_words(python)

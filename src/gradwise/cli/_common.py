@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gradwise.cli.words import cli_words
+from gradwise.cli.words import cli_words, without_limits
 from gradwise.errors import (
     DataError,
     GradwiseError,
@@ -51,7 +51,8 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ParseError as error:  # its caret picture quotes the text as typed
-            fail(str(error), EXIT_USAGE)
+            first, newline, picture = str(error).partition("\n")
+            fail(without_limits(first) + newline + picture, EXIT_USAGE)
         except (InputError, DataError) as error:
             fail(cli_words(str(error)), EXIT_USAGE)
         except GradwiseError as error:  # DomainError and the rest: a mathematical error

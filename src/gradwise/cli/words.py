@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cli_words", "outcome", "OPTIONS"]
+__all__ = ["cli_words", "outcome", "without_limits", "OPTIONS"]
 
 OPTIONS = {
     "learning_rate": "--lr", "max_steps": "--steps", "max_epochs": "--epochs", "tol": "--tol",
@@ -57,8 +57,25 @@ _BARE = re.compile(r"\b(?P<name>" + "|".join(OPTIONS) + r")\b(?= must\b)|"
                    r"\b(?P<only>learning_rate|max_epochs|batch_size|chunk_rows)\b(?!=)")
 
 
+# the Limits attribute a parse limit names for Python users, which no option sets:
+# "(Limits.max_exponent)", "(Limits.max_length each)", "(brackets ...; Limits.max_depth)"
+_LIMITS = re.compile(r" \(Limits\.\w+(?: each)?\)|; Limits\.\w+(?=\))")
+
+
+def without_limits(message: str) -> str:
+    """``message`` without the name of the ``Limits`` attribute it names (no option sets one).
+
+    Example:
+        >>> without_limits("exponent 2000 is too large; at most 1000 is allowed "
+        ...                "(Limits.max_exponent)")
+        'exponent 2000 is too large; at most 1000 is allowed'
+    """
+    return _LIMITS.sub("", message)
+
+
 def cli_words(message: str) -> str:
     """``message`` with the library's Python spellings replaced by the CLI's options."""
+    message = without_limits(message)
     for pattern, replacement in _PHRASES:
         message = pattern.sub(replacement, message)
     message = _KEYWORD.sub(_option, message)
