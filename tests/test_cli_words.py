@@ -30,6 +30,8 @@ CASES = [
     (["grad", "x", "--wrt", ","], "--wrt w,b", None),
     (["plot", "x y z", "-o", "{dir}/p.png"], "fix the others with --const", None),
     (["train", "{dir}/bad.csv", "--target", "y"], "leave the column out with --features", None),
+    (["train", "{dir}/bad.csv", "--target", "z"], "Fix: correct or delete that row; the target "
+     "column 'z' needs a number in every row\n", None),
     (["train", "{dir}/raw.csv", "--target", "y", "--engine", "dask"], "--engine dask reads",
      None),
 ]
