@@ -76,3 +76,34 @@ def test_train_refuses_zero_epochs(tmp_path, epochs):
     assert result.exit_code == 2
     assert result.output == (f"error: --epochs must be a whole number >= 1; received {epochs}. "
                              "Fix: --epochs 100\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["graph", "(y - sigmoid(w x + b))^2", "--at", "x=1,y=1,b=0,w=3"],
+    ["grad", "x^2 + y^2", "--at", "x=1,y=2"],
+    ["descend", "x^2 + y^2", "--start", "x=1,y=1", "--lr", "0.001", "--steps", "1000"],
+    ["critical", "x^3 - 3x + y^2"],
+    ["tour"],
+    ["train", "{csv}", "--target", "y", "--epochs", "5"],
+], ids=lambda args: args[0])
+def test_a_closed_stdout_pipe_ends_the_command_quietly(args, tmp_path):
+    """``gradwise ... | head -1``: the reader stops; the command ends quietly, exit code 141
+    (128 + SIGPIPE, as other Unix tools), no "error:" line. The pipe's reading end is closed
+    before the command starts, so its first write meets the closed pipe every time."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data.csv"
+    data.write_text("x,y\n0,0\n1,1\n2,1\n")
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        done = subprocess.run([sys.executable, "-m", "gradwise",
+                               *(a.format(csv=data) for a in args)],
+                              stdout=writing, stderr=subprocess.PIPE, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        os.close(writing)
+    assert done.stderr == ""
+    assert done.returncode == 141

@@ -30,6 +30,8 @@ CASES = [
     (["grad", "x", "--wrt", ","], "--wrt w,b", None),
     (["plot", "x y z", "-o", "{dir}/p.png"], "fix the others with --const", None),
     (["train", "{dir}/bad.csv", "--target", "y"], "leave the column out with --features", None),
+    (["train", "{dir}/bad.csv", "--target", "z"], "Fix: correct or delete that row; the target "
+     "column 'z' needs a number in every row\n", None),
     (["train", "{dir}/raw.csv", "--target", "y", "--engine", "dask"], "--engine dask reads",
      None),
 ]
@@ -82,3 +84,80 @@ def test_standardised_features_are_not_advised_again():
 ])
 def test_cli_words(python, cli):
     assert cli_words(python) == cli
+
+
+@pytest.mark.parametrize("args, says", [
+    (["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--steps", "3"],
+     "stopped after the 3 steps allowed (--steps) without converging; at w = 2.024, "),
+    (["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1"],
+     "converged: the gradient's norm fell to the tolerance (--tol) or below; 89 steps; "),
+    (["train", "{dir}/raw.csv", "--target", "y", "--epochs", "3"],
+     "stopped after the 3 epochs allowed (--epochs), 3 steps: C "),
+    (["tour"], "3 → −1 → 3 → −1 → 3 → …  stopped after the 200 steps allowed\n"),
+])
+def test_how_a_run_ended_is_said_in_words_not_as_a_python_status(files, args, says):
+    """Not "stopped after max_steps steps" / "max_steps after 3 epochs" / "fell to tol": the
+    status's Python spelling stays in --json."""
+    result = CliRunner().invoke(main, [a.format(dir=files) for a in args])
+    assert result.exit_code == 0, result.output
+    assert says in result.output
+    # (a table's status column, as in gradwise lr --sweep, shows the status itself)
+    said = re.compile(r"\bmax_steps (?:steps|after)|\bnon_finite after|(?<!-)\btol\b")
+    assert not said.search(result.output), result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["descend", "(1 - w)^2", "--start", "w=3", "--lr", "0.1", "--steps", "3", "--json"],
+    ["train", "{dir}/raw.csv", "--target", "y", "--epochs", "3", "--json"],
+])
+def test_json_keeps_the_status_max_steps(files, args):
+    import json
+
+    result = CliRunner().invoke(main, [a.format(dir=files) for a in args])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["status"] == "max_steps"
+
+
+@pytest.mark.parametrize("status, words", [
+    ("max_steps", "stopped after the 1,000 steps allowed (--steps)"),
+    ("converged", "converged after 1,000 steps"),
+    ("diverged", "diverged after 1,000 steps"),
+    ("non_finite", "stopped (not a finite number) after 1,000 steps"),
+])
+def test_outcome(status, words):
+    from gradwise.cli.words import outcome
+
+    assert outcome(status, 1000, option="--steps") == words
+
+
+@pytest.mark.parametrize("args, says", [
+    (["grad", "x e^(e^(e^(e^10)))", "--at", "x=1"],
+     "error: exponent ≈ 2.2e+04 is too large; at most 1000 is allowed\n"
+     "  x e^(e^(e^(e^10)))\n             ^\n"),
+    (["grad", "(" * 150 + "x" + ")" * 150],
+     "error: the expression nests deeper than 100 (brackets, signs or powers)\n"),
+    (["grad", "x+" * 12000 + "x"],
+     "error: the expression has 24,001 characters; at most 20,000 are allowed\n"),
+    (["check", "x^2", "--answer", "x" * 30000],
+     "error: the answer has 30,000 characters; expected at most 20,000 for 1 component(s). "
+     "Fix: shorten it\n"),
+])
+def test_parse_limits_are_said_without_the_python_attribute(args, says):
+    """Not "(Limits.max_exponent)": no option sets a Limits attribute."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith(says) and "Limits" not in result.output, result.output
+
+
+@pytest.mark.parametrize("python, cli", [
+    ("the expression has more than 20,000 parts (Limits.max_nodes)",
+     "the expression has more than 20,000 parts"),
+    ("nests deeper than 100 (brackets, signs or powers; Limits.max_depth)",
+     "nests deeper than 100 (brackets, signs or powers)"),
+    ("at most 40,000 for 2 component(s) (Limits.max_length each)",
+     "at most 40,000 for 2 component(s)"),
+])
+def test_without_limits(python, cli):
+    from gradwise.cli.words import without_limits
+
+    assert without_limits(python) == cli == cli_words(python)

@@ -167,3 +167,35 @@ def test_chunked_reader_reports_the_right_line_in_a_later_chunk(tmp_path):
 def test_rows_must_be_positive(tmp_path):
     with pytest.raises(DataError, match="rows must be a positive integer"):
         list(iter_batches(write(tmp_path, GOOD), "y", rows=0))
+
+
+TARGET = "; the target column 'y' needs a number in every row"
+
+
+@pytest.mark.parametrize(("content", "fix"), [
+    (b"x,y\n1,2\n2,abc\n", "correct or delete that row" + TARGET),
+    (b"x,y\n1,2\n2,nan\n", "correct or delete that row" + TARGET),
+    (b"x,y\n1,2\n2,\n", "correct or delete that row (a blank line is a row of empty cells)"
+     + TARGET),
+    (b"x,y\n1,2\n2,1e300\n", "rescale the column (divide it by a power of ten)"),
+    (b"x,y\n1,2\nabc,1\n", "correct or delete that row, or leave the column out with "
+     "features=[...]"),
+    (b"x,y\n1,2\n1e300,1\n", "rescale the column (divide it by a power of ten), or leave it out "
+     "with features=[...]"),
+])
+def test_a_bad_target_cell_is_not_told_to_leave_its_column_out(tmp_path, content, fix):
+    """features=[...] chooses the features: it cannot leave the target out (issue 13)."""
+    path = write(tmp_path, content)
+    for read in (lambda: load(path, "y"), lambda: list(iter_batches(path, "y", rows=1))):
+        with pytest.raises(DataError) as info:
+            read()
+        assert str(info.value).endswith(f"Fix: {fix}")
+
+
+def test_a_parquet_target_of_text_is_told_to_hold_numbers(tmp_path):
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0], "y": ["a", "b"]}), path)
+    with pytest.raises(DataError) as info:
+        load(path, "y")
+    assert str(info.value).endswith("holds string; expected numbers. Fix: store the target as "
+                                    "numbers")

@@ -301,3 +301,33 @@ def test_tangent_segments_have_the_same_length_on_screen():
         half = tangent_half_width(slope, 4.0, 8.0)
         # in units of the axes' spans the half-segment is 0.1 long whatever the slope
         assert math.hypot(half / 4.0, slope * half / 8.0) == pytest.approx(0.1)
+
+
+RUN_3 = ("x^2 + y^2 + z^2", {"x": 1, "y": 1, "z": 1})
+CRITICAL_3 = "x^2 + y^2 + z^2 - 2x"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: plot_surface("x^2 + y^2", result=gradwise.minimize(*RUN_3, max_steps=3)),
+     "result= is a run of 3 variables (x, y, z), but 'x^2 + y^2' has 2 variables (x, y). "
+     "Fix: pass a run of the function drawn"),
+    (lambda: plot_surface("x^2 + y^2", result=gradwise.minimize("x^2", {"x": 1}, max_steps=3)),
+     "result= is a run of 1 variable (x), but 'x^2 + y^2' has 2 variables (x, y)."),
+    (lambda: plot_surface("x^2 + y^2", result=5), "result= takes a descent Result"),
+    (lambda: plot_surface("x^2 + y^2", critical=gradwise.critical_points(CRITICAL_3)),
+     "critical= has points of 3 coordinates, but 'x^2 + y^2' has 2 variables (x, y). Fix: "
+     "pass gradwise.critical_points of the function drawn"),
+    (lambda: plot_function("x^2 + y^2", critical=gradwise.critical_points("x^2 - 2x")),
+     "critical= has points of 1 coordinate, but 'x^2 + y^2' has 2 variables"),
+    (lambda: plot_function("x^2", critical=gradwise.critical_points(CRITICAL_3)),
+     "critical= has points of 3 coordinates, but 'x^2' has 1 variable (x)."),
+    (lambda: plot_descent(gradwise.minimize("x^2 + y^2", {"x": 1, "y": 1}, max_steps=3),
+                          critical=gradwise.critical_points("x^2 - 2x")),
+     "critical= has points of 1 coordinate"),
+], ids=["surface-run-3", "surface-run-1", "surface-not-a-run", "surface-critical-3",
+        "function-critical-1", "curve-critical-3", "descent-critical-1"])
+def test_a_run_or_points_of_another_dimension_is_one_input_error(call, message):
+    """Not numpy's "setting an array element with a sequence" (issue 12)."""
+    with pytest.raises(InputError) as info:
+        call()
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)

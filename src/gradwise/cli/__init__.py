@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from typing import Any
+import os
+import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -53,6 +55,31 @@ class LazyGroup(click.Group):
                 ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")
         found, command, rest = super().resolve_command(ctx, args)
         return found, command, _expression_last(command, rest)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader that stops reading (``gradwise graph ... | head -1``)
+        ends it quietly, as it ends other Unix tools: no message, exit code 141."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # what is still buffered meets a closed pipe here, not at exit
+        except BrokenPipeError:
+            _closed_output()
+
+
+EXIT_CLOSED_OUTPUT = 141
+"""128 + SIGPIPE: the exit code of a Unix tool whose reader stopped reading."""
+
+
+def _closed_output() -> NoReturn:
+    """End quietly: stdout points at /dev/null, so nothing left to flush raises at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout without a descriptor (tests)
+        pass
+    sys.exit(EXIT_CLOSED_OUTPUT)
 
 
 def _expression_last(command: click.Command | None, args: list[str]) -> list[str]:

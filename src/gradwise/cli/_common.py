@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from gradwise.cli.words import cli_words
+from gradwise.cli.words import cli_words, without_limits
 from gradwise.errors import (
     DataError,
     GradwiseError,
@@ -24,7 +24,8 @@ from gradwise.errors import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Exit codes: 0 ok, 1 a math result that cannot be given (undefined at a point), 2 bad input.
+# Exit codes: 0 ok, 1 a math result that cannot be given (undefined at a point), 2 bad input
+# (141, a closed stdout pipe, is the entry point's: gradwise.cli.LazyGroup.invoke).
 EXIT_MATH = 1
 EXIT_USAGE = 2
 
@@ -50,13 +51,16 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ParseError as error:  # its caret picture quotes the text as typed
-            fail(str(error), EXIT_USAGE)
+            first, newline, picture = str(error).partition("\n")
+            fail(without_limits(first) + newline + picture, EXIT_USAGE)
         except (InputError, DataError) as error:
             fail(cli_words(str(error)), EXIT_USAGE)
         except GradwiseError as error:  # DomainError and the rest: a mathematical error
             fail(cli_words(str(error)), EXIT_MATH)
         except RecursionError:
             fail("the expression is too deeply nested to handle", EXIT_USAGE)
+        except BrokenPipeError:  # the reader of stdout stopped: the entry point ends quietly
+            raise
         except OSError as error:  # a path the system refuses: too long, not allowed, ...
             fail(_os_problem(error), EXIT_USAGE)
 

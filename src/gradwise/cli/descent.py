@@ -18,7 +18,7 @@ from gradwise.cli._common import (
     write_atomically,
 )
 from gradwise.cli.plot import STILL, check_plot_variables, plot_option, plot_option_for, write_plot
-from gradwise.cli.words import cli_words
+from gradwise.cli.words import cli_words, outcome
 from gradwise.descent.optimizers import METHODS
 from gradwise.documents import descent_document, lr_document
 from gradwise.errors import InputError
@@ -154,7 +154,11 @@ def _print_run(result: Any, explain: bool) -> None:
         _print_table(result)
     color = {"converged": "green", "max_steps": "yellow"}.get(result.status, "red")
     end = ", ".join(f"{n} = {number_text(x)}" for n, x in result.point.items())
-    click.secho(f"{result.message}; {trace.n_steps} steps; at {end}, "
+    if result.status == "max_steps":
+        how = f"{outcome(result.status, trace.n_steps, option='--steps')} without converging"
+    else:
+        how = f"{cli_words(result.message)}; {trace.n_steps} steps"
+    click.secho(f"{how}; at {end}, "
                 f"{f.name} = {number_text(result.value)}", fg=color, bold=True)
     for finding in result.findings:
         click.echo(f"  {cli_words(str(finding))}")

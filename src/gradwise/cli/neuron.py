@@ -12,7 +12,7 @@ import click
 
 from gradwise.cli._common import FileName, emit_json, handle_errors, write_atomically
 from gradwise.cli.plot import STILL, plot_option_for, write_plot
-from gradwise.cli.words import cli_words
+from gradwise.cli.words import cli_words, outcome
 from gradwise.neuron.settings import DEFAULTS
 
 PROGRESS_AFTER_S = 0.5
@@ -183,8 +183,8 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
     for line in derive(settings.activation, settings.cost).explain():
         click.echo(line)
     history = document["history"]
-    click.secho(f"{document['status']} after {document['epochs']} epochs "
-                f"({document['steps']} steps): C {history[0]:.6g} → {history[-1]:.6g}",
+    how = outcome(document["status"], document["epochs"], "epochs", "--epochs")
+    click.secho(f"{how}, {document['steps']:,} steps: C {history[0]:.6g} → {history[-1]:.6g}",
                 bold=True, fg="green" if document["status"] == "converged" else "yellow")
     for name, weight in document["weights"].items():
         click.echo(f"  w[{name}] = {weight:.6g}")

@@ -14,6 +14,7 @@ from gradwise.calculus.gradients import gradient, steps, value_at
 from gradwise.calculus.graph import Graph, graph
 from gradwise.calculus.graph_text import value_text
 from gradwise.calculus.steps_text import tree_lines
+from gradwise.cli.words import cli_words, outcome
 from gradwise.descent.advice import advise_learning_rate, sweep
 from gradwise.descent.explain import explain_step
 from gradwise.descent.run import maximize, minimize
@@ -105,9 +106,9 @@ def overshoot() -> None:
         result = minimize(COST, {"w": 3}, learning_rate=eta, exact=eta != "1.1",
                           max_steps=200)
         path = " → ".join(number_text(w) for w in result.trace.coordinates[0][:5])
-        computed(f"η = {eta}: {path} → …  {result.status} after {result.n_steps} steps")
+        computed(f"η = {eta}: {path} → …  {outcome(result.status, result.n_steps)}")
         for finding in result.findings:
-            click.echo(f"              {finding}")
+            click.echo(f"              {cli_words(str(finding))}")
     adds("η = 1 is a cycle (3, −1, 3, …) that never converges; η = 1.1 diverges")
 
 

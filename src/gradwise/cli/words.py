@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cli_words", "OPTIONS"]
+__all__ = ["cli_words", "outcome", "without_limits", "OPTIONS"]
 
 OPTIONS = {
     "learning_rate": "--lr", "max_steps": "--steps", "max_epochs": "--epochs", "tol": "--tol",
@@ -46,6 +46,7 @@ _PHRASES = (
     (re.compile(r" or use plot_progress for a descent\b"),
      " (a descent of more variables draws f and |∇f| per step as .png, .svg or .pdf)"),
     (re.compile(r"\buse plot_function for its curve\b"), "draw it with gradwise plot"),
+    (re.compile(r"\bfell to tol or below\b"), "fell to the tolerance (--tol) or below"),
 )
 
 _KEYWORD = re.compile(r"\b(?P<name>" + "|".join(sorted(OPTIONS, key=len, reverse=True)) +
@@ -56,12 +57,45 @@ _BARE = re.compile(r"\b(?P<name>" + "|".join(OPTIONS) + r")\b(?= must\b)|"
                    r"\b(?P<only>learning_rate|max_epochs|batch_size|chunk_rows)\b(?!=)")
 
 
+# the Limits attribute a parse limit names for Python users, which no option sets:
+# "(Limits.max_exponent)", "(Limits.max_length each)", "(brackets ...; Limits.max_depth)"
+_LIMITS = re.compile(r" \(Limits\.\w+(?: each)?\)|; Limits\.\w+(?=\))")
+
+
+def without_limits(message: str) -> str:
+    """``message`` without the name of the ``Limits`` attribute it names (no option sets one).
+
+    Example:
+        >>> without_limits("exponent 2000 is too large; at most 1000 is allowed "
+        ...                "(Limits.max_exponent)")
+        'exponent 2000 is too large; at most 1000 is allowed'
+    """
+    return _LIMITS.sub("", message)
+
+
 def cli_words(message: str) -> str:
     """``message`` with the library's Python spellings replaced by the CLI's options."""
+    message = without_limits(message)
     for pattern, replacement in _PHRASES:
         message = pattern.sub(replacement, message)
     message = _KEYWORD.sub(_option, message)
     return _BARE.sub(lambda m: OPTIONS[m["name"] or m["only"]], message)
+
+
+def outcome(status: str, count: int, unit: str = "steps", option: str | None = None) -> str:
+    """How a run ended, in words, not in the status's Python spelling (``--json`` keeps that).
+
+    Example:
+        >>> outcome("max_steps", 100, option="--steps")
+        'stopped after the 100 steps allowed (--steps)'
+        >>> outcome("converged", 12, "epochs")
+        'converged after 12 epochs'
+    """
+    if status == "max_steps":
+        return f"stopped after the {count:,} {unit} allowed" + (f" ({option})" if option else "")
+    if status == "non_finite":
+        return f"stopped (not a finite number) after {count:,} {unit}"
+    return f"{status} after {count:,} {unit}"
 
 
 def _option(match: re.Match[str]) -> str:

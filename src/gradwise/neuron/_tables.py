@@ -37,10 +37,12 @@ def data_error(path: Path, what: str, *, where: str = "", fix: str = "") -> Data
     return DataError(place + what + (f". Fix: {fix}" if fix else ""))
 
 
-def open_table(path: Path) -> CsvTable | ParquetTable:
-    """The reader for ``path``, chosen by its suffix, with its header already checked."""
+def open_table(path: Path, target: str | None = None) -> CsvTable | ParquetTable:
+    """The reader for ``path``, chosen by its suffix, with its header already checked;
+    ``target`` names the column to predict, which an error's fix cannot tell to leave out."""
     require_file(path)
-    table = ParquetTable(path) if path.suffix.lower() in PARQUET_SUFFIXES else CsvTable(path)
+    kind = ParquetTable if path.suffix.lower() in PARQUET_SUFFIXES else CsvTable
+    table = kind(path, target)
     _require_distinct(table, table.names)
     return table
 
@@ -91,15 +93,22 @@ def cell_error(table: CsvTable | ParquetTable, problem: Problem,
     blank = " (a blank line is a row of empty cells)" if problem.found == "an empty cell" else ""
     return data_error(table.path, f"found {problem.found}; expected {expected}",
                       where=f"{table.where(problem.row)}, column {problem.column + 1} ({name!r})",
-                      fix=fix or f"correct or delete that row{blank}, or leave the column out "
-                      "with features=[...]")
+                      fix=fix or f"correct or delete that row{blank}{or_leave_out(table, name)}")
+
+
+def or_leave_out(table: CsvTable | ParquetTable, name: str) -> str:
+    """How a fix ends for a bad column: a feature may be left out; the target cannot be, it
+    needs a number in every row."""
+    if name == table.target:
+        return f"; the target column {name!r} needs a number in every row"
+    return ", or leave the column out with features=[...]"
 
 
 class ParquetTable:
     """A Parquet file: its schema says the names and types; rows are numbered from 1."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, target: str | None = None) -> None:
+        self.path, self.target = path, target
         try:
             self.schema = pq.read_schema(path)
         except (pa.ArrowException, OSError) as error:
@@ -124,16 +133,17 @@ class ParquetTable:
         for name in used:
             kind = self.schema.field(name).type
             if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+                fix = "store the target as numbers" if name == self.target else \
+                    "leave the column out with features=[...]"
                 raise data_error(self.path, f"column {self.names.index(name) + 1} ({name!r}) holds "
-                                 f"{kind}; expected numbers", where="schema",
-                                 fix="leave the column out with features=[...]")
+                                 f"{kind}; expected numbers", where="schema", fix=fix)
 
 
 class CsvTable:
     """A CSV file, plain or gzip: line 1 is the header, line k + 2 holds data row k."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, target: str | None = None) -> None:
+        self.path, self.target = path, target
         self.names = self._header()
 
     def where(self, row: int) -> str:

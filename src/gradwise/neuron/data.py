@@ -78,7 +78,7 @@ def load(path: str | Path, target: str, features: Sequence[str] | None = None) -
         ([[2.0, 1.0], [4.0, 3.0]], ('x2', 'x1'))
     """
     path = Path(path)
-    source = _tables.open_table(path)
+    source = _tables.open_table(path, target)
     used = _select(path, source.names, target, features)
     table = source.read_all(used)
     if table.num_rows == 0:
@@ -119,7 +119,7 @@ def iter_batches(
     if not isinstance(rows, int) or rows < 1:
         raise data_error(Path(path), f"rows must be a positive integer; received {rows!r}")
     path = Path(path)
-    source = _tables.open_table(path)
+    source = _tables.open_table(path, target)
     used = _select(path, source.names, target, features)
     done = 0
     for batch in source.iter_batches(used, rows):
@@ -216,11 +216,11 @@ def _check(source: _tables.CsvTable | _tables.ParquetTable, table: pa.Table | pa
         return
     found = _first(source, table, first_row, lambda c: _tables.first_too_large(c, largest))
     if found is not None:
+        feature = source.names[found.column] != source.target  # the target cannot be left out
         raise _tables.cell_error(
             source, found, f"a number within ±{largest:g} (training squares it, and a square "
-            "past 1e308 overflows floats)",
-            fix="rescale the column (divide it by a power of ten), or leave it out with "
-            "features=[...]")
+            "past 1e308 overflows floats)", fix="rescale the column (divide it by a power of "
+            "ten)" + ", or leave it out with features=[...]" * feature)
 
 
 def _first(source: _tables.CsvTable | _tables.ParquetTable, table: pa.Table | pa.RecordBatch,

@@ -115,7 +115,7 @@ def descent_frames(result: Any, ax: Axes, within: Mapping[str, Any] | str | None
     trace = result.trace
     xs = np.array(trace.coordinates[0], dtype=float)
     ys = np.array(trace.float_values() if n == 1 else trace.coordinates[1], dtype=float)
-    marked = critical_list(critical)
+    marked = critical_list(critical, f)
     bounds = sampling.window(f, within, [tuple(map(float, p)) for p in trace.points]
                              + [p.point for p in marked])
     if n == 1:

@@ -84,7 +84,7 @@ def plot_descent(result: Any, within: Mapping[str, Any] | str | None = None, *,
     n = sampling.check_dimension(f)
     trace = result.trace
     points = [tuple(float(c) for c in p) for p in trace.points]
-    marked = critical_list(critical)
+    marked = critical_list(critical, f)
     bounds = sampling.window(f, within, points + [p.point for p in marked])
     ax = new_axes(ax)
     if n == 1:

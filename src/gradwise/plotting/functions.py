@@ -81,7 +81,7 @@ def plot_function(f: Any, within: Mapping[str, Any] | str | None = None, *,
     if at is not None:
         expression, marked = _fix_parameters(expression, at)
     n = sampling.check_dimension(expression)
-    points = critical_list(critical)
+    points = critical_list(critical, expression)
     shown = [p.point for p in points] + ([marked] if marked else [])
     bounds = sampling.window(expression, within, shown)
     ax = new_axes(ax)
@@ -131,9 +131,9 @@ def plot_surface(f: Any, within: Mapping[str, Any] | str | None = None, *, resul
     if sampling.check_dimension(expression) != 2:
         raise InputError(f"a surface needs two variables, but {expression.text!r} has "
                          "one. Fix: use plot_function for its curve")
-    points = critical_list(critical)
-    path = result.trace.points if result is not None else []
-    bounds = sampling.window(expression, within, [p.point for p in points] + list(path))
+    points = critical_list(critical, expression)
+    path = sampling.run_path(expression, result)
+    bounds = sampling.window(expression, within, [p.point for p in points] + path)
     ax3d: Any = new_axes(ax, projection="3d", size=(7.5, 6.0))  # mpl_toolkits' Axes3D
     x, y = _mesh(bounds, 80)
     z, _ = sampling.evaluate(expression, x, y)

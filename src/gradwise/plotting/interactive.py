@@ -48,7 +48,7 @@ def interactive_figure(subject: Any, within: Mapping[str, Any] | str | None = No
     if critical is None and hasattr(subject, "of_kind"):
         critical = subject
         within = within if within is not None else subject.within
-    marked = critical_list(critical)
+    marked = critical_list(critical, f)
     trace = getattr(subject, "trace", None)
     path = [tuple(map(float, p)) for p in trace.points] if trace is not None else []
     bounds = sampling.window(f, within, path + [p.point for p in marked])

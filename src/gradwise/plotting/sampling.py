@@ -132,8 +132,9 @@ def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     return array
 
 
-def critical_list(critical: Any) -> list[Any]:
-    """Critical points as a list, from CriticalPoints, a sequence of them, or None."""
+def critical_list(critical: Any, f: Expression | None = None) -> list[Any]:
+    """Critical points as a list, from CriticalPoints, a sequence of them, or None; with
+    ``f``, each must have one coordinate per variable of f."""
     if critical is None:
         return []
     points = list(getattr(critical, "points", critical))
@@ -141,4 +142,32 @@ def critical_list(critical: Any) -> list[Any]:
         if getattr(p, "kind", None) not in KIND_MARKERS:
             raise InputError(f"critical= takes gradwise.critical_points(...) or its "
                              f"points; received {type(p).__name__}")
+        if f is not None and len(p.point) != len(f.names):
+            raise InputError(f"critical= has points of {_count(len(p.point), 'coordinate')}, "
+                             f"but {f.text!r} has {_variables(f.names)}. Fix: pass "
+                             "gradwise.critical_points of the function drawn")
     return points
+
+
+def run_path(f: Expression, result: Any) -> list[Any]:
+    """The points of a descent run to draw on f (none for ``None``), refusing a run whose
+    variables are not as many as f's."""
+    if result is None:
+        return []
+    trace = getattr(result, "trace", None)
+    if trace is None:
+        raise InputError(f"result= takes a descent Result (gradwise.minimize(...)); received "
+                         f"{type(result).__name__}")
+    if len(trace.names) != len(f.names):
+        raise InputError(f"result= is a run of {_variables(trace.names)}, but {f.text!r} has "
+                         f"{_variables(f.names)}. Fix: pass a run of the function drawn")
+    return list(trace.points)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' * (n != 1)}"
+
+
+def _variables(names: Sequence[str]) -> str:
+    """'2 variables (x, y)'."""
+    return f"{_count(len(names), 'variable')} ({', '.join(names) or 'none'})"

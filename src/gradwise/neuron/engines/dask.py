@@ -197,7 +197,7 @@ def _parquet(da: Any, path: Path, target: str | None,
     used = [*stream.columns(files[0], target, features), target]
     Xs, ys = [], []
     for file in files:
-        _tables.ParquetTable(file)._require_numeric(used)
+        _tables.ParquetTable(file, target)._require_numeric(used)
         first = 0
         for group, rows in enumerate(_row_groups(file)):
             piece = dask.delayed(read_row_group, pure=True)(file, group, used, first)
@@ -215,7 +215,7 @@ def _row_groups(path: Path) -> list[int]:
 def read_row_group(path: Path, group: int, used: list[str],
                    first_row: int) -> tuple[np.ndarray, np.ndarray]:
     """One row group's (X, y), checked as :func:`gradwise.neuron.data.load` checks a whole file."""
-    source = _tables.ParquetTable(path)
+    source = _tables.ParquetTable(path, used[-1])  # the target is the last column used
     table = pq.ParquetFile(path).read_row_group(group, columns=used)
     data._check(source, table, first_row=first_row)
     return data._arrays(table, used)
