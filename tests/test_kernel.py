@@ -310,8 +310,9 @@ def test_numba_over_several_tasks_and_a_part_block_matches_the_reference(activat
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_numba_float32_is_within_its_stated_tolerance_of_float64(activation, layout):
-    # float32 rows: z = X·w and δ·x in float32, φ and δ in float64, sums float32 within a
-    # block (256 rows; 1024 in the fused loop) and float64 beyond; stated tolerance: 1e-5 of
+    # float32 rows: z = X·w and δ·x in float32, φ and δ in float64 (in float32 in the fused
+    # loop: C order, up to 16 features), sums float32 within a block (256 rows; 1024 in the
+    # fused loop) and float64 beyond; stated tolerance: 1e-5 of
     # the largest gradient component (1e-6 relative for the cost) against float64 on the same
     # float32 data
     rng = np.random.default_rng(12)

@@ -170,3 +170,44 @@ def test_wide_vectors_lets_llvm_use_512_bit_registers_where_the_cpu_has_them():
     if "+avx512f" not in features.split(",") or not _numba_fused.WIDE:
         pytest.skip("no AVX-512, or a CPU that slows its clock for it: nothing to check")
     assert "zmm" in _wide_sum.inspect_asm(_wide_sum.signatures[0])
+
+
+# float32 rows take phi_delta32: φ, c and δ in float32, from the same printed source
+_CUSTOM = ["sqrt(z**2 + 1)", "Abs(z)", "exp(z)*pi/2 + E", "Max(z, 0)**2"]
+
+
+@pytest.mark.parametrize(("activation", "cost"), CASES + [(a, "squared_error") for a in _CUSTOM])
+def test_the_float32_phi_delta_computes_in_float32(activation, cost):
+    # a float literal or a float64 helper anywhere in the printed text would widen the row to
+    # float64 (numba: float32 · float64 is float64), halving the rows per vector
+    import sympy
+
+    if activation in _CUSTOM:
+        activation = sympy.sympify(activation, locals={"z": sympy.Symbol("z", real=True)})
+    module = _numba_kernel.compiled(phi_delta_source(derive(activation, cost)))
+    phi, c, delta = module.phi_delta32(np.float32(0.7), np.float32(1.0))
+    signature = module.phi_delta32.nopython_signatures[0]
+    assert str(signature.return_type) == "UniTuple(float32 x 3)"
+    want = module.phi_delta(0.7, 1.0)
+    np.testing.assert_allclose([phi, c, delta], want, rtol=1e-6)
+
+
+def test_single_precision_wraps_numbers_but_not_integer_exponents():
+    source = "def phi_delta(z, y):\n    t0 = pi*exp(z)\n    return t0, z**2 + 0.5, e*z**-2"
+    assert _numba_kernel.single_precision(source, constants=True) == (
+        "def phi_delta32(z, y):\n    t0 = PI32*exp32(z)\n"
+        "    return t0, z**2 + f32(0.5), E32*z**-f32(2)"
+    )
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_float32_over_many_blocks_stays_within_its_tolerance(activation):
+    # float32 partial sums of c and δ within each block of 1024 rows (float64 across blocks):
+    # many tasks and blocks, and targets far from φ so that c and δ do not cancel
+    rng = np.random.default_rng(7)
+    n = 30 * _numba_kernel.ROWS_PER_TASK + 333
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    y = (3.0 + rng.random(n)).astype(np.float32)
+    w = rng.normal(size=5) / 2
+    got = cost_and_gradient(X, y, w, 0.1, activation, backend="numba")
+    _assert_close(got, _means(X, y, w, 0.1, activation), np.float32)

@@ -6,18 +6,23 @@ numba's ``cache=True`` can keep the machine code between processes.
 
 Two passes over X in C order: for up to ``FUSED_FEATURES`` features, ``by_fused_rows``, one
 loop per block generated for that d (:mod:`gradwise.neuron._numba_fused`); for more features
-or strided X, ``by_rows``, three loops per block. Fortran-ordered X takes ``by_columns``.
+or strided X, ``by_rows``, three loops per block. For float32 rows the fused loop is
+``by_fused_rows32``, computing in float32 throughout the row from ``phi_delta32`` and the
+activations' float32 twins (:func:`single_precision`). Fortran-ordered X takes ``by_columns``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import threading
+import tokenize
 from pathlib import Path
 from types import ModuleType
 
 import numba
+import numpy as np
 from numba import njit
 
 from gradwise.neuron import _numba_fused
@@ -34,9 +39,10 @@ LOCK = threading.Lock()
 
 ROWS_PER_TASK = 4096  # one task's rows: 4096 x d values stay in L2 while they are read twice
 BLOCK_ROWS = 256  # one block's rows: z, c and δ of a block are each a vector LLVM can vectorise
-# by_fused_rows: a block's float32 sums of δ·x stay float32 (float64 across blocks); 1024 rows
-# use at most 3% of the stated 1e-5 (measured), and each block's end (its vector sums added
-# up) comes a quarter as often as with 256 (measured 7.3 -> 6.6 ns a row in float32)
+# by_fused_rows: a block's float32 sums of δ·x (and in by_fused_rows32 of c and δ) stay float32
+# (float64 across blocks); 1024 rows use at most 3% of the stated 1e-5 (measured), and each
+# block's end (its vector sums added up) comes a quarter as often as with 256 (measured 7.3 ->
+# 6.6 ns a row in float32)
 FUSED_BLOCK_ROWS = 1024
 
 # Everything phi_delta inlines is compiled with error_model="numpy" (see numeric._numba_exp):
@@ -64,6 +70,21 @@ def sign(z):  # pragma: no cover - compiled
     # selects of floats rather than bools minus bools: the same text also runs as Python
     # (numba's CUDA simulator), where NumPy refuses to subtract booleans
     return (1.0 if z > 0.0 else 0.0) - (1.0 if z < 0.0 else 0.0) + 0.0 * z
+
+
+@_helper
+def heaviside32(z, at_zero):  # pragma: no cover - compiled
+    """heaviside for float32 z, in float32 (float literals would make it float64)."""
+    if z != z:
+        return z
+    one, zero = np.float32(1.0), np.float32(0.0)
+    return one if z > zero else (np.float32(at_zero) if z == zero else zero)
+
+
+@_helper
+def sign32(z):  # pragma: no cover - compiled
+    one, zero = np.float32(1.0), np.float32(0.0)
+    return (one if z > zero else zero) - (one if z < zero else zero) + zero * z
 
 
 # The sums below may be reordered (fastmath "reassoc" on these loops only, never on phi_delta
@@ -158,12 +179,15 @@ from math import log, log1p, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, 
 import numpy as np
 from numba import njit, prange
 
-from gradwise.numeric._numba_exp import exp
+from gradwise.numeric._numba_exp import exp, exp32
 from gradwise.neuron._numba_fused import wide_vectors
 from gradwise.neuron._numba_kernel import (
-    add_column_products, add_row_products, column_dots, heaviside, row_dots, select, sign,
-    total,
+    add_column_products, add_row_products, column_dots, heaviside, heaviside32, row_dots,
+    select, sign, sign32, total,
 )
+
+f32 = np.float32
+PI32, E32 = f32(pi), f32(e)
 
 
 {activations}
@@ -171,6 +195,14 @@ from gradwise.neuron._numba_kernel import (
 
 @njit(cache=True, fastmath=False, error_model="numpy")
 {phi_delta}
+
+
+# the same in float32, for the fused pass over float32 rows (single_precision)
+{activations32}
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")
+{phi_delta32}
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")
@@ -242,10 +274,52 @@ def compiled(phi_delta_source: str, features: int = 0) -> ModuleType:
     """The generated module for one ``phi_delta``; numba compiles it on first call. With
     ``0 < features <= FUSED_FEATURES`` it also has ``by_fused_rows`` for that many features."""
     fused = fused_source(features) if 0 < features <= FUSED_FEATURES else ""
+    decorated = activations.source('@njit(cache=True, error_model="numpy")')
     source = TEMPLATE.format(phi_delta=phi_delta_source, helpers=_HELPERS, fused=fused,
-                             activations=activations.source(
-                                 '@njit(cache=True, error_model="numpy")'))
+                             activations=decorated,
+                             phi_delta32=single_precision(phi_delta_source, constants=True),
+                             activations32=single_precision(decorated))
     name = stem("gradwise_kernel", source)
     if name not in _modules:
         _modules[name] = import_file(write(source, name), name)
     return _modules[name]
+
+
+# what single_precision renames: each function to its float32 twin in the generated module
+_SINGLE_NAMES = {
+    "exp": "exp32", "heaviside": "heaviside32", "sign": "sign32", "phi_delta": "phi_delta32",
+    **{a.name: f"{a.name}32" for a in activations.ACTIVATIONS},
+}
+_SINGLE_CONSTANTS = {"pi": "PI32", "e": "E32"}
+
+
+def single_precision(source: str, *, constants: bool = False) -> str:
+    r"""``source`` (phi_delta or the activations) computing in float32 on float32 arguments.
+
+    numba types a Python float literal as float64, and float32 · float64 is float64, so each
+    number becomes ``f32(number)`` (an integer exponent after ``**`` stays, so that t**2 is
+    still a product), each function its float32 twin (exp → exp32, sigmoid → sigmoid32, …)
+    and, with ``constants`` (phi_delta, whose only names are z, y, t0, t1, … and functions),
+    pi and e float32 constants.
+
+    Example:
+        >>> print(single_precision("def phi_delta(z, y):\n    return z, (y - z)**2, -2*y + 2*z"))
+        def phi_delta32(z, y):
+            return z, (y - z)**2, -f32(2)*y + f32(2)*z
+    """
+    names = {**_SINGLE_NAMES, **(_SINGLE_CONSTANTS if constants else {})}
+    lines = source.splitlines(keepends=True)
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for k in range(len(tokens) - 1, -1, -1):  # from the end: earlier columns stay valid
+        token = tokens[k]
+        text = token.string
+        if token.type == tokenize.NAME and text in names:
+            text = names[text]
+        elif token.type == tokenize.NUMBER and not (
+                k > 0 and tokens[k - 1].string == "**" and text.isdigit()):
+            text = f"f32({text})"
+        if text != token.string:
+            (row, start), (_, end) = token.start, token.end
+            line = lines[row - 1]
+            lines[row - 1] = line[:start] + text + line[end:]
+    return "".join(lines)
