@@ -239,3 +239,15 @@ def test_rosenbrock_in_100_variables_finishes():
     assert len(s.derivations) == 100
     assert time.perf_counter() - start < 60  # a guard against a hang; speed is benchmarked
 
+
+
+def test_a_sum_is_split_in_the_order_it_is_printed():
+    # the printer writes w·x + b (descending degree): the sum rule takes its terms in that
+    # order, not SymPy's b + w·x (the neuron's ∂z/∂w read "∂/∂w (b) + ∂/∂w (w·x)")
+    from gradwise.language.notation import show
+
+    derivation = gradient("w x + b", wrt="w").steps()
+    root = derivation["w"]
+    assert show(root.expression) == "w·x + b"
+    assert [show(s.expression) for s in root.substeps] == ["w·x", "b"]
+    assert "∂/∂w (w·x + b) = ∂/∂w (w·x) + ∂/∂w (b) = x + 0 = x" in str(derivation)

@@ -20,7 +20,7 @@ from sympy import S
 from gradwise.calculus.rules import ELEMENTARY, Elementary
 from gradwise.calculus.step import Step, combine
 from gradwise.errors import InputError, problem
-from gradwise.language.notation import show
+from gradwise.language.notation import printed_terms, show
 
 __all__ = ["differentiate"]
 
@@ -42,7 +42,7 @@ class Shared:
 
     def terms(self, e: sympy.Expr) -> list[sympy.Expr]:
         if e not in self._terms:
-            self._terms[e] = list(e.as_ordered_terms() if len(e.args) <= _SORTED else e.args)
+            self._terms[e] = printed_terms(e) if len(e.args) <= _SORTED else list(e.args)
         return self._terms[e]
 
     def names(self, e: sympy.Expr) -> frozenset[sympy.Symbol]:

@@ -39,11 +39,9 @@ class NotesPrinter(StrPrinter):
         self.ranks = factor_ranks(self.orders) if self.orders is not None else {}
 
     def _terms(self, expr) -> list:
-        terms = expr.as_ordered_terms()
         if self.orders is not None and expr in self.orders:
-            return typed_sort(terms, expr, self.orders)
-        # a derived result: descending degree, constants last
-        return _positive_first(sorted(terms, key=_descending_degree))
+            return typed_sort(expr.as_ordered_terms(), expr, self.orders)
+        return printed_terms(expr)
 
     def _factors(self, factors) -> list:
         ordered = sympy.Mul(*factors, evaluate=False).as_ordered_factors()
@@ -320,6 +318,18 @@ def _unit_term(c, text: str, unit: str) -> str:
     if text == "1":
         return unit
     return f"({text}){unit}" if "/" in text else text + unit
+
+
+def printed_terms(expr: sympy.Expr) -> list:
+    """A derived sum's terms in the order :func:`show` prints them: descending degree,
+    constants last, a positive term first (what a rule-by-rule derivation splits it into).
+
+    Example:
+        >>> x, b = sympy.symbols("x b")
+        >>> printed_terms(b + 3 * x**2 - 1)
+        [3*x**2, b, -1]
+    """
+    return _positive_first(sorted(expr.as_ordered_terms(), key=_descending_degree))
 
 
 def _descending_degree(term) -> int:
