@@ -67,6 +67,14 @@ def test_a_parse_error_is_400_with_the_parsers_column(client, text):
     assert document["text"] == expected.value.text
 
 
+def test_a_parse_limit_is_said_without_the_python_attribute(client):
+    # the page has no Limits object to set: "(Limits.max_exponent)" means nothing there
+    response = client.post("/api/gradient", json={"expr": "x e^(e^(e^(e^10)))"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "too large" in error and "Limits" not in error
+
+
 def test_a_point_where_the_gradient_is_undefined_is_422(client):
     response = client.post("/api/gradient", json={"expr": "1/x", "at": "x=0"})
     assert response.status_code == 422

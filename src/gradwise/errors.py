@@ -7,6 +7,8 @@ do not know gradwise.
 
 from __future__ import annotations
 
+import re
+
 
 class GradwiseError(Exception):
     """Base class of every error gradwise raises on purpose.
@@ -146,3 +148,20 @@ def whole_number(value: object, name: str, low: int = 0, high: int | None = None
         raise InputError(problem(f"{name} must be a whole number {bounds}", received=value,
                                  fix=fix))
     return int(value)  # type: ignore[call-overload]
+
+
+# the Limits attribute a parse limit names for Python users, which no option sets:
+# "(Limits.max_exponent)", "(Limits.max_length each)", "(brackets ...; Limits.max_depth)"
+_LIMITS = re.compile(r" \(Limits\.\w+(?: each)?\)|; Limits\.\w+(?=\))")
+
+
+def without_limits(message: str) -> str:
+    """``message`` without the name of the ``Limits`` attribute it names, for the command line
+    and the web, where no option sets one (Python users keep it in ``ParseError.reason``).
+
+    Example:
+        >>> without_limits("exponent 2000 is too large; at most 1000 is allowed "
+        ...                "(Limits.max_exponent)")
+        'exponent 2000 is too large; at most 1000 is allowed'
+    """
+    return _LIMITS.sub("", message)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from gradwise.errors import without_limits
+
 __all__ = ["cli_words", "outcome", "without_limits", "OPTIONS"]
 
 OPTIONS = {
@@ -55,22 +57,6 @@ _KEYWORD = re.compile(r"\b(?P<name>" + "|".join(sorted(OPTIONS, key=len, reverse
 # the keywords that are never anything else
 _BARE = re.compile(r"\b(?P<name>" + "|".join(OPTIONS) + r")\b(?= must\b)|"
                    r"\b(?P<only>learning_rate|max_epochs|batch_size|chunk_rows)\b(?!=)")
-
-
-# the Limits attribute a parse limit names for Python users, which no option sets:
-# "(Limits.max_exponent)", "(Limits.max_length each)", "(brackets ...; Limits.max_depth)"
-_LIMITS = re.compile(r" \(Limits\.\w+(?: each)?\)|; Limits\.\w+(?=\))")
-
-
-def without_limits(message: str) -> str:
-    """``message`` without the name of the ``Limits`` attribute it names (no option sets one).
-
-    Example:
-        >>> without_limits("exponent 2000 is too large; at most 1000 is allowed "
-        ...                "(Limits.max_exponent)")
-        'exponent 2000 is too large; at most 1000 is allowed'
-    """
-    return _LIMITS.sub("", message)
 
 
 def cli_words(message: str) -> str:

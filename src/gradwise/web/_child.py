@@ -73,7 +73,7 @@ def _answer(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
 
 def _outcome(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     """Run one task and turn what it raised into an HTTP-shaped error document."""
-    from gradwise.errors import DomainError, GradwiseError, ParseError
+    from gradwise.errors import DomainError, GradwiseError, ParseError, without_limits
 
     task = tasks.get(str(request.get("task")))
     if task is None:
@@ -81,7 +81,8 @@ def _outcome(tasks: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     try:
         return {"ok": task(request.get("args", {}))}
     except ParseError as error:
-        return {"error": {"status": 400, "error": error.reason, "column": error.column,
+        return {"error": {"status": 400, "error": without_limits(error.reason),
+                          "column": error.column,
                           "text": error.text}}
     except DomainError as error:
         answer = _error(422, str(error))
