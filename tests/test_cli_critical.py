@@ -154,3 +154,39 @@ def test_the_descent_and_the_web_markers_name_the_same_critical_point():
             and abs(p["point"]["y"] - reached.point[1]) < 1e-12]
     assert len(same) == 1 and same[0]["kind"] == reached.kind
     assert same[0]["value"] == reached.value
+
+
+# -- the fuzzing pass after issue 15: the minimum at the edge of f's domain, one verdict ----------
+
+@pytest.mark.parametrize("text", ["x^(pi/4)", "sqrt(x)"])
+def test_the_minimum_at_the_edge_of_the_domain_is_found_and_certified(text):
+    # real only for x >= 0: f(0) = 0 is the least value where f is defined (once reported
+    # as f(1) = 1, uncertified for x^(pi/4) and *certified* for sqrt(x))
+    result = run(text, "--within", "x=-1:1")
+    assert result.exit_code == 0, result.output
+    assert "global minimum over the box: f(0) = 0" in result.output
+    assert "f is not a real number on part of the box (at x = −1, for one)" in result.output
+    document = json.loads(run(text, "--within", "x=-1:1", "--json").output)
+    low = document["global_minimum"]
+    assert set(low) == {"point", "value", "where", "certified", "bound", "tolerance"}
+    assert low["point"] == {"x": 0.0} and low["value"] == 0.0 and low["certified"] is True
+    assert low["bound"][0] <= 0.0 <= low["bound"][1] <= 1e-9
+    assert document["undefined_at"] == {"x": -1.0}
+    listed = [p["value"] for p in document["points"]]
+    assert all(low["value"] <= v for v in listed)
+
+
+def test_a_defined_box_names_no_undefined_point():
+    document = json.loads(run("x^2 - 2x", "--within", "x=0:3", "--json").output)
+    assert document["undefined_at"] is None
+
+
+def test_an_exact_proof_and_an_unfinished_cross_check_are_one_verdict():
+    # SymPy proves ∇f = 0 has no real solution; the interval search cannot settle 10^400
+    result = run("x^2 + 10^400*y")
+    assert result.exit_code == 0, result.output
+    assert "0 critical points (proven complete)" in result.output
+    assert "not proven" not in result.output
+    assert "the interval cross-check is unfinished" in result.output
+    document = json.loads(run("x^2 + 10^400*y", "--json").output)
+    assert document["complete"] is True and "not proven" not in document["note"]

@@ -296,3 +296,21 @@ def test_a_global_minimum_at_a_kink_is_found_and_certified():
     assert e.minimum.point == (0.0, 0.0) and e.minimum.value == pytest.approx(0, abs=1e-12)
     assert e.minimum.certified and "kink" in e.minimum.where
     assert [p.point for p in e.critical.nondifferentiable] == [(0.0, 0.0)]
+
+
+# -- the fuzzing pass: the domain's edge is an extreme point, and listed points bound the answer
+
+@pytest.mark.parametrize("text", ["x^(pi/4)", "sqrt(x)", "sqrt(x) + sqrt(y) + 1"])
+def test_the_global_minimum_at_the_edge_of_the_domain(text):
+    box = "x=-1:1" if "y" not in text else "x=-1:1, y=-2:1"
+    e = extrema(text, box)
+    floor = 1.0 if "+ 1" in text else 0.0
+    assert e.minimum.certified and abs(e.minimum.value - floor) <= 1e-9
+    assert e.minimum.bound[0] <= floor <= e.minimum.bound[1]
+    assert e.undefined is not None  # and the answer says f is not real on part of the box
+    assert all(e.minimum.value <= p.value + e.minimum.tolerance for p in e.critical.points)
+
+
+def test_a_log_pole_inside_the_box_is_unbounded_not_a_certified_value():
+    e = extrema("log(x)", "x=-1:1")
+    assert not e.minimum.certified and e.minimum.bound[0] == -math.inf

@@ -195,6 +195,8 @@ def critical_document(points: Any, extremes: Any = None) -> dict[str, Any]:
     if extremes is not None:
         document["global_minimum"] = extremes.minimum.as_dict()
         document["global_maximum"] = extremes.maximum.as_dict()
+        document["undefined_at"] = None if extremes.undefined is None else dict(
+            zip(extremes.minimum.names, extremes.undefined, strict=True))
     return finite_or_null(document)
 
 

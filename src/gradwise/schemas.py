@@ -350,6 +350,9 @@ CRITICAL = _obj({
     "searched": _map(_list({"type": "number"}, "[low, high]"), "the box the numeric search "
                      "covered (`within`, or [−10, 10]ⁿ)"),
 }, {"global_minimum": EXTREMUM, "global_maximum": EXTREMUM,
+    "undefined_at": _maybe(_map({"type": "number"}, "with `within`: a point of the box where f "
+                                "is not a real number (√x at x = −1), when sampling finds one; "
+                                "the extrema are over the points where f is")),
     "partial": {"description": "`/api/critical` (422) only: what was found before the budget"}})
 
 

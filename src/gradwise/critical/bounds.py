@@ -90,10 +90,13 @@ class _Search:
         self.point = box.mean(axis=1)
         self.floor = np.inf          # the least lower bound of the boxes discarded
 
-    def run(self, deadline: float) -> Bound:
+    def run(self, deadline: float, start: np.ndarray | None = None) -> Bound:
+        """Branch and bound over the box, or over the sub-boxes ``start`` (k, n, 2) of it."""
         # each queued chunk carries a lower bound of sense·f over it (its parents'), so that
         # what is left when the deadline comes needs no more evaluation: the budget holds
-        queue: list[tuple[np.ndarray, float]] = [(self.box[None], -np.inf)]
+        boxes = self.box[None] if start is None else start
+        queue: list[tuple[np.ndarray, float]] = [
+            (part, -np.inf) for part in np.array_split(boxes, max(1, -(-len(boxes) // CHUNK)))]
         while queue and time.monotonic() < deadline:
             boxes, _ = queue.pop()
             with np.errstate(all="ignore"):
@@ -246,7 +249,10 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
         candidates: (k, n) points of the box to try (the roots' centres, kinks).
     """
     inside = _Search(system, box, sense, max(tolerance, 1e-300))
-    inside.offer(np.vstack([candidates, interior.mean(axis=2)]))
+    # an irregular box's centre may lie outside f's domain (x^(π/4) is real for x ≥ 0 only,
+    # and the box around its edge 0 is centred at −5e−12): its ends are tried too
+    inside.offer(np.vstack([candidates, interior.mean(axis=2), interior[..., 0],
+                            interior[..., 1]]))
     start = time.monotonic()
     share = (deadline - start) / (2 * len(box) + 1)
     faces = []
@@ -257,20 +263,35 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
         # the k-th face ends at a fixed time, so one face's overrun is not passed on
         faces.append(global_bound(system, face, on_face, start + (k + 1) * share, tolerance,
                                   sense, (inside.point, inside.best, inside.value)))
-    lower = min([_interior_lower(system, interior, sense)]
-                + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])
     best = min([(inside.best, inside.point, inside.value)]
                + [(f.value * sense + 0.0, f.point, f.value) for f in faces],
                key=lambda t: t[0])
-    low = min(lower, best[0])
+    # the interior candidates that may still beat the best value: a kink, or the edge of
+    # f's domain, is an extreme point without being a zero of ∇f, so its tiny box is
+    # searched in turn, not only bounded (the last share of the time)
+    lower = _interior_lower(system, interior, sense)
+    open_ = interior[lower < best[0] - tolerance] if len(interior) else interior
+    settled = True
+    if len(open_):
+        inside.best, inside.point, inside.value = best
+        inner = inside.run(deadline, open_)
+        settled = inner.certified
+        inner_low = inner.bound[0] if sense > 0 else -inner.bound[1]
+        best = min(best, (inside.best, inside.point, inside.value), key=lambda t: t[0])
+        lower = np.array([inner_low, *lower[lower >= best[0] - tolerance]])
+    low = min([float(np.min(lower)) if len(lower) else np.inf]
+              + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])
+    low = min(low, best[0])
     bound = (low, best[0]) if sense > 0 else (-best[0], -low)
-    certified = all(f.certified for f in faces) and best[0] - low <= tolerance
+    certified = all(f.certified for f in faces) and settled and best[0] - low <= tolerance
     return Bound(np.asarray(best[1]), float(best[2]), bound, certified, tolerance)
 
 
-def _interior_lower(system: System, interior: np.ndarray, sense: int) -> float:
+def _interior_lower(system: System, interior: np.ndarray, sense: int) -> np.ndarray:
+    """A lower bound of sense·f over each interior box (∞ where f is defined nowhere in it)."""
     if not len(interior):
-        return np.inf
-    lo, hi, _ = system.value_enclosure(interior[..., 0], interior[..., 1])
+        return np.empty(0)
+    with np.errstate(all="ignore"):
+        lo, hi, flags = system.value_enclosure(interior[..., 0], interior[..., 1])
     values = lo if sense > 0 else -hi
-    return float(np.min(np.where(np.isnan(values), -np.inf, values)))
+    return np.where(flags.undefined, np.inf, np.where(np.isnan(values), -np.inf, values))

@@ -103,9 +103,21 @@ class Extrema:
     maximum: Extremum
     critical: CriticalPoints
     note: str
+    undefined: tuple[float, ...] | None = None
+
+    @property
+    def undefined_text(self) -> str:
+        """Where f is not real in the box, in words (empty when sampling found no such point)."""
+        if self.undefined is None:
+            return ""
+        at = ", ".join(f"{n} = {c:.6g}" for n, c in zip(self.minimum.names, self.undefined))
+        return minus(f"f is not a real number on part of the box (at {at}, for one): the "
+                     "extrema are over the points where it is")
 
     def __str__(self) -> str:
-        return (f"global minimum over the box: {self.minimum}\n  {_proof(self.minimum, '<')}\n"
+        undefined = f"{self.undefined_text}\n" if self.undefined is not None else ""
+        return (f"{undefined}"
+                f"global minimum over the box: {self.minimum}\n  {_proof(self.minimum, '<')}\n"
                 f"global maximum over the box: {self.maximum}\n  {_proof(self.maximum, '>')}\n"
                 f"({self.note})")
 
@@ -141,16 +153,22 @@ def extrema(f: Expression | str, within: Mapping[str, Any] | str, *, budget: flo
     check_budget(budget)
     expression = _with_variables(f)
     box = parse_box(within, expression)
-    found: dict[str, Bound] = {}
-    work = investigate(expression, box, Plan(started, float(budget), ZEROS),
-                       then=lambda w: found.update(_bounds(w, started + BOUNDS * budget, tol)))
+    found: dict[str, Any] = {}
+
+    def then(w: Work) -> None:
+        found.update(_bounds(w, started + BOUNDS * budget, tol))
+        found["undefined"] = _undefined_at(w)
+
+    work = investigate(expression, box, Plan(started, float(budget), ZEROS), then=then)
     assert work.result is not None
-    low = _extremum(work, found["minimum"], "minimum")
-    high = _extremum(work, found["maximum"], "maximum")
+    low = _no_worse(_extremum(work, found["minimum"], "minimum"), work.result, 1)
+    high = _no_worse(_extremum(work, found["maximum"], "maximum"), work.result, -1)
     note = ("how: interval arithmetic, with the proven critical points and kinks inside the box "
             "and branch and bound on its faces, or, where the search left boxes open, branch "
             "and bound over the whole box")
-    return Extrema(low, high, work.result, note)
+    undefined = found["undefined"]
+    return Extrema(low, high, work.result, note,
+                   None if undefined is None else tuple(float(c) + 0.0 for c in undefined))
 
 
 def points_and_extrema(f: Expression | str, within: Mapping[str, Any] | str | None = None,
@@ -178,8 +196,11 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
     middle = time.monotonic() + (deadline - time.monotonic()) / 2
     box, zeros = work.searched, work.zeros
     low, high = _relative_tolerances(work, size, tol)
-    if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)):
-        # every interior candidate is known and proven: only the faces need bounding
+    if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)) \
+            and _regular(work.system, box):
+        # every interior candidate is known and proven: only the faces need bounding. Not
+        # where f may be undefined or jump inside the box: the edge of its domain (0 for
+        # √x in [−1, 1]) is then a face of its own, where ∇f need not vanish
         n = len(box)
         interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
                                    zeros.irregular.reshape(-1, n, 2)])
@@ -189,6 +210,30 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
                                           high, -1)}
     return {"minimum": global_bound(work.system, box, candidates, middle, low, 1),
             "maximum": global_bound(work.system, box, candidates, deadline, high, -1)}
+
+
+def _regular(system, box: np.ndarray) -> bool:
+    """Whether interval arithmetic shows f defined and continuous on the whole box."""
+    with np.errstate(all="ignore"):
+        _, _, flags = system.value_enclosure(box[None, :, 0], box[None, :, 1])
+    return not bool(flags.irregular[0])
+
+
+def _undefined_at(work: Work) -> np.ndarray | None:
+    """A point of the box where f is not a real number (√x at x = −1), if sampling finds one:
+    the corners, the candidates and 512 Halton points."""
+    from gradwise.critical.bounds import corners
+    from gradwise.critical.boxes import halton
+
+    box = work.searched
+    if work.system is None or _regular(work.system, box):
+        return None
+    sample = box[:, 0] + halton(512, len(box)) * (box[:, 1] - box[:, 0])
+    points = np.vstack([corners(box), _candidates(work), sample])
+    with np.errstate(all="ignore"):
+        values = work.system.value.floats(points)[:, 0]
+    where = np.flatnonzero(np.isnan(values))
+    return points[where[0]] if len(where) else None
 
 
 def _relative_tolerances(work: Work, size: float, tol: float) -> tuple[float, float]:
@@ -239,6 +284,28 @@ def _extremum(work: Work, bound: Bound, kind: str) -> Extremum:
         value = 0.0  # rounding noise, e.g. Bohachevsky's −5.6e−17 at its minimum (0, 0)
     return Extremum(f.names, tuple(float(c) + 0.0 for c in point), value, where,  # no −0
                     bound.certified, bound.bound, bound.tolerance)
+
+
+def _no_worse(e: Extremum, listed: CriticalPoints, sense: int) -> Extremum:
+    """The extremum, or a listed point that does better by more than ε: the global minimum
+    is never above a point the same answer lists (SymPy's exact points are listed after the
+    bounds were computed)."""
+    from dataclasses import replace
+
+    margin = e.tolerance or 0.0
+    points = [p for p in (*listed.points, *listed.nondifferentiable)
+              if np.isfinite(p.value) and sense * p.value < sense * e.value - margin]
+    if not points:
+        return e
+    best = min(points, key=lambda p: sense * p.value)
+    low, high = e.bound if e.bound is not None else (-np.inf, np.inf)
+    # the bounds missed this point, so they prove nothing: only that the true value is no
+    # worse than it
+    bound = (min(low, best.value), min(high, best.value)) if sense > 0 else \
+        (max(low, best.value), max(high, best.value))
+    return replace(e, point=tuple(float(c) + 0.0 for c in best.point), value=best.value,
+                   where=f"listed critical point ({best.kind})", bound=bound,
+                   certified=False)
 
 
 def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:

@@ -200,7 +200,7 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     count = merged.count if not listed or merged.count is None else len(points)
     if not merged.listing and merged.count is not None:
         count = merged.count  # too many to list, and the search proved none in time
-    note = _full_note(merged.note, rest, zeros, f, points)
+    note = _full_note(merged.note, rest, zeros, f, points, merged.complete)
     if certified:
         note = "; ".join(p for p in (note, _stray(candidates, searched)) if p)
     work.result = CriticalPoints(
@@ -355,10 +355,11 @@ def _scale(system: System, box: np.ndarray) -> float:
     return bound if np.isfinite(bound) else float(finite.max()) if len(finite) else 0.0
 
 
-def _full_note(note: str, rest: Leftovers, zeros: Zeros, f: Expression, points) -> str:
+def _full_note(note: str, rest: Leftovers, zeros: Zeros, f: Expression, points,
+               proven: bool = False) -> str:
     from gradwise.critical.text import hull_text, leftovers_text
 
-    extra = leftovers_text(rest, zeros.finished, f.names)
+    extra = leftovers_text(rest, zeros.finished, f.names, proven)
     if rest.flat is not None and points:
         extra += "; " + hull_text([p.point for p in points], f.names)
     return "; ".join(part for part in (note, extra) if part)

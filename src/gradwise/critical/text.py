@@ -252,8 +252,12 @@ def _plural(kind: str, n: int) -> str:
     return kind if n == 1 else {"minimum": "minima", "maximum": "maxima"}.get(kind, kind + "s")
 
 
-def leftovers_text(rest, finished: bool, names) -> str:
-    """What the certified search left open, in words (empty when nothing is)."""
+def leftovers_text(rest, finished: bool, names, proven: bool = False) -> str:
+    """What the certified search left open, in words (empty when nothing is).
+
+    ``proven``: the list is already proven complete another way (SymPy solved ∇f = 0
+    exactly), so what the interval search left open is an unfinished cross-check, not a
+    gap in the answer."""
     parts = []
     if rest.flat is not None:
         largest = float_text(rest.flat.largest, 2)
@@ -271,11 +275,15 @@ def leftovers_text(rest, finished: bool, names) -> str:
         near = float_text(float(np.max(c.radius)) if c.radius is not None else 0.0, 2)
         parts.append(f"uniqueness not proven within {near} of the degenerate critical point "
                      f"{where} (H is singular there)")
-    if rest.found:
+    if rest.found and not proven:
         parts.append(f"{len(rest.found)} point{'s' if len(rest.found) != 1 else ''} found by "
                      "Newton's method where the search ran out (each proven the only critical "
                      "point in a tiny box, but there may be more)")
-    if rest.undecided is not None:
+    if rest.undecided is not None and proven:
+        why = "" if finished else " (its share of the budget ran out)"
+        parts.append(f"the interval cross-check is unfinished{why}: "
+                     f"{_boxes(rest.undecided, names)} undecided by it")
+    elif rest.undecided is not None:
         why = "" if finished else "the budget ran out; "
         parts.append(f"not proven: {why}{_boxes(rest.undecided, names)} undecided")
     return "; ".join(parts)
