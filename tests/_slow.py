@@ -68,7 +68,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if deselected:
         terminalreporter.write_line(
             f"slow tests not run ({len(deselected)}: the browser tests, the memory, fault and "
-            "timeout tests, mypy): python -m pytest -m slow runs them (CI runs both)",
+            "timeout tests, mypy, the longest docs pages): python -m pytest -m slow runs them "
+            "(CI runs both)",
             yellow=True)
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if BROWSER in _reason(r)]
     if skipped:

@@ -76,9 +76,10 @@ def test_the_cli_reference_is_generated_for_every_command(site):
         assert f'id="gradwise-{name}"' in html, name
 
 
-# guide/pictures.md writes the gallery's two animations (about 30 s): slow, as every picture
-# test that takes many seconds is; CI runs it.
-_SLOW_PAGES = {"guide/pictures.md"}
+# Pages whose examples take many seconds are slow, as every such test is (CI runs them):
+# guide/pictures.md writes the gallery's two animations (about 30 s); the GPU how-to runs
+# the CUDA kernels on numba's simulator and the plotting how-to draws every picture (7 s each).
+_SLOW_PAGES = {"guide/pictures.md", "how-to/gpu.md", "how-to/plot-and-animate.md"}
 
 
 @pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.slow)
