@@ -35,6 +35,19 @@ def test_the_readme_points_to_the_architecture():
     assert "docs/explanation/architecture.md" in section
 
 
+def test_the_readme_tree_names_every_top_level_entry_of_the_package():
+    """The README's architecture section is a tree of the package's folders and top-level
+    modules, one line each (several names may share a line); none is missing or stale."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```text", 1)[1].split("```", 1)[0]
+    named = set(re.findall(r"(?<![\w./])(_?\w+\.py|\w+/)(?=[\s,;]|$)", block)) - {"gradwise/"}
+    package = ROOT / "src" / "gradwise"
+    entries = {p.name + "/" for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    entries |= {p.name for p in package.glob("*.py")}
+    assert named == entries
+
+
 def architecture_tree():
     """The paths the architecture page's tree names under src/gradwise/, folders ending in /
     (the tree moved from the README to the docs site's architecture page, issue 17)."""
