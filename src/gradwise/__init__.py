@@ -11,10 +11,8 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from gradwise import _moved
+from gradwise._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -76,14 +74,4 @@ __all__ = sorted(_EXPORTS)
 _moved.install()  # old module paths (gradwise.expressions, ...) until 0.3
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gradwise' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

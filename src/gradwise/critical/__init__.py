@@ -8,8 +8,7 @@ critical_points`` keeps working. They load on first use, so that the SymPy worke
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from gradwise._lazy import lazy_exports
 
 _EXPORTS = {
     "CriticalPoint": "gradwise.critical.points",
@@ -24,14 +23,4 @@ __all__ = ["CriticalPoint", "CriticalPoints", "classify_point", "critical_points
            "nearest_critical_point", "parse_box"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gradwise.critical' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

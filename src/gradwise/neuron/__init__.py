@@ -6,14 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from gradwise._lazy import lazy_exports
 
 __all__ = ["NeuronClassifier", "NeuronRegressor"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from gradwise.neuron import estimators
-
-        return getattr(estimators, name)
-    raise AttributeError(f"module 'gradwise.neuron' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    globals(), {name: "gradwise.neuron.estimators" for name in __all__})

@@ -16,9 +16,9 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
-from typing import Any
+
+from gradwise._lazy import lazy_exports
 
 # public name -> the module of gradwise.plotting that defines it
 _EXPORTS = {
@@ -37,17 +37,14 @@ NEEDS_MATPLOTLIB = frozenset(_EXPORTS.values()) - {"interactive", "style"}
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'gradwise.plotting' has no attribute {name!r}")
-    if module in NEEDS_MATPLOTLIB and importlib.util.find_spec("matplotlib") is None:
+def _needs(module: str) -> None:
+    """A picture drawn with matplotlib says what to install where it is missing."""
+    if module.rpartition(".")[2] in NEEDS_MATPLOTLIB and \
+            importlib.util.find_spec("matplotlib") is None:
         raise ModuleNotFoundError("gradwise's pictures need matplotlib: pip install "
                                   "'gradwise[plot]'", name="matplotlib")
-    value = getattr(importlib.import_module(f"gradwise.plotting.{module}"), name)
-    globals()[name] = value
-    return value
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(
+    globals(), {name: f"gradwise.plotting.{module}" for name, module in _EXPORTS.items()},
+    check=_needs)
