@@ -157,3 +157,22 @@ def test_clusters_of_a_long_chain_of_boxes_come_back_within_a_budget():
     assert [len(c) for c in clusters(chain)] == [2000]
     assert len(clusters(apart)) == 2000
     assert time.monotonic() - started < 3  # generous: a guard against the cubic cost
+
+
+@pytest.mark.parametrize("text", [HIMMELBLAU, RASTRIGIN, "sin(x) sin(y)", "x^3 - 3x + y^2",
+                                  "exp(x y) + x^2 - y", "abs(x) + y^2", "log(x) + y^2"])
+def test_the_compiled_krawczyk_step_agrees_with_the_numpy_reference(text):
+    """Same statuses; contracted boxes equal up to the order of rounding in the sums."""
+    from gradwise.critical.certify import krawczyk_numpy
+
+    system = system_of(text)
+    rng = np.random.default_rng(7)
+    centre = rng.uniform(-5, 5, (2000, 2))
+    width = rng.choice([1e-9, 1e-4, 1e-2, 0.3, 2.0], (2000, 1)) * rng.uniform(0.5, 1, (2000, 2))
+    boxes = np.stack([centre - width, centre + width], axis=-1)
+    got_status, got = krawczyk(system, boxes)
+    want_status, want = krawczyk_numpy(system, boxes)
+    assert (got_status == want_status).mean() > 0.999  # a rounding can tip a borderline box
+    assert not np.any(got_status * want_status == -1)  # never one proof against the other
+    same = got_status == want_status
+    assert np.allclose(got[same], want[same], rtol=1e-9, atol=1e-12)

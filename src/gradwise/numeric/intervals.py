@@ -15,10 +15,13 @@ moved outward, which is as rigorous as switching the rounding mode and much simp
   comes out NaN (∞ − ∞, 0 × ∞) becomes ∓∞, and an overflow to [∞, ∞] keeps the largest float
   as its lower bound.
 
-Why NumPy rather than ``mpmath.iv``: certifying the 441 critical points of Rastrigin's
-function takes some 10⁴ box evaluations of a tape of ~40 operations; mpmath's intervals
-cost ~10 µs an operation per box (seconds in all), NumPy's ~10 µs an operation for
-thousands of boxes at once.
+Why not ``mpmath.iv``: certifying the 441 critical points of Rastrigin's function takes
+some 10⁴ box evaluations of a tape of ~40 operations; mpmath's intervals cost ~10 µs an
+operation per box (seconds in all), NumPy's ~10 µs an operation for thousands of boxes at
+once. The tapes run a compiled twin of these functions, box by box
+(``gradwise.numeric._numba_intervals``, a few ns an operation per box, whatever the batch);
+this module is the reference it is tested against, and the arithmetic of the searches'
+own steps.
 
 Where an operation is undefined on part of an interval (log of [−1, 1], 1/[−1, 1]) or not
 smooth there (|x|'s derivative sign(x) at 0), it marks the boxes in ``Flags``: such boxes

@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -135,8 +136,44 @@ class Tape:
     def intervals(self, lo: np.ndarray, hi: np.ndarray):
         """Enclosures over N boxes (``lo``, ``hi`` of shape (N, n)): (lows, highs, flags).
 
-        ``lows`` and ``highs`` have shape (len(expressions), N).
+        ``lows`` and ``highs`` have shape (len(expressions), N). Run by the compiled
+        interpreter (``gradwise.numeric._numba_intervals``), box by box.
         """
+        from gradwise.numeric._numba_intervals import evaluate
+
+        lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+        flags = iv.Flags(len(lo))
+        if not self.outputs:
+            return np.empty((0, len(lo))), np.empty((0, len(lo))), flags
+        lows, highs, flags.irregular, flags.undefined = evaluate(
+            *self._encoded, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
+        return lows, highs, flags
+
+    @functools.cached_property
+    def _encoded(self) -> tuple[np.ndarray, ...]:
+        """The operations as arrays for the compiled interpreter: code, left and right
+        argument slots, whole and real parameter, a constant's bounds; and the outputs."""
+        from gradwise.numeric._numba_intervals import CODES
+
+        count = len(self.ops)
+        code, left, right, whole = (np.zeros(count, dtype=np.int64) for _ in range(4))
+        real, clo, chi = (np.zeros(count) for _ in range(3))
+        for k, (kind, args, param) in enumerate(self.ops):
+            code[k] = CODES[kind]
+            left[k], right[k] = (args + args + (0, 0))[:2]
+            if kind == "const":
+                clo[k], chi[k] = param[0], param[1]
+            elif kind in ("var", "pow"):
+                whole[k] = param
+            elif kind == "dirac":
+                whole[k] = int(bool(param))
+            elif kind == "rpow":
+                real[k] = float(param)
+        return code, left, right, whole, real, clo, chi, np.array(self.outputs, dtype=np.int64)
+
+    def intervals_numpy(self, lo: np.ndarray, hi: np.ndarray):
+        """:meth:`intervals` one operation for all boxes at a time, in NumPy: the reference
+        implementation the compiled interpreter is tested against."""
         flags = iv.Flags(len(lo))
         values: list[Any] = []
         with np.errstate(all="ignore"):  # ∞ − ∞ and 0 × ∞ are handled by ``outward``

@@ -1,0 +1,414 @@
+"""The interval tape run by numba: one compiled interpreter for every tape, box by box.
+
+:meth:`gradwise.numeric.tapes.Tape.intervals` runs here. A tape is encoded as arrays (an
+operation code, its argument slots, a whole and a real parameter, a constant's bounds) and
+:func:`evaluate` walks it for each box with two registers per operation, so one machine-code
+function serves every expression: it is compiled once and kept in numba's cache, and a new
+function costs nothing to compile. NumPy's version of the same walk
+(:mod:`gradwise.numeric.intervals`, one operation for all boxes at a time) is the reference it
+is tested against; every operation here follows its NumPy twin line by line, with the same
+outward moves (2⁻⁵⁰ of a bound after ``+ × √``, 2⁻⁴² after a C library function, 2⁻¹⁰⁷⁰
+always, NaN to ∓∞) and the same flags. Per box and operation, it replaces a NumPy call
+costing microseconds with a few nanoseconds, which is what makes the certified search
+(``gradwise.critical.certify``) fast on small batches of boxes.
+
+Imported only when a tape is evaluated (numba is imported lazily, so the CLI starts fast).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from gradwise.numeric.intervals import BIG, EXACT, LIBM, TINY
+
+__all__ = ["CODES", "evaluate"]
+
+CODES = {name: k for k, name in enumerate((
+    "var", "const", "add", "mul", "max", "min", "pow", "rpow", "heaviside", "dirac", "relu",
+    "sqrt", "exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+    "sigmoid", "softplus", "sign", "abs"))}
+ROUGH = 2.0**-36  # a non-integer power: its exponent (1/3) is itself rounded
+PI = math.pi
+INF = math.inf
+_JIT = {"cache": True, "error_model": "numpy", "nogil": True}
+
+
+@njit(inline="always", **_JIT)
+def _out(lo, hi, rel):
+    if lo > BIG:  # [∞, ∞] is an overflow: the value is above the largest float
+        lo = BIG
+    if hi < -BIG:
+        hi = -BIG
+    lo = lo - abs(lo) * rel - TINY
+    hi = hi + abs(hi) * rel + TINY
+    if lo != lo:
+        lo = -INF
+    if hi != hi:
+        hi = INF
+    return lo, hi
+
+
+@njit(inline="always", **_JIT)
+def _min(a, b):  # NumPy's minimum: NaN wins
+    if a != a or b != b:
+        return a + b
+    return a if a < b else b
+
+
+@njit(inline="always", **_JIT)
+def _max(a, b):
+    if a != a or b != b:
+        return a + b
+    return a if a > b else b
+
+
+@njit(inline="always", **_JIT)
+def _contains(lo, hi, offset, period):
+    """Whether [lo, hi] may hold offset + k·period (never a false 'no')."""
+    if not (abs(lo) < 2.0**40) or not (abs(hi) < 2.0**40):
+        return True
+    slack = 1e-12 * (1 + max(abs(lo), abs(hi)))
+    k = math.ceil((lo - slack - offset) / period)
+    return offset + k * period <= hi + slack
+
+
+@njit(inline="always", **_JIT)
+def _zero_nan(p):
+    return 0.0 if p != p else p
+
+
+@njit(inline="always", **_JIT)
+def _mul(al, ah, bl, bh):
+    p, q = _zero_nan(al * bl), _zero_nan(al * bh)  # 0 × ∞ is 0 here
+    r, s = _zero_nan(ah * bl), _zero_nan(ah * bh)
+    return _out(min(min(p, q), min(r, s)), max(max(p, q), max(r, s)), EXACT)
+
+
+@njit(inline="always", **_JIT)
+def _reciprocal(lo, hi):
+    """1/[lo, hi], and whether it is irregular and undefined."""
+    spans = lo <= 0 and hi >= 0
+    low, high = _out(1 / hi, 1 / lo, EXACT)
+    if spans:
+        low = -INF if hi == 0 else (low if lo == 0 else -INF)
+        high = INF if lo == 0 else (high if hi == 0 else INF)
+    return low, high, spans, lo == 0 and hi == 0
+
+
+@njit(inline="always", **_JIT)
+def _whole_power(lo, hi, n):
+    """[lo, hi]^n for n ≥ 2."""
+    p, q = math.pow(lo, n), math.pow(hi, n)
+    if n % 2:
+        return _out(p, q, LIBM)
+    low = 0.0 if lo <= 0 and hi >= 0 else _min(p, q)
+    return _out(low, _max(p, q), LIBM)
+
+
+@njit(inline="always", **_JIT)
+def _logistic(x):
+    e = math.exp(-abs(x))
+    return 1 / (1 + e) if x >= 0 else e / (1 + e)
+
+
+@njit(inline="always", **_JIT)
+def _softplus(x):  # NumPy's logaddexp(0, x)
+    if x == 0:
+        return math.log(2.0)
+    if x > 0:
+        return x + math.log1p(math.exp(-x))
+    if x <= 0:
+        return math.log1p(math.exp(x))
+    return x  # NaN
+
+
+@njit(inline="always", **_JIT)
+def _wave(p, q, lo, hi, top, bottom):
+    low, high = _out(_min(p, q), _max(p, q), LIBM)
+    if _contains(lo, hi, top, 2 * PI):
+        high = 1.0
+    if _contains(lo, hi, bottom, 2 * PI):
+        low = -1.0
+    return max(low, -1.0), min(high, 1.0)
+
+
+@njit(inline="always", **_JIT)
+def _sign(x):
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return x  # ±0 and NaN
+
+
+@njit(**_JIT)
+def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
+    """One box: every operation in turn into the registers; returns (irregular, undefined)."""
+    irregular = False
+    undefined = False
+    for i in range(code.shape[0]):
+        c = code[i]
+        if c == 0:  # var
+            rlo[i], rhi[i] = lo[whole[i]], hi[whole[i]]
+            continue
+        if c == 1:  # const
+            rlo[i], rhi[i] = clo[i], chi[i]
+            continue
+        xl, xh = rlo[left[i]], rhi[left[i]]
+        yl, yh = rlo[right[i]], rhi[right[i]]
+        if c == 2:  # add
+            a, b = _out(xl + yl, xh + yh, EXACT)
+        elif c == 3:  # mul
+            a, b = _mul(xl, xh, yl, yh)
+        elif c == 4:  # max
+            a, b = _max(xl, yl), _max(xh, yh)
+        elif c == 5:  # min
+            a, b = _min(xl, yl), _min(xh, yh)
+        elif c == 6:  # pow, a whole exponent
+            n = whole[i]
+            if n == 0:
+                a, b = 1.0, 1.0
+            elif n == 1 or n == -1:
+                a, b = xl, xh
+            else:
+                a, b = _whole_power(xl, xh, abs(n))
+            if n < 0:
+                a, b, spans, nowhere = _reciprocal(a, b)
+                irregular |= spans
+                undefined |= nowhere
+        elif c == 7:  # rpow, a fractional exponent r (defined for a ≥ 0; a > 0 if r < 0)
+            r = real[i]
+            irregular |= xl < 0 if r > 0 else xl <= 0
+            undefined |= xh < 0 if r > 0 else xh <= 0
+            p, q = math.pow(_max(xl, 0.0), r), math.pow(_max(xh, 0.0), r)
+            a, b = _out(_min(p, q), _max(p, q), LIBM)
+            a, b = _out(a, b, ROUGH)
+        elif c == 8:  # heaviside
+            irregular |= xl <= 0 and xh >= 0
+            a, b = (1.0 if xl > 0 else 0.0), (1.0 if xh >= 0 else 0.0)
+        elif c == 9:  # dirac (whole[i] = 1: a derivative of δ)
+            spans = xl <= 0 and xh >= 0
+            irregular |= spans
+            a, b = 0.0, (INF if spans else 0.0)
+            if whole[i] and b == INF:
+                a = -INF
+        elif c == 10:  # relu
+            a, b = _max(0.0, xl), _max(0.0, xh)
+        elif c == 11:  # sqrt
+            irregular |= xl < 0
+            undefined |= xh < 0
+            a, b = _out(math.sqrt(_max(xl, 0.0)), math.sqrt(_max(xh, 0.0)), EXACT)
+            a = _max(a, 0.0)
+        elif c == 12:  # exp
+            a, b = _out(math.exp(xl), math.exp(xh), LIBM)
+            a = _max(a, 0.0)
+        elif c == 13:  # log
+            irregular |= xl <= 0
+            undefined |= xh <= 0
+            a, b = _out(np.log(_max(xl, 0.0)), np.log(_max(xh, 0.0)), LIBM)
+        elif c == 14:  # sin
+            a, b = _wave(math.sin(xl), math.sin(xh), xl, xh, PI / 2, -PI / 2)
+        elif c == 15:  # cos
+            a, b = _wave(math.cos(xl), math.cos(xh), xl, xh, 0.0, PI)
+        elif c == 16:  # tan
+            pole = _contains(xl, xh, PI / 2, PI)
+            irregular |= pole
+            a, b = _out(math.tan(xl), math.tan(xh), LIBM)
+            if pole:
+                a, b = -INF, INF
+        elif c == 17 or c == 18:  # asin; acos(x) = π/2 + asin(−x)
+            if c == 18:
+                xl, xh = -xh, -xl
+            irregular |= xl < -1 or xh > 1
+            undefined |= xh < -1 or xl > 1
+            a, b = _out(math.asin(min(max(xl, -1.0), 1.0)),
+                        math.asin(min(max(xh, -1.0), 1.0)), LIBM)
+            if c == 18:
+                a, b = _out(PI / 2 + a, PI / 2 + b, EXACT)
+        elif c == 19:  # atan
+            a, b = _out(math.atan(xl), math.atan(xh), LIBM)
+        elif c == 20:  # sinh
+            a, b = _out(math.sinh(xl), math.sinh(xh), LIBM)
+        elif c == 21:  # cosh
+            p, q = math.cosh(xl), math.cosh(xh)
+            low = 1.0 if xl <= 0 and xh >= 0 else _min(p, q)
+            a, b = _out(low, _max(p, q), LIBM)
+            a = _max(a, 1.0)
+        elif c == 22:  # tanh
+            a, b = _out(math.tanh(xl), math.tanh(xh), LIBM)
+            a, b = _max(a, -1.0), _min(b, 1.0)
+        elif c == 23:  # sigmoid
+            a, b = _out(_logistic(xl), _logistic(xh), LIBM)
+            a, b = _max(a, 0.0), _min(b, 1.0)
+        elif c == 24:  # softplus
+            a, b = _out(_softplus(xl), _softplus(xh), LIBM)
+            a = _max(a, 0.0)
+        elif c == 25:  # sign
+            irregular |= xl <= 0 and xh >= 0
+            a, b = _sign(xl), _sign(xh)
+        else:  # abs
+            a = xl if xl >= 0 else (-xh if xh <= 0 else 0.0)
+            b = _max(abs(xl), abs(xh))
+        rlo[i], rhi[i] = a, b
+    return irregular, undefined
+
+
+@njit(parallel=True, **_JIT)
+def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # pragma: no cover
+    """Enclosures of the tape's outputs over N boxes: (lows, highs, irregular, undefined).
+
+    ``lows``/``highs`` have shape (len(outputs), N); the flags (N,).
+    """
+    n_boxes = lo.shape[0]
+    lows = np.empty((outputs.shape[0], n_boxes))
+    highs = np.empty((outputs.shape[0], n_boxes))
+    irregular = np.zeros(n_boxes, dtype=np.bool_)
+    undefined = np.zeros(n_boxes, dtype=np.bool_)
+    blocks = (n_boxes + 255) // 256
+    for block in prange(blocks):
+        rlo = np.empty(code.shape[0])
+        rhi = np.empty(code.shape[0])
+        for k in range(block * 256, min(n_boxes, block * 256 + 256)):
+            irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi,
+                                              lo[k], hi[k], rlo, rhi)
+            for j in range(outputs.shape[0]):
+                lows[j, k] = rlo[outputs[j]]
+                highs[j, k] = rhi[outputs[j]]
+    return lows, highs, irregular, undefined
+
+
+# -- one Krawczyk step, compiled: ``gradwise.critical.certify.krawczyk`` -----------------------
+
+@njit(inline="always", **_JIT)
+def _midrad(lo, hi):
+    """An interval as centre ± radius, the radius rounded up so that it still encloses."""
+    c = (lo + hi) / 2
+    return c, max(hi - c, c - lo) * (1 + 2.0**-50) + TINY
+
+
+@njit(**_JIT)
+def _inverse(M, Y):
+    """Y ≈ M⁻¹ by Gauss–Jordan with partial pivoting; False where M is near singular
+    (∞-norm condition number ≥ 10¹⁴) or not finite. Y need not be exact: any Y gives a
+    valid Krawczyk test, a good one a sharp test."""
+    n = M.shape[0]
+    A = M.copy()
+    for i in range(n):
+        for j in range(n):
+            Y[i, j] = 1.0 if i == j else 0.0
+    norm = 0.0
+    for i in range(n):
+        row = 0.0
+        for j in range(n):
+            row += abs(M[i, j])
+        norm = max(norm, row)
+    if not (norm < INF):
+        return False
+    for col in range(n):
+        pivot = col
+        for r in range(col + 1, n):
+            if abs(A[r, col]) > abs(A[pivot, col]):
+                pivot = r
+        if A[pivot, col] == 0:
+            return False
+        if pivot != col:
+            for j in range(n):
+                A[col, j], A[pivot, j] = A[pivot, j], A[col, j]
+                Y[col, j], Y[pivot, j] = Y[pivot, j], Y[col, j]
+        p = A[col, col]
+        for j in range(n):
+            A[col, j] /= p
+            Y[col, j] /= p
+        for r in range(n):
+            if r != col and A[r, col] != 0:
+                q = A[r, col]
+                for j in range(n):
+                    A[r, j] -= q * A[col, j]
+                    Y[r, j] -= q * Y[col, j]
+    inverse_norm = 0.0
+    for i in range(n):
+        row = 0.0
+        for j in range(n):
+            row += abs(Y[i, j])
+        inverse_norm = max(inverse_norm, row)
+    return norm * inverse_norm < 1e14
+
+
+@njit(parallel=True, **_JIT)
+def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
+    """One Krawczyk step on N boxes: (status, new_lo, new_hi), as
+    ``gradwise.critical.certify.krawczyk`` documents; ``gradient`` and ``hessian`` are encoded
+    tapes (∇f's components; H's upper triangle, row by row)."""
+    gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
+    hcode, hleft, hright, hwhole, hreal, hclo, hchi, hout = hessian
+    N, n = lo.shape
+    gamma = (n + 4) * 2.0**-52  # bounds the rounding of an n-term dot product
+    status = np.zeros(N, dtype=np.int64)
+    new_lo = lo.copy()
+    new_hi = hi.copy()
+    blocks = (N + 63) // 64
+    for block in prange(blocks):
+        grl, grh = np.empty(gcode.shape[0]), np.empty(gcode.shape[0])
+        hrl, hrh = np.empty(hcode.shape[0]), np.empty(hcode.shape[0])
+        m, gc, gr, dc, dr = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+        Jc, Jr, Y = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+        C, R = np.empty((n, n)), np.empty((n, n))
+        for k in range(block * 64, min(N, block * 64 + 64)):
+            for i in range(n):
+                m[i] = min(max((lo[k, i] + hi[k, i]) / 2, lo[k, i]), hi[k, i])
+            irregular, _ = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi, m, m, grl, grh)
+            usable = not irregular
+            for i in range(n):
+                a, b = grl[gout[i]], grh[gout[i]]
+                usable &= abs(a) < INF and abs(b) < INF
+                gc[i], gr[i] = _midrad(a, b)
+            irregular, _ = _one(hcode, hleft, hright, hwhole, hreal, hclo, hchi, lo[k], hi[k],
+                                hrl, hrh)
+            usable &= not irregular
+            slot = 0
+            for i in range(n):
+                for j in range(i, n):
+                    a, b = hrl[hout[slot]], hrh[hout[slot]]
+                    slot += 1
+                    usable &= abs(a) < INF and abs(b) < INF
+                    Jc[i, j], Jr[i, j] = _midrad(a, b)
+                    Jc[j, i], Jr[j, i] = Jc[i, j], Jr[i, j]
+            if not usable or not _inverse(Jc, Y):
+                continue
+            for i in range(n):
+                a, b = _out(lo[k, i] - m[i], hi[k, i] - m[i], EXACT)
+                dc[i], dr[i] = _midrad(a, b)
+            for i in range(n):
+                for j in range(n):
+                    s, t = 0.0, 0.0
+                    for q in range(n):
+                        s += Y[i, q] * Jc[q, j]
+                        t += abs(Y[i, q]) * (Jr[q, j] + gamma * abs(Jc[q, j]))
+                    C[i, j] = (1.0 if i == j else 0.0) - s
+                    R[i, j] = t
+            for i in range(n):
+                for j in range(n):
+                    R[i, j] = (R[i, j] + gamma * abs(C[i, j])) * (1 + gamma)
+            inside, disjoint = True, False
+            for i in range(n):
+                yg, yg_r, md, md_r1, md_r2 = 0.0, 0.0, 0.0, 0.0, 0.0
+                for j in range(n):
+                    yg += Y[i, j] * gc[j]
+                    yg_r += abs(Y[i, j]) * (gr[j] + gamma * abs(gc[j]))
+                    md += C[i, j] * dc[j]
+                    md_r1 += abs(C[i, j]) * (dr[j] + gamma * abs(dc[j]))
+                    md_r2 += R[i, j] * (abs(dc[j]) + dr[j])
+                yg_r *= 1 + gamma
+                md_r = (md_r1 + md_r2) * (1 + gamma)
+                centre = m[i] - yg + md
+                radius = (yg_r + md_r + gamma * (abs(m[i]) + abs(yg) + abs(md))) * (1 + gamma)
+                klo, khi = _out(centre - radius, centre + radius, EXACT)
+                inside &= klo > lo[k, i] and khi < hi[k, i]
+                disjoint |= klo > hi[k, i] or khi < lo[k, i]
+                a, b = max(lo[k, i], klo), min(hi[k, i], khi)
+                new_lo[k, i], new_hi[k, i] = a, max(a, b)
+            status[k] = 1 if inside else (-1 if disjoint else 0)
+    return status, new_lo, new_hi
