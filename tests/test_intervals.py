@@ -203,3 +203,57 @@ def test_the_compiled_tape_takes_points_as_boxes_and_an_empty_tape():
     assert lo[0, 0] <= -1 <= hi[0, 0] and hi[0, 0] - lo[0, 0] < 1e-12
     lows, highs, flags = Tape([], f.variables).intervals(np.zeros((3, 1)), np.ones((3, 1)))
     assert lows.shape == highs.shape == (0, 3) and not flags.irregular.any()
+
+
+@pytest.mark.parametrize("name", ONE_OPERATION)
+def test_each_compiled_float_operation_agrees_with_the_numpy_reference(name):
+    """Values, NaN where undefined and ±∞ where NumPy gives them, at hostile points."""
+    tape = Tape([ONE_OPERATION[name]], [x_, y_])
+    rng = np.random.default_rng(len(name))
+    X = np.vstack([hostile_boxes(2, rng, count=1000)[1],
+                   [[0.0, 0.0], [-0.0, 1.0], [1.0, -1.0], [np.nan, 1.0], [np.inf, -np.inf]]])
+    got, want = tape.floats(X), tape.floats_numpy(X)
+    assert np.array_equal(np.isnan(got), np.isnan(want)), name
+    fine = ~np.isnan(want)
+    assert np.allclose(got[fine], want[fine], rtol=1e-14, atol=0), name
+
+
+@pytest.mark.parametrize("text", BATTERY)
+def test_compiled_floats_agree_with_the_numpy_reference_on_whole_functions(text):
+    variables, parts = all_parts(text)
+    tape = Tape(parts, variables)
+    X = np.random.default_rng(3).uniform(-6, 6, (300, len(variables)))
+    got, want = tape.floats(X), tape.floats_numpy(X)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    fine = ~np.isnan(want)
+    assert np.allclose(got[fine], want[fine], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("text", [
+    "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "sin(x) cos(y) + tan(x/3)", "exp(x y) + log(x^2 + 1)",
+    "sqrt(x^2 + 1) + atan(y) - cosh(x y)", "(x^2 + 1)^(1/3) y + asin(x/4) + tanh(y)",
+    "(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x y + 3y^2))"
+    " (30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36x y + 27y^2))"])
+def test_the_exact_walk_gives_what_xreplace_gives(text):
+    from gradwise.numeric.tapes_precise import exact as exact_walk
+
+    variables, parts = all_parts(text)
+    tape = Tape(parts, variables)
+    for point in [(0, 0), (1, sympy.Rational(-1, 2)), (sympy.pi / 2, sympy.pi / 3), (3, 2)]:
+        at = dict(zip(variables, point))
+        got = exact_walk(tape, list(point))
+        want = [e.xreplace(at) for e in parts]
+        for a, b in zip(got, want):
+            if b.is_Rational:
+                assert a == b, (text, point, a, b)  # the same number, exactly
+            else:
+                assert a.is_Rational is b.is_Rational
+                assert abs(complex(sympy.N(a - b, 40))) < 1e-30, (text, point, a, b)
+
+
+@pytest.mark.parametrize("text", ["abs(x) + y^2", "x^(pi/4) + y", "relu(x) y", "sec(x) + y"])
+def test_the_exact_walk_declines_where_forms_differ_at_a_kink_or_an_edge(text):
+    from gradwise.numeric.tapes_precise import exact as exact_walk
+
+    variables, parts = all_parts(text)
+    assert exact_walk(Tape(parts, variables), [sympy.Integer(0), sympy.Integer(1)]) is None

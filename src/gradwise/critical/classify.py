@@ -56,7 +56,8 @@ def discriminant(matrix: sympy.Matrix) -> sympy.Expr:
 
 def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
                            matrix: sympy.Matrix, point: Sequence[sympy.Expr | float],
-                           exact: bool = False, deadline: float | None = None) -> Verdict:
+                           exact: bool = False, deadline: float | None = None,
+                           at: sympy.Matrix | None = None) -> Verdict:
     """Classify the critical point ``point``; ``exact`` says its coordinates are exact.
 
     Args:
@@ -67,6 +68,7 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
         exact: whether ``point`` is exact (then a zero eigenvalue is decided exactly).
         deadline: when an inconclusive test must stop being settled (``time.monotonic()``);
             past it, the point stays "degenerate" and says so.
+        at: the Hessian at ``point`` where the caller has it already (exact with ``exact``).
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
@@ -80,7 +82,7 @@ def second_derivative_test(expr: sympy.Expr, variables: Sequence[sympy.Symbol],
     """
     values = {v: exact_number(p) if exact else sympy.Float(p, 30)
               for v, p in zip(variables, point, strict=True)}
-    at = matrix.xreplace(values)
+    at = matrix.xreplace(values) if at is None else at
     if not _twice_differentiable(at):  # a kink of |u| or relu: H holds δ(0), no number
         kind, how = kink(expr, variables, values, deadline)
         return Verdict(kind, (), "f is not twice differentiable here (a kink, or the edge of "

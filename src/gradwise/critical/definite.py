@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +33,17 @@ __all__ = ["Signs", "hessian_signs", "float_reason"]
 
 @dataclass(frozen=True)
 class Signs:
-    """Per root box: the proven kind (or ``degenerate``), the eigenvalues, and the reason."""
+    """Per root box: the proven kind (or ``degenerate``), the eigenvalues, and the reason
+    (written when asked for: a count of thousands of points needs none)."""
 
     kinds: list[str]
     eigenvalues: np.ndarray  # (R, n), ascending
-    reasons: list[str]
+    centres: np.ndarray  # (R, n, n): the Hessians the reasons quote
+
+    @functools.cached_property
+    def reasons(self) -> list[str]:
+        return [float_reason(c, e, k) for c, e, k in zip(self.centres, self.eigenvalues,
+                                                         self.kinds)]
 
 
 def hessian_signs(system: System, roots: np.ndarray) -> Signs:
@@ -54,19 +61,12 @@ def hessian_signs(system: System, roots: np.ndarray) -> Signs:
     positive = eigenvalues > slack[:, None]
     negative = eigenvalues < -slack[:, None]
     good = usable & ~flags.irregular
-    kinds = [_kind(p, q) if ok else "degenerate" for p, q, ok in zip(positive, negative, good)]
-    reasons = [float_reason(c, e, k) for c, e, k in zip(centre, eigenvalues, kinds)]
-    return Signs(kinds, eigenvalues, reasons)
-
-
-def _kind(positive: np.ndarray, negative: np.ndarray) -> str:
-    if positive.any() and negative.any():
-        return "saddle"
-    if positive.all():
-        return "minimum"
-    if negative.all():
-        return "maximum"
-    return "degenerate"
+    some_up, some_down = positive.any(axis=1), negative.any(axis=1)
+    kind = np.where(some_up & some_down, "saddle", np.where(
+        positive.all(axis=1), "minimum", np.where(negative.all(axis=1), "maximum",
+                                                  "degenerate")))
+    kinds = np.where(good, kind, "degenerate").tolist()
+    return Signs(kinds, eigenvalues, centre)
 
 
 def float_reason(H: np.ndarray, eigenvalues: np.ndarray, kind: str) -> str:

@@ -63,18 +63,25 @@ def classify_all(f: Expression, matrix: sympy.Matrix, system: System | None,
         if proven is not None and proven[0] != "degenerate" and not use_exact:
             points.append(_point(f, c, value, *proven))
         else:
-            points.append(classify(f, matrix, c, deadline, value if not use_exact else None))
+            points.append(classify(f, matrix, c, deadline, value if not use_exact else None,
+                                   system))
     return points
 
 
 def classify(f: Expression, matrix: sympy.Matrix, c: Candidate, deadline: float | None,
-             value: float | None = None) -> CriticalPoint:
-    """One point: the second-derivative test (exact where ``c.exact``), settled if inconclusive."""
+             value: float | None = None, system: System | None = None) -> CriticalPoint:
+    """One point: the second-derivative test (exact where ``c.exact``), settled if inconclusive.
+
+    With ``system``, an exact point's f and H come from its tapes walked in exact numbers
+    (``tapes_precise.exact``), each shared subexpression once."""
     exact = c.exact is not None
     values = list(c.exact) if c.exact is not None else [sympy.Float(float(v), 30)
                                                         for v in c.point]
-    verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact, deadline)
-    at = f.expr.xreplace(dict(zip(f.variables, values))) if exact else None
+    H, at = (_exact_at(system, values) if exact and system is not None and system.value.outputs
+             else (None, None))
+    verdict = second_derivative_test(f.expr, f.variables, matrix, values, exact, deadline, H)
+    if exact and at is None:
+        at = f.expr.xreplace(dict(zip(f.variables, values)))
     if value is None:
         value = _float(at) if exact else _float(f.expr.xreplace(
             dict(zip(f.variables, values))))
@@ -82,6 +89,18 @@ def classify(f: Expression, matrix: sympy.Matrix, c: Candidate, deadline: float 
                          c.exact, value, verdict.kind,
                          verdict.eigenvalues, verdict.reason, verdict.settled_by,
                          at if exact else None, c.certified)
+
+
+def _exact_at(system: System, point: list) -> tuple[sympy.Matrix | None, sympy.Expr | None]:
+    """H and f at an exact point from the tapes, or (None, None) where they cannot say."""
+    from gradwise.numeric.tapes_precise import exact
+
+    upper, value = exact(system.hessian, point), exact(system.value, point)
+    if upper is None or value is None:
+        return None, None
+    cells = dict(zip(system.upper, upper))
+    return sympy.Matrix(system.n, system.n,
+                        lambda i, j: cells[min(i, j), max(i, j)]), value[0]
 
 
 def _point(f: Expression, c: Candidate, value: float, kind: str, eigenvalues: np.ndarray,

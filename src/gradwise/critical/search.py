@@ -9,6 +9,7 @@ classified (``listing``) before ``CLASSIFY`` of the budget. Nothing runs past th
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -156,21 +157,19 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     ``then(work)`` runs after the certified search, while SymPy may still be solving in its
     worker (``extrema`` bounds f there).
     """
-    components = gradient(f).components
-    matrix = _hessian(components, f.variables)
-    polynomial = all(c.is_polynomial(*f.variables) for c in components)
+    components, matrix, polynomial, system_or_why = _prepared(f.expr, f.variables)
     # a polynomial system in a box: SymPy only if the certificate does not settle it
     later = plan.solve and polynomial and box is not None
     job, answer = _solver(components, matrix, f.variables, box) if plan.solve and not later \
         else (None, NOT_ASKED)
     searched = _bounds(f, box)
-    try:
-        system = System(f.expr, components, matrix, f.variables)
-    except Unsupported as why:
-        work = _uncertified(f, box, plan, components, matrix, job, answer, searched, str(why))
+    if isinstance(system_or_why, str):
+        work = _uncertified(f, box, plan, components, matrix, job, answer, searched,
+                            system_or_why)
         if then is not None:
             then(work)
         return work
+    system = system_or_why
     scale = _scale(system, searched)
     # without a box nothing is proven complete anyway: Newton's method gets a larger share
     newton = plan.newton if box is not None else 2.5 * plan.newton
@@ -211,6 +210,21 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
         undecided=rest.undecided, flat=rest.flat, nondifferentiable=tuple(rest.kinks),
         searched=tuple((float(lo), float(hi)) for lo, hi in searched))
     return work
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
+    """What a search needs of f, derived once per function (the web and a notebook ask
+    again and again): ∇f's components, H, whether ∇f is polynomial, and f, ∇f and H as
+    tapes (or why they cannot be)."""
+    components = tuple(sympy.diff(expr, v) for v in variables)
+    matrix = sympy.ImmutableMatrix(_hessian(components, variables))
+    polynomial = all(c.is_polynomial(*variables) for c in components)
+    try:
+        system: System | str = System(expr, components, matrix, variables)
+    except Unsupported as why:
+        system = str(why)
+    return components, matrix, polynomial, system
 
 
 def _hessian(components, variables) -> sympy.Matrix:
@@ -379,6 +393,7 @@ def _tally_roots(system: System, roots: np.ndarray) -> dict[str, int]:
     return {k: kinds.count(k) for k in dict.fromkeys(kinds)}
 
 
+@functools.lru_cache(maxsize=64)
 def _discriminant(matrix: sympy.Matrix) -> sympy.Expr | None:
     """D = f_xx·f_yy − f_xy², expanded where that is cheap (Goldstein–Price's takes seconds)."""
     from gradwise.critical.classify import discriminant

@@ -24,7 +24,7 @@ from numba import njit, prange
 
 from gradwise.numeric.intervals import BIG, EXACT, LIBM, TINY
 
-__all__ = ["CODES", "evaluate"]
+__all__ = ["CODES", "evaluate", "evaluate_floats", "krawczyk"]
 
 CODES = {name: k for k, name in enumerate((
     "var", "const", "add", "mul", "max", "min", "pow", "rpow", "heaviside", "dirac", "relu",
@@ -101,7 +101,7 @@ def _reciprocal(lo, hi):
 @njit(inline="always", **_JIT)
 def _whole_power(lo, hi, n):
     """[lo, hi]^n for n ≥ 2."""
-    p, q = math.pow(lo, n), math.pow(hi, n)
+    p, q = np.power(lo, float(n)), np.power(hi, float(n))
     if n % 2:
         return _out(p, q, LIBM)
     low = 0.0 if lo <= 0 and hi >= 0 else _min(p, q)
@@ -183,7 +183,7 @@ def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
             r = real[i]
             irregular |= xl < 0 if r > 0 else xl <= 0
             undefined |= xh < 0 if r > 0 else xh <= 0
-            p, q = math.pow(_max(xl, 0.0), r), math.pow(_max(xh, 0.0), r)
+            p, q = np.power(_max(xl, 0.0), r), np.power(_max(xh, 0.0), r)
             a, b = _out(_min(p, q), _max(p, q), LIBM)
             a, b = _out(a, b, ROUGH)
         elif c == 8:  # heaviside
@@ -279,6 +279,85 @@ def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # prag
                 highs[j, k] = rhi[outputs[j]]
     return lows, highs, irregular, undefined
 
+
+
+# -- the same walk on floats: ``Tape.floats`` ------------------------------------------------
+
+@njit(**_JIT)
+def _one_float(code, left, right, whole, real, value, x, r):
+    """One point: every operation in turn into the registers ``r`` (NaN where undefined)."""
+    for i in range(code.shape[0]):
+        c = code[i]
+        if c == 0:
+            r[i] = x[whole[i]]
+            continue
+        if c == 1:
+            r[i] = value[i]
+            continue
+        a, b = r[left[i]], r[right[i]]
+        if c == 2:
+            v = a + b
+        elif c == 3:
+            v = a * b
+        elif c == 4:
+            v = _max(a, b)
+        elif c == 5:
+            v = _min(a, b)
+        elif c == 6:
+            v = np.power(a, float(whole[i]))
+        elif c == 7:
+            v = np.power(a, float(real[i]))
+        elif c == 8:  # heaviside, with its value at 0
+            v = a if a != a else (0.0 if a < 0 else (real[i] if a == 0 else 1.0))
+        elif c == 9:
+            v = INF if a == 0 else 0.0
+        elif c == 10:
+            v = _max(a, 0.0)
+        elif c == 11:
+            v = math.sqrt(a) if a >= 0 else (a if a != a else math.nan)
+        elif c == 12:
+            v = math.exp(a)
+        elif c == 13:
+            v = np.log(a)
+        elif c == 14:
+            v = math.sin(a)
+        elif c == 15:
+            v = math.cos(a)
+        elif c == 16:
+            v = math.tan(a)
+        elif c == 17:
+            v = math.asin(a) if abs(a) <= 1 else math.nan
+        elif c == 18:
+            v = math.acos(a) if abs(a) <= 1 else math.nan
+        elif c == 19:
+            v = math.atan(a)
+        elif c == 20:
+            v = math.sinh(a)
+        elif c == 21:
+            v = math.cosh(a)
+        elif c == 22:
+            v = math.tanh(a)
+        elif c == 23:
+            v = _logistic(a) if a == a else a
+        elif c == 24:
+            v = _softplus(a)
+        elif c == 25:
+            v = _sign(a)
+        else:
+            v = abs(a)
+        r[i] = v
+
+
+@njit(**_JIT)
+def evaluate_floats(code, left, right, whole, real, value, outputs, X):  # pragma: no cover
+    """The tape's outputs at N points (rows of ``X``): shape (N, len(outputs))."""
+    out = np.empty((X.shape[0], outputs.shape[0]))
+    r = np.empty(code.shape[0])
+    for k in range(X.shape[0]):
+        _one_float(code, left, right, whole, real, value, X[k], r)
+        for j in range(outputs.shape[0]):
+            out[k, j] = r[outputs[j]]
+    return out
 
 # -- one Krawczyk step, compiled: ``gradwise.critical.certify.krawczyk`` -----------------------
 

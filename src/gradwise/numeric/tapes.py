@@ -71,6 +71,7 @@ class Tape:
         self.variables = tuple(variables)
         self.ops: list[Op] = []
         self._slots: dict[sympy.Basic, int] = {}
+        self.rewritten = False  # u^v as e^(v·ln u), sec as 1/cos: the same values, not forms
         self.outputs = [self._node(sympy.sympify(e)) for e in expressions]
 
     # -- compiling ---------------------------------------------------------------------------
@@ -114,11 +115,13 @@ class Tape:
                 return root if exponent.p == 1 else self._emit("pow", (root,), int(exponent.p))
             return self._emit("rpow", (self._node(base),), exponent)
         # u^v = e^(v·ln u), for u > 0
+        self.rewritten = True
         return self._node(sympy.exp(exponent * sympy.log(base), evaluate=False))
 
     def _function(self, e) -> int:
         head = type(e)
         if head in _RECIPROCAL:
+            self.rewritten = True
             return self._emit("pow", (self._node(_RECIPROCAL[head](e.args[0])),), -1)
         if head in _UNARY and len(e.args) == 1:
             return self._emit(_UNARY[head], (self._node(e.args[0]),))
@@ -169,7 +172,15 @@ class Tape:
                 whole[k] = int(bool(param))
             elif kind == "rpow":
                 real[k] = float(param)
+            elif kind == "heaviside":
+                real[k] = param  # its value at 0, for floats
         return code, left, right, whole, real, clo, chi, np.array(self.outputs, dtype=np.int64)
+
+    @functools.cached_property
+    def _constants(self) -> np.ndarray:
+        """Each constant's nearest float, for the compiled float walk."""
+        return np.array([param[2] if kind == "const" else 0.0
+                         for kind, _, param in self.ops], dtype=float)
 
     def intervals_numpy(self, lo: np.ndarray, hi: np.ndarray):
         """:meth:`intervals` one operation for all boxes at a time, in NumPy: the reference
@@ -190,7 +201,18 @@ class Tape:
         return lows, highs, flags
 
     def floats(self, X: np.ndarray) -> np.ndarray:
-        """Values at N points (rows of ``X``): shape (N, len(expressions)); NaN where undefined."""
+        """Values at N points (rows of ``X``): shape (N, len(expressions)); NaN where undefined.
+
+        Run by the compiled interpreter, point by point."""
+        from gradwise.numeric._numba_intervals import evaluate_floats
+
+        X = np.ascontiguousarray(np.atleast_2d(np.asarray(X, dtype=float)))
+        code, left, right, whole, real, _, _, outputs = self._encoded
+        return evaluate_floats(code, left, right, whole, real, self._constants, outputs, X)
+
+    def floats_numpy(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`floats` one operation for all points at a time, in NumPy: the reference
+        implementation the compiled interpreter is tested against."""
         values: list[Any] = []
         with np.errstate(all="ignore"):
             for kind, args, param in self.ops:

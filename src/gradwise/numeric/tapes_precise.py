@@ -25,7 +25,7 @@ import sympy
 
 from gradwise.numeric.tapes import Tape
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "exact", "EXACT_KINDS"]
 
 
 def evaluate(tape: Tape, point: Sequence[Any], digits: int = 50) -> list[Any]:
@@ -86,3 +86,39 @@ _OPS: dict[str, Callable] = {
         "sqrt", "exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
         "tanh")},
 }
+
+
+# -- exact: SymPy's own numbers ---------------------------------------------------------------
+
+EXACT_KINDS = frozenset({"var", "const", "add", "mul", "pow", "rpow", "sqrt", "exp", "log",
+                         "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh"})
+_SYMPY: dict[str, Callable] = {
+    "add": lambda a, b, param: a + b,
+    "mul": lambda a, b, param: a * b,
+    "pow": lambda a, param: a ** param,
+    "rpow": lambda a, param: a ** param,
+    "sqrt": lambda a, param: sympy.sqrt(a),
+    **{name: (lambda function: lambda a, param: function(a))(getattr(sympy, name))
+       for name in ("exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
+                    "tanh")},
+}
+
+
+def exact(tape: Tape, point: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The tape's expressions at an exact point, in SymPy's exact numbers, each distinct
+    subexpression evaluated once: what ``expr.xreplace(point)`` gives (the same value; the
+    same number wherever it is rational), in a fraction of the time for a long Hessian.
+    None when the tape holds an operation SymPy evaluates differently at a kink or a jump
+    (|·|, sign, H, δ, relu, ...), or where it wrote u^v as e^(v·ln u) (0^(π/4) is 0, while
+    e^(π/4·ln 0) is not a number): then ``xreplace`` it is."""
+    if tape.rewritten or any(kind not in EXACT_KINDS for kind, _, _ in tape.ops):
+        return None
+    values: list[Any] = []
+    for kind, args, param in tape.ops:
+        if kind == "var":
+            values.append(point[param])
+        elif kind == "const":
+            values.append(param[3])
+        else:
+            values.append(_SYMPY[kind](*[values[a] for a in args], param))
+    return [values[s] for s in tape.outputs]
