@@ -161,8 +161,9 @@ class _Search:
                   lower: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where sense·f rises (falls) along xᵢ, only the low (high) face can hold a minimum."""
         glo, ghi = G
-        at_low = boxes[..., 0] <= self.box[:, 0]
-        at_high = boxes[..., 1] >= self.box[:, 1]
+        fixed = boxes[..., 1] <= boxes[..., 0]  # a face's own variable: f cannot move along it
+        at_low = (boxes[..., 0] <= self.box[:, 0]) | fixed
+        at_high = (boxes[..., 1] >= self.box[:, 1]) | fixed
         rising, falling = glo > 0, ghi < 0
         inside = np.any((rising & ~at_low) | (falling & ~at_high), axis=1)
         boxes = boxes[~inside].copy()
@@ -253,38 +254,31 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
     # and the box around its edge 0 is centred at −5e−12): its ends are tried too
     inside.offer(np.vstack([candidates, interior.mean(axis=2), interior[..., 0],
                             interior[..., 1]]))
+    # the faces together, in one branch and bound sharing the incumbent (a face's variable
+    # stays fixed: its boxes have no width there); the interior's boxes get the last share
     start = time.monotonic()
-    share = (deadline - start) / (2 * len(box) + 1)
-    faces = []
-    for k, (i, side) in enumerate(itertools.product(range(len(box)), (0, 1))):
-        face = box.copy()
-        face[i] = box[i, side]
-        on_face = candidates[np.abs(candidates[:, i] - box[i, side]) <= 0]
-        # the k-th face ends at a fixed time, so one face's overrun is not passed on
-        faces.append(global_bound(system, face, on_face, start + (k + 1) * share, tolerance,
-                                  sense, (inside.point, inside.best, inside.value)))
-    best = min([(inside.best, inside.point, inside.value)]
-               + [(f.value * sense + 0.0, f.point, f.value) for f in faces],
-               key=lambda t: t[0])
+    n = len(box)
+    faces = np.repeat(box[None], 2 * n, axis=0)
+    for k, (i, side) in enumerate(itertools.product(range(n), (0, 1))):
+        faces[k, i] = box[i, side]
+    on_faces = inside.run(start + (deadline - start) * 2 * n / (2 * n + 1), faces)
+    faces_low = on_faces.bound[0] if sense > 0 else -on_faces.bound[1]
     # the interior candidates that may still beat the best value: a kink, or the edge of
     # f's domain, is an extreme point without being a zero of ∇f, so its tiny box is
-    # searched in turn, not only bounded (the last share of the time)
+    # searched in turn, not only bounded
     lower = _interior_lower(system, interior, sense)
-    open_ = interior[lower < best[0] - tolerance] if len(interior) else interior
+    open_ = interior[lower < inside.best - tolerance] if len(interior) else interior
     settled = True
     if len(open_):
-        inside.best, inside.point, inside.value = best
         inner = inside.run(deadline, open_)
         settled = inner.certified
         inner_low = inner.bound[0] if sense > 0 else -inner.bound[1]
-        best = min(best, (inside.best, inside.point, inside.value), key=lambda t: t[0])
-        lower = np.array([inner_low, *lower[lower >= best[0] - tolerance]])
-    low = min([float(np.min(lower)) if len(lower) else np.inf]
-              + [f.bound[0] if sense > 0 else -f.bound[1] for f in faces])
-    low = min(low, best[0])
-    bound = (low, best[0]) if sense > 0 else (-best[0], -low)
-    certified = all(f.certified for f in faces) and settled and best[0] - low <= tolerance
-    return Bound(np.asarray(best[1]), float(best[2]), bound, certified, tolerance)
+        lower = np.array([inner_low, *lower[lower >= inside.best - tolerance]])
+    low = min(float(np.min(lower)) if len(lower) else np.inf, faces_low, inside.best)
+    bound = (low, inside.best) if sense > 0 else (-inside.best, -low)
+    # low ≥ U − ε as computed (U − (U − ε) may round to a hair above ε)
+    certified = on_faces.certified and settled and low >= inside.best - tolerance
+    return Bound(np.asarray(inside.point), float(inside.value), bound, certified, tolerance)
 
 
 def _interior_lower(system: System, interior: np.ndarray, sense: int) -> np.ndarray:

@@ -8,6 +8,7 @@ lowest-order term or by sampling (``classify``), stopping at the deadline.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from gradwise.critical.classify import second_derivative_test
 from gradwise.critical.definite import hessian_signs
 from gradwise.critical.points import CriticalPoint
 from gradwise.language.expressions import Expression, exact_number
-from gradwise.numeric.tapes import System
+from gradwise.numeric.tapes import System, Tape, Unsupported
 
 __all__ = ["Candidate", "classify_all", "classify", "identify", "identify_many", "identify_in",
            "simple_number"]
@@ -129,10 +130,29 @@ def identify(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol]
     guess = [simple_number(float(c)) for c in x]
     if any(g is None for g in guess):
         return None
-    at = dict(zip(variables, guess))
-    if all(c.xreplace(at) == 0 for c in components):  # SymPy's own exact evaluation
-        return tuple(guess)  # type: ignore[arg-type]
-    return None
+    return tuple(guess) if _vanishes(components, variables, guess) else None  # type: ignore
+
+
+def _vanishes(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
+              point: list) -> bool:
+    """Whether every component is exactly 0 at the exact ``point``: SymPy's own exact
+    numbers, through ∇f's tape where it gives what ``xreplace`` gives."""
+    from gradwise.numeric.tapes_precise import exact
+
+    tape = _gradient_tape(tuple(components), tuple(variables))
+    values = exact(tape, point) if tape is not None else None
+    if values is None:
+        at = dict(zip(variables, point))
+        values = [c.xreplace(at) for c in components]
+    return all(v == 0 for v in values)
+
+
+@functools.lru_cache(maxsize=64)
+def _gradient_tape(components: tuple, variables: tuple) -> Tape | None:
+    try:
+        return Tape(components, variables)
+    except Unsupported:
+        return None
 
 
 def identify_many(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
@@ -173,8 +193,7 @@ def identify_in(components: Sequence[sympy.Expr], variables: Sequence[sympy.Symb
     guess = [simplest_in(float(a), float(b)) for a, b in zip(low, high)]
     if any(g is None for g in guess):
         return None
-    at = dict(zip(variables, guess))
-    return tuple(guess) if all(c.xreplace(at) == 0 for c in components) else None  # type: ignore
+    return tuple(guess) if _vanishes(components, variables, guess) else None  # type: ignore
 
 
 def simplest_in(low: float, high: float) -> sympy.Expr | None:
