@@ -314,3 +314,12 @@ def test_the_global_minimum_at_the_edge_of_the_domain(text):
 def test_a_log_pole_inside_the_box_is_unbounded_not_a_certified_value():
     e = extrema("log(x)", "x=-1:1")
     assert not e.minimum.certified and e.minimum.bound[0] == -math.inf
+
+
+def test_of_equally_good_global_minima_the_first_in_coordinate_order_is_reported():
+    # the six-hump camel's two minima ±(0.0898, −0.7127) are equally far from the centre:
+    # the answer must not depend on which one the search happened to prove first
+    from gradwise import extrema
+
+    low = extrema("(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2", "x=-3:3, y=-2:2").minimum
+    assert low.point == pytest.approx((-0.0898420137, 0.7126564033), abs=1e-9)

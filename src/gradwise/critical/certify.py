@@ -49,7 +49,6 @@ FLAT = 2.0**-52      # f varying by less than this share of its size is flat to 
 SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split further
 CHUNK = 4096         # boxes per evaluation
 MAX_BOXES = 200_000  # boxes in play at once; beyond, the rest stays undecided
-SPLIT = 0.4814814814814815  # 13/27: a cut that nice numbers rarely fall on
 _EMPTY = np.empty((0, 0, 2))
 
 
@@ -138,35 +137,22 @@ class _Search:
                      finished=not queue, examined=self.examined)
 
     def _step(self, boxes: np.ndarray) -> list[np.ndarray]:
+        """One round on a batch, compiled (``numeric._numba_intervals.zero_step``): each box
+        excluded, proven, set aside, or left (contracted or halved) for the next round."""
+        from gradwise.numeric import _numba_intervals as kernel
+
         if not len(boxes):
             return []
-        lo, hi = boxes[..., 0], boxes[..., 1]
-        glo, ghi, flags = self.system.gradient_enclosure(lo, hi)
-        keep = np.all((glo <= 0) & (ghi >= 0), axis=1) & ~flags.undefined
-        boxes, glo, ghi, irregular = boxes[keep], glo[keep], ghi[keep], flags.irregular[keep]
-        widths = boxes[..., 1] - boxes[..., 0]
-        variation = np.sum(widths * np.maximum(-glo, ghi), axis=1)
-        # a tiny box is flat trivially: only boxes above 2⁻²⁰ of the box can be called flat
-        flat = ((variation <= self.flat_tol) & ~irregular
-                & np.any(widths >= 2.0**-20 * self.width, axis=1))
-        self.found["flat"].append(boxes[flat])
-        boxes, irregular = boxes[~flat], irregular[~flat]
-        return self._set_aside(boxes[irregular], "irregular") + self._newton(boxes[~irregular])
-
-    def _newton(self, boxes: np.ndarray) -> list[np.ndarray]:
-        if not len(boxes):
-            return []
-        status, contracted = krawczyk(self.system, boxes)
-        self.found["roots"].append(contracted[status == 1])
-        rest, before = contracted[status == 0], boxes[status == 0]
-        shrunk = _relative(rest, self.width) <= 0.5 * _relative(before, self.width)
-        return [rest[shrunk], *self._set_aside(rest[~shrunk], "undecided")]
-
-    def _set_aside(self, boxes: np.ndarray, kind: str) -> list[np.ndarray]:
-        """Boxes of ``kind`` that are small enough are kept as such; the rest are halved."""
-        small = np.all(boxes[..., 1] - boxes[..., 0] <= self.smallest, axis=1)
-        self.found[kind].append(boxes[small])
-        return [bisect(boxes[~small], self.width)] if (~small).any() else []
+        code, lo, hi = kernel.zero_step(
+            self.system.gradient._encoded, self.system.hessian._encoded,
+            np.ascontiguousarray(boxes[..., 0]), np.ascontiguousarray(boxes[..., 1]),
+            self.width, self.smallest, self.flat_tol)
+        out = np.stack([lo, hi], axis=-1)  # (N, 2, n, 2)
+        for kind, c in (("roots", kernel.ROOT), ("flat", kernel.FLAT),
+                        ("irregular", kernel.IRREGULAR), ("undecided", kernel.UNDECIDED)):
+            self.found[kind].append(out[code == c, 0])
+        halved = out[code == kernel.HALVED]
+        return [out[code == kernel.AGAIN, 0], halved[:, 0], halved[:, 1]]
 
 
 def _take(queue: deque) -> np.ndarray:
@@ -309,15 +295,11 @@ def bisect(boxes: np.ndarray, width: np.ndarray) -> np.ndarray:
     rows = np.arange(len(boxes))
     # off centre, so that symmetric zeros (0, ±π, ...) do not fall on the cut, where no
     # box would hold them inside its interior
-    middle = boxes[rows, k, 0] + SPLIT * (boxes[rows, k, 1] - boxes[rows, k, 0])
+    middle = boxes[rows, k, 0] + iv.SPLIT * (boxes[rows, k, 1] - boxes[rows, k, 0])
     left, right = boxes.copy(), boxes.copy()
     left[rows, k, 1] = middle
     right[rows, k, 0] = middle
     return np.concatenate([left, right])
-
-
-def _relative(boxes: np.ndarray, width: np.ndarray) -> np.ndarray:
-    return np.max((boxes[..., 1] - boxes[..., 0]) / width, axis=1)
 
 
 def _stack(parts: list[np.ndarray], box: np.ndarray) -> np.ndarray:

@@ -310,7 +310,9 @@ def _no_worse(e: Extremum, listed: CriticalPoints, sense: int) -> Extremum:
 
 def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:
     """Among the critical points and kinks as good as the bound's point (within ε), the one
-    nearest the box's centre (cos x + cos y: the origin), with where it is."""
+    nearest the box's centre (cos x + cos y: the origin), with where it is; among those
+    equally near (the camel's two minima ±(0.09, −0.71)), the first in coordinate order,
+    whatever order the search found them in."""
     result, centre = work.result, work.searched.mean(axis=1)
     assert result is not None
     points, labels = _labelled(work)
@@ -319,7 +321,9 @@ def _nicest(work: Work, bound: Bound, kind: str) -> tuple[np.ndarray, str]:
         with np.errstate(all="ignore"):
             tied = np.flatnonzero(np.abs(values - bound.value) <= max(bound.tolerance, 1e-300))
         if len(tied):
-            k = tied[np.argmin(np.max(np.abs(points[tied] - centre), axis=1))]
+            near = np.max(np.abs(points[tied] - centre), axis=1)
+            tied = tied[near <= near.min() * (1 + 1e-9) + 1e-300]
+            k = min(tied, key=lambda t: tuple(points[t]))
             exact = identify(work.system.components, work.f.variables, points[k])
             return (points[k] if exact is None else np.array([float(c) for c in exact]),
                     labels(k))

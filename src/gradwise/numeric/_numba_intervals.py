@@ -22,9 +22,9 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from gradwise.numeric.intervals import BIG, EXACT, LIBM, TINY
+from gradwise.numeric.intervals import BIG, EXACT, LIBM, SPLIT, TINY
 
-__all__ = ["CODES", "evaluate", "evaluate_floats", "krawczyk"]
+__all__ = ["CODES", "evaluate", "evaluate_floats", "krawczyk", "zero_step"]
 
 CODES = {name: k for k, name in enumerate((
     "var", "const", "add", "mul", "max", "min", "pow", "rpow", "heaviside", "dirac", "relu",
@@ -416,78 +416,182 @@ def _inverse(M, Y):
     return norm * inverse_norm < 1e14
 
 
+@njit(**_JIT)
+def _scratch(gradient, hessian, n):
+    """The registers and small matrices one thread needs for :func:`_krawczyk_box`."""
+    g, h = gradient[0].shape[0], hessian[0].shape[0]
+    return (np.empty(g), np.empty(g), np.empty(h), np.empty(h), np.empty((5, n)),
+            np.empty((5, n, n)))
+
+
+@njit(**_JIT)
+def _krawczyk_box(gradient, hessian, lo, hi, new_lo, new_hi, scratch):
+    """Krawczyk's test on one box: 1 (exactly one zero, proven), −1 (none), 0 (not
+    decided); ``new_lo``/``new_hi`` become X ∩ K(X) where K could be formed (else X)."""
+    gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
+    hcode, hleft, hright, hwhole, hreal, hclo, hchi, hout = hessian
+    grl, grh, hrl, hrh, vectors, matrices = scratch
+    m, gc, gr, dc, dr = vectors[0], vectors[1], vectors[2], vectors[3], vectors[4]
+    Jc, Jr, Y, C, R = matrices[0], matrices[1], matrices[2], matrices[3], matrices[4]
+    n = lo.shape[0]
+    gamma = (n + 4) * 2.0**-52  # bounds the rounding of an n-term dot product
+    for i in range(n):
+        new_lo[i], new_hi[i] = lo[i], hi[i]
+        m[i] = min(max((lo[i] + hi[i]) / 2, lo[i]), hi[i])
+    irregular, _ = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi, m, m, grl, grh)
+    usable = not irregular
+    for i in range(n):
+        a, b = grl[gout[i]], grh[gout[i]]
+        usable &= abs(a) < INF and abs(b) < INF
+        gc[i], gr[i] = _midrad(a, b)
+    irregular, _ = _one(hcode, hleft, hright, hwhole, hreal, hclo, hchi, lo, hi, hrl, hrh)
+    usable &= not irregular
+    slot = 0
+    for i in range(n):
+        for j in range(i, n):
+            a, b = hrl[hout[slot]], hrh[hout[slot]]
+            slot += 1
+            usable &= abs(a) < INF and abs(b) < INF
+            Jc[i, j], Jr[i, j] = _midrad(a, b)
+            Jc[j, i], Jr[j, i] = Jc[i, j], Jr[i, j]
+    if not usable or not _inverse(Jc, Y):
+        return 0
+    for i in range(n):
+        a, b = _out(lo[i] - m[i], hi[i] - m[i], EXACT)
+        dc[i], dr[i] = _midrad(a, b)
+    for i in range(n):
+        for j in range(n):
+            s, t = 0.0, 0.0
+            for q in range(n):
+                s += Y[i, q] * Jc[q, j]
+                t += abs(Y[i, q]) * (Jr[q, j] + gamma * abs(Jc[q, j]))
+            C[i, j] = (1.0 if i == j else 0.0) - s
+            R[i, j] = t
+    for i in range(n):
+        for j in range(n):
+            R[i, j] = (R[i, j] + gamma * abs(C[i, j])) * (1 + gamma)
+    inside, disjoint = True, False
+    for i in range(n):
+        yg, yg_r, md, md_r1, md_r2 = 0.0, 0.0, 0.0, 0.0, 0.0
+        for j in range(n):
+            yg += Y[i, j] * gc[j]
+            yg_r += abs(Y[i, j]) * (gr[j] + gamma * abs(gc[j]))
+            md += C[i, j] * dc[j]
+            md_r1 += abs(C[i, j]) * (dr[j] + gamma * abs(dc[j]))
+            md_r2 += R[i, j] * (abs(dc[j]) + dr[j])
+        yg_r *= 1 + gamma
+        md_r = (md_r1 + md_r2) * (1 + gamma)
+        centre = m[i] - yg + md
+        radius = (yg_r + md_r + gamma * (abs(m[i]) + abs(yg) + abs(md))) * (1 + gamma)
+        klo, khi = _out(centre - radius, centre + radius, EXACT)
+        inside &= klo > lo[i] and khi < hi[i]
+        disjoint |= klo > hi[i] or khi < lo[i]
+        a, b = max(lo[i], klo), min(hi[i], khi)
+        new_lo[i], new_hi[i] = a, max(a, b)
+    return 1 if inside else (-1 if disjoint else 0)
+
+
 @njit(parallel=True, **_JIT)
 def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
     """One Krawczyk step on N boxes: (status, new_lo, new_hi), as
     ``gradwise.critical.certify.krawczyk`` documents; ``gradient`` and ``hessian`` are encoded
     tapes (∇f's components; H's upper triangle, row by row)."""
-    gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
-    hcode, hleft, hright, hwhole, hreal, hclo, hchi, hout = hessian
     N, n = lo.shape
-    gamma = (n + 4) * 2.0**-52  # bounds the rounding of an n-term dot product
     status = np.zeros(N, dtype=np.int64)
-    new_lo = lo.copy()
-    new_hi = hi.copy()
-    blocks = (N + 63) // 64
-    for block in prange(blocks):
-        grl, grh = np.empty(gcode.shape[0]), np.empty(gcode.shape[0])
-        hrl, hrh = np.empty(hcode.shape[0]), np.empty(hcode.shape[0])
-        m, gc, gr, dc, dr = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-        Jc, Jr, Y = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-        C, R = np.empty((n, n)), np.empty((n, n))
+    new_lo, new_hi = np.empty_like(lo), np.empty_like(hi)
+    for block in prange((N + 63) // 64):
+        scratch = _scratch(gradient, hessian, n)
         for k in range(block * 64, min(N, block * 64 + 64)):
-            for i in range(n):
-                m[i] = min(max((lo[k, i] + hi[k, i]) / 2, lo[k, i]), hi[k, i])
-            irregular, _ = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi, m, m, grl, grh)
-            usable = not irregular
+            status[k] = _krawczyk_box(gradient, hessian, lo[k], hi[k], new_lo[k], new_hi[k],
+                                      scratch)
+    return status, new_lo, new_hi
+
+
+# what :func:`zero_step` decided for each box
+DROPPED, ROOT, FLAT, IRREGULAR, UNDECIDED, AGAIN, HALVED = range(7)
+
+
+@njit(inline="always", **_JIT)
+def _relative(lo, hi, width):
+    r = 0.0
+    for i in range(lo.shape[0]):
+        r = max(r, (hi[i] - lo[i]) / width[i])
+    return r
+
+
+@njit(inline="always", **_JIT)
+def _small(lo, hi, smallest):  # numba compiles no generator for all(): a loop
+    for i in range(lo.shape[0]):  # noqa: SIM110
+        if not hi[i] - lo[i] <= smallest[i]:
+            return False
+    return True
+
+
+@njit(inline="always", **_JIT)
+def _halve(lo, hi, width, out_lo, out_hi):
+    """The box halved across its widest side relative to ``width``, off centre: two boxes."""
+    k, best = 0, -1.0
+    for i in range(lo.shape[0]):
+        r = (hi[i] - lo[i]) / width[i]
+        if r > best:
+            k, best = i, r
+    middle = lo[k] + SPLIT * (hi[k] - lo[k])
+    for c in range(2):
+        for i in range(lo.shape[0]):
+            out_lo[c, i], out_hi[c, i] = lo[i], hi[i]
+    out_hi[0, k] = middle
+    out_lo[1, k] = middle
+
+
+@njit(parallel=True, **_JIT)
+def zero_step(gradient, hessian, lo, hi, width, smallest, flat_tol):  # pragma: no cover
+    """One round of the certified zero search on N boxes (``gradwise.critical.certify``):
+    per box, what was decided (``DROPPED`` ... ``HALVED``) and the box or boxes it leaves,
+    (N, 2, n) lows and highs (the second only when halved)."""
+    gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
+    N, n = lo.shape
+    code = np.zeros(N, dtype=np.int64)
+    out_lo, out_hi = np.empty((N, 2, n)), np.empty((N, 2, n))
+    for block in prange((N + 63) // 64):
+        scratch = _scratch(gradient, hessian, n)
+        grl, grh = scratch[0], scratch[1]
+        for k in range(block * 64, min(N, block * 64 + 64)):
+            irregular, undefined = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi,
+                                        lo[k], hi[k], grl, grh)
+            keep = not undefined
+            variation, wide = 0.0, False
             for i in range(n):
                 a, b = grl[gout[i]], grh[gout[i]]
-                usable &= abs(a) < INF and abs(b) < INF
-                gc[i], gr[i] = _midrad(a, b)
-            irregular, _ = _one(hcode, hleft, hright, hwhole, hreal, hclo, hchi, lo[k], hi[k],
-                                hrl, hrh)
-            usable &= not irregular
-            slot = 0
-            for i in range(n):
-                for j in range(i, n):
-                    a, b = hrl[hout[slot]], hrh[hout[slot]]
-                    slot += 1
-                    usable &= abs(a) < INF and abs(b) < INF
-                    Jc[i, j], Jr[i, j] = _midrad(a, b)
-                    Jc[j, i], Jr[j, i] = Jc[i, j], Jr[i, j]
-            if not usable or not _inverse(Jc, Y):
+                keep &= a <= 0 and b >= 0
+                w = hi[k, i] - lo[k, i]
+                variation += w * max(-a, b)
+                wide |= w >= 2.0**-20 * width[i]
+            if not keep:
+                continue  # some ∂f/∂xᵢ has one sign all over the box: no zero in it
+            # a tiny box is flat trivially: only boxes above 2⁻²⁰ of the box can be flat
+            if variation <= flat_tol and not irregular and wide:
+                code[k] = FLAT
+                out_lo[k, 0], out_hi[k, 0] = lo[k], hi[k]
                 continue
-            for i in range(n):
-                a, b = _out(lo[k, i] - m[i], hi[k, i] - m[i], EXACT)
-                dc[i], dr[i] = _midrad(a, b)
-            for i in range(n):
-                for j in range(n):
-                    s, t = 0.0, 0.0
-                    for q in range(n):
-                        s += Y[i, q] * Jc[q, j]
-                        t += abs(Y[i, q]) * (Jr[q, j] + gamma * abs(Jc[q, j]))
-                    C[i, j] = (1.0 if i == j else 0.0) - s
-                    R[i, j] = t
-            for i in range(n):
-                for j in range(n):
-                    R[i, j] = (R[i, j] + gamma * abs(C[i, j])) * (1 + gamma)
-            inside, disjoint = True, False
-            for i in range(n):
-                yg, yg_r, md, md_r1, md_r2 = 0.0, 0.0, 0.0, 0.0, 0.0
-                for j in range(n):
-                    yg += Y[i, j] * gc[j]
-                    yg_r += abs(Y[i, j]) * (gr[j] + gamma * abs(gc[j]))
-                    md += C[i, j] * dc[j]
-                    md_r1 += abs(C[i, j]) * (dr[j] + gamma * abs(dc[j]))
-                    md_r2 += R[i, j] * (abs(dc[j]) + dr[j])
-                yg_r *= 1 + gamma
-                md_r = (md_r1 + md_r2) * (1 + gamma)
-                centre = m[i] - yg + md
-                radius = (yg_r + md_r + gamma * (abs(m[i]) + abs(yg) + abs(md))) * (1 + gamma)
-                klo, khi = _out(centre - radius, centre + radius, EXACT)
-                inside &= klo > lo[k, i] and khi < hi[k, i]
-                disjoint |= klo > hi[k, i] or khi < lo[k, i]
-                a, b = max(lo[k, i], klo), min(hi[k, i], khi)
-                new_lo[k, i], new_hi[k, i] = a, max(a, b)
-            status[k] = 1 if inside else (-1 if disjoint else 0)
-    return status, new_lo, new_hi
+            if irregular:
+                if _small(lo[k], hi[k], smallest):
+                    code[k] = IRREGULAR
+                    out_lo[k, 0], out_hi[k, 0] = lo[k], hi[k]
+                else:
+                    code[k] = HALVED
+                    _halve(lo[k], hi[k], width, out_lo[k], out_hi[k])
+                continue
+            status = _krawczyk_box(gradient, hessian, lo[k], hi[k], out_lo[k, 0],
+                                   out_hi[k, 0], scratch)
+            if status == 1:
+                code[k] = ROOT
+            elif status == 0:
+                rest_lo, rest_hi = out_lo[k, 0].copy(), out_hi[k, 0].copy()
+                if _relative(rest_lo, rest_hi, width) <= 0.5 * _relative(lo[k], hi[k], width):
+                    code[k] = AGAIN  # K(X) ∩ X is at most half as wide: try it again
+                elif _small(rest_lo, rest_hi, smallest):
+                    code[k] = UNDECIDED
+                else:
+                    code[k] = HALVED
+                    _halve(rest_lo, rest_hi, width, out_lo[k], out_hi[k])
+    return code, out_lo, out_hi

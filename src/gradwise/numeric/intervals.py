@@ -47,6 +47,7 @@ LIBM = 2.0**-42
 TINY = 2.0**-1070
 BIG = float(np.finfo(float).max)
 PI = np.pi
+SPLIT = 0.4814814814814815  # where the searches cut a box: 13/27, which nice numbers rarely hit
 
 
 class Flags:
