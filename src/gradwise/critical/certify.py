@@ -57,7 +57,8 @@ class Zeros:
     """What the search proved about ∇f = 0 in the box.
 
     Attributes:
-        roots: (R, n, 2) boxes, each proven to hold exactly one zero of ∇f.
+        roots: (R, n, 2) boxes, each proven to hold exactly one zero of ∇f, in coordinate
+            order.
         undecided: boxes neither excluded nor proven (budget, or a degenerate zero).
         flat: boxes where f is flat to working precision.
         irregular: small boxes where ∇f is not continuous or not defined somewhere.
@@ -131,6 +132,7 @@ class _Search:
         for boxes in queue:
             self.found["undecided"].append(boxes)
         roots = refine(self.system, _stack(self.found["roots"], self.box))
+        roots = roots[np.lexsort(roots.mean(axis=2).T[::-1])]  # in coordinate order
         return Zeros(roots, _stack(self.found["undecided"], self.box),
                      _stack(self.found["flat"], self.box),
                      _stack(self.found["irregular"], self.box),
