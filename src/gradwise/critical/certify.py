@@ -146,7 +146,8 @@ class _Search:
         if not len(boxes):
             return []
         code, lo, hi = kernel.zero_step(
-            self.system.gradient._encoded, self.system.hessian._encoded,
+            self.system.gradient._encoded, self.system.both._encoded,
+            self.system.both.emitted[self.system.n - 1],
             np.ascontiguousarray(boxes[..., 0]), np.ascontiguousarray(boxes[..., 1]),
             self.width, self.smallest, self.flat_tol)
         out = np.stack([lo, hi], axis=-1)  # (N, 2, n, 2)

@@ -147,9 +147,21 @@ def _sign(x):
 @njit(**_JIT)
 def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
     """One box: every operation in turn into the registers; returns (irregular, undefined)."""
+    irregular, undefined, _, _ = _one_split(code, left, right, whole, real, clo, chi, lo, hi,
+                                            rlo, rhi, code.shape[0])
+    return irregular, undefined
+
+
+@njit(**_JIT)
+def _one_split(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, split):
+    """:func:`_one`, with the flags also of the first ``split`` operations alone:
+    (irregular, undefined, irregular of the first, undefined of the first)."""
     irregular = False
     undefined = False
+    first_irregular, first_undefined = False, False
     for i in range(code.shape[0]):
+        if i == split:
+            first_irregular, first_undefined = irregular, undefined
         c = code[i]
         if c == 0:  # var
             rlo[i], rhi[i] = lo[whole[i]], hi[whole[i]]
@@ -253,7 +265,9 @@ def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
             a = xl if xl >= 0 else (-xh if xh <= 0 else 0.0)
             b = _max(abs(xl), abs(xh))
         rlo[i], rhi[i] = a, b
-    return irregular, undefined
+    if split >= code.shape[0]:
+        first_irregular, first_undefined = irregular, undefined
+    return irregular, undefined, first_irregular, first_undefined
 
 
 @njit(parallel=True, **_JIT)
@@ -424,13 +438,30 @@ def _scratch(gradient, hessian, n):
             np.empty((5, n, n)))
 
 
+@njit(inline="always", **_JIT)
+def _hessian_from(hrl, hrh, hout, first, Jc, Jr):
+    """H's enclosure as centre and radius matrices, from the registers of a tape whose
+    outputs ``first``, ``first + 1``, ... are H's upper triangle; False if not finite."""
+    n = Jc.shape[0]
+    finite = True
+    slot = first
+    for i in range(n):
+        for j in range(i, n):
+            a, b = hrl[hout[slot]], hrh[hout[slot]]
+            slot += 1
+            finite &= abs(a) < INF and abs(b) < INF
+            Jc[i, j], Jr[i, j] = _midrad(a, b)
+            Jc[j, i], Jr[j, i] = Jc[i, j], Jr[i, j]
+    return finite
+
+
 @njit(**_JIT)
-def _krawczyk_box(gradient, hessian, lo, hi, new_lo, new_hi, scratch):
-    """Krawczyk's test on one box: 1 (exactly one zero, proven), −1 (none), 0 (not
-    decided); ``new_lo``/``new_hi`` become X ∩ K(X) where K could be formed (else X)."""
+def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
+    """Krawczyk's test on one box whose Hessian enclosure is in ``scratch`` already (centre
+    and radius; ``usable``: finite and regular): 1 (exactly one zero, proven), −1 (none), 0
+    (not decided); ``new_lo``/``new_hi`` become X ∩ K(X) where K could be formed (else X)."""
     gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
-    hcode, hleft, hright, hwhole, hreal, hclo, hchi, hout = hessian
-    grl, grh, hrl, hrh, vectors, matrices = scratch
+    grl, grh, _, _, vectors, matrices = scratch
     m, gc, gr, dc, dr = vectors[0], vectors[1], vectors[2], vectors[3], vectors[4]
     Jc, Jr, Y, C, R = matrices[0], matrices[1], matrices[2], matrices[3], matrices[4]
     n = lo.shape[0]
@@ -439,21 +470,11 @@ def _krawczyk_box(gradient, hessian, lo, hi, new_lo, new_hi, scratch):
         new_lo[i], new_hi[i] = lo[i], hi[i]
         m[i] = min(max((lo[i] + hi[i]) / 2, lo[i]), hi[i])
     irregular, _ = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi, m, m, grl, grh)
-    usable = not irregular
+    usable &= not irregular
     for i in range(n):
         a, b = grl[gout[i]], grh[gout[i]]
         usable &= abs(a) < INF and abs(b) < INF
         gc[i], gr[i] = _midrad(a, b)
-    irregular, _ = _one(hcode, hleft, hright, hwhole, hreal, hclo, hchi, lo, hi, hrl, hrh)
-    usable &= not irregular
-    slot = 0
-    for i in range(n):
-        for j in range(i, n):
-            a, b = hrl[hout[slot]], hrh[hout[slot]]
-            slot += 1
-            usable &= abs(a) < INF and abs(b) < INF
-            Jc[i, j], Jr[i, j] = _midrad(a, b)
-            Jc[j, i], Jr[j, i] = Jc[i, j], Jr[i, j]
     if not usable or not _inverse(Jc, Y):
         return 0
     for i in range(n):
@@ -496,13 +517,18 @@ def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
     """One Krawczyk step on N boxes: (status, new_lo, new_hi), as
     ``gradwise.critical.certify.krawczyk`` documents; ``gradient`` and ``hessian`` are encoded
     tapes (∇f's components; H's upper triangle, row by row)."""
+    hcode, hleft, hright, hwhole, hreal, hclo, hchi, hout = hessian
     N, n = lo.shape
     status = np.zeros(N, dtype=np.int64)
     new_lo, new_hi = np.empty_like(lo), np.empty_like(hi)
     for block in prange((N + 63) // 64):
         scratch = _scratch(gradient, hessian, n)
+        hrl, hrh, matrices = scratch[2], scratch[3], scratch[5]
         for k in range(block * 64, min(N, block * 64 + 64)):
-            status[k] = _krawczyk_box(gradient, hessian, lo[k], hi[k], new_lo[k], new_hi[k],
+            irregular, _ = _one(hcode, hleft, hright, hwhole, hreal, hclo, hchi, lo[k], hi[k],
+                                hrl, hrh)
+            usable = _hessian_from(hrl, hrh, hout, 0, matrices[0], matrices[1]) and not irregular
+            status[k] = _krawczyk_box(gradient, usable, lo[k], hi[k], new_lo[k], new_hi[k],
                                       scratch)
     return status, new_lo, new_hi
 
@@ -544,24 +570,27 @@ def _halve(lo, hi, width, out_lo, out_hi):
 
 
 @njit(parallel=True, **_JIT)
-def zero_step(gradient, hessian, lo, hi, width, smallest, flat_tol):  # pragma: no cover
+def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # pragma: no cover
     """One round of the certified zero search on N boxes (``gradwise.critical.certify``):
     per box, what was decided (``DROPPED`` ... ``HALVED``) and the box or boxes it leaves,
-    (N, 2, n) lows and highs (the second only when halved)."""
-    gcode, gleft, gright, gwhole, greal, gclo, gchi, gout = gradient
+    (N, 2, n) lows and highs (the second only when halved). ``both`` is the tape of ∇f's
+    components followed by H's upper triangle: one walk over the box gives both, their
+    shared subexpressions (sin 3πx, ...) evaluated once; its first ``split`` operations
+    are ∇f's, whose flags decide, as H's decide whether Krawczyk's test can be used."""
+    bcode, bleft, bright, bwhole, breal, bclo, bchi, bout = both
     N, n = lo.shape
     code = np.zeros(N, dtype=np.int64)
     out_lo, out_hi = np.empty((N, 2, n)), np.empty((N, 2, n))
     for block in prange((N + 63) // 64):
-        scratch = _scratch(gradient, hessian, n)
-        grl, grh = scratch[0], scratch[1]
+        scratch = _scratch(gradient, both, n)
+        grl, grh, matrices = scratch[2], scratch[3], scratch[5]  # the walk over the box
         for k in range(block * 64, min(N, block * 64 + 64)):
-            irregular, undefined = _one(gcode, gleft, gright, gwhole, greal, gclo, gchi,
-                                        lo[k], hi[k], grl, grh)
+            rough, _, irregular, undefined = _one_split(
+                bcode, bleft, bright, bwhole, breal, bclo, bchi, lo[k], hi[k], grl, grh, split)
             keep = not undefined
             variation, wide = 0.0, False
             for i in range(n):
-                a, b = grl[gout[i]], grh[gout[i]]
+                a, b = grl[bout[i]], grh[bout[i]]
                 keep &= a <= 0 and b >= 0
                 w = hi[k, i] - lo[k, i]
                 variation += w * max(-a, b)
@@ -581,7 +610,9 @@ def zero_step(gradient, hessian, lo, hi, width, smallest, flat_tol):  # pragma: 
                     code[k] = HALVED
                     _halve(lo[k], hi[k], width, out_lo[k], out_hi[k])
                 continue
-            status = _krawczyk_box(gradient, hessian, lo[k], hi[k], out_lo[k, 0],
+            # ∇f is regular on the box, so any flag raised is H's own
+            usable = _hessian_from(grl, grh, bout, n, matrices[0], matrices[1]) and not rough
+            status = _krawczyk_box(gradient, usable, lo[k], hi[k], out_lo[k, 0],
                                    out_hi[k, 0], scratch)
             if status == 1:
                 code[k] = ROOT

@@ -72,7 +72,11 @@ class Tape:
         self.ops: list[Op] = []
         self._slots: dict[sympy.Basic, int] = {}
         self.rewritten = False  # u^v as e^(v·ln u), sec as 1/cos: the same values, not forms
-        self.outputs = [self._node(sympy.sympify(e)) for e in expressions]
+        self.outputs: list[int] = []
+        self.emitted: list[int] = []  # how many operations after each expression
+        for e in expressions:
+            self.outputs.append(self._node(sympy.sympify(e)))
+            self.emitted.append(len(self.ops))
 
     # -- compiling ---------------------------------------------------------------------------
 
@@ -315,6 +319,12 @@ class System:
         self.value = Tape([value] if value is not None else [], variables)
         self.gradient = Tape(list(components), variables)
         self.hessian = Tape([matrix[i, j] for i, j in self.upper], variables)  # upper triangle
+
+    @functools.cached_property
+    def both(self) -> Tape:
+        """∇f's components, then H's upper triangle, in one tape: one walk gives both."""
+        return Tape(list(self.components) + [self.matrix[i, j] for i, j in self.upper],
+                    self.variables)
 
     def factor(self, i: int) -> System:
         """The system of ∂f/∂xᵢ = 0 in xᵢ alone, for a separable ∇f."""
