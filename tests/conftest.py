@@ -5,6 +5,12 @@ pages on a desktop or a phone, see ``_web_browser``), and the GPU the CUDA tests
 matplotlib draws with its Agg backend in every test (no window, no display), and the CUDA
 kernels run on numba's simulator (CI has no GPU), both set here once before anything imports
 matplotlib or numba.cuda; ``NUMBA_ENABLE_CUDASIM=0`` runs the CUDA tests on a real GPU.
+
+The compiled interval kernels (``numeric._numba_intervals``) are compiled, or loaded from
+numba's cache, once when the session starts, and used in every test
+(``GRADWISE_COMPILE=now``): the tests that compare them with their NumPy twins then compare
+two implementations, and no test waits for a compilation. ``test_compile_policy.py`` runs
+the NumPy twins and the background compilation on their own.
 """
 
 from __future__ import annotations
@@ -15,12 +21,21 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("NUMBA_ENABLE_CUDASIM", "1")
+os.environ.setdefault("GRADWISE_COMPILE", "now")
 
 from _cuda_support import cuda_device  # noqa: E402, F401 - the CUDA tests' fixture
 from _slow import (  # noqa: E402, F401 - pytest hooks
     pytest_collection_modifyitems,
     pytest_terminal_summary,
 )
+
+
+def pytest_sessionstart(session):
+    """The interval kernels, compiled before the first test (seconds on a fresh clone)."""
+    from gradwise.numeric._numba_intervals import warm
+
+    warm()
+
 
 # -- objectives: (function, start, minimum) --------------------------------------------------
 

@@ -21,7 +21,7 @@ searched one variable at a time: its zeros are the product of the variables' zer
 
 Example:
     >>> import sympy, time
-    >>> from gradwise.numeric.tapes import System
+    >>> from gradwise.numeric.tapes import System, compiled
     >>> x, y = sympy.symbols("x y", real=True)
     >>> f = x**3 - 3*x + y**2
     >>> g = [sympy.diff(f, v) for v in (x, y)]
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradwise.numeric import intervals as iv
-from gradwise.numeric.tapes import System
+from gradwise.numeric.tapes import System, compiled
 
 __all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT"]
 
@@ -140,11 +140,14 @@ class _Search:
 
     def _step(self, boxes: np.ndarray) -> list[np.ndarray]:
         """One round on a batch, compiled (``numeric._numba_intervals.zero_step``): each box
-        excluded, proven, set aside, or left (contracted or halved) for the next round."""
-        from gradwise.numeric import _numba_intervals as kernel
-
+        excluded, proven, set aside, or left (contracted or halved) for the next round; in
+        NumPy (:meth:`_step_numpy`, the same decisions) until the kernels are compiled."""
         if not len(boxes):
             return []
+        if not compiled():
+            return self._step_numpy(boxes)
+        from gradwise.numeric import _numba_intervals as kernel
+
         code, lo, hi = kernel.zero_step(
             self.system.gradient._encoded, self.system.both._encoded,
             self.system.both.emitted[self.system.n - 1],
@@ -156,6 +159,35 @@ class _Search:
             self.found[kind].append(out[code == c, 0])
         halved = out[code == kernel.HALVED]
         return [out[code == kernel.AGAIN, 0], halved[:, 0], halved[:, 1]]
+
+    def _step_numpy(self, boxes: np.ndarray) -> list[np.ndarray]:
+        lo, hi = boxes[..., 0], boxes[..., 1]
+        glo, ghi, flags = self.system.gradient_enclosure(lo, hi)
+        keep = np.all((glo <= 0) & (ghi >= 0), axis=1) & ~flags.undefined
+        boxes, glo, ghi, irregular = boxes[keep], glo[keep], ghi[keep], flags.irregular[keep]
+        widths = boxes[..., 1] - boxes[..., 0]
+        variation = np.sum(widths * np.maximum(-glo, ghi), axis=1)
+        # a tiny box is flat trivially: only boxes above 2⁻²⁰ of the box can be called flat
+        flat = ((variation <= self.flat_tol) & ~irregular
+                & np.any(widths >= 2.0**-20 * self.width, axis=1))
+        self.found["flat"].append(boxes[flat])
+        boxes, irregular = boxes[~flat], irregular[~flat]
+        return self._set_aside(boxes[irregular], "irregular") + self._newton(boxes[~irregular])
+
+    def _newton(self, boxes: np.ndarray) -> list[np.ndarray]:
+        if not len(boxes):
+            return []
+        status, contracted = krawczyk(self.system, boxes)
+        self.found["roots"].append(contracted[status == 1])
+        rest, before = contracted[status == 0], boxes[status == 0]
+        shrunk = _relative(rest, self.width) <= 0.5 * _relative(before, self.width)
+        return [rest[shrunk], *self._set_aside(rest[~shrunk], "undecided")]
+
+    def _set_aside(self, boxes: np.ndarray, kind: str) -> list[np.ndarray]:
+        """Boxes of ``kind`` that are small enough are kept as such; the rest are halved."""
+        small = np.all(boxes[..., 1] - boxes[..., 0] <= self.smallest, axis=1)
+        self.found[kind].append(boxes[small])
+        return [bisect(boxes[~small], self.width)] if (~small).any() else []
 
 
 def _take(queue: deque) -> np.ndarray:
@@ -176,14 +208,16 @@ def krawczyk(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         status per box (1: exactly one zero, proven; −1: no zero; 0: not decided) and
         the boxes intersected with K(X) (unchanged where K could not be formed).
     """
-    from gradwise.numeric._numba_intervals import krawczyk as compiled
-
     boxes = np.asarray(boxes, dtype=float)
     if not len(boxes):
         return np.zeros(0, dtype=np.int64), boxes.copy()
-    status, new_lo, new_hi = compiled(system.gradient._encoded, system.hessian._encoded,
-                                      np.ascontiguousarray(boxes[..., 0]),
-                                      np.ascontiguousarray(boxes[..., 1]))
+    if not compiled():
+        return krawczyk_numpy(system, boxes)
+    from gradwise.numeric._numba_intervals import krawczyk as step
+
+    status, new_lo, new_hi = step(system.gradient._encoded, system.hessian._encoded,
+                                  np.ascontiguousarray(boxes[..., 0]),
+                                  np.ascontiguousarray(boxes[..., 1]))
     return status, np.stack([new_lo, new_hi], axis=-1)
 
 
@@ -303,6 +337,10 @@ def bisect(boxes: np.ndarray, width: np.ndarray) -> np.ndarray:
     left[rows, k, 1] = middle
     right[rows, k, 0] = middle
     return np.concatenate([left, right])
+
+
+def _relative(boxes: np.ndarray, width: np.ndarray) -> np.ndarray:
+    return np.max((boxes[..., 1] - boxes[..., 0]) / width, axis=1)
 
 
 def _stack(parts: list[np.ndarray], box: np.ndarray) -> np.ndarray:

@@ -12,7 +12,10 @@ always, NaN to ∓∞) and the same flags. Per box and operation, it replaces a 
 costing microseconds with a few nanoseconds, which is what makes the certified search
 (``gradwise.critical.certify``) fast on small batches of boxes.
 
-Imported only when a tape is evaluated (numba is imported lazily, so the CLI starts fast).
+Imported only when a tape is evaluated (numba is imported lazily, so the CLI starts fast),
+and used once compiled: compiling takes seconds, once per machine, in a separate process
+(:func:`warm`, started by :func:`gradwise.numeric.cache.compiled_ready`); until then the
+NumPy twins serve.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from numba import njit, prange
 
 from gradwise.numeric.intervals import BIG, EXACT, LIBM, SPLIT, TINY
 
-__all__ = ["CODES", "evaluate", "evaluate_floats", "krawczyk", "zero_step"]
+__all__ = ["CODES", "MODULE", "evaluate", "evaluate_floats", "krawczyk", "zero_step", "warm"]
+
+MODULE = "gradwise.numeric._numba_intervals"
 
 CODES = {name: k for k, name in enumerate((
     "var", "const", "add", "mul", "max", "min", "pow", "rpow", "heaviside", "dirac", "relu",
@@ -36,7 +41,7 @@ INF = math.inf
 _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _out(lo, hi, rel):
     if lo > BIG:  # [∞, ∞] is an overflow: the value is above the largest float
         lo = BIG
@@ -51,21 +56,21 @@ def _out(lo, hi, rel):
     return lo, hi
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _min(a, b):  # NumPy's minimum: NaN wins
     if a != a or b != b:
         return a + b
     return a if a < b else b
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _max(a, b):
     if a != a or b != b:
         return a + b
     return a if a > b else b
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _contains(lo, hi, offset, period):
     """Whether [lo, hi] may hold offset + k·period (never a false 'no')."""
     if not (abs(lo) < 2.0**40) or not (abs(hi) < 2.0**40):
@@ -75,19 +80,19 @@ def _contains(lo, hi, offset, period):
     return offset + k * period <= hi + slack
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _zero_nan(p):
     return 0.0 if p != p else p
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _mul(al, ah, bl, bh):
     p, q = _zero_nan(al * bl), _zero_nan(al * bh)  # 0 × ∞ is 0 here
     r, s = _zero_nan(ah * bl), _zero_nan(ah * bh)
     return _out(min(min(p, q), min(r, s)), max(max(p, q), max(r, s)), EXACT)
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _reciprocal(lo, hi):
     """1/[lo, hi], and whether it is irregular and undefined."""
     spans = lo <= 0 and hi >= 0
@@ -98,7 +103,7 @@ def _reciprocal(lo, hi):
     return low, high, spans, lo == 0 and hi == 0
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _whole_power(lo, hi, n):
     """[lo, hi]^n for n ≥ 2."""
     p, q = np.power(lo, float(n)), np.power(hi, float(n))
@@ -108,13 +113,13 @@ def _whole_power(lo, hi, n):
     return _out(low, _max(p, q), LIBM)
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _logistic(x):
     e = math.exp(-abs(x))
     return 1 / (1 + e) if x >= 0 else e / (1 + e)
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _softplus(x):  # NumPy's logaddexp(0, x)
     if x == 0:
         return math.log(2.0)
@@ -125,7 +130,7 @@ def _softplus(x):  # NumPy's logaddexp(0, x)
     return x  # NaN
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _wave(p, q, lo, hi, top, bottom):
     low, high = _out(_min(p, q), _max(p, q), LIBM)
     if _contains(lo, hi, top, 2 * PI):
@@ -135,7 +140,7 @@ def _wave(p, q, lo, hi, top, bottom):
     return max(low, -1.0), min(high, 1.0)
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _sign(x):
     if x > 0:
         return 1.0
@@ -270,7 +275,7 @@ def _one_split(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, split
     return irregular, undefined, first_irregular, first_undefined
 
 
-@njit(parallel=True, **_JIT)
+@njit(**_JIT)
 def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # pragma: no cover
     """Enclosures of the tape's outputs over N boxes: (lows, highs, irregular, undefined).
 
@@ -282,7 +287,7 @@ def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # prag
     irregular = np.zeros(n_boxes, dtype=np.bool_)
     undefined = np.zeros(n_boxes, dtype=np.bool_)
     blocks = (n_boxes + 255) // 256
-    for block in prange(blocks):
+    for block in range(blocks):
         rlo = np.empty(code.shape[0])
         rhi = np.empty(code.shape[0])
         for k in range(block * 256, min(n_boxes, block * 256 + 256)):
@@ -375,7 +380,7 @@ def evaluate_floats(code, left, right, whole, real, value, outputs, X):  # pragm
 
 # -- one Krawczyk step, compiled: ``gradwise.critical.certify.krawczyk`` -----------------------
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _midrad(lo, hi):
     """An interval as centre ± radius, the radius rounded up so that it still encloses."""
     c = (lo + hi) / 2
@@ -438,7 +443,7 @@ def _scratch(gradient, hessian, n):
             np.empty((5, n, n)))
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _hessian_from(hrl, hrh, hout, first, Jc, Jr):
     """H's enclosure as centre and radius matrices, from the registers of a tape whose
     outputs ``first``, ``first + 1``, ... are H's upper triangle; False if not finite."""
@@ -537,7 +542,7 @@ def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
 DROPPED, ROOT, FLAT, IRREGULAR, UNDECIDED, AGAIN, HALVED = range(7)
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _relative(lo, hi, width):
     r = 0.0
     for i in range(lo.shape[0]):
@@ -545,7 +550,7 @@ def _relative(lo, hi, width):
     return r
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _small(lo, hi, smallest):  # numba compiles no generator for all(): a loop
     for i in range(lo.shape[0]):  # noqa: SIM110
         if not hi[i] - lo[i] <= smallest[i]:
@@ -553,7 +558,7 @@ def _small(lo, hi, smallest):  # numba compiles no generator for all(): a loop
     return True
 
 
-@njit(inline="always", **_JIT)
+@njit(**_JIT)
 def _halve(lo, hi, width, out_lo, out_hi):
     """The box halved across its widest side relative to ``width``, off centre: two boxes."""
     k, best = 0, -1.0
@@ -626,3 +631,26 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
                     code[k] = HALVED
                     _halve(rest_lo, rest_hi, width, out_lo[k], out_hi[k])
     return code, out_lo, out_hi
+
+
+def warm() -> None:
+    """Compile every kernel here (or load it from numba's cache), then say so on disk."""
+    import sympy
+
+    from gradwise.numeric.cache import mark_compiled
+    from gradwise.numeric.tapes import System
+
+    x, y = sympy.symbols("x y", real=True)
+    f = x**4 - 3 * x * y + y**2
+    system = System(f, [f.diff(x), f.diff(y)], sympy.hessian(f, (x, y)), (x, y))
+    lo, hi = np.array([[0.5, 0.5]]), np.array([[1.5, 1.5]])
+    gradient, hessian, both = (system.gradient._encoded, system.hessian._encoded,
+                               system.both._encoded)
+    evaluate(*gradient, lo, hi)
+    code, left, right, whole, real, _, _, outputs = gradient
+    evaluate_floats(code, left, right, whole, real, system.gradient._constants, outputs, lo)
+    krawczyk(gradient, hessian, lo, hi)
+    zero_step(gradient, both, system.both.emitted[1], lo, hi, np.ones(2), np.full(2, 1e-9),
+              0.0)
+    mark_compiled(MODULE)
+

@@ -1,13 +1,20 @@
-"""Where generated numba source lives, so that numba's ``cache=True`` works across processes.
+"""Where generated numba source lives, so that numba's ``cache=True`` works across processes;
+and whether a module's compiled kernels are ready.
 
 numba keeps a function's machine code beside the file that defines it, keyed by that file,
 so a generated kernel must be a real file with a stable name: the hash of its own text.
 This module writes such files (atomically) and imports them; it does not import numba, so
 a caller can ask whether a kernel is on disk without paying for numba's import.
+
+A fixed module of kernels (``numeric._numba_intervals``) takes seconds to compile the first
+time on a machine: :func:`compiled_ready` says whether it may be used now, and starts its
+compilation in a separate process when it may not, so that no call waits for it (the
+critical points' budget is the budget) and the next calls are fast.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -53,3 +60,80 @@ def import_file(path: Path, name: str) -> ModuleType:
     sys.modules[name] = module  # numba's cache re-imports a kernel's module by name
     spec.loader.exec_module(module)
     return module
+
+
+# -- compiled modules: ready, or being compiled in the background ----------------------------
+
+def compile_policy() -> str:
+    """``$GRADWISE_COMPILE``: ``background`` (the default: a module's kernels are compiled
+    once, by a separate process, while this one uses its NumPy twin), ``now`` (compile in
+    this process at first use: seconds, once per machine) or ``never`` (NumPy only)."""
+    policy = os.environ.get("GRADWISE_COMPILE", "background").strip().lower()
+    return policy if policy in ("background", "now", "never") else "background"
+
+
+@functools.lru_cache(maxsize=8)
+def _marker(module: str) -> Path:
+    """The file that says ``module``'s kernels are in numba's cache: named by the hash of
+    the module's source and numba's version, so an edit or an upgrade means compiling anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    try:
+        numba_version = version("numba")
+    except PackageNotFoundError:
+        numba_version = "none"
+    text = Path(spec.origin).read_text(encoding="utf-8") + numba_version
+    return cache_dir() / f"{stem(module.rsplit('.', 1)[-1], text)}.ready"
+
+
+_ready: dict[str, bool] = {}
+
+
+def compiled_ready(module: str) -> bool:
+    """Whether ``module``'s compiled kernels may be used now (see :func:`compile_policy`).
+
+    Under ``background``, the first call that finds them not compiled starts a detached
+    process that runs ``<module>.warm()`` (which compiles them into numba's cache and writes
+    the marker), at most once every ten minutes, and answers False until then.
+    """
+    if _ready.get(module):
+        return True
+    policy = compile_policy()
+    if policy == "never":
+        return False
+    marker = _marker(module)
+    if policy == "now" or marker.exists():
+        _ready[module] = True
+        return True
+    if module not in _ready:
+        _ready[module] = False
+        _start_compiling(module, marker.with_suffix(".started"))
+    return False
+
+
+def _start_compiling(module: str, lock: Path) -> None:
+    import subprocess
+    import time
+
+    try:
+        if lock.exists() and time.time() - lock.stat().st_mtime < 600:
+            return  # another process is compiling (or failed within ten minutes)
+        lock.touch()
+        # imported, not run as __main__: numba keys its cache by the module's own name
+        subprocess.Popen([sys.executable, "-c", f"import {module} as m; m.warm()"],
+                         stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, env={**os.environ, "NUMBA_NUM_THREADS": "1"})
+    except OSError:  # no process to start, a read-only cache: NumPy it is
+        pass
+
+
+def mark_compiled(module: str) -> None:
+    """Write the marker of :func:`compiled_ready` (called by the module once compiled)."""
+    marker = _marker(module)
+    tmp = marker.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text("compiled\n", encoding="utf-8")
+    os.replace(tmp, marker)
+    _ready[module] = True

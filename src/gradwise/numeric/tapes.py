@@ -37,7 +37,7 @@ import sympy
 from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.numeric import intervals as iv
 
-__all__ = ["Tape", "Unsupported"]
+__all__ = ["Tape", "Unsupported", "compiled"]
 
 Op = tuple[str, tuple[int, ...], Any]  # kind, argument slots, parameter
 
@@ -144,11 +144,14 @@ class Tape:
         """Enclosures over N boxes (``lo``, ``hi`` of shape (N, n)): (lows, highs, flags).
 
         ``lows`` and ``highs`` have shape (len(expressions), N). Run by the compiled
-        interpreter (``gradwise.numeric._numba_intervals``), box by box.
+        interpreter (``gradwise.numeric._numba_intervals``), box by box, once it is
+        compiled (:func:`compiled`); by :meth:`intervals_numpy` until then.
         """
+        lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+        if not compiled():
+            return self.intervals_numpy(lo, hi)
         from gradwise.numeric._numba_intervals import evaluate
 
-        lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
         flags = iv.Flags(len(lo))
         if not self.outputs:
             return np.empty((0, len(lo))), np.empty((0, len(lo))), flags
@@ -207,10 +210,12 @@ class Tape:
     def floats(self, X: np.ndarray) -> np.ndarray:
         """Values at N points (rows of ``X``): shape (N, len(expressions)); NaN where undefined.
 
-        Run by the compiled interpreter, point by point."""
+        Run by the compiled interpreter, point by point, once it is compiled."""
+        X = np.ascontiguousarray(np.atleast_2d(np.asarray(X, dtype=float)))
+        if not compiled():
+            return self.floats_numpy(X)
         from gradwise.numeric._numba_intervals import evaluate_floats
 
-        X = np.ascontiguousarray(np.atleast_2d(np.asarray(X, dtype=float)))
         code, left, right, whole, real, _, _, outputs = self._encoded
         return evaluate_floats(code, left, right, whole, real, self._constants, outputs, X)
 
@@ -230,6 +235,14 @@ class Tape:
         for k, s in enumerate(self.outputs):
             out[:, k] = values[s]
         return out
+
+
+def compiled() -> bool:
+    """Whether the compiled interpreter is ready (``gradwise.numeric.cache.compiled_ready``):
+    the tapes, the Krawczyk step and the zero search use it when it is."""
+    from gradwise.numeric.cache import compiled_ready
+
+    return compiled_ready("gradwise.numeric._numba_intervals")
 
 
 def _constant(e: sympy.Basic) -> tuple[np.float64, np.float64, float, sympy.Basic]:
