@@ -17,7 +17,8 @@ that is not complete (Easom's flat far field), the table says so. A method finds
 when one of its points is within 10⁻⁴ of it (max norm); a proven count that is not listed
 (more than 2,000 points) counts as found. "certified": "list + min" when every critical
 point and the global minimum are proven, "min only" when the minimum is. Times are medians
-of ``--repeat`` runs, after a warm-up. Goal: gradwise finds all, certified, in at most 2×
+of ``--repeat`` runs, after a warm-up (gradwise's interval kernels compiled, or loaded from
+numba's cache, before the first). Goal: gradwise finds all, certified, in at most 2×
 shgo's time while shgo misses points.
 
 Run: python benchmarks/bench_critical.py [--repeat 3]   (SciPy: pip install -e '.[bench]')
@@ -156,6 +157,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="names of functions to run")
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # SciPy's optimizers warn about their own tolerances
+    from gradwise.numeric._numba_intervals import warm
+
+    warm()  # the interval kernels compiled (or loaded) before anything is timed
     header = ("| function | true minima | method | median s | ÷ shgo | minima found | "
               "global min | certified |")
     print(header)
