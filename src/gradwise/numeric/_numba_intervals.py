@@ -152,21 +152,16 @@ def _sign(x):
 @njit(**_JIT)
 def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
     """One box: every operation in turn into the registers; returns (irregular, undefined)."""
-    irregular, undefined, _, _ = _one_split(code, left, right, whole, real, clo, chi, lo, hi,
-                                            rlo, rhi, code.shape[0])
-    return irregular, undefined
+    return _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, 0, code.shape[0])
 
 
 @njit(**_JIT)
-def _one_split(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, split):
-    """:func:`_one`, with the flags also of the first ``split`` operations alone:
-    (irregular, undefined, irregular of the first, undefined of the first)."""
+def _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, start, stop):
+    """Operations ``start`` to ``stop`` (their arguments already in the registers), with
+    the flags they raise: (irregular, undefined)."""
     irregular = False
     undefined = False
-    first_irregular, first_undefined = False, False
-    for i in range(code.shape[0]):
-        if i == split:
-            first_irregular, first_undefined = irregular, undefined
+    for i in range(start, stop):
         c = code[i]
         if c == 0:  # var
             rlo[i], rhi[i] = lo[whole[i]], hi[whole[i]]
@@ -270,9 +265,7 @@ def _one_split(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, split
             a = xl if xl >= 0 else (-xh if xh <= 0 else 0.0)
             b = _max(abs(xl), abs(xh))
         rlo[i], rhi[i] = a, b
-    if split >= code.shape[0]:
-        first_irregular, first_undefined = irregular, undefined
-    return irregular, undefined, first_irregular, first_undefined
+    return irregular, undefined
 
 
 @njit(**_JIT)
@@ -581,7 +574,7 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
     (N, 2, n) lows and highs (the second only when halved). ``both`` is the tape of ∇f's
     components followed by H's upper triangle: one walk over the box gives both, their
     shared subexpressions (sin 3πx, ...) evaluated once; its first ``split`` operations
-    are ∇f's, whose flags decide, as H's decide whether Krawczyk's test can be used."""
+    are ∇f's, walked first: the rest only where ∇f's enclosure holds 0."""
     bcode, bleft, bright, bwhole, breal, bclo, bchi, bout = both
     N, n = lo.shape
     code = np.zeros(N, dtype=np.int64)
@@ -590,8 +583,9 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
         scratch = _scratch(gradient, both, n)
         grl, grh, matrices = scratch[2], scratch[3], scratch[5]  # the walk over the box
         for k in range(block * 64, min(N, block * 64 + 64)):
-            rough, _, irregular, undefined = _one_split(
-                bcode, bleft, bright, bwhole, breal, bclo, bchi, lo[k], hi[k], grl, grh, split)
+            # ∇f's operations first: H's are walked only for a box that may hold a zero
+            irregular, undefined = _walk(bcode, bleft, bright, bwhole, breal, bclo, bchi,
+                                         lo[k], hi[k], grl, grh, 0, split)
             keep = not undefined
             variation, wide = 0.0, False
             for i in range(n):
@@ -615,7 +609,9 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
                     code[k] = HALVED
                     _halve(lo[k], hi[k], width, out_lo[k], out_hi[k])
                 continue
-            # ∇f is regular on the box, so any flag raised is H's own
+            rough, _ = _walk(bcode, bleft, bright, bwhole, breal, bclo, bchi, lo[k], hi[k],
+                             grl, grh, split, bcode.shape[0])
+            # H's enclosure needs ∇f's operations too, which raised no flag: H's are its own
             usable = _hessian_from(grl, grh, bout, n, matrices[0], matrices[1]) and not rough
             status = _krawczyk_box(gradient, usable, lo[k], hi[k], out_lo[k, 0],
                                    out_hi[k, 0], scratch)
