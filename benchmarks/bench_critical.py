@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="names of functions to run")
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # SciPy's optimizers warn about their own tolerances
-    from gradwise.numeric._numba_intervals import warm
+    from gradwise.numeric.tapes import warm
 
     warm()  # the interval kernels compiled (or loaded) before anything is timed
     header = ("| function | true minima | method | median s | ÷ shgo | minima found | "

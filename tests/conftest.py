@@ -32,7 +32,7 @@ from _slow import (  # noqa: E402, F401 - pytest hooks
 
 def pytest_sessionstart(session):
     """The interval kernels, compiled before the first test (seconds on a fresh clone)."""
-    from gradwise.numeric._numba_intervals import warm
+    from gradwise.numeric.tapes import warm
 
     warm()
 

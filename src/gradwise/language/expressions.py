@@ -14,6 +14,7 @@ any other order, as a signature does.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -144,9 +145,19 @@ def parse(
         >>> f.names, f.expr
         (('x', 'y'), x**2 + y**2)
     """
-    limits = limits or Limits()
     if not isinstance(text, str):
         raise ParseError(f"expected the expression as text; received {type(text).__name__}")
+    result = _read(text, degrees) if limits is None else _read.__wrapped__(text, degrees, limits)
+    if constants is not None:
+        result = result.substitute(constants)
+    if wrt is not None:
+        result = result.with_variables(wrt)
+    return result
+
+
+@functools.lru_cache(maxsize=256)  # the same text again (the web, a notebook): read once
+def _read(text: str, degrees: bool, limits: Limits | None = None) -> Expression:
+    limits = limits or Limits()
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tokens = tokenize(body.translate(_ASCII_OPERATORS), text)
@@ -161,12 +172,7 @@ def parse(
     variables = tuple(symbol(n) for n in signature) if signature else natural_order(found)
     symbols = _merge(variables, found) if signature else found
     typed = Typed(text, parsed.tree, limits, degrees, signature)
-    result = Expression(text, expr, variables, name, degrees, symbols, typed)
-    if constants is not None:
-        result = result.substitute(constants)
-    if wrt is not None:
-        result = result.with_variables(wrt)
-    return result
+    return Expression(text, expr, variables, name, degrees, symbols, typed)
 
 
 def parse_value(text: str, *, degrees: bool = False, limits: Limits | None = None) -> sympy.Expr:

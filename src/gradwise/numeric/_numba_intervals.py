@@ -14,8 +14,8 @@ costing microseconds with a few nanoseconds, which is what makes the certified s
 
 Imported only when a tape is evaluated (numba is imported lazily, so the CLI starts fast),
 and used once compiled: compiling takes seconds, once per machine, in a separate process
-(:func:`warm`, started by :func:`gradwise.numeric.cache.compiled_ready`); until then the
-NumPy twins serve.
+(``gradwise.numeric.tapes.warm``, started by :func:`gradwise.numeric.cache.compiled_ready`);
+until then the NumPy twins serve.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from numba import njit, prange
 
 from gradwise.numeric.intervals import BIG, EXACT, LIBM, SPLIT, TINY
 
-__all__ = ["CODES", "MODULE", "evaluate", "evaluate_floats", "krawczyk", "zero_step", "warm"]
+__all__ = ["CODES", "MODULE", "evaluate", "evaluate_floats", "krawczyk", "zero_step"]
 
 MODULE = "gradwise.numeric._numba_intervals"
 
@@ -627,26 +627,4 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
                     code[k] = HALVED
                     _halve(rest_lo, rest_hi, width, out_lo[k], out_hi[k])
     return code, out_lo, out_hi
-
-
-def warm() -> None:
-    """Compile every kernel here (or load it from numba's cache), then say so on disk."""
-    import sympy
-
-    from gradwise.numeric.cache import mark_compiled
-    from gradwise.numeric.tapes import System
-
-    x, y = sympy.symbols("x y", real=True)
-    f = x**4 - 3 * x * y + y**2
-    system = System(f, [f.diff(x), f.diff(y)], sympy.hessian(f, (x, y)), (x, y))
-    lo, hi = np.array([[0.5, 0.5]]), np.array([[1.5, 1.5]])
-    gradient, hessian, both = (system.gradient._encoded, system.hessian._encoded,
-                               system.both._encoded)
-    evaluate(*gradient, lo, hi)
-    code, left, right, whole, real, _, _, outputs = gradient
-    evaluate_floats(code, left, right, whole, real, system.gradient._constants, outputs, lo)
-    krawczyk(gradient, hessian, lo, hi)
-    zero_step(gradient, both, system.both.emitted[1], lo, hi, np.ones(2), np.full(2, 1e-9),
-              0.0)
-    mark_compiled(MODULE)
 

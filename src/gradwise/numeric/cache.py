@@ -91,12 +91,12 @@ def _marker(module: str) -> Path:
 _ready: dict[str, bool] = {}
 
 
-def compiled_ready(module: str) -> bool:
+def compiled_ready(module: str, warmer: str) -> bool:
     """Whether ``module``'s compiled kernels may be used now (see :func:`compile_policy`).
 
     Under ``background``, the first call that finds them not compiled starts a detached
-    process that runs ``<module>.warm()`` (which compiles them into numba's cache and writes
-    the marker), at most once every ten minutes, and answers False until then.
+    process that runs ``<warmer>.warm()`` (which compiles them into numba's cache and calls
+    :func:`mark_compiled`), at most once every ten minutes, and answers False until then.
     """
     if _ready.get(module):
         return True
@@ -109,11 +109,11 @@ def compiled_ready(module: str) -> bool:
         return True
     if module not in _ready:
         _ready[module] = False
-        _start_compiling(module, marker.with_suffix(".started"))
+        _start_compiling(warmer, marker.with_suffix(".started"))
     return False
 
 
-def _start_compiling(module: str, lock: Path) -> None:
+def _start_compiling(warmer: str, lock: Path) -> None:
     import subprocess
     import time
 
@@ -122,7 +122,7 @@ def _start_compiling(module: str, lock: Path) -> None:
             return  # another process is compiling (or failed within ten minutes)
         lock.touch()
         # imported, not run as __main__: numba keys its cache by the module's own name
-        subprocess.Popen([sys.executable, "-c", f"import {module} as m; m.warm()"],
+        subprocess.Popen([sys.executable, "-c", f"import {warmer} as m; m.warm()"],
                          stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True, env={**os.environ, "NUMBA_NUM_THREADS": "1"})

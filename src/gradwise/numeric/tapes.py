@@ -37,7 +37,7 @@ import sympy
 from gradwise.language.functions import absolute, relu, sigmoid, signum, softplus
 from gradwise.numeric import intervals as iv
 
-__all__ = ["Tape", "Unsupported", "compiled"]
+__all__ = ["Tape", "Unsupported", "compiled", "warm"]
 
 Op = tuple[str, tuple[int, ...], Any]  # kind, argument slots, parameter
 
@@ -242,7 +242,29 @@ def compiled() -> bool:
     the tapes, the Krawczyk step and the zero search use it when it is."""
     from gradwise.numeric.cache import compiled_ready
 
-    return compiled_ready("gradwise.numeric._numba_intervals")
+    return compiled_ready("gradwise.numeric._numba_intervals", "gradwise.numeric.tapes")
+
+
+def warm() -> None:
+    """Compile every kernel of the interpreter (or load it from numba's cache), then say so
+    on disk: what the process that :func:`compiled` starts runs, once per machine."""
+    from gradwise.numeric import _numba_intervals as kernel
+    from gradwise.numeric.cache import mark_compiled
+
+    x, y = sympy.symbols("x y", real=True)
+    f = x**4 - 3 * x * y + y**2
+    system = System(f, [f.diff(x), f.diff(y)], sympy.hessian(f, (x, y)), (x, y))
+    lo, hi = np.array([[0.5, 0.5]]), np.array([[1.5, 1.5]])
+    gradient, hessian, both = (system.gradient._encoded, system.hessian._encoded,
+                               system.both._encoded)
+    kernel.evaluate(*gradient, lo, hi)
+    code, left, right, whole, real, _, _, outputs = gradient
+    kernel.evaluate_floats(code, left, right, whole, real, system.gradient._constants,
+                           outputs, lo)
+    kernel.krawczyk(gradient, hessian, lo, hi)
+    kernel.zero_step(gradient, both, system.both.emitted[1], lo, hi, np.ones(2),
+                     np.full(2, 1e-9), 0.0)
+    mark_compiled(kernel.MODULE)
 
 
 def _constant(e: sympy.Basic) -> tuple[np.float64, np.float64, float, sympy.Basic]:
