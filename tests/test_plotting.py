@@ -163,7 +163,8 @@ def test_one_variable_path_tangents_and_steps_equal_the_trace():
         assert arrow.xy == pytest.approx((x[k + 1], y[k + 1]))
     np.testing.assert_allclose(one(ax, "start").get_offsets(), [[3, 4]])
     np.testing.assert_allclose(one(ax, "end").get_offsets(), [[x[-1], y[-1]]])
-    assert ax.get_title() == "f(w) = (1 − w)²\ngradient descent, η = 0.1: max_steps after 6 steps"
+    assert ax.get_title() == ("f(w) = (1 − w)²\ngradient descent, η = 0.1: stopped after the 6 "
+                              "steps allowed")  # in words, not the status max_steps
     assert {"start", "end", "tangent: slope = ∇f", "step Δ = −η∇f"} <= set(legend_labels(ax))
 
 

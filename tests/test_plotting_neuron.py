@@ -45,7 +45,9 @@ def test_cost_per_epoch_is_the_history(notes):
     epochs, cost = one(ax, "cost").get_data()
     assert epochs.tolist() == [0, 1, 2, 3]
     np.testing.assert_allclose(cost, [4.0, 2.56, 1.6384, 1.048576])
-    assert ax.get_title() == f"cost per epoch: {notes.status_}" + \
+    # the run's ending in words, as the CLI says it, not the status max_steps
+    assert notes.status_ == "max_steps"
+    assert ax.get_title() == "cost per epoch: stopped after the 3 epochs allowed" + \
         (f" ({', '.join(f.code for f in notes.findings_)})" if notes.findings_ else "")
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "C")
 

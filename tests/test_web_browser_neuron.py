@@ -46,7 +46,7 @@ def test_the_neuron_tab_trains_on_an_uploaded_csv(pages, site):
     curve = page.evaluate("document.getElementById('cost-plot').data[0]")
     assert curve["x"] == list(range(61))
     assert curve["y"] == expected["history"]
-    words = {"converged": "converged after", "max_steps": "stopped after 60 epochs (max_epochs)"}
+    words = {"converged": "converged after", "max_steps": "stopped after the 60 epochs allowed"}
     assert page.locator("#train-status").text_content().startswith(words[expected["status"]])
     assert page.locator("#train-findings li").all_text_contents() == expected["messages"]
     rows = [row.locator("td").all_text_contents()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from gradwise.descent.stopping import outcome
 from gradwise.errors import without_limits
 
 __all__ = ["cli_words", "outcome", "without_limits", "OPTIONS"]
@@ -66,22 +67,6 @@ def cli_words(message: str) -> str:
         message = pattern.sub(replacement, message)
     message = _KEYWORD.sub(_option, message)
     return _BARE.sub(lambda m: OPTIONS[m["name"] or m["only"]], message)
-
-
-def outcome(status: str, count: int, unit: str = "steps", option: str | None = None) -> str:
-    """How a run ended, in words, not in the status's Python spelling (``--json`` keeps that).
-
-    Example:
-        >>> outcome("max_steps", 100, option="--steps")
-        'stopped after the 100 steps allowed (--steps)'
-        >>> outcome("converged", 12, "epochs")
-        'converged after 12 epochs'
-    """
-    if status == "max_steps":
-        return f"stopped after the {count:,} {unit} allowed" + (f" ({option})" if option else "")
-    if status == "non_finite":
-        return f"stopped (not a finite number) after {count:,} {unit}"
-    return f"{status} after {count:,} {unit}"
 
 
 def _option(match: re.Match[str]) -> str:

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from gradwise.descent.stopping import outcome
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
 from gradwise.plotting.functions import (
@@ -237,15 +238,15 @@ def run_summary(result: Any) -> str:
     """``gradient descent, η = 0.1: converged after 37 steps``."""
     direction = "gradient ascent" if result.trace.ascent else "gradient descent"
     method = "" if result.method == "gd" else f" ({result.method})"
-    return (f"{direction}{method}, η = {number(result.learning_rate)}: {result.status} "
-            f"after {steps_text(result.n_steps)}")
+    return (f"{direction}{method}, η = {number(result.learning_rate)}: "
+            f"{outcome(result.status, result.n_steps)}")
 
 
 def panel_title(result: Any) -> str:
     """``η = 1.1: diverged after 10 steps`` and, below, the findings' codes."""
     findings = ", ".join(result.codes) or "no findings"
-    return f"η = {number(result.learning_rate)}: {result.status} after " \
-           f"{steps_text(result.n_steps)}\n{findings}"
+    return f"η = {number(result.learning_rate)}: {outcome(result.status, result.n_steps)}" \
+           f"\n{findings}"
 
 
 def spans_decades(data: np.ndarray) -> bool:

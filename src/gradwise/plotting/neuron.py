@@ -315,8 +315,11 @@ def _padded_range(x: np.ndarray) -> tuple[float, float]:
 
 
 def _outcome(neuron: Any) -> str:
+    from gradwise.descent.stopping import outcome
+
     codes = ", ".join(getattr(f, "code", str(f)) for f in neuron.findings_)
-    return f"{neuron.status_}" + (f" ({codes})" if codes else "")
+    epochs = len(neuron.history_["cost"]) - 1  # the history starts at epoch 0
+    return outcome(neuron.status_, epochs, "epochs") + (f" ({codes})" if codes else "")
 
 
 def formula(neuron: Any) -> str:

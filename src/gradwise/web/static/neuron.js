@@ -156,12 +156,12 @@ async function showTraining(run, generation) {
   if (generation === upload.generation) await drawPictures(run.picture, run);
 }
 
-// How the run ended, in words: "stopped after 300 epochs (max_epochs)".
+// How the run ended, in the CLI's words: "stopped after the 300 epochs allowed".
 function outcome(run) {
-  const steps = run.steps === run.epochs ? "" : `, ${run.steps} steps`;
+  const steps = run.steps === run.epochs ? "" : ` (${run.steps} steps)`;
   return {
-    converged: `converged after ${run.epochs} epochs${steps ? ` (${run.steps} steps)` : ""}`,
-    max_steps: `stopped after ${run.epochs} epochs (max_epochs${steps})`,
+    converged: `converged after ${run.epochs} epochs${steps}`,
+    max_steps: `stopped after the ${run.epochs} epochs allowed${steps}`,
     diverged: `diverged: stopped after ${run.epochs} epochs`,
     non_finite: `stopped after ${run.epochs} epochs: C or ∇C was not a finite number`,
   }[run.status] || `${run.status} after ${run.epochs} epochs`;
