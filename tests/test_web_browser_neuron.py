@@ -123,7 +123,7 @@ def test_one_feature_shows_the_fit_and_the_cost_surface_with_the_path(pages, dev
     page = pages.open(device, "/?tab=neuron")
     train_on(page, "hours.csv", LINE_CSV, "sigmoid", "0.5", 50)
     assert page.locator("#train-status").text_content().startswith(
-        "stopped after 50 epochs (max_epochs): C ")
+        "stopped after the 50 epochs allowed: C ")
     weights = [float(v) for v in page.locator("#weights-table td:last-child").all_text_contents()]
     data, curve = page.evaluate("document.getElementById('fit-plot').data")
     assert data["x"] == list(range(1, 11))

@@ -38,10 +38,12 @@ CODES = {name: k for k, name in enumerate((
 ROUGH = 2.0**-36  # a non-integer power: its exponent (1/3) is itself rounded
 PI = math.pi
 INF = math.inf
-_JIT = {"cache": True, "error_model": "numpy", "nogil": True}
+# every kernel: cached on disk, 1/0 = inf as in NumPy (no ZeroDivisionError check), no GIL
+_jit = njit(cache=True, error_model="numpy", nogil=True)
+_parallel = njit(cache=True, error_model="numpy", nogil=True, parallel=True)
 
 
-@njit(**_JIT)
+@_jit
 def _out(lo, hi, rel):
     if lo > BIG:  # [∞, ∞] is an overflow: the value is above the largest float
         lo = BIG
@@ -56,21 +58,21 @@ def _out(lo, hi, rel):
     return lo, hi
 
 
-@njit(**_JIT)
+@_jit
 def _min(a, b):  # NumPy's minimum: NaN wins
     if a != a or b != b:
         return a + b
     return a if a < b else b
 
 
-@njit(**_JIT)
+@_jit
 def _max(a, b):
     if a != a or b != b:
         return a + b
     return a if a > b else b
 
 
-@njit(**_JIT)
+@_jit
 def _contains(lo, hi, offset, period):
     """Whether [lo, hi] may hold offset + k·period (never a false 'no')."""
     if not (abs(lo) < 2.0**40) or not (abs(hi) < 2.0**40):
@@ -80,19 +82,19 @@ def _contains(lo, hi, offset, period):
     return offset + k * period <= hi + slack
 
 
-@njit(**_JIT)
+@_jit
 def _zero_nan(p):
     return 0.0 if p != p else p
 
 
-@njit(**_JIT)
+@_jit
 def _mul(al, ah, bl, bh):
     p, q = _zero_nan(al * bl), _zero_nan(al * bh)  # 0 × ∞ is 0 here
     r, s = _zero_nan(ah * bl), _zero_nan(ah * bh)
     return _out(min(min(p, q), min(r, s)), max(max(p, q), max(r, s)), EXACT)
 
 
-@njit(**_JIT)
+@_jit
 def _reciprocal(lo, hi):
     """1/[lo, hi], and whether it is irregular and undefined."""
     spans = lo <= 0 and hi >= 0
@@ -103,7 +105,7 @@ def _reciprocal(lo, hi):
     return low, high, spans, lo == 0 and hi == 0
 
 
-@njit(**_JIT)
+@_jit
 def _whole_power(lo, hi, n):
     """[lo, hi]^n for n ≥ 2."""
     p, q = np.power(lo, float(n)), np.power(hi, float(n))
@@ -113,13 +115,13 @@ def _whole_power(lo, hi, n):
     return _out(low, _max(p, q), LIBM)
 
 
-@njit(**_JIT)
+@_jit
 def _logistic(x):
     e = math.exp(-abs(x))
     return 1 / (1 + e) if x >= 0 else e / (1 + e)
 
 
-@njit(**_JIT)
+@_jit
 def _softplus(x):  # NumPy's logaddexp(0, x)
     if x == 0:
         return math.log(2.0)
@@ -130,7 +132,7 @@ def _softplus(x):  # NumPy's logaddexp(0, x)
     return x  # NaN
 
 
-@njit(**_JIT)
+@_jit
 def _wave(p, q, lo, hi, top, bottom):
     low, high = _out(_min(p, q), _max(p, q), LIBM)
     if _contains(lo, hi, top, 2 * PI):
@@ -140,7 +142,7 @@ def _wave(p, q, lo, hi, top, bottom):
     return max(low, -1.0), min(high, 1.0)
 
 
-@njit(**_JIT)
+@_jit
 def _sign(x):
     if x > 0:
         return 1.0
@@ -149,13 +151,13 @@ def _sign(x):
     return x  # ±0 and NaN
 
 
-@njit(**_JIT)
+@_jit
 def _one(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi):
     """One box: every operation in turn into the registers; returns (irregular, undefined)."""
     return _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, 0, code.shape[0])
 
 
-@njit(**_JIT)
+@_jit
 def _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, start, stop):
     """Operations ``start`` to ``stop`` (their arguments already in the registers), with
     the flags they raise: (irregular, undefined)."""
@@ -268,7 +270,7 @@ def _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, start, sto
     return irregular, undefined
 
 
-@njit(**_JIT)
+@_jit
 def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # pragma: no cover
     """Enclosures of the tape's outputs over N boxes: (lows, highs, irregular, undefined).
 
@@ -295,7 +297,7 @@ def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # prag
 
 # -- the same walk on floats: ``Tape.floats`` ------------------------------------------------
 
-@njit(**_JIT)
+@_jit
 def _one_float(code, left, right, whole, real, value, x, r):
     """One point: every operation in turn into the registers ``r`` (NaN where undefined)."""
     for i in range(code.shape[0]):
@@ -360,7 +362,7 @@ def _one_float(code, left, right, whole, real, value, x, r):
         r[i] = v
 
 
-@njit(**_JIT)
+@_jit
 def evaluate_floats(code, left, right, whole, real, value, outputs, X):  # pragma: no cover
     """The tape's outputs at N points (rows of ``X``): shape (N, len(outputs))."""
     out = np.empty((X.shape[0], outputs.shape[0]))
@@ -373,14 +375,14 @@ def evaluate_floats(code, left, right, whole, real, value, outputs, X):  # pragm
 
 # -- one Krawczyk step, compiled: ``gradwise.critical.certify.krawczyk`` -----------------------
 
-@njit(**_JIT)
+@_jit
 def _midrad(lo, hi):
     """An interval as centre ± radius, the radius rounded up so that it still encloses."""
     c = (lo + hi) / 2
     return c, max(hi - c, c - lo) * (1 + 2.0**-50) + TINY
 
 
-@njit(**_JIT)
+@_jit
 def _inverse(M, Y):
     """Y ≈ M⁻¹ by Gauss–Jordan with partial pivoting; False where M is near singular
     (∞-norm condition number ≥ 10¹⁴) or not finite. Y need not be exact: any Y gives a
@@ -428,7 +430,7 @@ def _inverse(M, Y):
     return norm * inverse_norm < 1e14
 
 
-@njit(**_JIT)
+@_jit
 def _scratch(gradient, hessian, n):
     """The registers and small matrices one thread needs for :func:`_krawczyk_box`."""
     g, h = gradient[0].shape[0], hessian[0].shape[0]
@@ -436,7 +438,7 @@ def _scratch(gradient, hessian, n):
             np.empty((5, n, n)))
 
 
-@njit(**_JIT)
+@_jit
 def _hessian_from(hrl, hrh, hout, first, Jc, Jr):
     """H's enclosure as centre and radius matrices, from the registers of a tape whose
     outputs ``first``, ``first + 1``, ... are H's upper triangle; False if not finite."""
@@ -453,7 +455,7 @@ def _hessian_from(hrl, hrh, hout, first, Jc, Jr):
     return finite
 
 
-@njit(**_JIT)
+@_jit
 def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
     """Krawczyk's test on one box whose Hessian enclosure is in ``scratch`` already (centre
     and radius; ``usable``: finite and regular): 1 (exactly one zero, proven), −1 (none), 0
@@ -510,7 +512,7 @@ def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
     return 1 if inside else (-1 if disjoint else 0)
 
 
-@njit(parallel=True, **_JIT)
+@_parallel
 def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
     """One Krawczyk step on N boxes: (status, new_lo, new_hi), as
     ``gradwise.critical.certify.krawczyk`` documents; ``gradient`` and ``hessian`` are encoded
@@ -535,7 +537,7 @@ def krawczyk(gradient, hessian, lo, hi):  # pragma: no cover - compiled
 DROPPED, ROOT, FLAT, IRREGULAR, UNDECIDED, AGAIN, HALVED = range(7)
 
 
-@njit(**_JIT)
+@_jit
 def _relative(lo, hi, width):
     r = 0.0
     for i in range(lo.shape[0]):
@@ -543,7 +545,7 @@ def _relative(lo, hi, width):
     return r
 
 
-@njit(**_JIT)
+@_jit
 def _small(lo, hi, smallest):  # numba compiles no generator for all(): a loop
     for i in range(lo.shape[0]):  # noqa: SIM110
         if not hi[i] - lo[i] <= smallest[i]:
@@ -551,7 +553,7 @@ def _small(lo, hi, smallest):  # numba compiles no generator for all(): a loop
     return True
 
 
-@njit(**_JIT)
+@_jit
 def _halve(lo, hi, width, out_lo, out_hi):
     """The box halved across its widest side relative to ``width``, off centre: two boxes."""
     k, best = 0, -1.0
@@ -567,7 +569,7 @@ def _halve(lo, hi, width, out_lo, out_hi):
     out_lo[1, k] = middle
 
 
-@njit(parallel=True, **_JIT)
+@_parallel
 def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # pragma: no cover
     """One round of the certified zero search on N boxes (``gradwise.critical.certify``):
     per box, what was decided (``DROPPED`` ... ``HALVED``) and the box or boxes it leaves,

@@ -155,8 +155,10 @@ class Tape:
         flags = iv.Flags(len(lo))
         if not self.outputs:
             return np.empty((0, len(lo))), np.empty((0, len(lo))), flags
+        code, left, right, whole, real, clo, chi, outputs = self._encoded
         lows, highs, flags.irregular, flags.undefined = evaluate(
-            *self._encoded, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
+            code, left, right, whole, real, clo, chi, outputs, np.ascontiguousarray(lo),
+            np.ascontiguousarray(hi))
         return lows, highs, flags
 
     @functools.cached_property
@@ -257,8 +259,8 @@ def warm() -> None:
     lo, hi = np.array([[0.5, 0.5]]), np.array([[1.5, 1.5]])
     gradient, hessian, both = (system.gradient._encoded, system.hessian._encoded,
                                system.both._encoded)
-    kernel.evaluate(*gradient, lo, hi)
-    code, left, right, whole, real, _, _, outputs = gradient
+    code, left, right, whole, real, clo, chi, outputs = gradient
+    kernel.evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi)
     kernel.evaluate_floats(code, left, right, whole, real, system.gradient._constants,
                            outputs, lo)
     kernel.krawczyk(gradient, hessian, lo, hi)
