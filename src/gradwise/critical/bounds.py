@@ -236,7 +236,7 @@ def corners(box: np.ndarray) -> np.ndarray:
 
 def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
                    candidates: np.ndarray, deadline: float, tolerance: float,
-                   sense: int = 1) -> Bound:
+                   sense: int = 1, rough: np.ndarray | None = None) -> Bound:
     """The global minimum (maximum) when every interior critical point is already known.
 
     An interior minimiser of a differentiable f is a zero of ∇f; where f is not
@@ -248,12 +248,15 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
     Args:
         interior: (k, n, 2) the proven root boxes and the irregular boxes, in ``box``.
         candidates: (k, n) points of the box to try (the roots' centres, kinks).
+        rough: the irregular boxes among ``interior`` (all of them, if not given): their
+            centres and ends are tried too (a proven root's box is ~10⁻¹⁴ wide around its
+            centre, which ``candidates`` holds already).
     """
     inside = _Search(system, box, sense, max(tolerance, 1e-300))
     # an irregular box's centre may lie outside f's domain (x^(π/4) is real for x ≥ 0 only,
     # and the box around its edge 0 is centred at −5e−12): its ends are tried too
-    inside.offer(np.vstack([candidates, interior.mean(axis=2), interior[..., 0],
-                            interior[..., 1]]))
+    rough = interior if rough is None else rough
+    inside.offer(np.vstack([candidates, rough.mean(axis=2), rough[..., 0], rough[..., 1]]))
     # the faces together, in one branch and bound sharing the incumbent (a face's variable
     # stays fixed: its boxes have no width there); the interior's boxes get the last share
     start = time.monotonic()

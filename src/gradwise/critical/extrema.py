@@ -204,10 +204,11 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
         n = len(box)
         interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
                                    zeros.irregular.reshape(-1, n, 2)])
+        rough = zeros.irregular.reshape(-1, n, 2)
         return {"minimum": bound_by_faces(work.system, box, interior, candidates, middle,
-                                          low, 1),
+                                          low, 1, rough),
                 "maximum": bound_by_faces(work.system, box, interior, candidates, deadline,
-                                          high, -1)}
+                                          high, -1, rough)}
     return {"minimum": global_bound(work.system, box, candidates, middle, low, 1),
             "maximum": global_bound(work.system, box, candidates, deadline, high, -1)}
 
