@@ -13,6 +13,7 @@ general the signs of the Hessian's eigenvalues say the same. An inconclusive tes
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Sequence
@@ -107,9 +108,14 @@ def _eigenvalues(at: sympy.Matrix) -> tuple[float, ...]:
 def _real(value: sympy.Expr) -> float:
     """A real number, or NaN where SymPy cannot give one (δ(0), an undefined value)."""
     try:
-        return float(sympy.re(value.evalf(30)))
+        return float(sympy.re(_evalf30(value)))
     except TypeError:
         return float("nan")
+
+
+@functools.lru_cache(maxsize=512)  # the test reads each entry of H three times, and D
+def _evalf30(value: sympy.Expr) -> sympy.Expr:
+    return value.evalf(30)
 
 
 def _is_singular(at: sympy.Matrix, eigenvalues: tuple[float, ...], exact: bool) -> list[bool]:
@@ -170,7 +176,7 @@ def _twice_differentiable(at: sympy.Matrix) -> bool:
     if at.has(sympy.DiracDelta, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return False
     try:
-        return all(c.is_number and complex(c.evalf(30)).imag == 0 for c in at)
+        return all(c.is_number and complex(_evalf30(c)).imag == 0 for c in at)
     except TypeError:  # a value SymPy cannot give as a number
         return False
 
