@@ -239,12 +239,37 @@ class Tape:
         return out
 
 
-def compiled() -> bool:
-    """Whether the compiled interpreter is ready (``gradwise.numeric.cache.compiled_ready``):
-    the tapes, the Krawczyk step and the zero search use it when it is."""
-    from gradwise.numeric.cache import compiled_ready
+LOAD_SECONDS = 1.0
+"""How long a process is at interval work with NumPy's twins before it loads the compiled
+interpreter, which costs a fresh process about 0.5 s (importing numba, starting its code
+generator): a question asked once from the command line (Lévi N.13's 3,653 points: 1.1 s
+in all) does not pay it; a server, a notebook or a search that runs to its budget does,
+once."""
 
-    return compiled_ready("gradwise.numeric._numba_intervals", "gradwise.numeric.tapes")
+_since: list[float] = []  # when this process first asked for interval work
+_loaded: list[bool] = []
+
+
+def compiled() -> bool:
+    """Whether to use the compiled interpreter now: the tapes, the Krawczyk step and the zero
+    search do when it is compiled (``gradwise.numeric.cache.compiled_ready``) and, unless
+    ``GRADWISE_COMPILE=now``, the process has been at interval work for ``LOAD_SECONDS``
+    (a server, a notebook, a long search) or has loaded it already."""
+    import time
+
+    from gradwise.numeric.cache import compile_policy, compiled_ready
+
+    if _loaded:
+        return True
+    if not compiled_ready("gradwise.numeric._numba_intervals", "gradwise.numeric.tapes"):
+        return False
+    now = time.monotonic()
+    if not _since:
+        _since.append(now)
+    if compile_policy() == "now" or now - _since[0] >= LOAD_SECONDS:
+        _loaded.append(True)
+        return True
+    return False
 
 
 def warm() -> None:
@@ -267,6 +292,7 @@ def warm() -> None:
     kernel.zero_step(gradient, both, system.both.emitted[1], lo, hi, np.ones(2),
                      np.full(2, 1e-9), 0.0)
     mark_compiled(kernel.MODULE)
+    _loaded.append(True)
 
 
 def _constant(e: sympy.Basic) -> tuple[np.float64, np.float64, float, sympy.Basic]:
