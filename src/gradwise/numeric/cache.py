@@ -75,7 +75,8 @@ def compile_policy() -> str:
 @functools.lru_cache(maxsize=8)
 def _marker(module: str) -> Path:
     """The file that says ``module``'s kernels are in numba's cache: named by the hash of
-    the module's source and numba's version, so an edit or an upgrade means compiling anew."""
+    the module's source, its path and numba's version, so an edit, another install (numba
+    caches beside the file) or an upgrade means compiling anew."""
     from importlib.metadata import PackageNotFoundError, version
 
     spec = importlib.util.find_spec(module)
@@ -84,7 +85,7 @@ def _marker(module: str) -> Path:
         numba_version = version("numba")
     except PackageNotFoundError:
         numba_version = "none"
-    text = Path(spec.origin).read_text(encoding="utf-8") + numba_version
+    text = Path(spec.origin).read_text(encoding="utf-8") + spec.origin + numba_version
     return cache_dir() / f"{stem(module.rsplit('.', 1)[-1], text)}.ready"
 
 
