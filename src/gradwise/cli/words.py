@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from gradwise.descent.stopping import outcome
+from gradwise.descent.endings import outcome
 from gradwise.errors import without_limits
 
 __all__ = ["cli_words", "outcome", "without_limits", "OPTIONS"]

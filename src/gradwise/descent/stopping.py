@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 __all__ = ["Status", "PATIENCE", "LIMIT", "ORDER", "Monitor", "Monitors", "blown",
-           "LOOP_CHECKS", "outcome"]
+           "LOOP_CHECKS"]
 
 Status = Literal["converged", "max_steps", "diverged", "non_finite"]
 
@@ -167,21 +167,3 @@ def _finite(value: Any, g2: Any) -> bool:
         total = value + g2
         return bool(total - total == 0.0)  # False for NaN and ±infinity, without a call
     return bool(value.is_finite and value.is_real and g2.is_finite)  # exact (SymPy) values
-
-
-def outcome(status: str, count: int, unit: str = "steps", option: str | None = None) -> str:
-    """How a run ended, in words, not in the status's Python spelling (``--json`` keeps that):
-    the CLI, the plots' titles and the tour say it so.
-
-    Example:
-        >>> outcome("max_steps", 100, option="--steps")
-        'stopped after the 100 steps allowed (--steps)'
-        >>> outcome("converged", 12, "epochs")
-        'converged after 12 epochs'
-    """
-    noun = unit[:-1] if count == 1 and unit.endswith("s") else unit  # 1 step, 2 steps
-    if status == "max_steps":
-        return f"stopped after the {count:,} {noun} allowed" + (f" ({option})" if option else "")
-    if status == "non_finite":
-        return f"stopped (not a finite number) after {count:,} {noun}"
-    return f"{status} after {count:,} {noun}"

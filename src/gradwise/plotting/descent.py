@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from gradwise.descent.stopping import outcome
+from gradwise.descent.endings import outcome
 from gradwise.errors import InputError
 from gradwise.plotting import sampling
 from gradwise.plotting.functions import (

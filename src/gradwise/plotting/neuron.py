@@ -315,7 +315,7 @@ def _padded_range(x: np.ndarray) -> tuple[float, float]:
 
 
 def _outcome(neuron: Any) -> str:
-    from gradwise.descent.stopping import outcome
+    from gradwise.descent.endings import outcome
 
     codes = ", ".join(getattr(f, "code", str(f)) for f in neuron.findings_)
     epochs = len(neuron.history_["cost"]) - 1  # the history starts at epoch 0
