@@ -176,3 +176,19 @@ def test_the_compiled_krawczyk_step_agrees_with_the_numpy_reference(text):
     assert not np.any(got_status * want_status == -1)  # never one proof against the other
     same = got_status == want_status
     assert np.allclose(got[same], want[same], rtol=1e-9, atol=1e-12)
+
+
+def test_the_mean_value_form_excludes_a_box_the_gradients_own_enclosure_cannot():
+    # ∂f/∂x = x² − x + 0.3 over [0.4, 0.6]: its natural enclosure [−0.06, 0.14] holds 0,
+    # and H = 2x − 1 holds 0 too (no Krawczyk step: no inverse), but the mean-value form
+    # 0.05 + [−0.2, 0.2]·[−0.1, 0.1] = [0.03, 0.07] proves there is no zero (the true
+    # range is [0.05, 0.06])
+    from gradwise.critical.certify import krawczyk_numpy
+
+    system = system_of("x^3/3 - x^2/2 + 0.3x")
+    boxes = np.array([[[0.4, 0.6]]])
+    glo, ghi, _ = system.gradient_enclosure(boxes[..., 0], boxes[..., 1])
+    assert glo[0, 0] < 0 < ghi[0, 0]  # the gradient's own enclosure cannot exclude it
+    for step in (krawczyk, krawczyk_numpy):
+        status, _ = step(system, boxes)
+        assert status.tolist() == [-1]

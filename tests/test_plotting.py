@@ -7,6 +7,7 @@ import pytest
 from matplotlib.colors import to_rgb
 
 import gradwise
+from gradwise.descent.endings import outcome
 from gradwise.errors import InputError
 from gradwise.plotting import (
     COLOURS,
@@ -233,7 +234,8 @@ def test_learning_rate_panels_are_titled_with_their_runs():
     assert len(axes) == 5
     for ax, run in zip(axes, runs):
         assert ax.get_title() == panel_title(run)
-        assert run.status in ax.get_title()
+        assert outcome(run.status, run.n_steps) in ax.get_title()  # in words,
+        assert "max_steps" not in ax.get_title()  # not the status's Python spelling
         assert all(code in ax.get_title() for code in run.codes)
         np.testing.assert_allclose(one(ax, "path").get_xdata(),
                                    [float(w) for w in run.trace.coordinates[0]])

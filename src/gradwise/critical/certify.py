@@ -2,7 +2,8 @@
 
 Each sub-box X of the box is, in turn,
 
-* **excluded** when the enclosure of some ∂f/∂xᵢ over X does not contain 0;
+* **excluded** when the enclosure of some ∂f/∂xᵢ over X does not contain 0, or its
+  mean-value form ∂f/∂xᵢ(m) + Σⱼ H(X)ᵢⱼ(Xⱼ − mⱼ) does not;
 * **proven to hold exactly one zero** when the Krawczyk operator
   K(X) = m − Y·∇f(m) + (I − Y·H(X))(X − m), with m the centre of X, H(X) an enclosure of
   the Hessian over X and Y ≈ H(m)⁻¹, lies inside X's interior (Krawczyk 1969, Moore 1977);
@@ -230,6 +231,8 @@ def krawczyk_numpy(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.nd
     Jlo, Jhi, hflags = system.hessian_enclosure(lo, hi)
     usable = (np.isfinite(glo).all(1) & np.isfinite(ghi).all(1) & np.isfinite(Jlo).all((1, 2))
               & np.isfinite(Jhi).all((1, 2)) & ~gflags.irregular & ~hflags.irregular)
+    excluded = usable & _mean_value_excludes((glo, ghi), (Jlo, Jhi), (lo, hi), m)
+    usable &= ~excluded
     with np.errstate(all="ignore"):
         Y, invertible = _inverse((Jlo + Jhi) / 2, usable)
     usable &= invertible
@@ -238,8 +241,28 @@ def krawczyk_numpy(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.nd
     disjoint = np.any((K[0] > hi) | (K[1] < lo), axis=1) & usable
     new_lo = np.where(usable[:, None], np.maximum(lo, K[0]), lo)
     new_hi = np.where(usable[:, None], np.minimum(hi, K[1]), hi)
-    status = np.where(inside, 1, np.where(disjoint, -1, 0))
+    status = np.where(inside, 1, np.where(disjoint | excluded, -1, 0))
     return status, np.stack([new_lo, np.maximum(new_lo, new_hi)], axis=-1)
+
+
+def _mean_value_excludes(g, J, X, m) -> np.ndarray:
+    """Whether ∇f(X) ⊆ ∇f(m) + H(X)(X − m) (the mean-value form) has a component without 0:
+    then X holds no zero. Tighter than ∇f's own enclosure once boxes are small (the wide
+    enclosure of a degree-8 polynomial such as Goldstein–Price's), and free: Krawczyk's
+    test has ∇f(m) and H(X) already."""
+    n = m.shape[1]
+    gamma = (n + 4) * 2.0**-52  # bounds the rounding of the (n + 1)-term sums
+    gc, gr = _midrad(*g)
+    Jc, Jr = _midrad(*J)
+    dc, dr = _midrad(*iv.sub(X, (m, m)))
+    with np.errstate(all="ignore"):
+        c = gc + np.einsum("kij,kj->ki", Jc, dc)
+        r = (gr + np.einsum("kij,kj->ki", np.abs(Jc), dr)
+             + np.einsum("kij,kj->ki", Jr, np.abs(dc) + dr))
+        size = np.abs(gc) + np.einsum("kij,kj->ki", np.abs(Jc), np.abs(dc))
+        r = (r + gamma * size) * (1 + gamma)
+    low, high = iv.outward(c - r, c + r)
+    return np.any((low > 0) | (high < 0), axis=1)
 
 
 def _inverse(M: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -475,11 +475,25 @@ def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
         a, b = grl[gout[i]], grh[gout[i]]
         usable &= abs(a) < INF and abs(b) < INF
         gc[i], gr[i] = _midrad(a, b)
-    if not usable or not _inverse(Jc, Y):
+    if not usable:
         return 0
     for i in range(n):
         a, b = _out(lo[i] - m[i], hi[i] - m[i], EXACT)
         dc[i], dr[i] = _midrad(a, b)
+    # the mean-value form: ∇f(X) ⊆ ∇f(m) + H(X)(X − m); a component without 0 excludes X
+    # (``gradwise.critical.certify._mean_value_excludes``)
+    for i in range(n):
+        c, r, size = gc[i], gr[i], abs(gc[i])
+        for j in range(n):
+            c += Jc[i, j] * dc[j]
+            r += abs(Jc[i, j]) * dr[j] + Jr[i, j] * (abs(dc[j]) + dr[j])
+            size += abs(Jc[i, j] * dc[j])
+        r = (r + gamma * size) * (1 + gamma)
+        a, b = _out(c - r, c + r, EXACT)
+        if a > 0 or b < 0:
+            return -1
+    if not _inverse(Jc, Y):
+        return 0
     for i in range(n):
         for j in range(n):
             s, t = 0.0, 0.0
