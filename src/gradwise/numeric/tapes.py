@@ -186,6 +186,11 @@ class Tape:
         return code, left, right, whole, real, clo, chi, np.array(self.outputs, dtype=np.int64)
 
     @functools.cached_property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of operation the tape holds (``add``, ``sin``, ...)."""
+        return frozenset(kind for kind, _, _ in self.ops)
+
+    @functools.cached_property
     def _constants(self) -> np.ndarray:
         """Each constant's nearest float, for the compiled float walk."""
         return np.array([param[2] if kind == "const" else 0.0

@@ -111,7 +111,7 @@ def exact(tape: Tape, point: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
     None when the tape holds an operation SymPy evaluates differently at a kink or a jump
     (|·|, sign, H, δ, relu, ...), or where it wrote u^v as e^(v·ln u) (0^(π/4) is 0, while
     e^(π/4·ln 0) is not a number): then ``xreplace`` it is."""
-    if tape.rewritten or any(kind not in EXACT_KINDS for kind, _, _ in tape.ops):
+    if tape.rewritten or not tape.kinds <= EXACT_KINDS:
         return None
     values: list[Any] = []
     for kind, args, param in tape.ops:
