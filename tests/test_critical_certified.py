@@ -323,3 +323,15 @@ def test_of_equally_good_global_minima_the_first_in_coordinate_order_is_reported
 
     low = extrema("(4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2", "x=-3:3, y=-2:2").minimum
     assert low.point == pytest.approx((-0.0898420137, 0.7126564033), abs=1e-9)
+
+
+def test_a_minimum_on_a_round_domain_edge_is_certified():
+    # √(1 − x² − y²) is 0 all round the unit circle: the float intervals' outward rounding,
+    # through the √, left every point's bound ~5e−7 above 0, so the minimum stayed
+    # uncertified; the box's face centres hold (±1, 0), and the incumbent's bound at 50
+    # digits is ~1e−25
+    from gradwise import extrema
+
+    low = extrema("sqrt(1 - x^2 - y^2)", "x=-1:1, y=-1:1").minimum
+    assert low.value == 0 and low.certified
+    assert low.bound[0] <= 0 <= low.bound[1] <= 1e-9

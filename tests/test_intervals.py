@@ -257,3 +257,21 @@ def test_the_exact_walk_declines_where_forms_differ_at_a_kink_or_an_edge(text):
 
     variables, parts = all_parts(text)
     assert exact_walk(Tape(parts, variables), [sympy.Integer(0), sympy.Integer(1)]) is None
+
+
+@pytest.mark.parametrize("text", ["sqrt(1 - x^2 - y^2)", "exp(-(x^2 + y^2)) + log(x^2 + 1)",
+                                  "sin(x) cos(y) + tan(x/3)", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+                                  "1/(x^2 + y^2 + 1) - x/(y^2 + 1)"])
+def test_the_50_digit_enclosure_at_a_point_holds_the_value_and_is_tight(text):
+    from gradwise.numeric.tapes_precise import enclose_at
+
+    f = parse(text)
+    tape = Tape([f.expr], f.variables)
+    for point in [(0.5, 0.25), (-0.3, 0.7), (0.0, 0.0), (0.6, -0.8)]:
+        value = exact(f.expr, f.variables, point)
+        if value is None or value.imag:  # (0.6, −0.8) is just outside the unit disc in floats
+            assert enclose_at(tape, point) is None
+            continue
+        low, high = enclose_at(tape, point)
+        assert low <= value.real <= high, (text, point)
+        assert high - low <= 1e-15 * (1 + abs(value.real))  # two floats apart, at most

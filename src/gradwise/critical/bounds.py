@@ -37,7 +37,7 @@ import numpy as np
 from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
 from gradwise.numeric.tapes import System
 
-__all__ = ["Bound", "global_bound", "bound_by_faces", "corners"]
+__all__ = ["Bound", "global_bound", "bound_by_faces", "corners", "face_centres"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def global_bound(system: System, box: np.ndarray, candidates: np.ndarray, deadli
     search = _Search(system, np.asarray(box, dtype=float), sense, max(tolerance, 1e-300))
     if incumbent is not None:
         search.point, search.best, search.value = incumbent
-    search.offer(np.vstack([candidates.reshape(-1, len(box)), corners(search.box)]))
+    search.offer(np.vstack([candidates.reshape(-1, len(box)), corners(search.box),
+                            face_centres(search.box)]))
     return search.run(deadline)
 
 
@@ -192,8 +193,14 @@ class _Search:
         return np.where(np.isnan(upper) | ~defined, np.inf, upper)
 
     def _accept(self, point: np.ndarray, upper: float) -> None:
-        self.best, self.point = float(upper), point
         self.value = float(self.system.value.floats(point[None])[0, 0])
+        if upper - self.sense * self.value > self.eps / 4:  # the floats' slack is in the way
+            from gradwise.numeric.tapes_precise import enclose_at
+
+            tight = enclose_at(self.system.value, point.tolist())
+            if tight is not None:
+                upper = min(upper, tight[1] if self.sense > 0 else -tight[0])
+        self.best, self.point = float(upper), point
 
     def _polish(self, x: np.ndarray, steps: int = 12) -> None:
         """Projected Newton steps on sense·f from x, kept while the value goes down."""
@@ -225,6 +232,16 @@ def _newton_step(g: np.ndarray, H: np.ndarray, free: np.ndarray) -> np.ndarray |
     except np.linalg.LinAlgError:
         return None
     return step
+
+
+def face_centres(box: np.ndarray) -> np.ndarray:
+    """The centre of each face of the box (2n points): where a round domain's edge often
+    touches it (√(1 − x² − y²) is 0 at (1, 0), a point no off-centre cut would reach)."""
+    n = len(box)
+    centres = np.repeat(box.mean(axis=1)[None], 2 * n, axis=0)
+    for k, (i, side) in enumerate(itertools.product(range(n), (0, 1))):
+        centres[k, i] = box[i, side]
+    return centres
 
 
 def corners(box: np.ndarray) -> np.ndarray:
