@@ -192,3 +192,12 @@ def test_the_mean_value_form_excludes_a_box_the_gradients_own_enclosure_cannot()
     for step in (krawczyk, krawczyk_numpy):
         status, _ = step(system, boxes)
         assert status.tolist() == [-1]
+
+
+def test_a_proven_zero_whose_box_holds_0_reads_0():
+    # a root box [−1e−30, 5e−30] in y: the answer showed y = 2e−30 (3.08e−33 in a CLI answer)
+    from gradwise.critical.certify import Zeros, centres
+
+    boxes = np.array([[[1.0, 3.0], [-1e-30, 5e-30]], [[-1.0, -0.5], [0.25, 0.75]]])
+    assert centres(boxes).tolist() == [[2.0, 0.0], [-0.75, 0.5]]
+    assert Zeros(boxes).points.tolist() == [[2.0, 0.0], [-0.75, 0.5]]

@@ -44,7 +44,7 @@ import numpy as np
 from gradwise.numeric import intervals as iv
 from gradwise.numeric.tapes import System, compiled
 
-__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT"]
+__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT", "centres"]
 
 FLAT = 2.0**-52      # f varying by less than this share of its size is flat to working precision
 SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split further
@@ -76,14 +76,26 @@ class Zeros:
 
     @property
     def points(self) -> np.ndarray:
-        """The centres of the root boxes, (R, n): each within its tiny box of a true zero."""
-        return self.roots.mean(axis=2)
+        """The root boxes' :func:`centres`, (R, n): each within its tiny box of a true zero."""
+        return centres(self.roots)
 
     @property
     def complete(self) -> bool:
         """Every zero in the box is one of ``roots``, proven."""
         return self.finished and not (len(self.undecided) or len(self.flat)
                                       or len(self.irregular))
+
+
+def centres(boxes: np.ndarray) -> np.ndarray:
+    """A point of each box (N, n, 2) to show: its centre, with 0 for a coordinate whose
+    range holds 0 (a zero proven in [−1e−30, 5e−30] reads 0, not 2e−30).
+
+    Example:
+        >>> centres(np.array([[[1.0, 3.0], [-1e-30, 5e-30]]])).tolist()
+        [[2.0, 0.0]]
+    """
+    middle = boxes.mean(axis=2)
+    return np.where((boxes[..., 0] <= 0) & (boxes[..., 1] >= 0), 0.0, middle)
 
 
 def find_zeros(system: System, box: np.ndarray, deadline: float, scale: float = 0.0) -> Zeros:

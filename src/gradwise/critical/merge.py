@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from gradwise.critical.certify import Zeros
+from gradwise.critical.certify import Zeros, centres
 from gradwise.critical.listing import Candidate, identify_many
 from gradwise.critical.points import Box
 from gradwise.critical.symbolic import Answer
@@ -105,9 +105,9 @@ def _match(f, components, exact, roots, deadline=None) -> tuple[list[Candidate],
             candidates.append(Candidate(floats[hits[0]], _readable(exact[hits[0]]), box))
         else:
             lone.append(k)
-    centres = roots[lone].mean(axis=2) if lone else np.empty((0, n))
-    simple_ones = identify_many(components, f.variables, centres, deadline)
-    for k, point, simple in zip(lone, centres, simple_ones):
+    shown = centres(roots[lone]) if lone else np.empty((0, n))
+    simple_ones = identify_many(components, f.variables, shown, deadline)
+    for k, point, simple in zip(lone, shown, simple_ones):
         point = point if simple is None else np.array([_float(c) for c in simple])
         candidates.append(Candidate(point, simple, roots[k]))
     unmatched = [p for p, t in zip(exact, taken) if not t]

@@ -21,7 +21,7 @@ import sympy
 from gradwise.calculus.gradients import as_expression, gradient, hessian
 from gradwise.critical._solve_worker import start_job
 from gradwise.critical.boxes import halton
-from gradwise.critical.certify import Zeros, find_zeros
+from gradwise.critical.certify import Zeros, centres, find_zeros
 from gradwise.critical.leftovers import Leftovers, leftovers
 from gradwise.critical.listing import Candidate, classify, classify_all
 from gradwise.critical.merge import merge
@@ -292,10 +292,10 @@ def _newton_points(f, components, system: System, zeros: Zeros, searched,
         if not meets.any():
             kept = np.concatenate([kept, box[None]])
             new.append(box)
-    centres = np.array([box.mean(axis=1) for box in new]).reshape(-1, len(searched))
+    shown = centres(np.array(new).reshape(-1, len(searched), 2))
     candidates = []
-    for box, point, exact in zip(new, centres, identify_many(components, f.variables, centres,
-                                                             exact_until)):
+    for box, point, exact in zip(new, shown, identify_many(components, f.variables, shown,
+                                                           exact_until)):
         point = point if exact is None else np.array([float(c) for c in exact])
         candidates.append(Candidate(point, exact, box))
     return candidates
