@@ -37,7 +37,7 @@ import numpy as np
 from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
 from gradwise.numeric.tapes import System
 
-__all__ = ["Bound", "global_bound", "bound_by_faces", "corners", "face_centres"]
+__all__ = ["Bound", "global_bound", "bound_by_faces", "corners", "faces", "face_centres"]
 
 
 @dataclass(frozen=True)
@@ -234,14 +234,19 @@ def _newton_step(g: np.ndarray, H: np.ndarray, free: np.ndarray) -> np.ndarray |
     return step
 
 
+def faces(box: np.ndarray) -> np.ndarray:
+    """The box's 2n faces as boxes (2n, n, 2), each with no width in its own variable."""
+    n = len(box)
+    out = np.repeat(box[None], 2 * n, axis=0)
+    for k, (i, side) in enumerate(itertools.product(range(n), (0, 1))):
+        out[k, i] = box[i, side]
+    return out
+
+
 def face_centres(box: np.ndarray) -> np.ndarray:
     """The centre of each face of the box (2n points): where a round domain's edge often
     touches it (√(1 − x² − y²) is 0 at (1, 0), a point no off-centre cut would reach)."""
-    n = len(box)
-    centres = np.repeat(box.mean(axis=1)[None], 2 * n, axis=0)
-    for k, (i, side) in enumerate(itertools.product(range(n), (0, 1))):
-        centres[k, i] = box[i, side]
-    return centres
+    return faces(box).mean(axis=2)
 
 
 def corners(box: np.ndarray) -> np.ndarray:
@@ -278,10 +283,7 @@ def bound_by_faces(system: System, box: np.ndarray, interior: np.ndarray,
     # stays fixed: its boxes have no width there); the interior's boxes get the last share
     start = time.monotonic()
     n = len(box)
-    faces = np.repeat(box[None], 2 * n, axis=0)
-    for k, (i, side) in enumerate(itertools.product(range(n), (0, 1))):
-        faces[k, i] = box[i, side]
-    on_faces = inside.run(start + (deadline - start) * 2 * n / (2 * n + 1), faces)
+    on_faces = inside.run(start + (deadline - start) * 2 * n / (2 * n + 1), faces(box))
     faces_low = on_faces.bound[0] if sense > 0 else -on_faces.bound[1]
     # the interior candidates that may still beat the best value: a kink, or the edge of
     # f's domain, is an extreme point without being a zero of ∇f, so its tiny box is

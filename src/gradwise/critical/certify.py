@@ -22,7 +22,7 @@ searched one variable at a time: its zeros are the product of the variables' zer
 
 Example:
     >>> import sympy, time
-    >>> from gradwise.numeric.tapes import System, compiled
+    >>> from gradwise.numeric.tapes import System
     >>> x, y = sympy.symbols("x y", real=True)
     >>> f = x**3 - 3*x + y**2
     >>> g = [sympy.diff(f, v) for v in (x, y)]

@@ -147,7 +147,7 @@ def parse(
     """
     if not isinstance(text, str):
         raise ParseError(f"expected the expression as text; received {type(text).__name__}")
-    result = _read(text, degrees) if limits is None else _read.__wrapped__(text, degrees, limits)
+    result = _read(text, degrees, limits or Limits())
     if constants is not None:
         result = result.substitute(constants)
     if wrt is not None:
@@ -156,8 +156,7 @@ def parse(
 
 
 @functools.lru_cache(maxsize=256)  # the same text again (the web, a notebook): read once
-def _read(text: str, degrees: bool, limits: Limits | None = None) -> Expression:
-    limits = limits or Limits()
+def _read(text: str, degrees: bool, limits: Limits) -> Expression:
     _check_text(text, limits)
     name, signature, body = _split_signature(text)
     tokens = tokenize(body.translate(_ASCII_OPERATORS), text)

@@ -281,16 +281,13 @@ def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # prag
     highs = np.empty((outputs.shape[0], n_boxes))
     irregular = np.zeros(n_boxes, dtype=np.bool_)
     undefined = np.zeros(n_boxes, dtype=np.bool_)
-    blocks = (n_boxes + 255) // 256
-    for block in range(blocks):
-        rlo = np.empty(code.shape[0])
-        rhi = np.empty(code.shape[0])
-        for k in range(block * 256, min(n_boxes, block * 256 + 256)):
-            irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi,
-                                              lo[k], hi[k], rlo, rhi)
-            for j in range(outputs.shape[0]):
-                lows[j, k] = rlo[outputs[j]]
-                highs[j, k] = rhi[outputs[j]]
+    rlo, rhi = np.empty(code.shape[0]), np.empty(code.shape[0])
+    for k in range(n_boxes):
+        irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi, lo[k], hi[k],
+                                          rlo, rhi)
+        for j in range(outputs.shape[0]):
+            lows[j, k] = rlo[outputs[j]]
+            highs[j, k] = rhi[outputs[j]]
     return lows, highs, irregular, undefined
 
 
