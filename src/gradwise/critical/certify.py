@@ -50,6 +50,7 @@ FLAT = 2.0**-52      # f varying by less than this share of its size is flat to 
 SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split further
 CHUNK = 4096         # boxes per evaluation
 MAX_BOXES = 200_000  # boxes in play at once; beyond, the rest stays undecided
+FEW = 64             # halved boxes in a round below which they are cut finer at once
 _EMPTY = np.empty((0, 0, 2))
 
 
@@ -171,7 +172,10 @@ class _Search:
                         ("irregular", kernel.IRREGULAR), ("undecided", kernel.UNDECIDED)):
             self.found[kind].append(out[code == c, 0])
         halved = out[code == kernel.HALVED]
-        return [out[code == kernel.AGAIN, 0], halved[:, 0], halved[:, 1]]
+        halves = np.concatenate([halved[:, 0], halved[:, 1]])
+        while 0 < len(halves) < FEW:  # few: cut finer now, a round costs ~0.1 ms whatever its size
+            halves = bisect(halves, self.width)
+        return [out[code == kernel.AGAIN, 0], halves]
 
     def _step_numpy(self, boxes: np.ndarray) -> list[np.ndarray]:
         lo, hi = boxes[..., 0], boxes[..., 1]
@@ -318,6 +322,9 @@ def _operator(Y, m, g, J, X):
 def refine(system: System, roots: np.ndarray, rounds: int = 40) -> np.ndarray:
     """Shrink proven root boxes with more Krawczyk steps: each stays a box around its zero.
 
+    Compiled, Newton's method in floats goes first (``numeric._numba_intervals.polish``): a
+    tiny box around where it ends, proven by Krawczyk's test inside the wide one, holds the
+    same zero; the steps below are for the boxes where that fails.
     Where the steps stall (H varies a lot over a wide box, as 1/x³ does), Newton's method
     in floats from the centre finds the zero, and Krawczyk's test on a tiny box around it,
     inside the proven one, takes its place: one zero in the wide box, one in the tiny box
@@ -325,6 +332,15 @@ def refine(system: System, roots: np.ndarray, rounds: int = 40) -> np.ndarray:
     """
     roots = roots.copy()
     active = np.arange(len(roots))
+    if compiled() and len(roots):  # Newton in floats, then one test on a tiny box: most end here
+        from gradwise.numeric import _numba_intervals as kernel
+
+        both = system.both
+        status, tiny_lo, tiny_hi = kernel.polish(
+            system.gradient._encoded, both._encoded, both._constants,
+            np.ascontiguousarray(roots[..., 0]), np.ascontiguousarray(roots[..., 1]), 8)
+        roots = np.stack([tiny_lo, tiny_hi], axis=-1)
+        active = np.flatnonzero(status != 1)
     for _ in range(rounds):
         if not len(active):
             break

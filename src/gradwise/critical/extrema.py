@@ -192,25 +192,35 @@ def _bounds(work: Work, deadline: float, tol: float) -> dict[str, Bound]:
     if work.system is None:
         return {k: _unbounded(work, candidates, s) for k, s in (("minimum", 1), ("maximum", -1))}
     values = work.system.value.floats(candidates)[:, 0] if len(candidates) else np.empty(0)
-    size = max([work.scale] + [float(v) for v in np.abs(values) if np.isfinite(v)])
+    finite = np.abs(values[np.isfinite(values)])
+    size = max(work.scale, float(finite.max()) if len(finite) else 0.0)
     middle = time.monotonic() + (deadline - time.monotonic()) / 2
     box, zeros = work.searched, work.zeros
     low, high = _relative_tolerances(work, size, tol)
-    if zeros is not None and zeros.finished and not (len(zeros.undecided) or len(zeros.flat)) \
+    if zeros is not None and zeros.finished and not len(zeros.undecided) \
             and _regular(work.system, box):
-        # every interior candidate is known and proven: only the faces need bounding. Not
-        # where f may be undefined or jump inside the box: the edge of its domain (0 for
-        # √x in [−1, 1]) is then a face of its own, where ∇f need not vanish
+        # every interior candidate is known: in a proven root's box, or a flat box (Easom's
+        # far field, where f varies by less than 2⁻⁵² of its size), or an irregular one; only
+        # the faces need branch and bound. Not where f may be undefined or jump inside the
+        # box: the edge of its domain (0 for √x in [−1, 1]) is then a face of its own, where
+        # ∇f need not vanish
         n = len(box)
-        interior = np.concatenate([zeros.roots.reshape(-1, n, 2),
-                                   zeros.irregular.reshape(-1, n, 2)])
-        rough = zeros.irregular.reshape(-1, n, 2)
+        rough = np.concatenate([zeros.irregular.reshape(-1, n, 2),
+                                _clipped(zeros.flat.reshape(-1, n, 2), box)])
+        interior = np.concatenate([zeros.roots.reshape(-1, n, 2), rough])
         return {"minimum": bound_by_faces(work.system, box, interior, candidates, middle,
                                           low, 1, rough),
                 "maximum": bound_by_faces(work.system, box, interior, candidates, deadline,
                                           high, -1, rough)}
     return {"minimum": global_bound(work.system, box, candidates, middle, low, 1),
             "maximum": global_bound(work.system, box, candidates, deadline, high, -1)}
+
+
+def _clipped(boxes: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """The parts of ``boxes`` inside ``box`` (the search ran on a box a hair wider)."""
+    out = np.stack([np.maximum(boxes[..., 0], box[:, 0]), np.minimum(boxes[..., 1], box[:, 1])],
+                   axis=-1)
+    return out[np.all(out[..., 0] <= out[..., 1], axis=1)]
 
 
 def _regular(system, box: np.ndarray) -> bool:

@@ -22,6 +22,7 @@ from gradwise.calculus.gradients import as_expression, gradient, hessian
 from gradwise.critical._solve_worker import start_job
 from gradwise.critical.boxes import halton
 from gradwise.critical.certify import Zeros, centres, find_zeros
+from gradwise.critical.forms import search_system
 from gradwise.critical.leftovers import Leftovers, leftovers
 from gradwise.critical.listing import Candidate, classify, classify_all
 from gradwise.critical.merge import merge
@@ -173,9 +174,13 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     scale = _scale(system, searched)
     # without a box nothing is proven complete anyway: Newton's method gets a larger share
     newton = plan.newton if box is not None else 2.5 * plan.newton
-    zeros = find_zeros(system, _inflate(searched), plan.at(plan.zeros - newton), scale)
+    # ∇f and H in the forms interval arithmetic encloses most tightly, for the proof only
+    tight = search_system(system, tuple(map(tuple, searched.tolist())))
+    zeros = find_zeros(tight, _inflate(searched), plan.at(plan.zeros - newton), scale)
     rest = leftovers(f, components, matrix, system, zeros, searched, plan.at(plan.zeros))
-    if not zeros.complete:  # where the proof ran out, Newton's method may still find points
+    # where the proof ran out, Newton's method may still find points; not where only flat
+    # or irregular boxes are left (every zero elsewhere is proven, and none is listed there)
+    if not zeros.finished or len(zeros.undecided):
         found = _newton_points(f, components, system, zeros, searched, plan.at(plan.zeros),
                                plan.at(plan.zeros + plan.newton / 2))
         # a flat region is one note, never points: floats cannot tell its points apart
@@ -330,14 +335,20 @@ def _solver(components, matrix, variables, box):
     """(a job in the worker, or an answer at once, or neither) for ∇f = 0 exactly."""
     if not any(e.free_symbols for e in matrix):
         return None, solve_gradient(components, variables)  # linear: at once
-    polynomial = all(c.is_polynomial(*variables) or sympy.fraction(sympy.together(c))[0]
-                     .is_polynomial(*variables) for c in components)
-    separable = all(c.free_symbols <= {v} and not _transcendental_equation(c, v)
-                    for c, v in zip(components, variables))
     # SymPy's general solve only guesses, often for minutes: with a box, the certificate wins
-    if polynomial or separable or box is None:
+    if _solvable(tuple(components), tuple(variables)) or box is None:
         return start_job(components, variables, general=box is None), None
     return None, NOT_ASKED
+
+
+@functools.lru_cache(maxsize=64)
+def _solvable(components: tuple, variables: tuple) -> bool:
+    """Whether ∇f = 0 is a system SymPy solves well: polynomial (or rational), or separable
+    without x + a·sin(x) = 0 kinds of equation."""
+    polynomial = all(c.is_polynomial(*variables) or sympy.fraction(sympy.together(c))[0]
+                     .is_polynomial(*variables) for c in components)
+    return polynomial or all(c.free_symbols <= {v} and not _transcendental_equation(c, v)
+                             for c, v in zip(components, variables))
 
 
 def _transcendental_equation(c: sympy.Expr, v: sympy.Symbol) -> bool:

@@ -150,13 +150,15 @@ class Tape:
         lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
         if not compiled():
             return self.intervals_numpy(lo, hi)
-        from gradwise.numeric._numba_intervals import evaluate
+        from gradwise.numeric import _numba_intervals as kernel
 
         flags = iv.Flags(len(lo))
         if not self.outputs:
             return np.empty((0, len(lo))), np.empty((0, len(lo))), flags
         code, left, right, whole, real, clo, chi, outputs = self._encoded
-        lows, highs, flags.irregular, flags.undefined = evaluate(
+        # thousands of boxes: both cores (starting the threads costs ~50 µs)
+        walk = kernel.evaluate_many if len(lo) >= MANY else kernel.evaluate
+        lows, highs, flags.irregular, flags.undefined = walk(
             code, left, right, whole, real, clo, chi, outputs, np.ascontiguousarray(lo),
             np.ascontiguousarray(hi))
         return lows, highs, flags
@@ -244,6 +246,7 @@ class Tape:
         return out
 
 
+MANY = 1024  # boxes from which a tape is walked on all cores
 LOAD_SECONDS = 1.0
 """How long a process is at interval work with NumPy's twins before it loads the compiled
 interpreter, which costs a fresh process about 0.5 s (importing numba, starting its code
@@ -291,11 +294,13 @@ def warm() -> None:
                                system.both._encoded)
     code, left, right, whole, real, clo, chi, outputs = gradient
     kernel.evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi)
+    kernel.evaluate_many(code, left, right, whole, real, clo, chi, outputs, lo, hi)
     kernel.evaluate_floats(code, left, right, whole, real, system.gradient._constants,
                            outputs, lo)
     kernel.krawczyk(gradient, hessian, lo, hi)
     kernel.zero_step(gradient, both, system.both.emitted[1], lo, hi, np.ones(2),
                      np.full(2, 1e-9), 0.0)
+    kernel.polish(gradient, both, system.both._constants, lo, hi, 8)
     mark_compiled(kernel.MODULE)
     _loaded.append(True)
 
