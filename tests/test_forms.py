@@ -1,6 +1,6 @@
 """∇f and H rewritten for the certified search (``critical.forms``) and proven roots made
-tiny by Newton's method (``certify.refine``): the same functions and the same zeros, found
-with fewer boxes.
+tiny by Newton's method (``certify.refine``), boxes far too wide for Krawczyk's test cut in
+four: the same functions and the same zeros, found with fewer boxes.
 
 Oracles: each rewritten entry equals its original at random points (floats, to rounding);
 enclosures of the rewritten form are narrower than the original's (the reason for it); the
@@ -29,6 +29,13 @@ OTHERS = ["sin(x) cos(x) + x y", "x sin(2x) cos(y) + y^2 sin(y)^2",
 def system_of(text):
     f = parse(text)
     return System(f.expr, gradient(f).components, hessian(f).matrix, f.variables)
+
+
+def same_points(a, b, tol=1e-9):
+    """Each point of ``a`` within ``tol`` of one of ``b`` and the other way round (the order
+    of zeros with equal x may differ by rounding)."""
+    gaps = np.abs(a[:, None] - b[None]).max(axis=2)
+    return bool(gaps.min(axis=1).max() < tol and gaps.min(axis=0).max() < tol)
 
 
 def entries(system):
@@ -73,8 +80,7 @@ def test_levys_gradient_is_enclosed_narrower_and_searched_with_fewer_boxes():
     after = find_zeros(tight, box, time.monotonic() + 60)
     assert before.complete and after.complete
     assert len(after.roots) == len(before.roots) > 100
-    gaps = np.abs(after.points[:, None] - before.points[None]).max(axis=2)
-    assert gaps.min(axis=1).max() < 1e-9 and gaps.min(axis=0).max() < 1e-9  # the same zeros
+    assert same_points(after.points, before.points)
     assert after.examined < 0.9 * before.examined
 
 
@@ -104,3 +110,21 @@ def test_newtons_tiny_boxes_lie_inside_the_proven_ones_and_agree_with_numpy(monk
     monkeypatch.undo()
     low, high, _ = system.gradient_enclosure(compiled[..., 0], compiled[..., 1])
     assert np.all((low <= 0) & (high >= 0))  # each box still holds its zero
+
+
+def test_a_box_far_too_wide_for_krawczyk_is_cut_in_four_with_the_same_zeros(monkeypatch):
+    import gradwise.critical.certify as certify
+
+    system = search_system(system_of(LEVY13), ((-2.0, 2.0), (-2.0, 2.0)))
+    box = np.array([[-2.0, 2.0], [-2.0, 2.0]])
+    cut = find_zeros(system, box, time.monotonic() + 60)
+    monkeypatch.setattr(certify, "SPREAD", np.inf)  # always halve
+    halved = find_zeros(system, box, time.monotonic() + 60)
+    assert cut.complete and halved.complete and len(cut.roots) == len(halved.roots) > 100
+    assert same_points(cut.points, halved.points)
+    assert cut.examined < 0.97 * halved.examined
+    monkeypatch.undo()
+    # NumPy's round makes the same decisions as the compiled one: the same boxes, as many
+    monkeypatch.setattr(certify, "compiled", lambda: False)
+    twin = find_zeros(system, box, time.monotonic() + 120)
+    assert twin.examined == cut.examined and same_points(twin.points, cut.points)

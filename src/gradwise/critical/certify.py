@@ -12,9 +12,11 @@ Each sub-box X of the box is, in turn,
   (underflow, plateaus: no float can tell its points apart);
 * set aside as **irregular** when ∇f is not continuous or not defined somewhere in X
   (the kinks of |·| and relu, poles), once X is small;
-* otherwise bisected along its widest side (relative to the box), until it is smaller than
-  ``2⁻³⁶`` of the box: then it stays **undecided** (a degenerate zero, where H is singular,
-  cannot be proven unique), as does everything left when the deadline comes.
+* otherwise bisected along its widest side (relative to the box), twice where K(X) came out
+  more than ``SPREAD`` times as wide as X (far too wide a box for the test: the round on its
+  halves would be wasted), until it is smaller than ``2⁻³⁶`` of the box: then it stays
+  **undecided** (a degenerate zero, where H is singular, cannot be proven unique), as does
+  everything left when the deadline comes.
 
 All arithmetic is outward-rounded (``gradwise.numeric.intervals``), so "excluded" and
 "exactly one" are proofs, not estimates. A separable ∇f (∂f/∂xᵢ depends on xᵢ alone) is
@@ -51,6 +53,7 @@ SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split furthe
 CHUNK = 4096         # boxes per evaluation
 MAX_BOXES = 200_000  # boxes in play at once; beyond, the rest stays undecided
 FEW = 64             # halved boxes in a round below which they are cut finer at once
+SPREAD = 8.0         # K(X) this many times as wide as X: X is cut in four, not two
 _EMPTY = np.empty((0, 0, 2))
 
 
@@ -162,7 +165,7 @@ class _Search:
             return self._step_numpy(boxes)
         from gradwise.numeric import _numba_intervals as kernel
 
-        code, lo, hi = kernel.zero_step(
+        code, lo, hi, spread = kernel.zero_step(
             self.system.gradient._encoded, self.system.both._encoded,
             self.system.both.emitted[self.system.n - 1],
             np.ascontiguousarray(boxes[..., 0]), np.ascontiguousarray(boxes[..., 1]),
@@ -171,10 +174,8 @@ class _Search:
         for kind, c in (("roots", kernel.ROOT), ("flat", kernel.FLAT),
                         ("irregular", kernel.IRREGULAR), ("undecided", kernel.UNDECIDED)):
             self.found[kind].append(out[code == c, 0])
-        halved = out[code == kernel.HALVED]
-        halves = np.concatenate([halved[:, 0], halved[:, 1]])
-        while 0 < len(halves) < FEW:  # few: cut finer now, a round costs ~0.1 ms whatever its size
-            halves = bisect(halves, self.width)
+        halved = code == kernel.HALVED
+        halves = _cut(out[halved, 0], out[halved, 1], spread[halved], self.width)
         return [out[code == kernel.AGAIN, 0], halves]
 
     def _step_numpy(self, boxes: np.ndarray) -> list[np.ndarray]:
@@ -194,17 +195,39 @@ class _Search:
     def _newton(self, boxes: np.ndarray) -> list[np.ndarray]:
         if not len(boxes):
             return []
-        status, contracted = krawczyk(self.system, boxes)
+        status, contracted, spread = _krawczyk_numpy(self.system, boxes)
         self.found["roots"].append(contracted[status == 1])
         rest, before = contracted[status == 0], boxes[status == 0]
         shrunk = _relative(rest, self.width) <= 0.5 * _relative(before, self.width)
-        return [rest[shrunk], *self._set_aside(rest[~shrunk], "undecided")]
+        return [rest[shrunk], *self._set_aside(rest[~shrunk], "undecided",
+                                               spread[status == 0][~shrunk])]
 
-    def _set_aside(self, boxes: np.ndarray, kind: str) -> list[np.ndarray]:
-        """Boxes of ``kind`` that are small enough are kept as such; the rest are halved."""
+    def _set_aside(self, boxes: np.ndarray, kind: str,
+                   spread: np.ndarray | None = None) -> list[np.ndarray]:
+        """Boxes of ``kind`` that are small enough are kept as such; the rest are halved (in
+        four where Krawczyk's K(X) was ``SPREAD`` times as wide as X)."""
         small = np.all(boxes[..., 1] - boxes[..., 0] <= self.smallest, axis=1)
         self.found[kind].append(boxes[small])
-        return [bisect(boxes[~small], self.width)] if (~small).any() else []
+        if not (~small).any():
+            return []
+        halves = bisect(boxes[~small], self.width)
+        spread = np.zeros(len(boxes)) if spread is None else spread
+        k = len(halves) // 2
+        return [_cut(halves[:k], halves[k:], spread[~small], self.width)]
+
+
+def _cut(left: np.ndarray, right: np.ndarray, spread: np.ndarray,
+         width: np.ndarray) -> np.ndarray:
+    """The halves of the boxes halved in a round, each halved again where Krawczyk's K(X) was
+    more than ``SPREAD`` times as wide as X (X is far too wide for the test: the round that
+    would test its halves is skipped), and all cut finer while there are fewer than ``FEW``
+    (a round costs ~0.1 ms, whatever its size)."""
+    far = spread > SPREAD
+    halves = np.concatenate([left[~far], right[~far],
+                             bisect(np.concatenate([left[far], right[far]]), width)])
+    while 0 < len(halves) < FEW:
+        halves = bisect(halves, width)
+    return halves
 
 
 def _take(queue: deque) -> np.ndarray:
@@ -241,6 +264,12 @@ def krawczyk(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def krawczyk_numpy(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`krawczyk` in NumPy, all boxes at once: the reference the compiled step is
     tested against."""
+    status, contracted, _ = _krawczyk_numpy(system, boxes)
+    return status, contracted
+
+
+def _krawczyk_numpy(system: System, boxes: np.ndarray):
+    """:func:`krawczyk_numpy`, and how many times as wide as X K(X) is (0 where not formed)."""
     lo, hi = boxes[..., 0], boxes[..., 1]
     m = np.clip((lo + hi) / 2, lo, hi)
     glo, ghi, gflags = system.gradient_enclosure(m, m)
@@ -258,7 +287,10 @@ def krawczyk_numpy(system: System, boxes: np.ndarray) -> tuple[np.ndarray, np.nd
     new_lo = np.where(usable[:, None], np.maximum(lo, K[0]), lo)
     new_hi = np.where(usable[:, None], np.minimum(hi, K[1]), hi)
     status = np.where(inside, 1, np.where(disjoint | excluded, -1, 0))
-    return status, np.stack([new_lo, np.maximum(new_lo, new_hi)], axis=-1)
+    with np.errstate(all="ignore"):
+        ratio = np.where(hi > lo, (K[1] - K[0]) / (hi - lo), 0.0)
+    spread = np.where(usable, np.max(ratio, axis=1), 0.0)
+    return status, np.stack([new_lo, np.maximum(new_lo, new_hi)], axis=-1), spread
 
 
 def _mean_value_excludes(g, J, X, m) -> np.ndarray:

@@ -454,7 +454,7 @@ def _inverse(M, Y):
 def _scratch(gradient, hessian, n):
     """The registers and small matrices one thread needs for :func:`_krawczyk_box`."""
     g, h = gradient[0].shape[0], hessian[0].shape[0]
-    return (np.empty(g), np.empty(g), np.empty(h), np.empty(h), np.empty((5, n)),
+    return (np.empty(g), np.empty(g), np.empty(h), np.empty(h), np.empty((6, n)),
             np.empty((5, n, n)))
 
 
@@ -486,6 +486,7 @@ def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
     Jc, Jr, Y, C, R = matrices[0], matrices[1], matrices[2], matrices[3], matrices[4]
     n = lo.shape[0]
     gamma = (n + 4) * 2.0**-52  # bounds the rounding of an n-term dot product
+    vectors[5, 0] = 0.0  # K(X)'s width relative to X's, where K is formed (else 0)
     for i in range(n):
         new_lo[i], new_hi[i] = lo[i], hi[i]
         m[i] = min(max((lo[i] + hi[i]) / 2, lo[i]), hi[i])
@@ -525,7 +526,7 @@ def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
     for i in range(n):
         for j in range(n):
             R[i, j] = (R[i, j] + gamma * abs(C[i, j])) * (1 + gamma)
-    inside, disjoint = True, False
+    inside, disjoint, spread = True, False, 0.0
     for i in range(n):
         yg, yg_r, md, md_r1, md_r2 = 0.0, 0.0, 0.0, 0.0, 0.0
         for j in range(n):
@@ -541,8 +542,11 @@ def _krawczyk_box(gradient, usable, lo, hi, new_lo, new_hi, scratch):
         klo, khi = _out(centre - radius, centre + radius, EXACT)
         inside &= klo > lo[i] and khi < hi[i]
         disjoint |= klo > hi[i] or khi < lo[i]
+        if hi[i] > lo[i]:
+            spread = max(spread, (khi - klo) / (hi[i] - lo[i]))
         a, b = max(lo[i], klo), min(hi[i], khi)
         new_lo[i], new_hi[i] = a, max(a, b)
+    vectors[5, 0] = spread
     return 1 if inside else (-1 if disjoint else 0)
 
 
@@ -606,14 +610,16 @@ def _halve(lo, hi, width, out_lo, out_hi):
 @_parallel
 def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # pragma: no cover
     """One round of the certified zero search on N boxes (``gradwise.critical.certify``):
-    per box, what was decided (``DROPPED`` ... ``HALVED``) and the box or boxes it leaves,
-    (N, 2, n) lows and highs (the second only when halved). ``both`` is the tape of ∇f's
+    per box, what was decided (``DROPPED`` ... ``HALVED``), the box or boxes it leaves,
+    (N, 2, n) lows and highs (the second only when halved), and how many times as wide as
+    the box Krawczyk's K was (0 where not formed). ``both`` is the tape of ∇f's
     components followed by H's upper triangle: one walk over the box gives both, their
     shared subexpressions (sin 3πx, ...) evaluated once; its first ``split`` operations
     are ∇f's, walked first: the rest only where ∇f's enclosure holds 0."""
     bcode, bleft, bright, bwhole, breal, bclo, bchi, bout = both
     N, n = lo.shape
     code = np.zeros(N, dtype=np.int64)
+    spread = np.zeros(N)  # K(X)'s width relative to X's (0 where K was not formed)
     out_lo, out_hi = np.empty((N, 2, n)), np.empty((N, 2, n))
     for block in prange((N + 63) // 64):
         scratch = _scratch(gradient, both, n)
@@ -651,6 +657,7 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
             usable = _hessian_from(grl, grh, bout, n, matrices[0], matrices[1]) and not rough
             status = _krawczyk_box(gradient, usable, lo[k], hi[k], out_lo[k, 0],
                                    out_hi[k, 0], scratch)
+            spread[k] = scratch[4][5, 0]
             if status == 1:
                 code[k] = ROOT
             elif status == 0:
@@ -662,7 +669,7 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
                 else:
                     code[k] = HALVED
                     _halve(rest_lo, rest_hi, width, out_lo[k], out_hi[k])
-    return code, out_lo, out_hi
+    return code, out_lo, out_hi, spread
 
 
 
