@@ -96,12 +96,12 @@ def _exact_at(system: System, point: list) -> tuple[sympy.Matrix | None, sympy.E
     """H and f at an exact point from the tapes, or (None, None) where they cannot say."""
     from gradwise.numeric.tapes_precise import exact
 
-    upper, value = exact(system.hessian, point), exact(system.value, point)
-    if upper is None or value is None:
+    values = exact(system.value_and_hessian, point)  # their shared parts (e^(…)) once
+    if values is None:
         return None, None
-    cells = dict(zip(system.upper, upper))
+    cells = dict(zip(system.upper, values[1:]))
     return sympy.Matrix(system.n, system.n,
-                        lambda i, j: cells[min(i, j), max(i, j)]), value[0]
+                        lambda i, j: cells[min(i, j), max(i, j)]), values[0]
 
 
 def _point(f: Expression, c: Candidate, value: float, kind: str, eigenvalues: np.ndarray,

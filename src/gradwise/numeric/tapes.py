@@ -389,7 +389,8 @@ class System:
         self.variables = tuple(variables)
         self.upper = [(i, j) for i in range(n) for j in range(i, n)]
         self.components, self.matrix = tuple(components), matrix
-        self.value = Tape([value] if value is not None else [], variables)
+        self.value_expressions = [value] if value is not None else []
+        self.value = Tape(self.value_expressions, variables)
         self.gradient = Tape(list(components), variables)
         self.hessian = Tape([matrix[i, j] for i, j in self.upper], variables)  # upper triangle
 
@@ -397,6 +398,12 @@ class System:
     def both(self) -> Tape:
         """∇f's components, then H's upper triangle, in one tape: one walk gives both."""
         return Tape(list(self.components) + [self.matrix[i, j] for i, j in self.upper],
+                    self.variables)
+
+    @functools.cached_property
+    def value_and_hessian(self) -> Tape:
+        """f, then H's upper triangle, in one tape: f and H at an exact point in one walk."""
+        return Tape(self.value_expressions + [self.matrix[i, j] for i, j in self.upper],
                     self.variables)
 
     def factor(self, i: int) -> System:
