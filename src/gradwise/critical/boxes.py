@@ -9,6 +9,7 @@ is nearer than the deduplication radius.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,18 +44,20 @@ def numeric_function(f: Expression, components: Sequence[sympy.Expr],
                            lambda X: hessian(X).reshape(len(X), n, n))
 
 
+@functools.lru_cache(maxsize=32)
 def halton(count: int, dimension: int) -> np.ndarray:
-    """The first ``count`` points of the Halton sequence in [0, 1)^dimension."""
+    """The first ``count`` points of the Halton sequence in [0, 1)^dimension (read-only:
+    kept, since every search asks for the same few)."""
     points = np.empty((count, dimension))
     for d in range(dimension):
         base = _PRIMES[d % len(_PRIMES)]
-        for i in range(count):
-            f, r, k = 1.0, 0.0, i + 1
-            while k:
-                f /= base
-                r += f * (k % base)
-                k //= base
-            points[i, d] = r
+        f, r, k = 1.0, np.zeros(count), np.arange(1, count + 1)
+        while k.any():  # the radical inverse of k in base, one digit of all at a time
+            f /= base
+            r += f * (k % base)
+            k //= base
+        points[:, d] = r
+    points.flags.writeable = False
     return points
 
 

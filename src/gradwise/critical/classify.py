@@ -175,10 +175,10 @@ def _compare(value: sympy.Expr) -> str:
 def _twice_differentiable(at: sympy.Matrix) -> bool:
     if at.has(sympy.DiracDelta, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return False
-    try:
-        return all(c.is_number and complex(_evalf30(c)).imag == 0 for c in at)
-    except TypeError:  # a value SymPy cannot give as a number
-        return False
+    # a real number evaluates to a Float (or stays a Rational); a complex one, or one SymPy
+    # cannot give as a number, to something else (1.0·I, an unevaluated function)
+    return all(c.is_number and isinstance(_evalf30(c), (sympy.Float, sympy.Rational))
+               for c in at)
 
 
 def kink(expr, variables, values, deadline: float | None = None) -> tuple[Kind, str]:
