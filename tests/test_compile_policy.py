@@ -51,3 +51,14 @@ def test_a_fresh_machine_answers_at_once_and_compiles_in_the_background(tmp_path
         time.sleep(0.5)
     assert list(tmp_path.glob("*.ready")), "the background compilation never finished"
     assert summary(critical_json(text, box, env)) == summary(first)
+
+
+def test_a_misspelt_compile_policy_is_a_clear_error_not_the_default():
+    # it once passed silently for "background"
+    env = {**os.environ, "GRADWISE_COMPILE": "nwo"}
+    done = subprocess.run([sys.executable, "-m", "gradwise", "critical", "x^4 - x^2",
+                           "--within", "x=-2:2"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "GRADWISE_COMPILE must be one of background, now, never" in done.stderr
+    assert "'nwo'" in done.stderr and not done.stdout

@@ -64,12 +64,26 @@ def import_file(path: Path, name: str) -> ModuleType:
 
 # -- compiled modules: ready, or being compiled in the background ----------------------------
 
+POLICIES = ("background", "now", "never")
+
+
 def compile_policy() -> str:
     """``$GRADWISE_COMPILE``: ``background`` (the default: a module's kernels are compiled
     once, by a separate process, while this one uses its NumPy twin), ``now`` (compile in
-    this process at first use: seconds, once per machine) or ``never`` (NumPy only)."""
-    policy = os.environ.get("GRADWISE_COMPILE", "background").strip().lower()
-    return policy if policy in ("background", "now", "never") else "background"
+    this process at first use: seconds, once per machine) or ``never`` (NumPy only).
+
+    Raises:
+        InputError: any other value (a typo would otherwise pass for the default).
+    """
+    given = os.environ.get("GRADWISE_COMPILE", "background")
+    policy = given.strip().lower()
+    if policy not in POLICIES:
+        from gradwise.errors import InputError, problem
+
+        raise InputError(problem("the environment variable GRADWISE_COMPILE must be one of "
+                                 + ", ".join(POLICIES), received=given,
+                                 fix="unset it, or set it to one of those"))
+    return policy
 
 
 @functools.lru_cache(maxsize=8)
