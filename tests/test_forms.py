@@ -150,3 +150,14 @@ def test_common_factors_come_out_never_wider_and_easom_needs_far_fewer_boxes():
     assert all(np.any(np.all((flat[..., 0] <= p) & (p <= flat[..., 1]), axis=1))
                for p in missing)
     assert after.examined < 0.5 * before.examined
+
+
+def test_the_rewriting_stops_at_its_deadline_and_is_finished_by_a_later_call():
+    # SymPy's rewriting takes tens of ms an entry: a small budget must not wait for it
+    system = system_of("sin(x) cos(y) (x - y)^2 + sin(2x) cos(x)")
+    region = ((-1.0, 1.0), (-1.0, 1.0))
+    late = search_system(system, region, deadline=time.monotonic() - 1)
+    assert late is system or entries(late) == entries(system)
+    done = search_system(system, region)
+    assert done is not system
+    assert search_system(system, region, deadline=time.monotonic() - 1) is done  # kept

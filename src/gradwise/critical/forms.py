@@ -33,6 +33,8 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
+import time
 
 import numpy as np
 import sympy
@@ -42,7 +44,10 @@ from gradwise.numeric.tapes import System, Unsupported
 __all__ = ["factored", "offers", "rewritten", "search_system"]
 
 MAX_OPS = 400      # entries larger than this are kept as they are: rewriting costs seconds
-MAX_WAVES = 8      # sines and cosines in one product: product to sum doubles terms per pair
+MAX_WAVES = 8      # distinct sines and cosines in an entry
+MAX_TERMS = 32     # terms of an entry multiplied out (``_terms``): beyond, not rewritten
+MAX_TOTAL = 96     # ... and of all the entries rewritten for one system (~1 ms a term)
+MAX_ENTRIES = 12   # entries of ∇f and H rewritten at most (4 variables: 14; ~10 ms each)
 SIZES = (2.0**-4, 2.0**-7, 2.0**-10)  # sample sub-boxes, as shares of the box's sides
 SAMPLES = 24       # sub-boxes per size
 
@@ -68,7 +73,8 @@ def rewritten(entry: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.E
     """``entry`` with its trigonometric products as sums, collected and factored; None where
     there is nothing to rewrite, or the entry is too large to try."""
     waves = entry.atoms(sympy.sin, sympy.cos)
-    if not waves or len(waves) > MAX_WAVES or sympy.count_ops(entry) > MAX_OPS:
+    if (not waves or len(waves) > MAX_WAVES or sympy.count_ops(entry) > MAX_OPS
+            or _terms(entry) > MAX_TERMS):
         return None
     from sympy.simplify.fu import TR8
 
@@ -80,6 +86,23 @@ def rewritten(entry: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.E
     except (sympy.PolynomialError, sympy.CoercionFailed, ValueError, TypeError):
         return None
     return None if form == entry or sympy.count_ops(form) > 2 * MAX_OPS else form
+
+
+def _terms(e: sympy.Expr) -> int:
+    """At least as many terms as ``e`` multiplied out has, sines and cosines of a power as
+    their multiple angles (sin⁴ a: 3 terms, cos 2a, cos 4a and 1): the work it would cost,
+    known before doing it ((x + y + 1)³⁰ sin x would be 496 terms)."""
+    if e.is_Add:
+        return sum(_terms(a) for a in e.args)
+    if e.is_Mul:
+        return math.prod(_terms(a) for a in e.args)
+    if e.is_Pow and e.exp.is_Integer and e.exp > 1:
+        n = int(e.exp)
+        if isinstance(e.base, (sympy.sin, sympy.cos)):
+            return n // 2 + 1
+        k = _terms(e.base)
+        return math.comb(n + k - 1, k - 1)
+    return 1
 
 
 def _expanded(e: sympy.Expr) -> sympy.Expr:
@@ -105,18 +128,44 @@ def _compact(coefficient: sympy.Expr, variables) -> sympy.Expr:
     return sympy.factor(coefficient)
 
 
-@functools.lru_cache(maxsize=64)
-def search_system(system: System, box: tuple[tuple[float, float], ...]) -> System:
+def search_system(system: System, box: tuple[tuple[float, float], ...],
+                  deadline: float = math.inf) -> System:
     """``system`` with each entry of ∇f and H :func:`factored`, or in one of its
     :func:`offers` where that is enclosed more narrowly over sample sub-boxes of ``box``;
-    the same ``system`` where no entry changes."""
+    the same ``system`` where no entry changes.
+
+    SymPy's rewriting costs milliseconds an entry (tens for a long one), so only the first
+    ``MAX_ENTRIES`` are rewritten, and past ``deadline`` (``time.monotonic()``: a safety
+    valve) the entries left stay as they are; a choice finished in time is kept for the
+    next call with the same function and box.
+    """
+    key = (system, box)
+    if key in _KEPT:
+        return _KEPT[key]
     entries = list(system.components) + [system.matrix[i, j] for i, j in system.upper]
-    forms = [offers(e, system.variables) for e in entries]
-    lo, hi = _samples(np.array(box, dtype=float)) if any(forms) else (None, None)
-    chosen = [_narrowest(factored(e), f, system.variables, lo, hi) if f else factored(e)
-              for e, f in zip(entries, forms)]
-    if chosen == entries:
-        return system
+    chosen, total, finished = [], 0, True
+    for k, e in enumerate(entries):
+        late = k < MAX_ENTRIES and time.monotonic() > deadline
+        finished &= not late
+        if k >= MAX_ENTRIES or late:
+            chosen.append(e)
+            continue
+        total += _terms(e) if e.has(sympy.sin, sympy.cos) else 0
+        forms = offers(e, system.variables) if total <= MAX_TOTAL else ()
+        chosen.append(_narrowest(factored(e), forms, system.variables, _samples(box))
+                      if forms else factored(e))
+    result = system if chosen == entries else _system(system, chosen)
+    if finished:
+        _KEPT[key] = result
+        while len(_KEPT) > 64:
+            _KEPT.pop(next(iter(_KEPT)))
+    return result
+
+
+_KEPT: dict[tuple, System] = {}  # the finished choices, newest last
+
+
+def _system(system: System, chosen: list[sympy.Expr]) -> System:
     n = system.n
     cells = dict(zip(system.upper, chosen[n:]))
     matrix = sympy.ImmutableMatrix(n, n, lambda i, j: cells[min(i, j), max(i, j)])
@@ -126,10 +175,12 @@ def search_system(system: System, box: tuple[tuple[float, float], ...]) -> Syste
         return system
 
 
-def _samples(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sub-boxes of ``box`` at each of ``SIZES``, their centres spread by Halton's sequence."""
+@functools.lru_cache(maxsize=16)
+def _samples(bounds: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Sub-boxes of the box at each of ``SIZES``, their centres spread by Halton's sequence."""
     from gradwise.critical.boxes import halton
 
+    box = np.array(bounds, dtype=float)
     width = box[:, 1] - box[:, 0]
     centres = box[:, 0] + halton(SAMPLES, len(box)) * width
     half = np.concatenate([np.tile(s * width / 2, (SAMPLES, 1)) for s in SIZES])
@@ -138,15 +189,15 @@ def _samples(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             np.clip(centres + half, box[:, 0], box[:, 1]))
 
 
-def _narrowest(entry: sympy.Expr, forms: tuple[sympy.Expr, ...], variables, lo,
-               hi) -> sympy.Expr:
+def _narrowest(entry: sympy.Expr, forms: tuple[sympy.Expr, ...], variables,
+               samples: tuple[np.ndarray, np.ndarray]) -> sympy.Expr:
     """Of ``entry`` and ``forms``, the one enclosed most narrowly over the sample boxes:
     by the mean of the logs of the ratios of its widths to ``entry``'s, and wider at no size
     on average (a form infinite where the entry is finite is out)."""
     from gradwise.numeric.tapes import Tape
 
     try:
-        low, high, _ = Tape([entry, *forms], variables).intervals(lo, hi)
+        low, high, _ = Tape([entry, *forms], variables).intervals(*samples)
     except Unsupported:
         return entry
     with np.errstate(all="ignore"):

@@ -37,6 +37,8 @@ from gradwise.numeric.tapes import System, Unsupported
 __all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse_box",
            "investigate", "Plan", "Work", "check_budget"]
 
+FORMS = 0.3       # of the budget: SymPy's rewriting of ∇f and H for the search ends here
+FORMS_BUDGET = 1.0  # seconds of budget below which ∇f and H are searched as they are
 ZEROS = 0.55      # of the budget: the search ends here (0.35 when extrema follow)
 NEWTON = 0.1      # of which the last part is for Newton's method, where the proof ran out
 SOLVE = 0.8       # SymPy's deadline
@@ -174,8 +176,12 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     scale = _scale(system, searched)
     # without a box nothing is proven complete anyway: Newton's method gets a larger share
     newton = plan.newton if box is not None else 2.5 * plan.newton
-    # ∇f and H in the forms interval arithmetic encloses most tightly, for the proof only
-    tight = search_system(system, tuple(map(tuple, searched.tolist())))
+    # ∇f and H in the forms interval arithmetic encloses most tightly, for the proof only:
+    # SymPy's rewriting costs ~0.1 s once per function, so not on the smallest budgets; its
+    # deadline is a safety valve that ordinary functions never reach (answers must not
+    # depend on the machine's speed)
+    tight = search_system(system, tuple(map(tuple, searched.tolist())), plan.at(FORMS)) \
+        if plan.budget >= FORMS_BUDGET else system
     zeros = find_zeros(tight, _inflate(searched), plan.at(plan.zeros - newton), scale)
     rest = leftovers(f, components, matrix, system, zeros, searched, plan.at(plan.zeros))
     # where the proof ran out, Newton's method may still find points; not where only flat
