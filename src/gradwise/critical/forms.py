@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import time
 
 import numpy as np
@@ -140,8 +141,9 @@ def search_system(system: System, box: tuple[tuple[float, float], ...],
     next call with the same function and box.
     """
     key = (system, box)
-    if key in _KEPT:
-        return _KEPT[key]
+    with _LOCK:
+        if key in _KEPT:
+            return _KEPT[key]
     entries = list(system.components) + [system.matrix[i, j] for i, j in system.upper]
     chosen, total, finished = [], 0, True
     for k, e in enumerate(entries):
@@ -156,13 +158,15 @@ def search_system(system: System, box: tuple[tuple[float, float], ...],
                       if forms else factored(e))
     result = system if chosen == entries else _system(system, chosen)
     if finished:
-        _KEPT[key] = result
-        while len(_KEPT) > 64:
-            _KEPT.pop(next(iter(_KEPT)))
+        with _LOCK:
+            _KEPT[key] = result
+            while len(_KEPT) > 64:
+                _KEPT.pop(next(iter(_KEPT)))
     return result
 
 
 _KEPT: dict[tuple, System] = {}  # the finished choices, newest last
+_LOCK = threading.Lock()
 
 
 def _system(system: System, chosen: list[sympy.Expr]) -> System:
