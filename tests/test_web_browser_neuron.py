@@ -142,6 +142,19 @@ def test_one_feature_shows_the_fit_and_the_cost_surface_with_the_path(pages, dev
         cost = sum((y - 1 / (1 + math.exp(-(w_k * x + b_k)))) ** 2
                    for x, y in zip(data["x"], data["y"], strict=True)) / len(data["x"])
         assert cost == pytest.approx(history[epoch], rel=1e-6)
+    # each chart's title clear of Plotly's buttons (on a phone they once ran into each other)
+    for plot in ("fit-plot", "surface-plot"):
+        page.locator(f"#{plot}").hover()  # the buttons show on hover (always, on a phone)
+        title = page.locator(f"#{plot} .gtitle").bounding_box()
+        bar = page.locator(f"#{plot} .modebar").bounding_box()
+        assert title is not None and bar is not None
+        apart = (title["y"] >= bar["y"] + bar["height"] or bar["x"] >= title["x"] + title["width"]
+                 or title["y"] + title["height"] <= bar["y"])
+        assert apart, (plot, title, bar)
+    # and the "data" label whole, not broken into "da" and "ta"
+    label = page.locator("label[for=csv-file]").evaluate(
+        "e => e.firstChild.parentElement.getClientRects().length")
+    assert label == 1
 
 
 def test_findings_speak_of_c_and_the_features_own_units(pages, site):

@@ -20,8 +20,17 @@ function fitTraces(picture, run) {
   ];
 }
 
+// A chart's top margin and title: at the left, clear of Plotly's buttons at the right; on a
+// phone there is no room beside them, so the title goes below them.
+function chartTop(text) {
+  const title = { text, font: { size: 14 }, x: 0.02, xanchor: "left" };
+  if (!PHONE.matches) return { margin: { l: 55, r: 15, t: 30, b: 45 }, title };
+  return { margin: { l: 55, r: 15, t: 62, b: 45 },
+           title: { ...title, yref: "container", y: 1, yanchor: "top", pad: { t: 36 } } };
+}
+
 function fitLayout(picture) {
-  return { margin: { l: 55, r: 15, t: 30, b: 45 }, title: { text: "the data and the fit", font: { size: 14 } },
+  return { ...chartTop("the data and the fit"),
            xaxis: { title: { text: picture.feature } }, yaxis: { title: { text: $("target").value } },
            legend: { orientation: "h", y: -0.25 } };
 }
@@ -41,6 +50,6 @@ function surfaceTracesOfCost(picture) {
 }
 
 function costLayout() {
-  return { margin: { l: 55, r: 15, t: 30, b: 45 }, title: { text: "C(w, b) and the training path", font: { size: 14 } },
+  return { ...chartTop("C(w, b) and the training path"),
            xaxis: { title: { text: "w" } }, yaxis: { title: { text: "b" } }, showlegend: false };
 }
