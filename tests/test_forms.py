@@ -47,6 +47,9 @@ def test_a_product_of_sine_and_cosine_becomes_their_sum():
     assert rewritten(6 * sympy.pi * sympy.sin(3 * sympy.pi * x) * sympy.cos(3 * sympy.pi * x),
                      (x,)) == 3 * sympy.pi * sympy.sin(6 * sympy.pi * x)
     assert rewritten(x**2 + 1, (x,)) is None  # nothing to rewrite
+    y = sympy.Symbol("y", real=True)
+    # cos x cos y as a sum, ½cos(x − y) + ½cos(x + y), only counts x and y twice
+    assert rewritten(sympy.cos(x) * sympy.cos(y) * sympy.exp(-x**2), (x, y)) is None
 
 
 @pytest.mark.parametrize("text", [LEVY13, EASOM, *OTHERS])

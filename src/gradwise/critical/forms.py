@@ -74,8 +74,8 @@ def rewritten(entry: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.E
     """``entry`` with its trigonometric products as sums, collected and factored; None where
     there is nothing to rewrite, or the entry is too large to try."""
     waves = entry.atoms(sympy.sin, sympy.cos)
-    if (not waves or len(waves) > MAX_WAVES or sympy.count_ops(entry) > MAX_OPS
-            or _terms(entry) > MAX_TERMS):
+    if (not waves or len(waves) > MAX_WAVES or not _tangled(entry)
+            or sympy.count_ops(entry) > MAX_OPS or _terms(entry) > MAX_TERMS):
         return None
     from sympy.simplify.fu import TR8
 
@@ -87,6 +87,23 @@ def rewritten(entry: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.E
     except (sympy.PolynomialError, sympy.CoercionFailed, ValueError, TypeError):
         return None
     return None if form == entry or sympy.count_ops(form) > 2 * MAX_OPS else form
+
+
+def _tangled(e: sympy.Expr) -> bool:
+    """Whether a product holds two sines or cosines of one variable (sin 3πx cos 3πx,
+    sin² 2πy): what product to sum can untangle. cos x cos y has nothing to gain (as a sum,
+    both terms depend on both variables)."""
+    for product in e.atoms(sympy.Mul, sympy.Pow):
+        factors = [product] if product.is_Pow else product.args
+        seen: set = set()
+        for factor in factors:
+            base, power = factor.as_base_exp()
+            if not isinstance(base, (sympy.sin, sympy.cos)):
+                continue
+            if power.is_Integer and power > 1 or base.free_symbols & seen:
+                return True
+            seen |= base.free_symbols
+    return False
 
 
 def _terms(e: sympy.Expr) -> int:

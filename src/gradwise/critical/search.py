@@ -37,7 +37,7 @@ from gradwise.numeric.tapes import System, Unsupported
 __all__ = ["critical_points", "classify_point", "nearest_critical_point", "parse_box",
            "investigate", "Plan", "Work", "check_budget"]
 
-FORMS = 0.3       # of the budget: SymPy's rewriting of ∇f and H for the search ends here
+FORMS = 0.25      # of the search's share: SymPy's rewriting of ∇f and H ends here
 FORMS_BUDGET = 1.0  # seconds of budget below which ∇f and H are searched as they are
 ZEROS = 0.55      # of the budget: the search ends here (0.35 when extrema follow)
 NEWTON = 0.1      # of which the last part is for Newton's method, where the proof ran out
@@ -177,12 +177,16 @@ def investigate(f: Expression, box: Box | None, plan: Plan,
     # without a box nothing is proven complete anyway: Newton's method gets a larger share
     newton = plan.newton if box is not None else 2.5 * plan.newton
     # ∇f and H in the forms interval arithmetic encloses most tightly, for the proof only:
-    # SymPy's rewriting costs ~0.1 s once per function, so not on the smallest budgets; its
-    # deadline is a safety valve that ordinary functions never reach (answers must not
-    # depend on the machine's speed)
-    tight = search_system(system, tuple(map(tuple, searched.tolist())), plan.at(FORMS)) \
+    # SymPy's rewriting costs up to ~0.1 s once per function, so not on the smallest
+    # budgets; its deadline, a quarter of the search's time counted from the rewriting's own
+    # start (loading the compiled kernels first must not cut it short in one process and
+    # not in another), is a safety valve ordinary functions never reach: answers must not
+    # depend on the machine's speed
+    until = plan.zeros - newton  # the search's share of the budget
+    tight = search_system(system, tuple(map(tuple, searched.tolist())),
+                          time.monotonic() + FORMS * until * plan.budget) \
         if plan.budget >= FORMS_BUDGET else system
-    zeros = find_zeros(tight, _inflate(searched), plan.at(plan.zeros - newton), scale)
+    zeros = find_zeros(tight, _inflate(searched), plan.at(until), scale)
     rest = leftovers(f, components, matrix, system, zeros, searched, plan.at(plan.zeros))
     # where the proof ran out, Newton's method may still find points; not where only flat
     # or irregular boxes are left (every zero elsewhere is proven, and none is listed there)
