@@ -34,12 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from gradwise.critical.certify import CHUNK, MAX_BOXES, bisect
+from gradwise.critical.certify import CHUNK, FEW, MAX_BOXES, bisect
 from gradwise.numeric.tapes import System
 
 __all__ = ["Bound", "global_bound", "bound_by_faces", "corners", "faces", "face_centres"]
-
-FEW = 64  # boxes in a round below which they are cut in up to 16 instead of 2
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ class _Search:
             floor = float(np.min(lower)) if len(lower) else np.inf
             if len(kept) and sum(len(b) for b, _ in queue) + 2 * len(kept) <= MAX_BOXES:
                 halves = bisect(kept, self.width)
-                for _ in range(3):  # few wide boxes: cut finer, fewer rounds (~0.2 ms each)
+                for _ in range(3):  # few wide boxes: cut in up to 16, fewer rounds (~0.2 ms each)
                     wide = np.max((halves[..., 1] - halves[..., 0]) / self.width) >= 2.0**-6
                     if len(halves) >= FEW or not wide:
                         break

@@ -272,25 +272,30 @@ def _walk(code, left, right, whole, real, clo, chi, lo, hi, rlo, rhi, start, sto
 
 
 @_jit
+def _boxes(code, left, right, whole, real, clo, chi, outputs, lo, hi, start, stop, lows,
+           highs, irregular, undefined):
+    """Boxes ``start`` to ``stop``, each walked in turn, into the outputs' columns."""
+    rlo, rhi = np.empty(code.shape[0]), np.empty(code.shape[0])
+    for k in range(start, stop):
+        irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi, lo[k], hi[k],
+                                          rlo, rhi)
+        for j in range(outputs.shape[0]):
+            lows[j, k] = rlo[outputs[j]]
+            highs[j, k] = rhi[outputs[j]]
+
+
+@_jit
 def evaluate(code, left, right, whole, real, clo, chi, outputs, lo, hi):  # pragma: no cover
     """Enclosures of the tape's outputs over N boxes: (lows, highs, irregular, undefined).
 
     ``lows``/``highs`` have shape (len(outputs), N); the flags (N,).
     """
     n_boxes = lo.shape[0]
-    lows = np.empty((outputs.shape[0], n_boxes))
-    highs = np.empty((outputs.shape[0], n_boxes))
-    irregular = np.zeros(n_boxes, dtype=np.bool_)
-    undefined = np.zeros(n_boxes, dtype=np.bool_)
-    rlo, rhi = np.empty(code.shape[0]), np.empty(code.shape[0])
-    for k in range(n_boxes):
-        irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi, lo[k], hi[k],
-                                          rlo, rhi)
-        for j in range(outputs.shape[0]):
-            lows[j, k] = rlo[outputs[j]]
-            highs[j, k] = rhi[outputs[j]]
+    lows, highs = np.empty((outputs.shape[0], n_boxes)), np.empty((outputs.shape[0], n_boxes))
+    irregular, undefined = np.zeros(n_boxes, dtype=np.bool_), np.zeros(n_boxes, dtype=np.bool_)
+    _boxes(code, left, right, whole, real, clo, chi, outputs, lo, hi, 0, n_boxes, lows, highs,
+           irregular, undefined)
     return lows, highs, irregular, undefined
-
 
 
 @_parallel
@@ -300,18 +305,11 @@ def evaluate_many(code, left, right, whole, real, clo, chi, outputs, lo,
     proven roots of Lévi N.13, bounded for the global extrema), where starting the threads
     costs less than the walks."""
     n_boxes = lo.shape[0]
-    lows = np.empty((outputs.shape[0], n_boxes))
-    highs = np.empty((outputs.shape[0], n_boxes))
-    irregular = np.zeros(n_boxes, dtype=np.bool_)
-    undefined = np.zeros(n_boxes, dtype=np.bool_)
+    lows, highs = np.empty((outputs.shape[0], n_boxes)), np.empty((outputs.shape[0], n_boxes))
+    irregular, undefined = np.zeros(n_boxes, dtype=np.bool_), np.zeros(n_boxes, dtype=np.bool_)
     for block in prange((n_boxes + 63) // 64):
-        rlo, rhi = np.empty(code.shape[0]), np.empty(code.shape[0])
-        for k in range(block * 64, min(n_boxes, block * 64 + 64)):
-            irregular[k], undefined[k] = _one(code, left, right, whole, real, clo, chi, lo[k],
-                                              hi[k], rlo, rhi)
-            for j in range(outputs.shape[0]):
-                lows[j, k] = rlo[outputs[j]]
-                highs[j, k] = rhi[outputs[j]]
+        _boxes(code, left, right, whole, real, clo, chi, outputs, lo, hi, block * 64,
+               min(n_boxes, block * 64 + 64), lows, highs, irregular, undefined)
     return lows, highs, irregular, undefined
 
 
@@ -670,7 +668,6 @@ def zero_step(gradient, both, split, lo, hi, width, smallest, flat_tol):  # prag
                     code[k] = HALVED
                     _halve(rest_lo, rest_hi, width, out_lo[k], out_hi[k])
     return code, out_lo, out_hi, spread
-
 
 
 # -- proven roots made tiny: ``gradwise.critical.certify.refine`` ------------------------------
