@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gradwise import gradient, hessian, parse
 from gradwise.critical.bounds import global_bound
-from gradwise.critical.certify import find_zeros, krawczyk
+from gradwise.critical.certify import find_zeros, krawczyk, meeting
 from gradwise.critical.definite import hessian_signs
 from gradwise.critical.regions import clusters
 from gradwise.critical.symbolic import solve_gradient
@@ -201,3 +201,26 @@ def test_a_proven_zero_whose_box_holds_0_reads_0():
     boxes = np.array([[[1.0, 3.0], [-1e-30, 5e-30]], [[-1.0, -0.5], [0.25, 0.75]]])
     assert centres(boxes).tolist() == [[2.0, 0.0], [-0.75, 0.5]]
     assert Zeros(boxes).points.tolist() == [[2.0, 0.0], [-0.75, 0.5]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 40), st.integers(0, 300),
+       st.sampled_from([0.0, 1e-9, 0.3]))
+def test_meeting_agrees_with_every_pair_tested(seed, count, others, pad):
+    # the sweep (sorted along the first axis, wide boxes apart) against the plain test of
+    # all pairs; boxes of very different sizes, points, shared edges, a NaN
+    rng = np.random.default_rng(seed)
+
+    def boxes(k):
+        low = rng.integers(-20, 20, size=(k, 3)) / 4.0
+        size = rng.choice([0.0, 0.25, 0.5, 3.0, 40.0], size=(k, 3), p=[.3, .3, .2, .15, .05])
+        return np.stack([low, low + size], axis=-1)
+
+    a, b = boxes(count), boxes(others)
+    if others and seed % 7 == 0:
+        b[0, 0, 1] = np.nan
+    lo, hi = b[..., 0] - pad, b[..., 1] + pad
+    every = np.all((a[:, None, :, 0] <= hi[None]) & (lo[None] <= a[:, None, :, 1]), axis=2)
+    if others and seed % 7 == 0:
+        every[:, 0] = False  # a NaN bound meets nothing
+    assert meeting(a, b, pad).tolist() == every.any(axis=1).tolist()

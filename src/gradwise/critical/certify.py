@@ -46,7 +46,7 @@ import numpy as np
 from gradwise.numeric import intervals as iv
 from gradwise.numeric.tapes import System, compiled
 
-__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT", "centres"]
+__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT", "centres", "meeting"]
 
 FLAT = 2.0**-52      # f varying by less than this share of its size is flat to working precision
 SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split further
@@ -100,6 +100,54 @@ def centres(boxes: np.ndarray) -> np.ndarray:
     """
     middle = boxes.mean(axis=2)
     return np.where((boxes[..., 0] <= 0) & (boxes[..., 1] >= 0), 0.0, middle)
+
+
+def meeting(a: np.ndarray, b: np.ndarray, pad: float = 0.0) -> np.ndarray:
+    """Whether each box of ``a`` (A, n, 2) has a point in common with some box of ``b``
+    (B, n, 2), each of ``b``'s widened by ``pad`` on every side: (A,) booleans.
+
+    A sweep along the first axis: ``b`` sorted by its low ends, each box of ``a`` tested only
+    against those whose range along that axis can reach it (the few much wider than the
+    rest against all), so 1,000 boxes against 100,000 proven roots take milliseconds.
+
+    Example:
+        >>> roots = np.array([[[0.0, 1.0], [0.0, 1.0]], [[5.0, 6.0], [5.0, 6.0]]])
+        >>> meeting(np.array([[[0.5, 0.5], [2.0, 2.0]], [[6.0, 7.0], [6.0, 7.0]]]), roots).tolist()
+        [False, True]
+    """
+    hit = np.zeros(len(a), dtype=bool)
+    if not len(a) or not len(b):
+        return hit
+    lo, hi = b[..., 0] - pad, b[..., 1] + pad
+    reach = hi[:, 0] - lo[:, 0]
+    wide = ~(reach <= 16 * np.median(reach))  # NaN counts as wide: it is tested against all
+    spread = np.flatnonzero(wide)
+    for start in range(0, len(spread), 256):
+        chunk = spread[start:start + 256]
+        hit |= _touch(a, lo[chunk], hi[chunk]).any(axis=1)
+    narrow = np.flatnonzero(~wide)
+    order = narrow[np.argsort(lo[narrow, 0], kind="stable")]
+    starts = lo[order, 0]
+    first = np.searchsorted(starts, a[:, 0, 0] - reach[narrow].max(initial=0.0), "left")
+    last = np.searchsorted(starts, a[:, 0, 1], "right")
+    counts = np.maximum(last - first, 0)
+    ends = np.cumsum(counts)
+    done = 0
+    while done < len(a):  # in batches of about a million pairs
+        stop = max(done + 1, int(np.searchsorted(ends, ends[done] - counts[done] + 2**20)))
+        rows = np.repeat(np.arange(done, stop), counts[done:stop])
+        step = np.arange(len(rows)) - np.repeat(ends[done:stop] - counts[done:stop]
+                                                - (ends[done] - counts[done]), counts[done:stop])
+        cols = order[first[rows] + step]
+        ok = np.all((a[rows, :, 0] <= hi[cols]) & (lo[cols] <= a[rows, :, 1]), axis=1)
+        hit[rows[ok]] = True
+        done = stop
+    return hit
+
+
+def _touch(a: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """(len(a), len(lo)): whether box a[i] meets the box lo[j]..hi[j]."""
+    return np.all((a[:, None, :, 0] <= hi[None]) & (lo[None] <= a[:, None, :, 1]), axis=2)
 
 
 def find_zeros(system: System, box: np.ndarray, deadline: float, scale: float = 0.0) -> Zeros:
