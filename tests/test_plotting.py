@@ -144,6 +144,16 @@ def test_undefined_regions_are_gaps_not_errors():
     assert np.isnan(y[0]) and np.isfinite(y[-1])
 
 
+@pytest.mark.parametrize("text", ["exp(700 - x^2 - y^2)", "x - exp(700 - x^2 - y^2)"])
+def test_values_near_the_largest_float_are_contoured(text):
+    # f up to e^700 ≈ 10^304: matplotlib reads a level past ±10^250 as ±∞ when it extends
+    # the colour bar, and raised "upper_level must be larger than lower_level"
+    ax = plot_function(text, "x=-3:3, y=-3:3")
+    filled = next(c for c in ax.collections if hasattr(c, "levels"))
+    assert filled.levels.max() > 1e250 or filled.levels.min() < -1e250
+    assert np.all(np.diff(filled.levels) > 0)
+
+
 # -- a descent ------------------------------------------------------------------------
 
 def test_one_variable_path_tangents_and_steps_equal_the_trace():

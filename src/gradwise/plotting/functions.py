@@ -171,7 +171,7 @@ def draw_contours(ax: Axes, f: Any, bounds: Sequence[tuple[float, float]]) -> No
     if norm is not None:  # logarithmic levels: values under the lowest share its colour
         with np.errstate(invalid="ignore"):
             z = np.where(z < levels[0], levels[0], z)
-    filled = ax.contourf(x, y, z, levels=levels, cmap=CMAP, norm=norm, extend="both")
+    filled = ax.contourf(x, y, z, levels=levels, cmap=CMAP, norm=norm, extend=extension(levels))
     ax.contour(x, y, z, levels=levels[::3], colors="white", linewidths=0.4, alpha=0.5,
                norm=norm)
     bar = ax.inset_axes((1.03, 0.0, 0.04, 1.0))  # exactly as tall as the axes
@@ -313,6 +313,14 @@ def contour_levels(z: np.ndarray) -> tuple[np.ndarray, LogNorm | None]:
         bottom = max(float(np.percentile(positive, 1)), high * 1e-9)
         return np.geomspace(bottom, high, 25), LogNorm(bottom, high)
     return np.asarray(MaxNLocator(25).tick_values(low, high)), None
+
+
+def extension(levels: np.ndarray) -> str:
+    """Filled contours' ``extend``: arrows on the colour bar for values past the levels, but
+    none where a level lies beyond ±10²⁵⁰, which matplotlib takes for ±∞ there (f up to
+    2.7 × 10³⁰¹ in the window raised "upper_level must be larger than lower_level"); the
+    levels span the values anyway."""
+    return "both" if np.all(np.abs(levels) < 1e250) else "neither"
 
 
 def draw_path_3d(ax: Any, result: Any) -> None:

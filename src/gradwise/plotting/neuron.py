@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from gradwise.errors import InputError
 from gradwise.plotting.descent import spans_decades
-from gradwise.plotting.functions import contour_levels
+from gradwise.plotting.functions import contour_levels, extension
 from gradwise.plotting.sampling import around
 from gradwise.plotting.style import (
     CMAP,
@@ -200,7 +200,8 @@ def plot_cost_surface(neuron: Any, X: Any, y: Any, within: Any = None,
     if norm is not None:
         surface = np.where(surface < levels[0], levels[0], surface)
     ax = new_axes(ax)
-    filled = ax.contourf(w, b, surface, levels=levels, norm=norm, cmap=CMAP, extend="both")
+    filled = ax.contourf(w, b, surface, levels=levels, norm=norm, cmap=CMAP,
+                         extend=extension(levels))
     label = "C(w, b)" if len(rows) == len(x) else f"C(w, b) on {len(rows):,} of {len(x):,} rows"
     ax.figure.colorbar(filled, cax=ax.inset_axes((1.03, 0.0, 0.04, 1.0)), label=label)
     ax.plot(path[:, 0], path[:, 1], color=COLOURS["path"], marker="o", markersize=2.5,
