@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gradwise import gradient, hessian, parse
 from gradwise.critical.bounds import global_bound
-from gradwise.critical.certify import find_zeros, krawczyk, meeting
+from gradwise.critical.certify import MAX_BOXES, find_zeros, krawczyk, meeting
 from gradwise.critical.definite import hessian_signs
 from gradwise.critical.regions import clusters
 from gradwise.critical.symbolic import solve_gradient
@@ -93,6 +93,22 @@ def test_a_kink_is_irregular_not_a_zero():
     zeros = find_zeros(system_of("abs(x) + abs(y)"), box([-1, 1], [-1, 1]), soon())
     assert len(zeros.roots) == 0 and len(zeros.irregular)
     assert np.all(np.abs(zeros.irregular) < 1e-9)
+
+
+def test_a_kink_along_a_surface_stops_the_search_it_does_not_fill_the_memory():
+    # |x + y − z| has a kink on a whole plane: its boxes halve without end (each irregular
+    # until 2⁻³⁶ of the box), and a 30 s budget once left 19 million boxes (4.5 GB); now the
+    # search stops once as many are set aside as it keeps in play, and says why
+    zeros = find_zeros(system_of("abs(x + y - z)"), box([-10, 10], [-10, 10], [-10, 10]),
+                       soon(20.0))
+    assert zeros.crowded and not zeros.finished and not zeros.complete
+    assert len(zeros.roots) == 0
+    assert len(zeros.undecided) + len(zeros.irregular) < 2 * MAX_BOXES
+    # the boxes found irregular meet the plane x + y − z = 0
+    kinks = zeros.irregular
+    low = kinks[:, 0, 0] + kinks[:, 1, 0] - kinks[:, 2, 1]
+    high = kinks[:, 0, 1] + kinks[:, 1, 1] - kinks[:, 2, 0]
+    assert len(kinks) and np.all((low <= 1e-9) & (high >= -1e-9))
 
 
 def test_underflow_is_flat_not_a_crowd_of_points():

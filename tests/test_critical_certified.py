@@ -235,6 +235,16 @@ def test_a_search_cut_short_among_many_zeros_keeps_the_budget():
     assert e.critical.count is None and not e.critical.certified  # "at least ...", honestly
 
 
+def test_a_kink_along_a_line_is_named_and_ends_the_search_early():
+    started = time.monotonic()
+    result = critical_points("abs(x + y)", "x=-1:1, y=-1:1", budget=30)
+    assert time.monotonic() - started < 10  # the whole search share (10 s) before
+    assert not result.complete and not result.certified
+    assert "along a curve or surface" in result.note
+    assert "the search stopped at 200,000 pieces set aside" in result.note
+    assert "budget ran out" not in result.note
+
+
 def test_a_huge_maximum_keeps_the_budget_and_is_certified_relative_to_its_size():
     # took 16.6 s for a 2 s budget (branch and bound ran past its deadline on each face,
     # then bounded every box left); the maximum, exp(100)/10 at the corners, was never

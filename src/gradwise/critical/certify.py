@@ -67,8 +67,11 @@ class Zeros:
         undecided: boxes neither excluded nor proven (budget, or a degenerate zero).
         flat: boxes where f is flat to working precision.
         irregular: small boxes where ∇f is not continuous or not defined somewhere.
-        finished: whether the search ended before its deadline.
+        finished: whether the search ended before its deadline (and before ``crowded``).
         examined: how many boxes were looked at.
+        crowded: the search stopped with more boxes in play than it keeps
+            (``MAX_BOXES``): a kink along a line or surface (|x + y|), where boxes halve
+            without end, or far more zeros than any budget proves.
     """
 
     roots: np.ndarray
@@ -77,6 +80,7 @@ class Zeros:
     irregular: np.ndarray = field(default_factory=lambda: _EMPTY)
     finished: bool = True
     examined: int = 0
+    crowded: bool = False
 
     @property
     def points(self) -> np.ndarray:
@@ -176,10 +180,12 @@ class _Search:
         self.found: dict[str, list[np.ndarray]] = {k: [] for k in (
             "roots", "undecided", "flat", "irregular")}
         self.examined = 0
+        self.aside, self.counted = 0, {}
 
     def run(self, deadline: float) -> Zeros:
         queue = deque([self.box[None]])
         in_play = 1
+        crowded = False
         while queue and time.monotonic() < deadline:
             boxes = _take(queue)
             in_play -= len(boxes)
@@ -194,6 +200,11 @@ class _Search:
                     continue
                 queue.extend(np.array_split(part, -(-len(part) // CHUNK)))
                 in_play += len(part)
+            # as many boxes set aside as the search keeps in play: it stops (a kink along a
+            # surface, |x + y − z|, halves boxes without end: 4.5 GB of them in 30 s)
+            crowded = self._aside() > MAX_BOXES
+            if crowded:
+                break
         for boxes in queue:
             self.found["undecided"].append(boxes)
         roots = refine(self.system, _stack(self.found["roots"], self.box))
@@ -201,7 +212,17 @@ class _Search:
         return Zeros(roots, _stack(self.found["undecided"], self.box),
                      _stack(self.found["flat"], self.box),
                      _stack(self.found["irregular"], self.box),
-                     finished=not queue, examined=self.examined)
+                     finished=not queue and not crowded, examined=self.examined,
+                     crowded=crowded)
+
+    def _aside(self) -> int:
+        """How many boxes are undecided, irregular or flat so far (counted once each)."""
+        for kind in ("undecided", "irregular", "flat"):
+            parts = self.found[kind]
+            seen = self.counted.get(kind, 0)
+            self.aside += sum(len(p) for p in parts[seen:])
+            self.counted[kind] = len(parts)
+        return self.aside
 
     def _step(self, boxes: np.ndarray) -> list[np.ndarray]:
         """One round on a batch, compiled (``numeric._numba_intervals.zero_step``): each box

@@ -61,6 +61,10 @@ def leftovers(f: Expression, components, matrix, system: System, zeros: Zeros,
             _irregular_point(f, system, components, boxes, width, found)
         else:
             open_boxes.append(boxes)
+    if any(not _point_like(boxes, width) for boxes in open_boxes):
+        found.notes.append("∇f jumps or is undefined along a curve or surface through the box, "
+                           "not at isolated points (a kink such as |x + y|'s, or a pole): "
+                           "what lies on it is not proven")
     check = Verifier(system)
     undecided = _unexplained(f, components, check, zeros.undecided, width, deadline, found)
     if len(undecided):

@@ -400,7 +400,7 @@ def _full_note(note: str, rest: Leftovers, zeros: Zeros, f: Expression, points,
                proven: bool = False) -> str:
     from gradwise.critical.text import hull_text, leftovers_text
 
-    extra = leftovers_text(rest, zeros.finished, f.names, proven)
+    extra = leftovers_text(rest, zeros.finished, f.names, proven, zeros.crowded)
     if rest.flat is not None and points:
         extra += "; " + hull_text([p.point for p in points], f.names)
     return "; ".join(part for part in (note, extra) if part)

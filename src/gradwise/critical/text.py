@@ -252,12 +252,14 @@ def _plural(kind: str, n: int) -> str:
     return kind if n == 1 else {"minimum": "minima", "maximum": "maxima"}.get(kind, kind + "s")
 
 
-def leftovers_text(rest, finished: bool, names, proven: bool = False) -> str:
+def leftovers_text(rest, finished: bool, names, proven: bool = False,
+                   crowded: bool = False) -> str:
     """What the certified search left open, in words (empty when nothing is).
 
     ``proven``: the list is already proven complete another way (SymPy solved ∇f = 0
     exactly), so what the interval search left open is an unfinished cross-check, not a
-    gap in the answer."""
+    gap in the answer. ``crowded``: the search stopped with more pieces than it keeps, not
+    for lack of time."""
     parts = []
     if rest.flat is not None:
         largest = float_text(rest.flat.largest, 2)
@@ -279,12 +281,17 @@ def leftovers_text(rest, finished: bool, names, proven: bool = False) -> str:
         parts.append(f"{len(rest.found)} point{'s' if len(rest.found) != 1 else ''} found by "
                      "Newton's method where the search ran out (each proven the only critical "
                      "point in a tiny box, but there may be more)")
+    from gradwise.critical.certify import MAX_BOXES
+
+    many = f"the search stopped at {MAX_BOXES:,} pieces set aside"
     if rest.undecided is not None and proven:
-        why = "" if finished else " (its share of the budget ran out)"
+        why = f" ({many})" if crowded else "" if finished else \
+            " (its share of the budget ran out)"
         parts.append(f"the interval cross-check is unfinished{why}: "
                      f"{_boxes(rest.undecided, names)} undecided by it")
     elif rest.undecided is not None:
-        why = "" if finished else "the budget ran out; "
+        why = f"{many}; " if crowded else "" if finished else \
+            "the budget ran out; "
         parts.append(f"not proven: {why}{_boxes(rest.undecided, names)} undecided")
     return "; ".join(parts)
 
