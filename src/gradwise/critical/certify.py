@@ -383,11 +383,27 @@ def _mean_value_excludes(g, J, X, m) -> np.ndarray:
 
 
 def _inverse(M: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    M = np.where(usable[:, None, None], M, np.eye(M.shape[1]))
+    """Y ≈ M⁻¹ where M is usable and well conditioned (the identity elsewhere), and where.
+
+    The condition number comes from the singular values, which scale; LU does not, so a
+    matrix of subnormal numbers (H of 10⁻³⁰⁰ x² ...) can be well conditioned and still
+    "singular" to ``np.linalg.inv``: those are inverted one by one, and any that fails is
+    not used, as in the compiled twin."""
+    eye = np.eye(M.shape[1])
+    M = np.where(usable[:, None, None], M, eye)
     with np.errstate(all="ignore"):
         ok = usable & (np.linalg.cond(M) < 1e14)
-    M[~ok] = np.eye(M.shape[1])
-    return np.linalg.inv(M), ok
+    M[~ok] = eye
+    try:
+        return np.linalg.inv(M), ok
+    except np.linalg.LinAlgError:
+        Y = np.empty_like(M)
+        for k, matrix in enumerate(M):
+            try:
+                Y[k] = np.linalg.inv(matrix)
+            except np.linalg.LinAlgError:
+                Y[k], ok[k] = eye, False
+        return Y, ok
 
 
 def _midrad(lo, hi):
