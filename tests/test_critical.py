@@ -16,7 +16,9 @@ from gradwise import (
     classify_point,
     critical_points,
     nearest_critical_point,
+    parse,
 )
+from gradwise.critical.classify import kink
 from gradwise.critical.text import critical_text
 
 CAMEL = "f(x, y) = (4 - 2.1x^2 + x^4/3)x^2 + x y + (-4 + 4y^2)y^2"
@@ -354,6 +356,28 @@ def test_kinks_are_classified(text, kind, how):
     assert point.eigenvalues == () and "second-derivative test does not apply" in point.reason
 
 
+# acos(y) ends at y = 1: f′ has a one-sided limit there, not a zero. f′ being undefined just
+# right of 1 once read as "∇f tends to 0" (∞ ≤ 0.05·∞), listing y = 1 as a degenerate
+# critical point and crashing its classification (a complex 0j handed to float(), found by
+# fuzzing); mpmath alone continues acos past 1 (acos(y)² = −acosh(y)² there, real), which
+# made the edge an "inflection" with f′(1+) = −2
+@pytest.mark.parametrize(("text", "kind"), [
+    ("acos(y)^2", "minimum"),  # f falls to 0 at the edge: f′(1−) = −2
+    ("log(cos(atan(acos(y) sigmoid(0))))", "maximum"),  # rises to 0: f′(1−) = 1/4
+])
+def test_the_edge_of_the_domain_is_no_critical_point(text, kind):
+    result = critical_points(text)
+    assert result.points == ()
+    (edge,) = result.nondifferentiable
+    assert edge.point == (1.0,) and edge.kind == kind
+    y = sympy.Symbol("y", real=True)
+    f = parse(text).expr
+    slope = sympy.limit(sympy.diff(f, y), y, 1, "-")  # the oracle: f′(1−), not 0
+    assert slope != 0 and sympy.sign(slope) == (1 if kind == "maximum" else -1)
+    sideways = kink(f, (y,), {y: sympy.Integer(1)}, time.monotonic() + 10)
+    assert sideways[0] == kind and "both signs" not in sideways[1]
+
+
 @pytest.mark.parametrize(("text", "kind", "how"), [
     ("abs(x)", "minimum", "f′ < 0 just left of 0 and f′ > 0 just right (f′(0−) = −1, f′(0+) = 1)"),
     ("abs(x - 1/3)", "minimum", "f′(1/3−) = −1, f′(1/3+) = 1"),
@@ -404,10 +428,13 @@ def test_abs_of_an_argument_not_provably_real_is_certified_with_its_kink(text, k
 
 
 def test_a_point_where_f_is_real_on_one_side_only_is_classified():
-    # x^(π/4) is complex left of 0: sampling there compared complex numbers (TypeError)
+    # x^(π/4) is complex left of 0: sampling there compared complex numbers (TypeError).
+    # f′(0+) = ∞, so 0 is where f is not differentiable, not a zero of f′ (it was listed as
+    # one while "f′ undefined on a side" read as "f′ tends to 0")
     result = critical_points("x^(pi/4)", "x=-1:1", budget=2)
-    (point,) = result.points
+    (point,) = result.nondifferentiable
     assert point.point == (0.0,) and point.kind == "minimum"
+    assert result.points == ()
 
 
 def test_a_periodic_family_in_a_box_of_1e300_is_counted_and_abbreviated():

@@ -222,11 +222,27 @@ def one_sided_limit(near: float, nearer: float, ratio: float) -> float:
     return 0.0 if abs(nearer) <= ratio ** (1 / 3) * abs(near) else nearer
 
 
+def _real_function(expr, variables):
+    """``expr`` at mpmath's precision, raising ValueError where it is not a real number: its
+    tape (``tapes_precise``) does, where mpmath alone continues acos(y) past 1 into the
+    complex plane, so that acos(y)² had a real right side at 1 (−acosh(y)²), and f′(1+) = −2."""
+    import mpmath
+
+    from gradwise.numeric.tapes import Tape, Unsupported
+    from gradwise.numeric.tapes_precise import evaluate
+
+    try:
+        tape = Tape([expr], list(variables))
+    except Unsupported:
+        return precise_function(expr, variables)
+    return lambda *point: evaluate(tape, point, mpmath.mp.dps)[0]
+
+
 def _one_sided(expr, v, values) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """f′ at 10⁻³⁰ left and right of the point (50 digits), and the one-sided limits."""
     import mpmath
 
-    slope = precise_function(sympy.diff(expr, v), (v,))
+    slope = _real_function(sympy.diff(expr, v), (v,))
     with mpmath.workdps(50):
         a = mpmath.mpf(values[v].evalf(50))
         near, nearer = (mpmath.mpf(10) ** -k * (1 + abs(a)) for k in (20, 30))
@@ -236,6 +252,7 @@ def _one_sided(expr, v, values) -> tuple[tuple[float, float], tuple[float, float
             return None
         if any(not mpmath.isfinite(s) or mpmath.im(s) != 0 for pair in sides for s in pair):
             return None
+        sides = [[mpmath.re(s) for s in pair] for pair in sides]  # mpc with 0j: real
         if any(mpmath.sign(s) != mpmath.sign(t) for s, t in zip(*sides)):
             return None  # f′ changes sign again next to the point: sample instead
         limits = tuple(one_sided_limit(float(s), float(t), 1e-10) for s, t in zip(*sides))
@@ -344,13 +361,16 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
     """
     import mpmath
 
-    function = precise_function(expr, variables)
+    function = _real_function(expr, variables)
     n = len(variables)
     directions = np.array([[1.0], [-1.0]]) if n == 1 else _sphere(n)
     with mpmath.workdps(50):
         centre = [mpmath.mpf(values[v].evalf(50)) for v in variables]
         scale = 1 + max(abs(c) for c in centre)
-        base = function(*centre)
+        try:
+            base = function(*centre)
+        except (ValueError, ZeroDivisionError):
+            return "degenerate", "f is not a real number at the point, so it cannot be sampled"
         zero = mpmath.mpf(10) ** -40 * (1 + abs(base))
         signs: set[int | None] = set()
         for radius in _RADII:
@@ -359,13 +379,21 @@ def neighbourhood(expr, variables, values, deadline: float | None = None) -> tup
                 if deadline is not None and time.monotonic() > deadline:
                     return "degenerate", ("the second-derivative test is inconclusive and the "
                                           "budget ran out before sampling settled it")
-                signs.add(_sign(function(*_step(centre, d, radius * scale)) - base, zero))
+                signs.add(_change(function, _step(centre, d, radius * scale), base, zero))
     # a direction where f is not real (x^(π/4) left of 0) says nothing
     return _verdict({s for s in signs if s is not None}, n, len(directions))
 
 
 def _step(centre, direction, length):
     return [c + length * float(u) for c, u in zip(centre, direction, strict=True)]
+
+
+def _change(function, point, base, zero) -> int | None:
+    """The sign of f(point) − f(a), or None where f is not a real number at the point."""
+    try:
+        return _sign(function(*point) - base, zero)
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _sign(value, zero) -> int | None:
