@@ -180,7 +180,8 @@ class _Search:
         self.found: dict[str, list[np.ndarray]] = {k: [] for k in (
             "roots", "undecided", "flat", "irregular")}
         self.examined = 0
-        self.aside, self.counted = 0, {}
+        self.aside = 0
+        self.counted: dict[str, int] = {}
 
     def run(self, deadline: float) -> Zeros:
         queue = deque([self.box[None]])
