@@ -111,6 +111,8 @@ def test_float_mode_on_request():
     ("x y + log(y)", "x=1, y=-1", "^f is not real"),
     ("x y + sqrt(y)", "x=1, y=0", "∂f/∂y is undefined"),
     ("abs(x)^2 + relu(x)", "x=1", None),
+    # SymPy's Heaviside refuses ln(−1/2) with a ValueError, which was a traceback
+    ("relu(log(x))", "x=-1/2", "∂f/∂x is not real at \\(x=−1/2\\)"),
 ])
 def test_undefined_or_complex_points_are_errors(text, point, pattern):
     if pattern is None:
@@ -118,6 +120,19 @@ def test_undefined_or_complex_points_are_errors(text, point, pattern):
         return
     with pytest.raises(DomainError, match=pattern):
         gradient(text).at(point)
+
+
+@pytest.mark.parametrize("z", ["-93/7", "-40", "-1/1000", "5"])
+def test_relu_of_softplus_is_softplus_everywhere(z):
+    # softplus > 0, so relu(softplus(z))′ = σ(z); SymPy decides the sign of softplus(−93/7)
+    # at 2 digits, where ln(1 + e^(−13.3)) rounded to 0, and the gradient came out 0
+    from gradwise.language.functions import sigmoid, softplus
+
+    at = gradient("relu(softplus(z))").at({"z": z})
+    assert at.exact == (sigmoid(sympy.Rational(z)),)
+    assert softplus(sympy.Rational(z)).is_positive
+    oracle = sympy.N(sympy.log(1 + sympy.exp(sympy.Rational(z))), 40)  # not our evalf
+    assert abs(sympy.N(softplus(sympy.Rational(z)), 40) - oracle) < 1e-38 * oracle
 
 
 def test_value_at_checks_the_function_too():

@@ -437,6 +437,21 @@ def test_a_point_where_f_is_real_on_one_side_only_is_classified():
     assert result.points == ()
 
 
+@pytest.mark.parametrize("start", [-1e308, 1.7e308, -1e300])
+def test_nearest_critical_point_near_the_largest_float_is_none_not_a_crash(start):
+    # a descent on relu(x) that stops at −1e308 asks what it reached: the box x ± 0.01 had
+    # no width there (ZeroDivisionError), and its centre overflowed (a RuntimeWarning)
+    assert nearest_critical_point("relu(x)", [start]) is None
+    assert nearest_critical_point("x^2", [start]) is None
+
+
+def test_a_region_of_a_box_without_volume_is_all_of_it():
+    from gradwise.critical.regions import region
+
+    line = np.array([[0.0, 1.0], [2.0, 2.0]])
+    assert region(line[None], line).share == 1.0
+
+
 def test_a_periodic_family_in_a_box_of_1e300_is_counted_and_abbreviated():
     # ⌈−10³⁰⁰/π⌉ exhausted SymPy's default precision (PrecisionExhausted, a traceback)
     result = critical_points("cos(z)", "z=-1e300:1e300", budget=2)

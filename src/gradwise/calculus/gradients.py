@@ -483,8 +483,11 @@ def _checked(expr: sympy.Expr, values: Mapping[sympy.Symbol, sympy.Expr], label:
              f: Expression, approximate: list[str] | None = None) -> sympy.Expr:
     """``expr`` at the point, exact, or to 50 digits where the exact value is over budget
     (then ``label`` is added to ``approximate``); a DomainError where it is undefined."""
-    value, exact = value_at_point(expr, values)
     where = ", ".join(f"{s.name}={show(v)}" for s, v in values.items())
+    try:
+        value, exact = value_at_point(expr, values)
+    except ValueError:  # SymPy's own refusal: H(ln(−1/2)), "defined only for real values"
+        raise DomainError(f"{label} is not real at ({where})") from None
     if value.has(*_BAD) or value.has(sympy.DiracDelta):
         raise DomainError(f"{label} is undefined at ({where})")
     try:

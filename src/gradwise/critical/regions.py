@@ -59,7 +59,8 @@ def region(boxes: np.ndarray, box: np.ndarray, largest: float | None = None) -> 
     volume = float(np.sum(np.prod(boxes[..., 1] - boxes[..., 0], axis=1)))
     whole = float(np.prod(box[:, 1] - box[:, 0]))
     bounds = np.stack([boxes[..., 0].min(axis=0), boxes[..., 1].max(axis=0)], axis=1)
-    return Region(len(boxes), volume, min(1.0, volume / whole), bounds, largest)
+    share = min(1.0, volume / whole) if whole > 0 else 1.0  # a box of no volume: all of it
+    return Region(len(boxes), volume, share, bounds, largest)
 
 
 def clusters(boxes: np.ndarray) -> list[np.ndarray]:

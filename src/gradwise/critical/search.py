@@ -29,7 +29,7 @@ from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
-from gradwise.critical.text import MAX_POINTS
+from gradwise.critical.text import MAX_COORDINATE, MAX_POINTS
 from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression
 from gradwise.numeric.tapes import System, Unsupported
@@ -526,8 +526,13 @@ def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
     start = np.array([float(v) for v in _coordinates(expression, point)])
     if not radius > 0:
         raise InputError(f"radius must be positive; received {radius!r}")
-    box = {n: (sympy.Float(c - radius, 17), sympy.Float(c + radius, 17))
-           for n, c in zip(expression.names, start)}
+    # at least a few thousand floats wide: around −1e308, c ± 0.01 is c (a box of no width)
+    reach = np.maximum(radius, 2.0**-40 * np.abs(start))
+    low, high = start - reach, start + reach
+    if not (np.all(np.abs(low) <= MAX_COORDINATE) and np.all(np.abs(high) <= MAX_COORDINATE)):
+        return None  # a box no search takes (``text.check_range``): steps overflow there
+    box = {n: (sympy.Float(a, 17), sympy.Float(b, 17))
+           for n, a, b in zip(expression.names, low, high)}
     found = investigate(expression, box, Plan(time.monotonic(), 2.0, solve=False)).result
     assert found is not None
     points = list(found.points) + list(found.nondifferentiable)

@@ -94,8 +94,23 @@ class softplus(Function):  # noqa: N801
     def _eval_is_real(self):
         return self.args[0].is_real
 
+    def _eval_is_positive(self):  # ln(1 + e^z) > 0 for every real z
+        return True if self.args[0].is_real else None
+
+    def _eval_is_zero(self):
+        return False if self.args[0].is_real else None
+
     def _eval_evalf(self, prec):
-        return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
+        # ln(1 + e^z) as log1p: SymPy's sign test evaluates at 2 digits, where 1 + e^(−13)
+        # rounds to 1 and softplus(−93/7) read as 0 (so relu(softplus(x))' = 0 there)
+        import mpmath
+
+        z = self.args[0]._eval_evalf(prec + 10)
+        if z is None or not z.is_Float:
+            return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
+        with mpmath.workprec(prec + 10):
+            value = mpmath.log1p(mpmath.exp(mpmath.mpf(z._mpf_)))
+        return sympy.Float(value, precision=prec)
 
     def _latex(self, printer):
         return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
