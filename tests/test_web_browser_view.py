@@ -146,6 +146,10 @@ def test_steps_stay_what_the_link_says(pages):
     ready(page, BOWL)
     assert page.locator("#steps").input_value() == "40"
     assert "; 40 steps;" in page.locator("#status").text_content()
+    # in the page's words: its field is "steps" (it said "stopped after max_steps steps")
+    assert "stopped after the 40 steps allowed without converging" in \
+        page.locator("#status").text_content()
+    assert "max_steps" not in page.locator("#status").text_content()
     page.reload()
     ready(page, BOWL)
     assert query(page)["steps"] == "40" and "; 40 steps;" in page.locator("#status").text_content()

@@ -295,8 +295,14 @@ function statusClass(status) {
   return "status " + ({ converged: "converged", max_steps: "warn" }[status] || "bad");
 }
 
+// How the run ended, in the page's words: its field is "steps", not the library's max_steps.
+function ended(run) {
+  return run.status === "max_steps"
+    ? `stopped after the ${run.n_steps} steps allowed without converging` : run.message;
+}
+
 function showStatus(run) {
-  $("status").textContent = `${run.method}: ${run.message}; ${run.n_steps} steps; f = ${fmt(run.final_value)}`;
+  $("status").textContent = `${run.method}: ${ended(run)}; ${run.n_steps} steps; f = ${fmt(run.final_value)}`;
   $("status").className = statusClass(run.status);
   $("findings").replaceChildren(...run.findings.map((code, i) => {
     const item = document.createElement("li");
