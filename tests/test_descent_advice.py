@@ -135,3 +135,23 @@ def test_the_advice_says_where_it_holds():
 def test_a_method_takes_its_own_hyper_parameters_only():
     with pytest.raises(InputError, match="gd takes no hyper-parameter"):
         advise_learning_rate("(1 - w)^2", {"w": 3}, beta=0.5)
+
+
+def test_a_gradient_too_large_to_square_at_the_start_diverges_in_the_sweep_as_in_minimize():
+    # ∂f/∂x = −1e308 at the start: |∇f|² overflowed, the start read "non_finite" and was not
+    # recorded, and the run of no points raised a ValueError (found by fuzzing)
+    rows = sweep("abs(log(x))", {"x": 1e-308}, [0.1, 1.0], max_steps=50)
+    alone = minimize("abs(log(x))", {"x": 1e-308}, learning_rate=0.1, max_steps=50,
+                     exact=False)
+    assert [r.status for r in rows] == [alone.status, alone.status] == ["diverged"] * 2
+    assert [r.n_steps for r in rows] == [0, 0]
+    assert rows[0].final_point == pytest.approx((1e-308,))
+
+
+def test_a_hessian_too_large_at_the_start_is_an_error_not_no_curvature():
+    # |ln x|'' = 1/x² = 1e320 at 1e−160 overflows: it read "λ = −inf, no positive curvature"
+    from gradwise import DomainError
+
+    with pytest.raises(DomainError, match=r"cannot advise at \(x=1e−160\).*Fix: choose"):
+        advise_learning_rate("abs(log(x))", {"x": 1e-160})
+    assert advise_learning_rate("abs(log(x))", {"x": 1e-100}).curvature == pytest.approx(1e200)

@@ -201,6 +201,15 @@ def advise_learning_rate(f: Any, start: Any, ascent: bool = False, method: str =
     sign = -1 if ascent else 1
     matrix = sign * hessian(expression).matrix
     spectrum = _spectrum(problem.hessian, problem.start, sign)
+    if not spectrum[0]:  # not "λ = −∞, no positive curvature": |ln x|'' = 1/x² at 1e−160
+        from gradwise.errors import DomainError
+        from gradwise.language.notation import show
+
+        listed = ", ".join(f"{n}={show(sympy.Float(v, 17))}"
+                           for n, v in zip(problem.names, problem.start))
+        raise DomainError(f"cannot advise at ({listed}): the Hessian there is not a finite "
+                          "number (too large for floats, or undefined). Fix: choose another "
+                          "start")
     context = {"eigenvalues": spectrum[0], "directions": spectrum[1],
                "start": dict(zip(problem.names, problem.start)), "method": chosen.name,
                "hyper": {k: float(v) for k, v in chosen.hyper.items()}, "ascent": ascent}

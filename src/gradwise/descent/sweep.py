@@ -108,7 +108,13 @@ def _sweep_arrays(kernel: Any, start: tuple[float, ...], etas: Any, sign: float,
         v, g = kernel(*xs)
         v = np.broadcast_to(np.asarray(v, dtype=float), (m,))
         g = [np.broadcast_to(np.asarray(c, dtype=float), (m,)) for c in g]
-        verdicts = monitors.verdicts(v, sum(c * c for c in g))
+        # |∇f|² of finite components is past LIMIT², not infinite: ∂f/∂x = −1e308 at the
+        # start was "non_finite" before any point was recorded (a run of no points, a
+        # traceback), where minimize says "diverged"
+        g2 = sum(c * c for c in g)
+        g2 = np.where(np.isinf(g2) & np.isfinite(np.asarray(g)).all(axis=0), np.finfo(float).max,
+                      g2)
+        verdicts = monitors.verdicts(v, g2)
         # a non-finite point is not recorded (length k), the others are (length k + 1)
         _stop(active & (verdicts == "non_finite"), "non_finite", k, status, length, active)
         values[k] = v
