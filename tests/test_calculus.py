@@ -135,6 +135,28 @@ def test_relu_of_softplus_is_softplus_everywhere(z):
     assert abs(sympy.N(softplus(sympy.Rational(z)), 40) - oracle) < 1e-38 * oracle
 
 
+def test_a_complex_gradient_too_small_for_python_floats_is_not_real():
+    # (−6/91)^(−227/91) is complex, and sec of it ~10⁻³⁸⁰: Python's complex() made it 0j, so
+    # a complex gradient passed for a real one (found by the long fuzz profile)
+    with pytest.raises(DomainError, match=r"∂f/∂n is not real .* ≈ -4\.05749e-380 \+ 1\.55247e"):
+        gradient("sec(x^n)").at({"n": sympy.Rational(-227, 91), "x": sympy.Rational(-6, 91)})
+
+
+def test_the_kind_of_a_hessian_of_600_digit_numbers_is_decided_without_simplify():
+    # det(H) = 0 was decided by sympy.simplify, which factored 600-digit integers for hours
+    # (hessian of csc(x°)·π³/x at x = 1e308, found by the long fuzz profile)
+    from _fuzz import within
+
+    with within(60):
+        at = hessian("csc((x) deg)/x⋅pi π pi").at("x=1e308")
+        assert at.definiteness == "negative definite"
+    assert at.values[0][0] == pytest.approx(-1.01871e-310, rel=1e-5)
+    # an irrational det that is 0 still reads 0 (sin² + cos² − 1), a rational one exactly
+    assert hessian("sin(1)^2 x^2 + cos(1)^2 x^2 - x^2 + y^2").at("x=0, y=0").definiteness == \
+        "positive semidefinite"
+    assert hessian("x^2 + y^2").at("x=0, y=0").definiteness == "positive definite"
+
+
 def test_value_at_checks_the_function_too():
     assert value_at("x^2 + 1", {"x": 2}) == 5
     with pytest.raises(DomainError):
