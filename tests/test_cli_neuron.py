@@ -72,6 +72,24 @@ def test_train_shows_the_derivation_and_the_sigmoid_plateau(notes):
     assert "vanishing_gradient: at the start (w[x] = 3, b = 0)" in result.output
 
 
+@pytest.mark.parametrize("engine", ["memory", "stream"])
+def test_log_loss_on_an_identity_neuron_says_why_it_has_no_cost(table, engine):
+    # ŷ = w·x + b leaves (0, 1) at once: C is not a number from the start, the history holds
+    # null, and printing it raised a TypeError traceback (found by fuzzing data files)
+    path, _, _ = table
+    result = run("train", path, "--target", "label", "--cost", "log_loss", "--epochs", "5",
+                 "--engine", engine)
+    assert result.exit_code == 0, result.output
+    assert "C not a finite number → not a finite number" in result.output
+    assert "φ = identity does not keep it there. Fix: --activation sigmoid" in result.output
+    document = strict_json(run("train", path, "--target", "label", "--cost", "log_loss",
+                               "--epochs", "5", "--engine", engine, "--json").output)
+    assert document["status"] == "non_finite" and document["history"] == [None]
+    fitted = run("train", path, "--target", "label", "--cost", "log_loss", "--epochs", "5",
+                 "--engine", engine, "--activation", "sigmoid")
+    assert "not a finite number" not in fitted.output and "Fix:" not in fitted.output
+
+
 def test_divergence_is_reported_in_valid_json(notes):
     result = run("train", notes, "--target", "y", *NOTES[:-1], "1.5", "--epochs", "1000",
                  "--json")

@@ -184,8 +184,14 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
         click.echo(line)
     history = document["history"]
     how = outcome(document["status"], document["epochs"], "epochs", "--epochs")
-    click.secho(f"{how}, {document['steps']:,} steps: C {history[0]:.6g} → {history[-1]:.6g}",
+    click.secho(f"{how}, {document['steps']:,} steps: C {_cost(history[0])} → "
+                f"{_cost(history[-1])}",
                 bold=True, fg="green" if document["status"] == "converged" else "yellow")
+    if document["status"] == "non_finite" and settings.cost == "log_loss" and \
+            settings.activation != "sigmoid":
+        click.secho("log loss needs ŷ = φ(w·x + b) strictly between 0 and 1, and "
+                    f"φ = {settings.activation} does not keep it there. Fix: --activation "
+                    "sigmoid", fg="yellow")
     for name, weight in document["weights"].items():
         click.echo(f"  w[{name}] = {weight:.6g}")
     click.echo(f"  b = {document['bias']:.6g}")
@@ -194,6 +200,11 @@ def _print_training(document: dict[str, Any], settings: Any) -> None:
     click.echo(f"on the training data: {metrics}")
     for message, code in zip(document["messages"], document["findings"], strict=True):
         click.secho(f"{code}: {cli_words(message)}", fg="yellow")
+
+
+def _cost(value: float | None) -> str:
+    """A cost as the history holds it: None where it was not a finite number (JSON's null)."""
+    return "not a finite number" if value is None else format(value, ".6g")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
