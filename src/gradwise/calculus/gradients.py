@@ -549,8 +549,9 @@ def _kink(component: sympy.Expr, v: sympy.Symbol,
 
 
 def _brief(value: sympy.Expr) -> str:
-    text = str(value) if digits(value) <= 100 and len(str(value)) <= 80 else \
-        f"≈ {value.evalf(6)}"  # SymPy's number: complex() would flush 1.6e−380i to 0
+    text = str(value)
+    if digits(value) > 100 or len(text) > 80:
+        text = f"≈ {value.evalf(6)}"  # SymPy's number: complex() would flush 1.6e−380i to 0
     return text if len(text) <= 200 else text[:200] + " …"
 
 

@@ -46,7 +46,7 @@ import numpy as np
 from gradwise.numeric import intervals as iv
 from gradwise.numeric.tapes import System, compiled
 
-__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT", "centres", "meeting"]
+__all__ = ["Zeros", "find_zeros", "krawczyk", "FLAT", "centres", "meeting", "touching"]
 
 FLAT = 2.0**-52      # f varying by less than this share of its size is flat to working precision
 SMALLEST = 2.0**-36  # of the box's width: boxes this small are not split further
@@ -128,7 +128,7 @@ def meeting(a: np.ndarray, b: np.ndarray, pad: float = 0.0) -> np.ndarray:
     spread = np.flatnonzero(wide)
     for start in range(0, len(spread), 256):
         chunk = spread[start:start + 256]
-        hit |= _touch(a, lo[chunk], hi[chunk]).any(axis=1)
+        hit |= touching(a, np.stack([lo[chunk], hi[chunk]], axis=-1)).any(axis=1)
     narrow = np.flatnonzero(~wide)
     order = narrow[np.argsort(lo[narrow, 0], kind="stable")]
     starts = lo[order, 0]
@@ -149,9 +149,16 @@ def meeting(a: np.ndarray, b: np.ndarray, pad: float = 0.0) -> np.ndarray:
     return hit
 
 
-def _touch(a: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """(len(a), len(lo)): whether box a[i] meets the box lo[j]..hi[j]."""
-    return np.all((a[:, None, :, 0] <= hi[None]) & (lo[None] <= a[:, None, :, 1]), axis=2)
+def touching(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(len(a), len(b)): whether box a[i] and box b[j] have a point in common (every pair:
+    for a few hundred boxes; :func:`meeting` for many).
+
+    Example:
+        >>> touching(np.array([[[0.0, 1.0]]]), np.array([[[1.0, 2.0]], [[3.0, 4.0]]])).tolist()
+        [[True, False]]
+    """
+    return np.all((a[:, None, :, 0] <= b[None, :, :, 1]) & (b[None, :, :, 0] <= a[:, None, :, 1]),
+                  axis=2)
 
 
 def find_zeros(system: System, box: np.ndarray, deadline: float, scale: float = 0.0) -> Zeros:

@@ -21,7 +21,7 @@ import sympy
 from gradwise.calculus.gradients import as_expression, gradient, hessian
 from gradwise.critical._solve_worker import start_job
 from gradwise.critical.boxes import halton
-from gradwise.critical.certify import Zeros, centres, find_zeros, meeting
+from gradwise.critical.certify import Zeros, centres, find_zeros, meeting, touching
 from gradwise.critical.forms import search_system
 from gradwise.critical.leftovers import Leftovers, leftovers
 from gradwise.critical.listing import Candidate, classify, classify_all
@@ -29,7 +29,7 @@ from gradwise.critical.merge import merge
 from gradwise.critical.points import DEFAULT_BOX, Box, CriticalPoint, CriticalPoints
 from gradwise.critical.regions import POINT_LIKE
 from gradwise.critical.symbolic import solve_gradient
-from gradwise.critical.text import MAX_COORDINATE, MAX_POINTS
+from gradwise.critical.text import MAX_POINTS, check_range
 from gradwise.errors import InputError, problem
 from gradwise.language.expressions import Expression
 from gradwise.numeric.tapes import System, Unsupported
@@ -310,8 +310,7 @@ def _apart(boxes: np.ndarray, roots: np.ndarray) -> np.ndarray:
     zero not counted yet. All at once: one box at a time against 20,000 roots took seconds
     past the budget (``cos(1000x) cos(1000y)`` in [−1, 1]²)."""
     boxes = boxes[~meeting(boxes, roots)]  # a thousand at most: all pairs of them at once
-    crossing = np.triu(np.all((boxes[:, None, :, 0] <= boxes[None, :, :, 1])
-                              & (boxes[None, :, :, 0] <= boxes[:, None, :, 1]), axis=2), 1)
+    crossing = np.triu(touching(boxes, boxes), 1)  # [i, j]: i < j, and the two meet
     kept = np.ones(len(boxes), dtype=bool)
     for j in np.flatnonzero(crossing.any(axis=0)):  # of boxes that meet, the first stays
         kept[j] = not (crossing[:j, j] & kept[:j]).any()
@@ -528,11 +527,13 @@ def nearest_critical_point(f: Expression | str, point: Mapping[str, Any] | Any,
         raise InputError(f"radius must be positive; received {radius!r}")
     # at least a few thousand floats wide: around −1e308, c ± 0.01 is c (a box of no width)
     reach = np.maximum(radius, 2.0**-40 * np.abs(start))
-    low, high = start - reach, start + reach
-    if not (np.all(np.abs(low) <= MAX_COORDINATE) and np.all(np.abs(high) <= MAX_COORDINATE)):
-        return None  # a box no search takes (``text.check_range``): steps overflow there
-    box = {n: (sympy.Float(a, 17), sympy.Float(b, 17))
-           for n, a, b in zip(expression.names, low, high)}
+    box = {n: (sympy.Float(c - r, 17), sympy.Float(c + r, 17))
+           for n, c, r in zip(expression.names, start, reach)}
+    try:
+        for name, (low, high) in box.items():
+            check_range(name, low, high)
+    except InputError:
+        return None  # past ±1e300 no search takes a box: its steps overflow floats
     found = investigate(expression, box, Plan(time.monotonic(), 2.0, solve=False)).result
     assert found is not None
     points = list(found.points) + list(found.nondifferentiable)
